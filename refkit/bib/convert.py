@@ -1,0 +1,158 @@
+"""BibTeX/biblatex entries ⇄ Reference, following the mapping pandoc's citeproc uses where one exists."""
+
+from __future__ import annotations
+
+import re
+
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+from refkit.bib.read import BibEntry
+from refkit.model import Location, Name, Reference
+from refkit.text import latex_to_unicode, normalize_doi, normalize_pages
+
+BIB_TO_CSL = {
+    "article": "article-journal", "book": "book", "mvbook": "book", "inbook": "chapter",
+    "bookinbook": "chapter", "suppbook": "chapter", "incollection": "chapter",
+    "suppcollection": "chapter", "collection": "book", "mvcollection": "book", "inproceedings": "paper-conference",
+    "conference": "paper-conference", "proceedings": "book", "mvproceedings": "book", "phdthesis": "thesis",
+    "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report", "report": "report",
+    "manual": "report", "booklet": "pamphlet", "unpublished": "manuscript", "online": "webpage",
+    "www": "webpage", "electronic": "webpage", "patent": "patent", "dataset": "dataset",
+    "software": "software", "periodical": "periodical", "reference": "book", "mvreference": "book",
+    "inreference": "entry-encyclopedia", "misc": "document", "letter": "personal_communication",
+}  # fmt: skip
+CSL_TO_BIB = {
+    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
+    "article": "article", "review": "article", "book": "book", "chapter": "incollection",
+    "paper-conference": "inproceedings", "thesis": "phdthesis", "report": "techreport",
+    "webpage": "misc", "post-weblog": "misc", "manuscript": "unpublished", "pamphlet": "booklet",
+    "patent": "patent", "dataset": "misc", "software": "misc", "document": "misc",
+    "entry-encyclopedia": "incollection", "entry-dictionary": "incollection", "periodical": "book",
+}  # fmt: skip
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_YEAR_RE = re.compile(r"^\s*(\d{4})([a-z]?)\s*$")
+_DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_ET_AL = {"others", "et al.", "et al", "{et al.}"}
+
+
+def parse_names(value: str) -> tuple[list[Name], bool]:
+    """BibTeX name list → Names, and whether it ended with "and others" (a truncated list)."""
+    names: list[Name] = []
+    truncated = False
+    for person in split_multiple_persons_names(value):
+        person = person.strip()
+        if not person:
+            continue
+        if person.lower() in _ET_AL:
+            truncated = True
+            continue
+        if person.startswith("{") and person.endswith("}") and _balanced_inner(person):
+            names.append(Name(literal=latex_to_unicode(person[1:-1])))
+            continue
+        try:
+            parts = parse_single_name_into_parts(person, strict=False)
+        except Exception:  # bibtexparser raises on malformed names; keep the text
+            names.append(Name(literal=latex_to_unicode(person)))
+            continue
+        names.append(Name(
+            family=latex_to_unicode(" ".join(parts.last)),
+            given=latex_to_unicode(" ".join(parts.first)),
+            particle=latex_to_unicode(" ".join(parts.von)),
+            suffix=latex_to_unicode(" ".join(parts.jr)),
+        ))
+    return names, truncated
+
+
+def _balanced_inner(text: str) -> bool:
+    depth = 0
+    for char in text[1:-1]:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _date(entry: BibEntry) -> tuple[int | None, str, int | None, int | None]:
+    year_text = entry.get("year")
+    month_text = entry.get("month").strip().lower()[:3]
+    month = _MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() and 0 < int(month_text) <= 12
+                                        else None)
+    match = _YEAR_RE.match(latex_to_unicode(year_text)) if year_text else None
+    if match:
+        return int(match.group(1)), match.group(2), month, None
+    date = _DATE_RE.match(entry.get("date"))
+    if date:
+        return (int(date.group(1)), "", int(date.group(2)) if date.group(2) else month,
+                int(date.group(3)) if date.group(3) else None)
+    return None, "", month, None
+
+
+_KNOWN = {
+    "author", "editor", "title", "subtitle", "journal", "journaltitle", "booktitle", "series", "shortjournal",
+    "journalabbrev", "year", "date", "month", "volume", "number", "issue", "pages", "edition", "doi", "url",
+    "issn", "isbn", "pmid", "pmcid", "eprint", "eprinttype", "archiveprefix", "publisher", "address",
+    "location", "school", "institution", "organization", "type", "abstract", "keywords", "note",
+}
+
+
+def to_reference(entry: BibEntry, file: str | None = None) -> Reference:
+    """Convert one BibTeX entry into a Reference with plain Unicode values."""
+
+    def get(name: str) -> str:
+        value = entry.get(name)
+        return latex_to_unicode(value) if value else ""
+
+    csl_type = BIB_TO_CSL.get(entry.entry_type, "document")
+    authors, truncated = parse_names(entry.get("author"))
+    editors, _ = parse_names(entry.get("editor"))
+    title = get("title")
+    if get("subtitle"):
+        title = f"{title}: {get('subtitle')}"
+    container = get("journal") or get("journaltitle")
+    if csl_type in ("chapter", "paper-conference", "entry-encyclopedia") or not container:
+        container = container or get("booktitle")
+    year, suffix, month, day = _date(entry)
+    eprint_type = (entry.get("eprinttype") or entry.get("archiveprefix")).lower()
+    genre = get("type")
+    if entry.entry_type == "mastersthesis" and not genre:
+        genre = "Master's thesis"
+    if entry.entry_type == "phdthesis" and not genre:
+        genre = "PhD thesis"
+    number = get("number")
+    issue = get("issue") or (number if csl_type in ("article-journal", "periodical") else "")
+    return Reference(
+        key=entry.key,
+        type=csl_type,
+        title=title,
+        authors=authors,
+        authors_truncated=truncated,
+        editors=editors,
+        container_title=container,
+        container_title_short=get("shortjournal") or get("journalabbrev"),
+        collection_title=get("series"),
+        year=year,
+        year_suffix=suffix,
+        month=month,
+        day=day,
+        volume=get("volume"),
+        issue=issue,
+        page=normalize_pages(get("pages")) if entry.get("pages") else "",
+        edition=get("edition"),
+        doi=normalize_doi(entry.get("doi")) if entry.get("doi") else "",
+        url=entry.get("url").strip(),
+        issn=tuple(part.strip() for part in re.split(r"[,;\s]+", entry.get("issn")) if part.strip()),
+        isbn=entry.get("isbn").strip(),
+        pmid=entry.get("pmid").strip(),
+        pmcid=entry.get("pmcid").strip(),
+        arxiv=entry.get("eprint").strip() if eprint_type == "arxiv" else "",
+        publisher=get("publisher") or get("school") or get("institution") or get("organization"),
+        publisher_place=get("address") or get("location"),
+        genre=genre,
+        abstract=get("abstract"),
+        keywords=tuple(k.strip() for k in re.split(r"[,;]", get("keywords")) if k.strip()),
+        note=get("note"),
+        fields={name: value for name, value in entry.fields.items() if name not in _KNOWN},
+        location=Location(file=file, line=entry.line, key=entry.key),
+    )

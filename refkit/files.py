@@ -1,0 +1,67 @@
+"""Reading user files defensively and writing files atomically: the only file I/O helpers in refkit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from refkit.errors import RefkitError
+
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+def read_text(path: str | Path, *, what: str = "file") -> str:
+    """Read a text file as UTF-8 (BOM tolerated), falling back to Latin-1; refuse binaries and directories."""
+    path = Path(path)
+    if str(path) == "-":
+        return sys.stdin.read()
+    if not path.exists():
+        raise RefkitError(f"{path}: no such {what}")
+    if path.is_dir():
+        raise RefkitError(f"{path}: is a directory, expected a {what}")
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise RefkitError(f"{path}: {size // (1024 * 1024)} MB is larger than the {MAX_INPUT_BYTES // (1024 * 1024)} MB limit")
+        data = path.read_bytes()
+    except OSError as error:
+        raise RefkitError(f"{path}: cannot read ({error.strerror or error})") from error
+    return decode(data, str(path))
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes → text: UTF-8 first, then Latin-1 (which never fails) unless the bytes look binary."""
+    if b"\x00" in data[:65536]:
+        raise RefkitError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if control > 0.01 * min(len(text), 65536):
+        raise RefkitError(f"{name}: looks like a binary file, not text")
+    return text
+
+
+def write_atomic(path: str | Path, text: str, *, backup: bool = False) -> None:
+    """Write through a temporary file in the same folder and rename it over the target, so a crash or a
+    full disk never leaves a half-written file; optionally keep the old file as `<name>.bak`."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise RefkitError(f"{path}: folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+            if backup:
+                shutil.copy2(path, path.with_name(path.name + ".bak"))
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise RefkitError(f"{path}: cannot write ({error.strerror or error})") from error
