@@ -40,4 +40,4 @@ def rule_selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
     """ruff semantics: a rule runs when some `select` prefix matches it and no longer `ignore` prefix does."""
     chosen = max((len(p) for p in select if rule_id.startswith(p)), default=-1) if select else 0
     dropped = max((len(p) for p in ignore if rule_id.startswith(p)), default=-1)
-    return chosen >= 0 and chosen >= dropped if dropped >= 0 else chosen >= 0
+    return chosen >= 0 and chosen > dropped

@@ -1,0 +1,24 @@
+"""The command-line shell: each command is a few lines over the library API (one module per command)."""
+
+from __future__ import annotations
+
+import sys
+
+from refkit.cli.app import EXIT_USAGE, app
+from refkit.errors import RefkitError
+
+# Importing a command module registers its command on `app`.
+from refkit.cli import validate as _validate  # noqa: E402,F401  isort: skip
+from refkit.cli import export as _export  # noqa: E402,F401  isort: skip
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    try:
+        app()
+    except RefkitError as error:
+        print(f"refkit: error: {error}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        print("refkit: interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,43 @@
+"""The Typer application object and the small helpers every command shares."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from refkit import __version__
+
+app = typer.Typer(
+    name="refkit",
+    help="Keep a document's references honest: extract, validate, enrich, export and map claims.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"refkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """refkit: is every reference real and correctly described, and is every claim backed?"""
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a command's result to stdout, or atomically to a file."""
+    from refkit.files import write_atomic
+
+    if output and output != "-":
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
