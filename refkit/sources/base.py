@@ -1,0 +1,56 @@
+"""The one interface every source of bibliographic records implements.
+
+Records are Crossref-schema `message` objects (dicts) whatever the source, so a local snapshot and the live
+API go through the same conversion and matching code. A source never raises for network trouble: it says
+`unavailable`, which the checks report as unverified, never as "not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Protocol
+
+from refkit.model import Reference
+
+Record = dict[str, Any]
+
+
+class LookupStatus(str, Enum):
+    FOUND = "found"
+    NOT_FOUND = "not-found"  # the source answered: no such DOI
+    ELSEWHERE = "elsewhere"  # the DOI exists with another registration agency (DataCite, mEDRA, …)
+    UNAVAILABLE = "unavailable"  # no answer: network, server, rate limit, or cache miss when offline
+
+
+@dataclass(slots=True)
+class Lookup:
+    """What a source said about one DOI."""
+
+    doi: str
+    status: LookupStatus
+    record: Record | None = None
+    agency: str = ""
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Candidate records for a reference without (or with a doubtful) DOI, best first."""
+
+    records: list[Record] = field(default_factory=list)
+    unavailable: bool = False
+    reason: str = ""
+
+
+class Source(Protocol):
+    name: str
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        """Look up many DOIs (normalised, lower case) at once; every DOI asked gets a Lookup."""
+        ...
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        """Find candidate records for a reference by its bibliographic fields."""
+        ...
