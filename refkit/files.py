@@ -25,7 +25,8 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise RefkitError(f"{path}: {size // (1024 * 1024)} MB is larger than the {MAX_INPUT_BYTES // (1024 * 1024)} MB limit")
+            megabytes = size // (1024 * 1024)
+            raise RefkitError(f"{path}: {megabytes} MB is larger than the {MAX_INPUT_BYTES >> 20} MB limit")
         data = path.read_bytes()
     except OSError as error:
         raise RefkitError(f"{path}: cannot read ({error.strerror or error})") from error

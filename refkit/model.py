@@ -8,7 +8,7 @@ comparing two References field by field. A `Finding` is what every check returns
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ class Reference:
         return self.authors[0].full_family if self.authors else ""
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; the order matters for `--fail-on`."""
 
     ERROR = "error"
@@ -122,7 +122,7 @@ class Finding:
     recorded: str | None = None  # what the authoritative record says, or a suggested value
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """What the outside world could say about one reference. Unverified is never "not found"."""
 
     VERIFIED = "verified"  # a record agrees with the entry

@@ -8,8 +8,8 @@ from refkit.cli.app import EXIT_USAGE, app
 from refkit.errors import RefkitError
 
 # Importing a command module registers its command on `app`.
-from refkit.cli import validate as _validate  # noqa: E402,F401  isort: skip
-from refkit.cli import export as _export  # noqa: E402,F401  isort: skip
+from refkit.cli import validate as _validate  # noqa: F401  isort: skip
+from refkit.cli import export as _export  # noqa: F401  isort: skip
 
 
 def main() -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import typer
+from rich.console import Console
 
 from refkit import __version__
 
@@ -41,3 +44,25 @@ def emit(text: str, output: str | None) -> None:
         write_atomic(output, text)
     else:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """Options like `--select RK1,RK3 --select RK501` → ["RK1", "RK3", "RK501"]."""
+    return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr for long runs; silent when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update

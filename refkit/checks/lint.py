@@ -1,0 +1,307 @@
+"""Offline lint rules: what can be said about a .bib file without asking anyone.
+
+Each rule is registered data (id, name, severity, message) plus one small check below it. Checks are pure:
+they read a parsed Bibliography and yield Findings; they never open files or sockets.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+from refkit.bib.read import BibEntry, Bibliography
+from refkit.checks.registry import Rule, register
+from refkit.model import Finding, Reference
+from refkit.model import Severity as S
+from refkit.text import fold, normalize_doi
+
+SYNTAX = register(Rule("RK101", "syntax-error", S.ERROR, "A block of the file cannot be parsed.",
+                       "block at line {line} cannot be parsed: {detail}"))
+DUPLICATE_KEY = register(Rule("RK102", "duplicate-key", S.ERROR, "Two entries share a citation key.",
+                              "{key}: key already used by the entry at line {first_line}"))
+DUPLICATE_FIELD = register(Rule("RK103", "duplicate-field", S.ERROR, "An entry gives the same field twice.",
+                                "{key}: {detail}"))
+UNBALANCED = register(Rule("RK104", "unbalanced-braces", S.ERROR, "A field value has unbalanced braces.",
+                           "{key}: braces in {field} do not balance"))
+UNDEFINED_MACRO = register(Rule("RK105", "undefined-macro", S.WARNING,
+                                "A field uses a @string macro that is not defined.",
+                                "{key}: {field} uses undefined macro '{macro}'"))
+UNKNOWN_TYPE = register(Rule("RK106", "unknown-entry-type", S.WARNING,
+                             "The entry type is neither BibTeX nor biblatex.",
+                             "{key}: unknown entry type @{entry_type}"))
+MISSING_FIELD = register(Rule("RK201", "missing-required-field", S.WARNING,
+                              "A field the entry type requires is missing.",
+                              "{key}: @{entry_type} requires {field}"))
+EMPTY_FIELD = register(Rule("RK202", "empty-field", S.WARNING, "A field is present but empty.",
+                            "{key}: {field} is empty"))
+BAD_DOI = register(Rule("RK203", "malformed-doi", S.ERROR, "The DOI is not of the form 10.NNNN/suffix.",
+                        "{key}: malformed DOI '{written}'"))
+BAD_ISSN = register(Rule("RK204", "malformed-issn", S.ERROR, "An ISSN has the wrong form or check digit.",
+                         "{key}: invalid ISSN '{written}' ({detail})"))
+BAD_ISBN = register(Rule("RK205", "malformed-isbn", S.ERROR, "An ISBN has the wrong length or check digit.",
+                         "{key}: invalid ISBN '{written}' ({detail})"))
+BAD_URL = register(Rule("RK206", "malformed-url", S.WARNING, "A URL is not an absolute http(s)/ftp URL.",
+                        "{key}: malformed URL '{written}'"))
+FUTURE_YEAR = register(Rule("RK301", "future-year", S.ERROR, "The year lies in the future.",
+                            "{key}: year {written} is in the future"))
+ANCIENT_YEAR = register(Rule("RK302", "implausible-year", S.WARNING, "The year is before 1450.",
+                             "{key}: year {written} is implausibly early"))
+BAD_YEAR = register(Rule("RK303", "malformed-year", S.ERROR, "The year is not a four-digit year.",
+                         "{key}: year '{written}' is not a four-digit year"))
+BAD_MONTH = register(Rule("RK304", "malformed-month", S.WARNING,
+                          "The month is not 1–12, a month name or a BibTeX month macro.",
+                          "{key}: month '{written}' is not a month"))
+BAD_PAGES = register(Rule("RK305", "malformed-pages", S.WARNING, "The pages are not a page, range or list.",
+                          "{key}: pages '{written}' is not a page range"))
+REVERSED_PAGES = register(Rule("RK306", "reversed-page-range", S.ERROR, "A page range ends before it starts.",
+                               "{key}: page range '{written}' ends before it starts"))
+ET_AL = register(Rule("RK401", "et-al-in-authors", S.WARNING,
+                      "'et al.' is written as a name; BibTeX wants 'and others'.",
+                      "{key}: {field} contains 'et al.' as a name; write 'and others'"))
+OTHERS_NOT_LAST = register(Rule("RK402", "others-not-last", S.WARNING, "'others' is not the last name.",
+                                "{key}: 'others' must be the last name in {field}"))
+TRUNCATED = register(Rule("RK403", "truncated-author-list", S.INFO,
+                          "The author list ends with 'and others', so it cannot be checked in full.",
+                          "{key}: author list is truncated ('and others')"))
+DUPLICATE_DOI = register(Rule("RK501", "duplicate-doi", S.WARNING, "Two entries have the same DOI.",
+                              "{key}: same DOI as {other} (line {other_line})"))
+DUPLICATE_WORK = register(Rule("RK502", "duplicate-entry", S.WARNING,
+                               "Two entries have the same title and year.",
+                               "{key}: same title and year as {other} (line {other_line})"))
+
+# Required fields per entry type; "a|b" means either will do. BibTeX's classic model plus biblatex's.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal|journaltitle", "year|date"),
+    "book": ("author|editor", "title", "publisher", "year|date"),
+    "mvbook": ("author|editor", "title", "year|date"),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year|date"),
+    "bookinbook": ("author", "title", "booktitle", "year|date"),
+    "suppbook": ("author", "title", "booktitle", "year|date"),
+    "booklet": ("title",),
+    "collection": ("editor", "title", "year|date"),
+    "mvcollection": ("editor", "title", "year|date"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year|date"),
+    "suppcollection": ("author", "title", "booktitle", "year|date"),
+    "inproceedings": ("author", "title", "booktitle", "year|date"),
+    "conference": ("author", "title", "booktitle", "year|date"),
+    "proceedings": ("title", "year|date"),
+    "mvproceedings": ("title", "year|date"),
+    "manual": ("title",),
+    "mastersthesis": ("author", "title", "school|institution", "year|date"),
+    "phdthesis": ("author", "title", "school|institution", "year|date"),
+    "thesis": ("author", "title", "type", "institution|school", "year|date"),
+    "techreport": ("author", "title", "institution", "year|date"),
+    "report": ("author", "title", "type", "institution", "year|date"),
+    "unpublished": ("author", "title", "note|howpublished"),
+    "online": ("title", "url|doi|eprint"),
+    "www": ("title", "url"),
+    "electronic": ("title",),
+    "patent": ("author", "title", "number", "year|date"),
+    "periodical": ("title", "year|date"),
+    "reference": ("editor|author", "title", "year|date"),
+    "mvreference": ("editor|author", "title", "year|date"),
+    "inreference": ("author|editor", "title", "booktitle", "year|date"),
+    "dataset": ("title",),
+    "software": ("title",),
+    "misc": (),
+    "set": (),
+    "xdata": (),
+    "letter": ("author", "title", "year|date"),
+    "artwork": ("title",),
+    "audio": ("title",),
+    "video": ("title",),
+    "image": ("title",),
+    "movie": ("title",),
+    "music": ("title",),
+    "performance": ("title",),
+    "standard": ("title",),
+    "legislation": ("title",),
+    "jurisdiction": ("title",),
+    "legal": ("title",),
+    "review": ("author", "title", "year|date"),
+    "commentary": ("title",),
+    "customa": (), "customb": (), "customc": (), "customd": (), "custome": (), "customf": (),
+}  # fmt: skip
+
+_DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+_ISSN_RE = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
+_YEAR_RE = re.compile(r"^\d{4}[a-z]?$")
+_PAGE_ITEM_RE = re.compile(
+    r"^[A-Za-z]{0,4}\d+[A-Za-z]?(?:-[A-Za-z]{0,4}\d+[A-Za-z]?)?$"  # 12, S12-S19, e1234, 12a-13b
+    r"|^[ivxlcdm]+(?:-[ivxlcdm]+)?$",  # roman front matter
+    re.IGNORECASE,
+)
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "january",
+           "february", "march", "april", "june", "july", "august", "september", "october", "november",
+           "december", "sept"}
+_NAME_FIELDS = ("author", "editor", "translator")
+_ET_AL_RE = re.compile(r"(?:^|\band\s+)\{?et\.?\s*al\.?\}?\s*$|,\s*et\.?\s+al\.?", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+EntryCheck = Callable[[BibEntry, str | None], Iterator[Finding]]
+
+
+def _at(entry: BibEntry, file: str | None, field: str | None = None) -> dict:
+    return {"key": entry.key, "file": file, "line": entry.line_of(field), "field": field}
+
+
+def check_structure(entry: BibEntry, file: str | None) -> Iterator[Finding]:
+    if entry.entry_type not in REQUIRED:
+        yield UNKNOWN_TYPE.finding(**_at(entry, file), entry_type=entry.entry_type)
+    for macro in dict.fromkeys(entry.undefined_macros):
+        name = next((n for n, v in entry.fields.items() if macro in v), None)
+        yield UNDEFINED_MACRO.finding(**_at(entry, file, name), macro=macro)
+    for name, value in entry.fields.items():
+        if not value.strip():
+            yield EMPTY_FIELD.finding(**_at(entry, file, name))
+        elif "{" in value or "}" in value:
+            depth = 0
+            for char in value:
+                depth += 1 if char == "{" else -1 if char == "}" else 0
+                if depth < 0:
+                    break
+            if depth != 0:
+                yield UNBALANCED.finding(**_at(entry, file, name))
+
+
+def check_required(entry: BibEntry, file: str | None) -> Iterator[Finding]:
+    for requirement in REQUIRED.get(entry.entry_type, ()):
+        if not any(entry.get(option).strip() for option in requirement.split("|")):
+            yield MISSING_FIELD.finding(**{**_at(entry, file), "field": requirement.replace("|", " or ")},
+                                        entry_type=entry.entry_type)
+
+
+def _issn_problem(value: str) -> str | None:
+    match = _ISSN_RE.match(value.strip())
+    if not match:
+        return "expected NNNN-NNNC"
+    digits = match.group(1) + match.group(2).upper()
+    total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    expected = "X" if check == 10 else str(check)
+    return None if digits[7] == expected else f"check digit should be {expected}"
+
+
+def _isbn_problem(value: str) -> str | None:
+    digits = re.sub(r"[\s-]", "", re.sub(r"^ISBN(?:-1[03])?:?\s*", "", value.strip(), flags=re.IGNORECASE))
+    if re.fullmatch(r"\d{9}[\dXx]", digits):
+        total = sum((10 - i) * (10 if d in "Xx" else int(d)) for i, d in enumerate(digits))
+        return None if total % 11 == 0 else "ISBN-10 check digit is wrong"
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return None if total % 10 == 0 else "ISBN-13 check digit is wrong"
+    return "expected 10 or 13 digits"
+
+
+def check_identifiers(entry: BibEntry, file: str | None) -> Iterator[Finding]:
+    doi = entry.fields.get("doi", "").strip()
+    if doi and not _DOI_RE.match(normalize_doi(doi)):
+        yield BAD_DOI.finding(**_at(entry, file, "doi"), written=doi)
+    for issn in re.split(r"[,;]\s*|\s+", entry.fields.get("issn", "").strip()):
+        problem = _issn_problem(issn) if issn else None
+        if problem:
+            yield BAD_ISSN.finding(**_at(entry, file, "issn"), written=issn, detail=problem)
+    for isbn in re.split(r"[,;]\s*", entry.fields.get("isbn", "").strip()):
+        problem = _isbn_problem(isbn) if isbn else None
+        if problem:
+            yield BAD_ISBN.finding(**_at(entry, file, "isbn"), written=isbn, detail=problem)
+    url = entry.fields.get("url", "").strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.netloc or re.search(r"\s", url):
+            yield BAD_URL.finding(**_at(entry, file, "url"), written=url)
+
+
+def check_dates(entry: BibEntry, file: str | None, this_year: int) -> Iterator[Finding]:
+    year = entry.fields.get("year", "").strip().strip("{}")
+    if year:
+        if not _YEAR_RE.match(year):
+            yield BAD_YEAR.finding(**_at(entry, file, "year"), written=year)
+        elif int(year[:4]) > this_year + 1:  # next year's volumes appear online late in the year
+            yield FUTURE_YEAR.finding(**_at(entry, file, "year"), written=year)
+        elif int(year[:4]) < 1450:
+            yield ANCIENT_YEAR.finding(**_at(entry, file, "year"), written=year)
+    month = entry.fields.get("month", "").strip().lower().rstrip(".")
+    if month and month not in _MONTHS and not (month.isdigit() and 1 <= int(month) <= 12):
+        yield BAD_MONTH.finding(**_at(entry, file, "month"), written=entry.fields["month"])
+
+
+def check_pages(entry: BibEntry, file: str | None) -> Iterator[Finding]:
+    pages = entry.fields.get("pages", "").strip()
+    if not pages:
+        return
+    for item in re.split(r"\s*[,;]\s*", pages.replace("\u2014", "-").replace("\u2212", "-")):
+        item = re.sub(r"\s*(-{1,3}|\u2013)\s*", "-", item).replace("+", "")
+        if not _PAGE_ITEM_RE.match(item):
+            yield BAD_PAGES.finding(**_at(entry, file, "pages"), written=pages)
+            return
+        first, _, last = item.partition("-")
+        if last and first.isdigit() and last.isdigit() and len(last) >= len(first) and int(last) < int(first):
+            yield REVERSED_PAGES.finding(**_at(entry, file, "pages"), written=pages)
+            return
+
+
+def check_names(entry: BibEntry, file: str | None) -> Iterator[Finding]:
+    for name in _NAME_FIELDS:
+        value = entry.fields.get(name, "")
+        if not value:
+            continue
+        people = [p.strip().strip("{}").strip().lower() for p in _AND_RE.split(value.strip())]
+        if _ET_AL_RE.search(value) or any(p in ("et al.", "et al", "et. al.") for p in people):
+            yield ET_AL.finding(**_at(entry, file, name))
+        elif "others" in people[:-1]:
+            yield OTHERS_NOT_LAST.finding(**_at(entry, file, name))
+        elif name == "author" and people[-1] == "others":
+            yield TRUNCATED.finding(**_at(entry, file, name))
+
+
+def check_problems(bibliography: Bibliography) -> Iterator[Finding]:
+    """Blocks bibtexparser could not take, duplicate keys and duplicate fields."""
+    first_lines: dict[str, int] = {}
+    for entry in bibliography.entries:
+        first_lines.setdefault(entry.key, entry.line)
+    for problem in bibliography.problems:
+        where = {"key": problem.key, "file": bibliography.path, "line": problem.line}
+        if problem.kind == "duplicate-key":
+            yield DUPLICATE_KEY.finding(**where, first_line=first_lines.get(problem.key or "", "?"))
+        elif problem.kind == "duplicate-field":
+            yield DUPLICATE_FIELD.finding(**where, detail=problem.message)
+        else:
+            yield SYNTAX.finding(**where, detail=problem.message)
+
+
+def check_duplicates(bibliography: Bibliography, references: list[Reference]) -> Iterator[Finding]:
+    """Same DOI, or the same folded title and year, in two entries (the later one is reported)."""
+    seen_doi: dict[str, Reference] = {}
+    seen_work: dict[tuple[str, int | None], Reference] = {}
+    for reference in references:
+        where = {"key": reference.key, "file": bibliography.path, "line": reference.location.line}
+        if reference.doi:
+            first = seen_doi.setdefault(reference.doi, reference)
+            if first is not reference and first.key != reference.key:
+                yield DUPLICATE_DOI.finding(**where, other=first.key, other_line=first.location.line)
+                continue
+        title = fold(reference.title)
+        if len(title) >= 10:
+            first = seen_work.setdefault((title, reference.year), reference)
+            if first is not reference and first.key != reference.key and not (
+                    first.doi and reference.doi and first.doi != reference.doi):
+                yield DUPLICATE_WORK.finding(**where, other=first.key, other_line=first.location.line)
+
+
+def lint(bibliography: Bibliography, references: list[Reference], today: datetime.date | None = None
+         ) -> list[Finding]:
+    """Every offline finding for a parsed bibliography."""
+    this_year = (today or datetime.date.today()).year
+    file = bibliography.path
+    findings = list(check_problems(bibliography))
+    entry_checks: list[EntryCheck] = [check_structure, check_required, check_identifiers, check_pages,
+                                      check_names]
+    for entry in bibliography.entries:
+        for check in entry_checks:
+            findings.extend(check(entry, file))
+        findings.extend(check_dates(entry, file, this_year))
+    findings.extend(check_duplicates(bibliography, references))
+    return findings

@@ -1,0 +1,30 @@
+"""`refkit export BIB --format csl-json|bibtex|ris`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from refkit.bib import load_bibliography, to_reference
+from refkit.cli.app import app, emit
+from refkit.export import export
+
+
+class ExportFormat(StrEnum):
+    csl_json = "csl-json"
+    bibtex = "bibtex"
+    ris = "ris"
+
+
+@app.command("export")
+def export_command(
+    bib: Path = typer.Argument(..., help="The .bib file to convert."),
+    format: ExportFormat = typer.Option(ExportFormat.csl_json, "--format", "-f", help="Output format."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Convert a bibliography to CSL-JSON (pandoc, Zotero, citeproc), RIS or normalised BibTeX."""
+    bibliography = load_bibliography(bib)
+    references = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
+    emit(export(references, format.value), output)

@@ -1,0 +1,55 @@
+"""`refkit validate BIB`: lint the file and verify its entries; exit 0, 1 (findings) or 2 (usage/input)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from refkit.cli.app import app, emit, progress_bar, split_list
+from refkit.config import load_settings
+from refkit.reports import RENDERERS
+from refkit.reports.text import render_rich
+from refkit.validate import exit_code, validate
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@app.command("validate")
+def validate_command(
+    bib: Path = typer.Argument(..., help="The .bib file to check."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    select: list[str] = typer.Option(None, "--select", help="Only these rule ids or prefixes (RK1,RK301)."),
+    ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
+    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run."),
+    offline: bool | None = typer.Option(None, "--offline/--online",
+                                        help="Answer from the cache and snapshots only."),
+) -> None:
+    """Check a bibliography: syntax, fields and identifiers offline; existence and agreement online."""
+    settings = load_settings(bib, {
+        "select": split_list(select), "ignore": split_list(ignore),
+        "fail_on": fail_on.value if fail_on else None, "offline": offline,
+    })
+    with progress_bar("Checking references") as on_progress:
+        report = validate(bib, settings, on_progress)
+    if format is ReportFormat.text and output is None and sys.stdout.isatty():
+        text = render_rich(report)
+    else:
+        text = RENDERERS[format.value](report)
+    emit(text, output)
+    raise typer.Exit(exit_code(report, settings.fail_on))

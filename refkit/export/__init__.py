@@ -1,0 +1,22 @@
+"""Exporters: a list of References → text in another bibliographic format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from refkit.bib.write import write_references
+from refkit.export import csl_json, ris
+from refkit.model import Reference
+
+EXPORTERS: dict[str, Callable[[list[Reference]], str]] = {
+    "csl-json": csl_json.render,
+    "bibtex": write_references,
+    "ris": ris.render,
+}
+
+
+def export(references: list[Reference], format: str) -> str:
+    return EXPORTERS[format](references)
+
+
+__all__ = ["EXPORTERS", "export"]

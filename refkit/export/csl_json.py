@@ -1,0 +1,68 @@
+"""Reference → CSL-JSON, valid against the official CSL-JSON schema and close to pandoc's own output."""
+
+from __future__ import annotations
+
+import json
+
+from refkit.model import Name, Reference
+
+
+def _name(name: Name) -> dict[str, str]:
+    if name.literal:
+        return {"literal": name.literal}
+    data = {"family": name.family}
+    if name.given:
+        data["given"] = name.given
+    if name.particle:
+        data["non-dropping-particle"] = name.particle
+    if name.suffix:
+        data["suffix"] = name.suffix
+    return data
+
+
+def to_csl(reference: Reference) -> dict:
+    """One CSL-JSON item; empty fields are left out."""
+    item: dict = {"id": reference.key, "type": reference.type}
+    if reference.authors:
+        item["author"] = [_name(n) for n in reference.authors]
+    if reference.editors:
+        item["editor"] = [_name(n) for n in reference.editors]
+    if reference.year:
+        parts = [reference.year] + ([reference.month] if reference.month else [])
+        parts += [reference.day] if reference.month and reference.day else []
+        item["issued"] = {"date-parts": [parts]}
+    text_fields = {
+        "title": reference.title,
+        "container-title": reference.container_title,
+        "container-title-short": reference.container_title_short,
+        "collection-title": reference.collection_title,
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "page": reference.page,
+        "edition": reference.edition,
+        "DOI": reference.doi,
+        "URL": reference.url,
+        "ISSN": ", ".join(reference.issn),
+        "ISBN": reference.isbn,
+        "PMID": reference.pmid,
+        "PMCID": reference.pmcid,
+        "publisher": reference.publisher,
+        "publisher-place": reference.publisher_place,
+        "genre": reference.genre,
+        "abstract": reference.abstract,
+        "keyword": ", ".join(reference.keywords),
+        "note": reference.note,
+    }
+    item.update({name: value for name, value in text_fields.items() if value})
+    if reference.arxiv:
+        item.setdefault("URL", f"https://arxiv.org/abs/{reference.arxiv}")
+        item["number"] = f"arXiv:{reference.arxiv}"
+    return item
+
+
+def to_csl_json(references: list[Reference]) -> list[dict]:
+    return [to_csl(reference) for reference in references]
+
+
+def render(references: list[Reference]) -> str:
+    return json.dumps(to_csl_json(references), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,59 @@
+"""The JSON report: a documented, versioned schema (refkit/reports/report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+
+from refkit import __version__
+from refkit.checks.registry import RULES
+from refkit.model import Severity
+from refkit.validate import ValidationReport
+
+SCHEMA_VERSION = 1
+
+
+def to_dict(report: ValidationReport) -> dict:
+    evidence = {item.key: item for item in report.evidence}
+    entries = []
+    for key, line in report.keys:
+        item = evidence.get(key)
+        entries.append({
+            "key": key,
+            "line": line,
+            "status": item.status.value if item else None,
+            "score": round(item.score, 3) if item else None,
+            "source": item.source if item else None,
+            "doi": item.record.doi if item and item.record else None,
+            "reason": item.reason if item and item.reason else None,
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "refkit", "version": __version__},
+        "file": report.path,
+        "summary": {
+            "entries": len(report.keys),
+            "findings": len(report.findings),
+            **{severity.value: report.count(severity) for severity in Severity},
+            "statuses": {status.value: count for status, count in report.statuses().items()},
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "name": RULES[f.rule].name,
+                "severity": f.severity.value,
+                "message": f.message,
+                "key": f.key,
+                "file": f.file,
+                "line": f.line,
+                "field": f.field,
+                "written": f.written,
+                "recorded": f.recorded,
+            }
+            for f in report.findings
+        ],
+        "entries": entries,
+    }
+
+
+def render(report: ValidationReport) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,69 @@
+"""The human report: a rich table grouped by entry on a terminal, ruff-like plain lines otherwise."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+from rich.console import Console
+from rich.table import Table
+
+from refkit.model import Finding, Severity, Status
+from refkit.validate import ValidationReport
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_STATUS_WORDS = {
+    Status.VERIFIED: "verified",
+    Status.MISCITED: "real but mis-cited",
+    Status.NOT_FOUND: "not found (may not exist)",
+    Status.ELSEWHERE: "registered elsewhere",
+    Status.UNVERIFIED: "could not check",
+}
+
+
+def _change(finding: Finding) -> str:
+    if finding.written is not None and finding.recorded is not None:
+        return f"{finding.written!s} → {finding.recorded!s}"
+    return ""
+
+
+def summary(report: ValidationReport) -> str:
+    counts = ", ".join(f"{report.count(s)} {s.value}{'s' if report.count(s) != 1 else ''}" for s in Severity)
+    line = f"{len(report.keys)} entries checked in {report.path}: {counts}"
+    statuses = report.statuses()
+    if statuses:
+        line += "\n" + "; ".join(f"{count} {_STATUS_WORDS[status]}" for status, count in statuses.items())
+        unverified = statuses.get(Status.UNVERIFIED, 0)
+        if unverified:
+            line += f"\n{unverified} entries could not be checked (network, server or cache miss): not verified"
+    return line
+
+
+def render_plain(report: ValidationReport) -> str:
+    lines = [f"{f.file or report.path}:{f.line or 0}: {f.rule} [{f.severity.value}] {f.message}"
+             + (f" ({_change(f)})" if _change(f) else "") for f in report.findings]
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def render_rich(report: ValidationReport, width: int | None = None) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=width or shutil.get_terminal_size().columns)
+    status_of = {item.key: item.status for item in report.evidence}
+    by_key: dict[str | None, list[Finding]] = {}
+    for finding in report.findings:
+        by_key.setdefault(finding.key, []).append(finding)
+    for key, findings in by_key.items():
+        status = status_of.get(key or "")
+        title = f"[bold]{key or report.path}[/bold]" + (f"  ({_STATUS_WORDS[status]})" if status else "")
+        table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
+        for finding in findings:
+            table.add_row(f"{finding.line or ''}", f"[{_STYLE[finding.severity]}]{finding.rule}[/]",
+                          finding.message, _change(finding))
+        console.print(table)
+    console.print(summary(report))
+    return buffer.getvalue()
+
+
+def render(report: ValidationReport) -> str:
+    return render_plain(report)

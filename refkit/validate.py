@@ -1,0 +1,57 @@
+"""`refkit validate` as a library call: parse, lint, verify, select rules, decide the exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from refkit.bib import Bibliography, load_bibliography, to_reference
+from refkit.checks.lint import lint
+from refkit.checks.registry import rule_selected
+from refkit.config import Settings
+from refkit.model import Evidence, Finding, Reference, Severity, Status
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    """Everything a report renders: the entries checked, their findings, and per-entry evidence."""
+
+    path: str
+    keys: list[tuple[str, int]]  # (key, line) of every entry, in file order
+    findings: list[Finding]
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    def statuses(self) -> dict[Status, int]:
+        counts: dict[Status, int] = {}
+        for item in self.evidence:
+            counts[item.status] = counts.get(item.status, 0) + 1
+        return counts
+
+
+def validate_bibliography(bibliography: Bibliography, settings: Settings,
+                          on_progress: Progress | None = None) -> ValidationReport:
+    """Run every selected rule over a parsed bibliography."""
+    references: list[Reference] = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
+    findings = lint(bibliography, references)
+    evidence: list[Evidence] = []
+    selected = [f for f in findings if rule_selected(f.rule, settings.select, settings.ignore)]
+    selected.sort(key=lambda f: (f.line or 0, f.rule))
+    keys = [(entry.key, entry.line) for entry in bibliography.entries]
+    return ValidationReport(bibliography.path or "<stdin>", keys, selected, evidence)
+
+
+def validate(path: str | Path, settings: Settings | None = None,
+             on_progress: Progress | None = None) -> ValidationReport:
+    """Validate a .bib file: `refkit.validate("references.bib")`."""
+    return validate_bibliography(load_bibliography(path), settings or Settings(), on_progress)
+
+
+def exit_code(report: ValidationReport, fail_on: Severity) -> int:
+    """0 when no finding reaches `fail_on`, else 1 (2 is kept for usage and input errors)."""
+    return 1 if any(f.severity.rank >= fail_on.rank for f in report.findings) else 0
