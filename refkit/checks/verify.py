@@ -1,0 +1,289 @@
+"""Verification rules: each entry against the records a Source holds (Crossref online, a snapshot, or both).
+
+Entries with a DOI are looked up in one batch; the rest are searched by their fields and the matcher
+(refkit.match) decides. Every entry ends with one Evidence whose status keeps three cases apart that must never
+blur: invented (NOT_FOUND), real but mis-cited (MISCITED) and could-not-check (UNVERIFIED). `Evidence.record`
+is set only when the entry is identified with that record (so its fields may be corrected from it); a record
+that merely shares the entry's title sits in `candidates`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from refkit.bib.read import BibEntry
+from refkit.checks.registry import Rule, register
+from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare
+from refkit.model import Evidence, Finding, Name, Reference, Status
+from refkit.model import Severity as S
+from refkit.sources.base import Lookup, LookupStatus, Record, Source
+from refkit.sources.records import Update, notice_of, to_reference, updates
+from refkit.text import normalize_doi
+
+DOI_NOT_FOUND = register(Rule("RK601", "doi-not-found", S.ERROR, "The DOI is not registered.",
+                              "{key}: DOI {written} is not registered{hint}", online=True))
+DOI_ELSEWHERE = register(Rule("RK602", "doi-registered-elsewhere", S.INFO,
+                              "The DOI is registered with another agency (DataCite, mEDRA, …), not Crossref.",
+                              "{key}: DOI {written} is registered with {agency}; not checked against it",
+                              online=True))
+DOI_OTHER_WORK = register(Rule("RK603", "doi-other-work", S.ERROR,
+                               "The DOI belongs to a different work than the entry describes.",
+                               "{key}: DOI {written} is {other}{hint}", online=True))
+MISMATCH = {
+    name: register(Rule(rule_id, f"{name}-mismatch", S.WARNING, f"The {label} disagrees with the record.",
+                        "{key}: " + label + " is '{written}', the record {doi} says '{recorded}'", online=True))
+    for rule_id, name, label in (
+        ("RK610", "title", "title"), ("RK611", "author", "author list"), ("RK612", "year", "year"),
+        ("RK613", "container", "journal or book title"), ("RK614", "volume", "volume"),
+        ("RK615", "issue", "issue (number)"), ("RK616", "page", "page range"))
+}
+DOI_AVAILABLE = register(Rule("RK620", "doi-available", S.INFO,
+                              "The entry has no DOI, but a confident match has one.",
+                              "{key}: no DOI; the matching record has {recorded}", online=True))
+NO_MATCH = register(Rule("RK630", "no-match", S.WARNING,
+                         "No record matches the entry: the reference may not exist.",
+                         "{key}: no matching record ({where}): the reference may not exist{hint}",
+                         online=True))
+MISCITATION = register(Rule("RK631", "likely-miscitation", S.ERROR,
+                            "The title belongs to a record whose authors, year and venue do not match.",
+                            "{key}: the title belongs to {other}, whose {fields} differ: likely mis-citation",
+                            online=True))
+RETRACTED = register(Rule("RK640", "retracted", S.ERROR, "The work has been retracted or withdrawn.",
+                          "{key}: the work was {what} ({notice})", online=True))
+CONCERN = register(Rule("RK641", "expression-of-concern", S.WARNING,
+                        "The work is under an expression of concern.",
+                        "{key}: the work is under an expression of concern ({notice})", online=True))
+CORRECTED = register(Rule("RK642", "corrected", S.INFO, "A correction to the work has been published.",
+                          "{key}: a correction was published ({notice})", online=True))
+NOTICE_CITED = register(Rule("RK643", "notice-cited", S.WARNING,
+                             "The DOI is a retraction or correction notice, not the work itself.",
+                             "{key}: DOI {written} is a {what} notice for {target}", online=True))
+UNVERIFIED = register(Rule("RK690", "unverified", S.INFO,
+                           "The entry could not be checked (network, server, or cache miss when offline).",
+                           "{key}: could not be verified: {reason}", online=True))
+
+Progress = Callable[[int, int], None]
+
+# Where each compared field sits in a .bib entry (the first one present gives the finding's line).
+_BIB_FIELDS = {"title": ("title",), "author": ("author",), "year": ("year", "date"),
+               "container": ("journal", "journaltitle", "booktitle"), "volume": ("volume",),
+               "issue": ("number", "issue"), "page": ("pages",), "doi": ("doi",)}
+_RETRACTIONS = {"retraction": "retracted", "withdrawal": "withdrawn", "removal": "removed",
+                "partial_retraction": "partly retracted"}
+_CONCERNS = {"expression_of_concern"}
+_CORRECTIONS = {"correction", "corrigendum", "erratum", "addendum", "clarification"}
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """One entry's verdict while it is being built."""
+
+    status: Status
+    findings: list[Finding] = field(default_factory=list)
+    record: Reference | None = None
+    match: Match | None = None
+    reason: str = ""
+    candidates: list[Reference] = field(default_factory=list)
+
+
+def bib_field(entry: BibEntry, name: str) -> str:
+    """The .bib field that holds a compared field in this entry ("container" → journal or booktitle)."""
+    options = _BIB_FIELDS.get(name, (name,))
+    return next((option for option in options if option in entry.fields), options[0])
+
+
+def _finding(rule: Rule, entry: BibEntry, reference: Reference, name: str | None = None,
+             **values: object) -> Finding:
+    bib_name = bib_field(entry, name) if name else None
+    return rule.finding(key=entry.key, file=reference.location.file, line=entry.line_of(bib_name),
+                        field=bib_name, **values)
+
+
+def describe(record: Reference) -> str:
+    """'"Title" (Family et al., 2011, Journal; doi)' — enough to see which work a record is."""
+    who = record.first_author_family or "no author"
+    if len(record.authors) > 1:
+        who += " et al."
+    parts = [who, str(record.year or "n.d."), record.container_title]
+    return f"\"{record.title}\" ({', '.join(p for p in parts if p)}; {record.doi or 'no DOI'})"
+
+
+def _names(names: list[Name], truncated: bool = False, limit: int = 8) -> str:
+    shown = "; ".join(str(name) for name in names[:limit])
+    return shown + ("; …" if truncated or len(names) > limit else "")
+
+
+def field_value(reference: Reference, name: str, *, written: bool) -> str:
+    """A compared field as text for a finding's written/recorded values."""
+    if name == "author":
+        return _names(reference.authors, reference.authors_truncated and written)
+    if name == "container":
+        return reference.container_title or reference.container_title_short
+    if name == "year":
+        return str(reference.year or "")
+    return str(getattr(reference, name))
+
+
+def mismatch_findings(entry: BibEntry, reference: Reference, match: Match) -> list[Finding]:
+    """One finding per field that both give and that disagrees, written and recorded values side by side."""
+    return [_finding(MISMATCH[name], entry, reference, name, doi=match.record.doi or "",
+                     written=field_value(reference, name, written=True),
+                     recorded=field_value(match.record, name, written=False))
+            for name in match.disagreements if name in MISMATCH]
+
+
+def update_findings(entry: BibEntry, reference: Reference, record: Record) -> list[Finding]:
+    """Retractions, expressions of concern and corrections recorded for the work, and cited notices."""
+    findings = []
+    for update in updates(record):
+        notice = _notice(update)
+        if update.kind in _RETRACTIONS:
+            findings.append(_finding(RETRACTED, entry, reference, "doi", what=_RETRACTIONS[update.kind],
+                                     notice=notice, recorded=update.doi))
+        elif update.kind in _CONCERNS:
+            findings.append(_finding(CONCERN, entry, reference, "doi", notice=notice, recorded=update.doi))
+        elif update.kind in _CORRECTIONS:
+            findings.append(_finding(CORRECTED, entry, reference, "doi", notice=notice, recorded=update.doi))
+    for target in notice_of(record):
+        if target.kind in _RETRACTIONS or target.kind in _CONCERNS or target.kind in _CORRECTIONS:
+            findings.append(_finding(NOTICE_CITED, entry, reference, "doi", written=reference.doi,
+                                     what=target.label.lower() or target.kind.replace("_", " "),
+                                     target=target.doi, recorded=target.doi))
+    return findings
+
+
+def _notice(update: Update) -> str:
+    label = update.label or update.kind.replace("_", " ")
+    when = f" {update.year}" if update.year else ""
+    via = " via Retraction Watch" if update.source == "retraction-watch" else ""
+    return f"{label}{when}: {update.doi}{via}" if update.doi else f"{label}{when}{via}"
+
+
+def _identified(entry: BibEntry, reference: Reference, record: Record, match: Match) -> _Outcome:
+    """The entry is this record: report disagreeing fields, updates and a DOI it could carry."""
+    findings = mismatch_findings(entry, reference, match)
+    if not reference.doi and match.record.doi:
+        findings.append(_finding(DOI_AVAILABLE, entry, reference, "doi", recorded=match.record.doi))
+    findings.extend(update_findings(entry, reference, record))
+    status = Status.MISCITED if match.disagreements else Status.VERIFIED
+    return _Outcome(status, findings, match.record, match)
+
+
+def _same_work(match: Match) -> bool:
+    """A record fetched by the entry's own DOI is the cited work unless the titles are far apart and
+    nothing else (first author and year) vouches for it."""
+    if match.decision is Decision.ACCEPT or match.title >= TITLE_CLOSE:
+        return True
+    if not match.entry.title:
+        return match.agreement.get("author") is not False and match.agreement.get("year") is not False
+    return False
+
+
+def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Outcome, dict[str, Record]]:
+    """Find the cited work by its fields: accepted, a likely mis-citation, no match, or unverified."""
+    if not reference.title:
+        return _Outcome(Status.UNVERIFIED, reason="no title to search by"), {}
+    result = source.search(reference)
+    if result.unavailable:
+        return _Outcome(Status.UNVERIFIED, reason=result.reason or "search unavailable"), {}
+    raw = {normalize_doi(str(r.get("DOI", ""))): r for r in result.records}
+    match = best_match(reference, [to_reference(r) for r in result.records])
+    if match is None or match.decision is Decision.NO_MATCH:
+        candidates = [match.record] if match else []
+        return _Outcome(Status.NOT_FOUND, match=match, reason=result.reason or f"searched {source.name}",
+                        candidates=candidates), raw
+    if match.decision is Decision.MISCITATION:
+        differ = [name for name in ("author", "year", "container") if match.agreement.get(name) is not True]
+        finding = _finding(MISCITATION, entry, reference, "title", other=describe(match.record),
+                           fields=", ".join(differ) or "details", written=reference.title,
+                           recorded=match.record.title)
+        return _Outcome(Status.MISCITED, [finding], match=match, candidates=[match.record]), raw
+    return _identified(entry, reference, raw[normalize_doi(match.record.doi)], match), raw
+
+
+def _verify_without_doi(entry: BibEntry, reference: Reference, source: Source) -> _Outcome:
+    outcome, _ = _search(entry, reference, source)
+    if outcome.status is Status.NOT_FOUND:
+        outcome.findings.append(_finding(NO_MATCH, entry, reference, "title", where=outcome.reason,
+                                         hint=_closest(outcome.match)))
+    elif outcome.status is Status.UNVERIFIED:
+        outcome.findings.append(_finding(UNVERIFIED, entry, reference, reason=outcome.reason))
+    return outcome
+
+
+def _verify_with_doi(entry: BibEntry, reference: Reference, lookup: Lookup, source: Source) -> _Outcome:
+    doi = reference.doi
+    if lookup.status is LookupStatus.UNAVAILABLE:
+        reason = lookup.reason or "the DOI could not be looked up"
+        return _Outcome(Status.UNVERIFIED, [_finding(UNVERIFIED, entry, reference, "doi", reason=reason)],
+                        reason=reason)
+    if lookup.status is LookupStatus.ELSEWHERE:
+        agency = lookup.agency or "another agency"
+        finding = _finding(DOI_ELSEWHERE, entry, reference, "doi", written=doi, agency=agency)
+        return _Outcome(Status.ELSEWHERE, [finding], reason=f"registered with {agency}")
+    if lookup.status is LookupStatus.FOUND and lookup.record is not None:
+        match = compare(reference, to_reference(lookup.record))
+        if _same_work(match):
+            return _identified(entry, reference, lookup.record, match)
+        return _wrong_doi(entry, reference, source, DOI_OTHER_WORK, other=describe(match.record),
+                          candidates=[match.record])
+    return _wrong_doi(entry, reference, source, DOI_NOT_FOUND)
+
+
+def _wrong_doi(entry: BibEntry, reference: Reference, source: Source, rule: Rule, other: str = "",
+               candidates: list[Reference] | None = None) -> _Outcome:
+    """The DOI is unknown or names another work: look for the described work to suggest its DOI."""
+    found, raw = _search(entry, reference, source)
+    accepted = found.match is not None and found.match.decision is Decision.ACCEPT and found.record is not None
+    hint = f"; the described work has DOI {found.record.doi}" if accepted and found.record else ""
+    finding = _finding(rule, entry, reference, "doi", written=reference.doi, other=other, hint=hint,
+                       recorded=found.record.doi if accepted and found.record else None)
+    if accepted and found.match is not None:
+        outcome = _identified(entry, reference, raw[normalize_doi(found.match.record.doi)], found.match)
+        outcome.status = Status.MISCITED
+        outcome.findings.insert(0, finding)
+        return outcome
+    status = Status.MISCITED if candidates else Status.NOT_FOUND
+    return _Outcome(status, [finding, *found.findings], candidates=[*(candidates or []), *found.candidates],
+                    reason=rule.name)
+
+
+def _closest(match: Match | None) -> str:
+    if match is None or match.title < 0.5:
+        return ""
+    return f" (closest: {describe(match.record)})"
+
+
+def verify_entry(entry: BibEntry, reference: Reference, source: Source,
+                 lookup: Lookup | None = None) -> tuple[list[Finding], Evidence]:
+    """Verify one entry; `lookup` is the batch answer for its DOI, when it has one."""
+    if reference.doi:
+        lookup = lookup or source.works([reference.doi])[reference.doi]
+        outcome = _verify_with_doi(entry, reference, lookup, source)
+    else:
+        outcome = _verify_without_doi(entry, reference, source)
+    match = outcome.match
+    evidence = Evidence(
+        key=entry.key, status=outcome.status, record=outcome.record,
+        score=match.score if match else 0.0, agreement=dict(match.agreement) if match else {},
+        source=source.name, reason=outcome.reason, candidates=outcome.candidates,
+    )
+    return outcome.findings, evidence
+
+
+def verify(entries: list[tuple[BibEntry, Reference]], source: Source,
+           on_progress: Progress | None = None) -> tuple[list[Finding], list[Evidence]]:
+    """Verify every entry: DOIs in one batch through `source.works`, the rest by search, in file order."""
+    dois = list(dict.fromkeys(normalize_doi(reference.doi) for _, reference in entries if reference.doi))
+    lookups = source.works(dois) if dois else {}
+    findings: list[Finding] = []
+    evidence: list[Evidence] = []
+    for done, (entry, reference) in enumerate(entries, start=1):
+        entry_findings, entry_evidence = verify_entry(entry, reference, source,
+                                                      lookups.get(normalize_doi(reference.doi)))
+        findings.extend(entry_findings)
+        evidence.append(entry_evidence)
+        if on_progress:
+            on_progress(done, len(entries))
+    return findings, evidence

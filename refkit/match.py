@@ -1,0 +1,245 @@
+"""Is this record the work the entry cites? Field-by-field agreement and a precision-first decision.
+
+Every source (the Crossref API, a local snapshot) hands its candidates over as References, and this module
+alone decides. A record is accepted as the cited work only on strong evidence from several fields; a record
+whose title matches while its authors, year and venue do not is a likely mis-citation, not a match; anything
+weaker is no match. docs/matching.md explains the scores and thresholds and benchmarks/matching.py measures them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from refkit.model import Name, Reference
+from refkit.text import fold, normalize_doi, page_bounds
+
+# Thresholds (docs/matching.md): title similarity is rapidfuzz's normalised Levenshtein ratio on folded text.
+TITLE_SAME = 0.90  # the same title, give or take typos, punctuation and spelling variants
+TITLE_CLOSE = 0.75  # a related title: accepted only when everything else agrees
+NAME_SAME = 0.88  # family names that differ only by transliteration or a typo
+CONTAINER_SAME = 0.88
+
+# Fields compared, in report order. "year" agrees when any of the record's dates gives that year.
+FIELDS = ("title", "author", "year", "container", "volume", "issue", "page", "doi")
+
+
+class Decision(StrEnum):
+    ACCEPT = "accept"  # the record is the cited work (its other fields may still disagree with the entry)
+    MISCITATION = "miscitation"  # the title belongs to this record, but the rest describes another work
+    NO_MATCH = "no-match"  # nothing here is the cited work
+
+
+@dataclass(slots=True)
+class Match:
+    """One candidate scored against an entry: `agreement` holds only fields that both of them give."""
+
+    entry: Reference
+    record: Reference
+    title: float
+    agreement: dict[str, bool] = field(default_factory=dict)
+    near_year: bool = False  # the years differ by one (online-first vs print): weak agreement
+    decision: Decision = Decision.NO_MATCH
+    score: float = 0.0
+
+    @property
+    def disagreements(self) -> list[str]:
+        return [name for name in FIELDS if self.agreement.get(name) is False]
+
+
+_SUBTITLE_RE = re.compile(r"\s*(?::|\s[-–—]\s|\.\s)\s*")
+
+
+def _main_title(title: str) -> str:
+    """The title before its subtitle ("Deep learning: a review" → "Deep learning")."""
+    return _SUBTITLE_RE.split(title, maxsplit=1)[0]
+
+
+def title_similarity(written: str, recorded: str) -> float:
+    """0–1 similarity of two titles after folding (case, accents, ß→ss, LaTeX and markup, punctuation).
+
+    A title cited without its subtitle counts as nearly the same (0.95): "Attention is all you need" is
+    how people cite the record "Attention is all you need: …"."""
+    a, b = fold(written), fold(recorded)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    score = fuzz.ratio(a, b) / 100
+    shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
+    if len(shorter.split()) >= 3 and fold(_main_title(longer_title)) == shorter:
+        score = max(score, 0.95)
+    return score
+
+
+def _family(name: Name) -> str:
+    """The folded family name; a literal name's last word stands for it ("World Health Organization" kept)."""
+    if name.family:
+        return fold(name.family)
+    words = fold(name.literal).split()
+    return words[-1] if words else ""
+
+
+def same_name(a: Name, b: Name) -> bool:
+    fa, fb = _family(a), _family(b)
+    if not fa or not fb:
+        return False
+    if fa == fb or fa.replace(" ", "") == fb.replace(" ", ""):
+        return True
+    # Compound and particle names: "Gambacorti Passerini" vs "Gambacorti-Passerini" vs "Passerini".
+    if fa.split()[-1] == fb.split()[-1] and min(len(fa), len(fb)) >= 4:
+        return True
+    return fuzz.ratio(fa, fb) / 100 >= NAME_SAME and min(len(fa), len(fb)) >= 5
+
+
+def authors_agree(entry: Reference, record: Reference) -> tuple[bool, bool]:
+    """(first author agrees, the whole written list agrees).
+
+    A written list agrees when every written name is in the record's list and, unless the entry says
+    "et al." / "and others", no recorded author is left out."""
+    first = bool(entry.authors and record.authors) and same_name(entry.authors[0], record.authors[0])
+    found = sum(1 for name in entry.authors if any(same_name(name, other) for other in record.authors))
+    complete = entry.authors_truncated or len(entry.authors) >= len(record.authors)
+    return first, first and found == len(entry.authors) and complete
+
+
+_STOP = {"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "des", "und", "fur", "to"}
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """ISO-4 style abbreviation: "j clin oncol" ↔ "journal of clinical oncology", "n engl j med" ↔ …"""
+    words = [w for w in short.split() if w not in _STOP]
+    target = [w for w in full.split() if w not in _STOP]
+    if not words or len(words) != len(target):
+        return False
+    return all(t.startswith(w) or (len(w) >= 3 and w[0] == t[0] and _ordered_in(w, t))
+               for w, t in zip(words, target, strict=True))
+
+
+def _ordered_in(letters: str, word: str) -> bool:
+    """Every letter of an abbreviation appears in order in the word ("hematol" in "hematology", "natl")."""
+    position = 0
+    for char in letters:
+        position = word.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _venue_names(reference: Reference) -> list[str]:
+    names = [reference.container_title, reference.container_title_short]
+    folded = [fold(name) for name in names if name]
+    return [re.sub(r"^the ", "", name) for name in folded if name]
+
+
+def container_agrees(entry: Reference, record: Reference) -> bool:
+    if set(entry.issn) & set(record.issn):
+        return True
+    for written in _venue_names(entry):
+        for recorded in _venue_names(record):
+            if written == recorded or fuzz.ratio(written, recorded) / 100 >= CONTAINER_SAME:
+                return True
+            if _abbreviates(written, recorded) or _abbreviates(recorded, written):
+                return True
+            if written.replace(" ", "") == recorded.replace(" ", ""):
+                return True
+    return False
+
+
+def _number(value: str) -> str:
+    """"07" and "7" are the same volume; "Suppl 2" keeps its words."""
+    return fold(value).lstrip("0") or fold(value)
+
+
+def pages_agree(written: str, recorded: str) -> bool:
+    """First pages must agree; last pages too when both give a range (2408-17 equals 2408–2417)."""
+    first_w, last_w = page_bounds(written)
+    first_r, last_r = page_bounds(recorded)
+    if fold(first_w) != fold(first_r):
+        return False
+    both_ranges = last_w != first_w and last_r != first_r
+    return not both_ranges or fold(last_w) == fold(last_r)
+
+
+def record_years(record: Reference) -> set[int]:
+    """All years the record's dates give (the main year plus print/online years kept by refkit.sources.records)."""
+    years = {record.year} if record.year else set()
+    years.update(int(y) for y in record.fields.get("other-years", "").split() if y.isdigit())
+    return years
+
+
+def compare(entry: Reference, record: Reference) -> Match:
+    """Score one candidate record against an entry and decide whether it is the cited work."""
+    match = Match(entry, record, title_similarity(entry.title, record.title))
+    agreement = match.agreement
+    if entry.title and record.title:
+        agreement["title"] = fold(entry.title) == fold(record.title) or (match.title >= 0.95 and (
+            fold(_main_title(entry.title)) == fold(record.title)
+            or fold(entry.title) == fold(_main_title(record.title))))
+    first_author = False
+    if entry.authors and record.authors:
+        first_author, whole = authors_agree(entry, record)
+        agreement["author"] = whole
+    if entry.year and record.year:
+        years = record_years(record)
+        agreement["year"] = entry.year in years
+        match.near_year = not agreement["year"] and any(abs(entry.year - y) == 1 for y in years)
+    if _venue_names(entry) and _venue_names(record):
+        agreement["container"] = container_agrees(entry, record)
+    for name in ("volume", "issue"):
+        written, recorded = getattr(entry, name), getattr(record, name)
+        if written and recorded:
+            agreement[name] = _number(written) == _number(recorded)
+    if entry.page and record.page:
+        agreement["page"] = pages_agree(entry.page, record.page)
+    if entry.doi and record.doi:
+        agreement["doi"] = normalize_doi(entry.doi) == normalize_doi(record.doi)
+    match.decision = _decide(match, first_author)
+    match.score = _score(match, first_author)
+    return match
+
+
+def _decide(match: Match, first_author: bool) -> Decision:
+    """Precision first: the title alone never makes a match; it takes the title plus the first author plus
+    the year or the venue, or a close title with everything else (author, year, venue, and volume or pages)."""
+    agree = match.agreement
+    year = agree.get("year") is True or match.near_year
+    venue = agree.get("container") is True
+    locator = agree.get("volume") is True or agree.get("page") is True
+    if match.title >= TITLE_SAME and first_author and (year or venue):
+        return Decision.ACCEPT
+    if match.title >= TITLE_CLOSE and first_author and agree.get("year") and venue and locator:
+        return Decision.ACCEPT
+    if match.title >= TITLE_SAME:
+        return Decision.MISCITATION
+    return Decision.NO_MATCH
+
+
+_WEIGHTS = {"author": 0.15, "year": 0.1, "container": 0.1, "volume": 0.05, "issue": 0.025, "page": 0.05,
+            "doi": 0.1}
+
+
+def _score(match: Match, first_author: bool) -> float:
+    """A 0–1 ranking score: title similarity carries most weight, each agreeing field adds, each
+    disagreeing field subtracts. Used to rank candidates; the decision above does not depend on it."""
+    score = 0.45 * match.title + (0.05 if first_author else 0.0)
+    for name, weight in _WEIGHTS.items():
+        agrees = match.agreement.get(name)
+        if agrees is not None:
+            score += weight if agrees else -weight / 2
+    if match.near_year:
+        score += 0.05
+    return max(0.0, min(1.0, score))
+
+
+_RANK = {Decision.ACCEPT: 2, Decision.MISCITATION: 1, Decision.NO_MATCH: 0}
+
+
+def best_match(entry: Reference, records: Iterable[Reference]) -> Match | None:
+    """The best candidate: accepted ones before mis-citations before the rest, then by score."""
+    matches = [compare(entry, record) for record in records]
+    return max(matches, key=lambda m: (_RANK[m.decision], m.score), default=None)

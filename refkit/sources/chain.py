@@ -1,0 +1,82 @@
+"""Which sources a run asks, in order: configured snapshots first, then Crossref online unless offline.
+
+A snapshot that holds a DOI answers for it; DOIs it lacks go to the next source, and when that source cannot
+answer (offline, network down) they stay unverified, never "not found". Searches are different: a configured
+snapshot answers them definitively, so when the next source cannot be asked, the snapshot's candidates are
+the answer and a weak best candidate means "no match" (docs/matching.md, "Snapshots and offline runs").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from refkit.config import Settings
+from refkit.match import Decision, best_match
+from refkit.model import Reference
+from refkit.sources.base import Lookup, LookupStatus, SearchResult, Source
+from refkit.sources.records import to_reference
+from refkit.sources.snapshot import SnapshotSource
+
+
+class UnavailableSource:
+    """Answers nothing: every look-up is unavailable (offline without a cache, or no client)."""
+
+    def __init__(self, reason: str):
+        self.name = "unavailable"
+        self.reason = reason
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        return {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=self.reason) for doi in dois}
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        return SearchResult(unavailable=True, reason=self.reason)
+
+
+class FallbackSource:
+    """Ask `primary` first and `fallback` only for what `primary` could not settle."""
+
+    def __init__(self, primary: Source, fallback: Source):
+        self.primary = primary
+        self.fallback = fallback
+        self.name = f"{primary.name}+{fallback.name}"
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        result = self.primary.works(dois)
+        missing = [doi for doi, lookup in result.items() if lookup.status is not LookupStatus.FOUND]
+        if missing:
+            result.update(self.fallback.works(missing))
+        return result
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        first = self.primary.search(reference, rows)
+        if not first.unavailable and _settled(reference, first):
+            return first
+        second = self.fallback.search(reference, rows)
+        if second.unavailable:
+            if first.unavailable:
+                return second
+            return SearchResult(first.records, reason=f"{first.reason}; {second.reason}")
+        return SearchResult(first.records + second.records, reason=f"{first.reason}; {second.reason}")
+
+
+def _settled(reference: Reference, result: SearchResult) -> bool:
+    """The primary's candidates already contain the cited work (or the work whose title it borrows)."""
+    match = best_match(reference, [to_reference(record) for record in result.records])
+    return match is not None and match.decision is not Decision.NO_MATCH
+
+
+def online_source(settings: Settings) -> Source:
+    """The Crossref client (cache-only when offline)."""
+    try:
+        from refkit.sources.crossref import CrossrefSource
+    except ImportError:  # the client is optional at this layer; without it nothing can be checked online
+        return UnavailableSource("the Crossref client is not installed")
+    return CrossrefSource(settings)
+
+
+def build_source(settings: Settings) -> Source:
+    """Snapshots from the settings first (in the order given), then Crossref."""
+    source: Source = online_source(settings)
+    if settings.snapshot:
+        source = FallbackSource(SnapshotSource(settings.snapshot), source)
+    return source

@@ -1,0 +1,130 @@
+"""A local snapshot of Crossref records (a folder of JSON files or a JSON-lines file) as a Source.
+
+It answers DOI look-ups from a dict and searches through an inverted index of folded title words, then lets
+the matcher rank the few candidates that share the most (rarest) words with the cited title, so a snapshot
+of 100,000 records answers a search in milliseconds. Unlike the online API, a snapshot answers searches
+definitively: what it does not hold is "not in the snapshot", and `FallbackSource` decides what that means.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from refkit.errors import RefkitError
+from refkit.files import read_text
+from refkit.match import compare
+from refkit.model import Reference
+from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
+from refkit.sources.records import to_reference
+from refkit.text import fold, normalize_doi
+
+SHORTLIST = 40  # candidates scored by the matcher per search
+_STOPWORDS = frozenset({"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
+                        "or", "the", "to", "with", "via", "using", "towards", "toward", "its", "their"})
+
+
+def title_tokens(title: str) -> set[str]:
+    """The words of a title that say something: folded, without stop words and one-letter tokens."""
+    return {word for word in fold(title).split() if len(word) > 1 and word not in _STOPWORDS}
+
+
+def _messages(value: object) -> Iterator[Record]:
+    """Records from one parsed JSON value: a `message`, a whole API response, a work list, or a list."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _messages(item)
+    elif isinstance(value, dict):
+        message = value.get("message", value)
+        if isinstance(message, dict) and isinstance(message.get("items"), list):
+            yield from _messages(message["items"])
+        elif isinstance(message, dict) and message.get("DOI"):
+            yield message
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """Every record in a snapshot file or folder (*.json and *.jsonl files, recursively)."""
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.suffix in (".json", ".jsonl") and child.is_file():
+                yield from read_records(child)
+        return
+    text = read_text(path, what="snapshot file")
+    try:
+        if path.suffix == ".jsonl":
+            for line in text.splitlines():
+                if line.strip():
+                    yield from _messages(json.loads(line))
+        else:
+            yield from _messages(json.loads(text))
+    except json.JSONDecodeError as error:
+        raise RefkitError(f"{path}: not a Crossref snapshot (invalid JSON at line {error.lineno})") from error
+
+
+class SnapshotSource:
+    """Source over records held in memory, indexed by DOI and by title words."""
+
+    def __init__(self, paths: Sequence[str | Path] = (), records: Iterable[Record] = (), name: str = ""):
+        self.name = name or "snapshot:" + ",".join(Path(p).name for p in paths)
+        self._records: list[Record] = []
+        self._references: list[Reference | None] = []
+        self._by_doi: dict[str, int] = {}
+        self._index: dict[str, list[int]] = defaultdict(list)
+        for path in paths:
+            if not Path(path).exists():
+                raise RefkitError(f"{path}: no such snapshot file or folder")
+            self.add(read_records(Path(path)))
+        self.add(records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def add(self, records: Iterable[Record]) -> None:
+        for record in records:
+            doi = normalize_doi(str(record.get("DOI", "")))
+            if not doi or doi in self._by_doi:
+                continue
+            position = len(self._records)
+            self._records.append(record)
+            self._references.append(None)
+            self._by_doi[doi] = position
+            titles = [*(record.get("title") or []), *(record.get("subtitle") or [])]
+            for token in title_tokens(" ".join(map(str, titles))):
+                self._index[token].append(position)
+
+    def reference(self, position: int) -> Reference:
+        """The record at `position` as a Reference, converted once and kept."""
+        reference = self._references[position]
+        if reference is None:
+            reference = self._references[position] = to_reference(self._records[position])
+        return reference
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        result = {}
+        for doi in dois:
+            position = self._by_doi.get(normalize_doi(doi))
+            if position is None:
+                result[doi] = Lookup(doi, LookupStatus.NOT_FOUND, reason=f"not in {self.name}")
+            else:
+                result[doi] = Lookup(doi, LookupStatus.FOUND, self._records[position])
+        return result
+
+    def shortlist(self, title: str, size: int = SHORTLIST) -> list[int]:
+        """Positions of the records sharing the most informative title words (idf-weighted overlap)."""
+        total = len(self._records) or 1
+        weights: Counter[int] = Counter()
+        for token in title_tokens(title):
+            postings = self._index.get(token)
+            if postings:
+                idf = math.log(1 + total / len(postings))
+                for position in postings:
+                    weights[position] += idf
+        return [position for position, _ in weights.most_common(size)]
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        positions = self.shortlist(reference.title)
+        ranked = sorted(positions, key=lambda p: compare(reference, self.reference(p)).score, reverse=True)
+        return SearchResult([self._records[p] for p in ranked[:rows]], reason=f"searched {self.name}")
