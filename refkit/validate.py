@@ -8,9 +8,11 @@ from pathlib import Path
 
 from refkit.bib import Bibliography, load_bibliography, to_reference
 from refkit.checks.lint import lint
-from refkit.checks.registry import rule_selected
+from refkit.checks.registry import RULES, rule_selected
+from refkit.checks.verify import verify
 from refkit.config import Settings
 from refkit.model import Evidence, Finding, Reference, Severity, Status
+from refkit.sources.chain import build_source
 
 Progress = Callable[[int, int], None]
 
@@ -40,10 +42,19 @@ def validate_bibliography(bibliography: Bibliography, settings: Settings,
     references: list[Reference] = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
     findings = lint(bibliography, references)
     evidence: list[Evidence] = []
+    if _verification_selected(settings):
+        online, evidence = verify(list(zip(bibliography.entries, references, strict=True)),
+                                  build_source(settings), on_progress)
+        findings.extend(online)
     selected = [f for f in findings if rule_selected(f.rule, settings.select, settings.ignore)]
     selected.sort(key=lambda f: (f.line or 0, f.rule))
     keys = [(entry.key, entry.line) for entry in bibliography.entries]
     return ValidationReport(bibliography.path or "<stdin>", keys, selected, evidence)
+
+
+def _verification_selected(settings: Settings) -> bool:
+    """Look entries up only when some online rule is selected (`--select RK1` stays offline and fast)."""
+    return any(rule.online and rule_selected(rule.id, settings.select, settings.ignore) for rule in RULES.values())
 
 
 def validate(path: str | Path, settings: Settings | None = None,
