@@ -25,12 +25,19 @@ _SYMBOLS = {
     "S": "§", "P": "¶", "dag": "†", "ddag": "‡", "pounds": "£", "euro": "€", "textdegree": "°",
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "kappa": "κ", "lambda": "λ",
     "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "omega": "ω", "Delta": "Δ", "Omega": "Ω",
+    "textquotedblleft": "“", "textquotedblright": "”", "guillemotleft": "«", "guillemotright": "»",
+    "textbullet": "•", "textperiodcentered": "·", "textless": "<", "textgreater": ">",
     "times": "×", "pm": "±", "leq": "≤", "geq": "≥", "infty": "∞", "textasciitilde": "~",
 }  # fmt: skip
 _ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ", ",": " "}
 
 # \"u  \"{u}  {\"u}  \c{c}  \c c  \'{\i}
-_ACCENT_RE = re.compile(r"\\([\"'`^~=.uvHckrdbt])(?:\{\\?([A-Za-z])\}|\\([ij])(?![A-Za-z])|([A-Za-z]))")
+_ACCENT_RE = re.compile(
+    r"\\([\"'`^~=.]|[uvHckrdbt](?![A-Za-z]))"  # \" or \c, but not the \t of \textit
+    r"\s*(?:\{\})?(?:\{\\?([A-Za-z])\}|\\([ij])(?![A-Za-z])|([A-Za-z]))"
+)
+_DANGLING_ACCENT_RE = re.compile(r"\\[\"'`^~=.](?:\{\})?")
+_CONTROL_SPACE_RE = re.compile(r"\\(?=\s|$)")
 _SYMBOL_RE = re.compile(r"\\([A-Za-z]+)\b *(\{\})?")
 _ESCAPE_RE = re.compile(r"\\([&%$#_{} ,])")
 _MACRO_ARG_RE = re.compile(r"\\([A-Za-z]+)\*?\s*\{([^{}]*)\}")
@@ -67,8 +74,9 @@ def latex_to_unicode(value: str) -> str:
     text = value
     if "\\" in text:
         text = _ACCENT_RE.sub(_accent, text)
+        text = _DANGLING_ACCENT_RE.sub("", text)  # an accent with nothing to sit on (`\\'{}`) is dropped
         text = _ESCAPE_RE.sub(lambda m: "\x00" + m.group(1) + "\x01", text)
-        text = text.replace("\\\\", " ")
+        text = _CONTROL_SPACE_RE.sub(" ", text.replace("\\\\", " "))
         # Formatting macros with one argument: keep the argument, innermost first.
         previous = None
         while previous != text:
@@ -91,7 +99,7 @@ def _encoder():  # pragma: no cover - trivial factory
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
-                                 unknown_char_policy="keep")
+                                 unknown_char_policy="keep", unknown_char_warning=False)
 
 
 def unicode_to_latex(value: str) -> str:

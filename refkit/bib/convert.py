@@ -25,9 +25,9 @@ CSL_TO_BIB = {
     "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
     "article": "article", "review": "article", "book": "book", "chapter": "incollection",
     "paper-conference": "inproceedings", "thesis": "phdthesis", "report": "techreport",
-    "webpage": "misc", "post-weblog": "misc", "manuscript": "unpublished", "pamphlet": "booklet",
-    "patent": "patent", "dataset": "misc", "software": "misc", "document": "misc",
-    "entry-encyclopedia": "incollection", "entry-dictionary": "incollection", "periodical": "book",
+    "webpage": "online", "post-weblog": "online", "manuscript": "unpublished", "pamphlet": "booklet",
+    "patent": "patent", "dataset": "dataset", "software": "software", "document": "misc",
+    "entry-encyclopedia": "inreference", "entry-dictionary": "inreference", "periodical": "periodical",
 }  # fmt: skip
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -80,12 +80,12 @@ def _date(entry: BibEntry) -> tuple[int | None, str, int | None, int | None]:
     month = _MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() and 0 < int(month_text) <= 12
                                         else None)
     match = _YEAR_RE.match(latex_to_unicode(year_text)) if year_text else None
-    if match:
-        return int(match.group(1)), match.group(2), month, None
     date = _DATE_RE.match(entry.get("date"))
+    day = int(date.group(3)) if date and date.group(3) else None
+    if match:
+        return int(match.group(1)), match.group(2), month, day
     if date:
-        return (int(date.group(1)), "", int(date.group(2)) if date.group(2) else month,
-                int(date.group(3)) if date.group(3) else None)
+        return int(date.group(1)), "", int(date.group(2)) if date.group(2) else month, day
     return None, "", month, None
 
 

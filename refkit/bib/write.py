@@ -39,8 +39,7 @@ def format_names(names: list[Name], truncated: bool = False) -> str:
 def bib_fields(reference: Reference) -> list[tuple[str, str]]:
     """The BibTeX fields of a reference in a conventional order, values already encoded as BibTeX text."""
     bib_type = CSL_TO_BIB.get(reference.type, "misc")
-    container_field = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}.get(
-        bib_type, "")
+    container_field = "journal" if bib_type == "article" else "booktitle"
     pairs: list[tuple[str, str]] = []
 
     def add(name: str, value: str | None, *, encoded: bool = False) -> None:
@@ -53,12 +52,13 @@ def bib_fields(reference: Reference) -> list[tuple[str, str]]:
     if reference.editors:
         add("editor", format_names(reference.editors), encoded=True)
     add("title", reference.title)
-    if container_field:
-        add(container_field, reference.container_title)
+    add(container_field, reference.container_title)
     add("shortjournal", reference.container_title_short if bib_type == "article" else "")
     add("series", reference.collection_title)
     add("year", f"{reference.year}{reference.year_suffix}" if reference.year else "")
     add("month", str(reference.month) if reference.month else "")
+    if reference.year and reference.month and reference.day:
+        add("date", f"{reference.year:04d}-{reference.month:02d}-{reference.day:02d}")
     add("volume", reference.volume)
     add("number", reference.issue)
     add("pages", reference.page.replace("–", "--"), encoded=True)
@@ -66,8 +66,8 @@ def bib_fields(reference: Reference) -> list[tuple[str, str]]:
     publisher_field = {"phdthesis": "school", "techreport": "institution"}.get(bib_type, "publisher")
     add(publisher_field, reference.publisher)
     add("address", reference.publisher_place)
-    add("type", reference.genre if bib_type in ("phdthesis", "techreport") and reference.genre not in (
-        "PhD thesis",) else "")
+    implied_genre = reference.genre in ("PhD thesis", "Master's thesis") and reference.type == "thesis"
+    add("type", "" if implied_genre else reference.genre)
     add("doi", reference.doi)
     add("url", reference.url)
     add("issn", ", ".join(reference.issn))

@@ -1,0 +1,142 @@
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from refkit.bib import load_bibliography, parse_bibliography, to_reference, write_references
+from refkit.bib.convert import parse_names
+from refkit.model import Name
+from tests.conftest import ROOT, SHARED
+
+SAMPLE = """% my notes on CML
+@string{nejm = {New England Journal of Medicine}}
+@preamble{"\\newcommand{\\noopsort}[1]{}"}
+
+@article{druker2006five,
+  author = {Druker, Brian J. and Guilhot, Fran{\\c{c}}ois and others},
+  title = {Five-Year Follow-up of {Imatinib}},
+  journal = nejm # { (Boston)},
+  year = 2006,
+  month = dec,
+  volume = {355}, number = {23},
+  pages = {2408--17},
+  doi = {https://doi.org/10.1056/NEJMoa062867},
+  keywords = {cml, imatinib},
+  file = {druker.pdf}
+}
+
+@inproceedings{child,
+  author = {van der Berg, Jan and {World Health Organization}},
+  title = {A Child},
+  crossref = {parent},
+  pages = {1--10}
+}
+@proceedings{parent,
+  title = {Proceedings of Things},
+  year = {2020},
+  publisher = {ACM}
+}
+"""
+
+
+def test_entries_keep_lines_and_resolve_macros():
+    bib = parse_bibliography(SAMPLE, "sample.bib")
+    entry = bib.by_key()["druker2006five"]
+    assert entry.line == 5
+    assert entry.field_lines["pages"] == 12
+    assert entry.fields["journal"] == "New England Journal of Medicine (Boston)"
+    assert entry.fields["month"] == "12"
+    assert bib.problems == []
+
+
+def test_to_reference_decodes_fields():
+    bib = parse_bibliography(SAMPLE, "sample.bib")
+    reference = to_reference(bib.by_key()["druker2006five"], "sample.bib")
+    assert reference.type == "article-journal"
+    assert reference.title == "Five-Year Follow-up of Imatinib"
+    assert reference.authors == [Name("Druker", "Brian J."), Name("Guilhot", "François")]
+    assert reference.authors_truncated
+    assert (reference.year, reference.month) == (2006, 12)
+    assert reference.page == "2408–17"
+    assert reference.doi == "10.1056/nejmoa062867"
+    assert reference.keywords == ("cml", "imatinib")
+    assert reference.fields == {"file": "druker.pdf"}
+    assert reference.location.line == 5
+
+
+def test_crossref_parent_fields_are_inherited():
+    bib = parse_bibliography(SAMPLE)
+    child = to_reference(bib.by_key()["child"])
+    assert child.type == "paper-conference"
+    assert child.container_title == "Proceedings of Things"
+    assert child.year == 2020
+    assert child.publisher == "ACM"
+    assert child.authors == [Name("Berg", "Jan", particle="van der"), Name(literal="World Health Organization")]
+
+
+def test_names_with_suffix_and_et_al():
+    names, truncated = parse_names("King, Jr, Martin Luther and Doe, J. and et al.")
+    assert names == [Name("King", "Martin Luther", suffix="Jr"), Name("Doe", "J.")]
+    assert truncated
+
+
+def test_problems_are_reported_with_lines():
+    text = "@article{a, title={x}}\n@article{a, title={y}}\n@article{b, title={x}, title={y}}\n@article{c, title={x\n"
+    bib = parse_bibliography(text)
+    assert [(p.kind, p.line, p.key) for p in bib.problems] == [
+        ("duplicate-key", 2, "a"), ("duplicate-field", 3, "b"), ("syntax", 4, "c")]
+
+
+def _semantic(path: Path) -> list:
+    bib = load_bibliography(path)
+    return [to_reference(entry) for entry in bib.entries]
+
+
+def _without_location(reference):
+    reference.location = None
+    return reference
+
+
+@pytest.mark.parametrize(("name", "allowed"), [("references.bib", 0), ("biblatex-examples.bib", 0),
+                                              ("texbook3.bib", 4), ("tugboat.bib", 3)])
+def test_reference_round_trip_is_lossless(name, allowed, tmp_path):
+    """bib → Reference → bib → Reference gives the same References (values, names, unknown fields).
+
+    The few allowed differences are TeX math and box macros in titles (`$\\rm GL(2)\\times$`, `\\rlap{}`),
+    which plain text cannot carry."""
+    path = ROOT / name if name == "references.bib" else SHARED / "data" / "bibtex" / name
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    first = _semantic(path)
+    written = tmp_path / "out.bib"
+    written.write_text(write_references(first), encoding="utf-8")
+    second = _semantic(written)
+    assert [r.key for r in second] == [r.key for r in first]
+    differing = [b.key for b, a in zip(first, second, strict=True) if _without_location(a) != _without_location(b)]
+    assert len(differing) <= allowed, differing
+
+
+@pytest.mark.parametrize("name", ["biblatex-examples.bib", "texbook3.bib", "tugboat.bib"])
+def test_library_round_trip_keeps_blocks_fields_order_and_comments(name):
+    """Parsing and writing an unchanged file through bibtexparser keeps every block, field and comment."""
+    path = SHARED / "data" / "bibtex" / name
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    bib = load_bibliography(path)
+    text = bibtexparser.write_string(bib.library, unparse_stack=[])
+    again = parse_bibliography(text)
+    assert [e.key for e in again.entries] == [e.key for e in bib.entries]
+    assert [list(e.fields.items()) for e in again.entries] == [list(e.fields.items()) for e in bib.entries]
+    assert [s.value for s in again.library.strings] == [s.value for s in bib.library.strings]
+    assert [p.value for p in again.library.preambles] == [p.value for p in bib.library.preambles]
+    written_comments = [c.comment for c in again.library.comments if not c.comment.startswith("% WARNING Parsing")]
+    assert written_comments == [c.comment for c in bib.library.comments]
+
+
+def test_written_bibtex_is_read_by_bibtexparser_and_escapes_specials():
+    bib = parse_bibliography((ROOT / "references.bib").read_text(encoding="utf-8"))
+    text = write_references([to_reference(entry) for entry in bib.entries])
+    assert r"Sau{\ss}ele, S. and others" in text
+    assert r"Pharmacology \& Therapeutics" in text
+    assert "pages = {2408--2417}" in text
+    assert len(bibtexparser.parse_string(text).entries) == 10
