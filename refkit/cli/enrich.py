@@ -1,0 +1,60 @@
+"""`refkit enrich BIB`: add DOIs and missing fields, correct disagreeing ones, for confident matches only."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from refkit.bib import load_bibliography
+from refkit.cli.app import app, emit, progress_bar
+from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
+from refkit.config import load_settings
+from refkit.enrich import EnrichResult, enrich
+from refkit.errors import RefkitError
+from refkit.files import write_atomic
+
+
+def summary(result: EnrichResult) -> str:
+    """One line on what changed and what was left alone, and why."""
+    touched = sorted({change.key for change in result.changes})
+    text = f"{len(result.changes)} field(s) changed in {len(touched)} entr{'y' if len(touched) == 1 else 'ies'}"
+    left = [f"{item.key} ({item.status.value})" for item in result.skipped()]
+    if left:
+        text += f"; left alone (no confident match): {', '.join(left)}"
+    return text
+
+
+@app.command("enrich")
+def enrich_command(
+    bib: Path = typer.Argument(..., help="The .bib file to enrich."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write the enriched file here."),
+    in_place: bool = typer.Option(False, "--in-place", "-i", help="Rewrite BIB (keeping BIB.bak)."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Only show the diff; write nothing."),
+    snapshot: list[Path] = SNAPSHOT,
+    offline: bool | None = OFFLINE,
+    api_url: str | None = API_URL,
+    mailto: str | None = MAILTO,
+    cache_dir: Path | None = CACHE_DIR,
+) -> None:
+    """Add DOIs and missing fields and correct wrong ones from confident matches; every other byte is kept.
+
+    The diff goes to stdout (stderr when the enriched file itself is written to stdout)."""
+    if output and in_place:
+        raise RefkitError("give either --output or --in-place, not both")
+    settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir))
+    bibliography = load_bibliography(bib)
+    with progress_bar("Looking up references"):
+        result = enrich(bibliography, settings)
+    diff = result.diff(bib.name)
+    to_stdout = not (dry_run or in_place or output)
+    (sys.stderr if to_stdout else sys.stdout).write(diff)
+    if dry_run:
+        pass
+    elif in_place:
+        if result.changes:
+            write_atomic(bib, result.new_text, backup=True)
+    else:
+        emit(result.new_text, output)
+    print(f"refkit enrich: {summary(result)}" + (" (dry run)" if dry_run else ""), file=sys.stderr)
