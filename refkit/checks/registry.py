@@ -18,11 +18,13 @@ class Rule:
     severity: Severity
     summary: str  # one line, for `refkit rules` and the docs index
     template: str  # message template; `{key}` and rule-specific names are filled in
+    explanation: str = ""  # a few sentences for docs/rules.md: why it matters and how to fix it
     online: bool = False
 
     def finding(self, *, key: str | None, file: str | None, line: int | None, field: str | None = None,
                 written: str | None = None, recorded: str | None = None, **values: object) -> Finding:
-        message = self.template.format(key=key, field=field, written=written, recorded=recorded, **values)
+        message = self.template.format(key=key, line=line, field=field, written=written, recorded=recorded,
+                                       **values)
         return Finding(self.id, self.severity, message, key, file, line, field, written, recorded)
 
 

@@ -10,6 +10,7 @@ from refkit.errors import RefkitError
 # Importing a command module registers its command on `app`.
 from refkit.cli import validate as _validate  # noqa: F401  isort: skip
 from refkit.cli import export as _export  # noqa: F401  isort: skip
+from refkit.cli import rules as _rules  # noqa: F401  isort: skip
 from refkit.cli import enrich as _enrich  # noqa: F401  isort: skip
 
 
