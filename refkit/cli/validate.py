@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from refkit.cli.app import app, emit, progress_bar, split_list
+from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
 from refkit.config import load_settings
 from refkit.reports import RENDERERS
 from refkit.reports.text import render_rich
@@ -37,13 +38,17 @@ def validate_command(
     select: list[str] = typer.Option(None, "--select", help="Only these rule ids or prefixes (RK1,RK301)."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
     fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run."),
-    offline: bool | None = typer.Option(None, "--offline/--online",
-                                        help="Answer from the cache and snapshots only."),
+    offline: bool | None = OFFLINE,
+    snapshot: list[Path] = SNAPSHOT,
+    api_url: str | None = API_URL,
+    mailto: str | None = MAILTO,
+    cache_dir: Path | None = CACHE_DIR,
 ) -> None:
     """Check a bibliography: syntax, fields and identifiers offline; existence and agreement online."""
     settings = load_settings(bib, {
         "select": split_list(select), "ignore": split_list(ignore),
-        "fail_on": fail_on.value if fail_on else None, "offline": offline,
+        "fail_on": fail_on.value if fail_on else None,
+        **source_overrides(snapshot, offline, api_url, mailto, cache_dir),
     })
     with progress_bar("Checking references") as on_progress:
         report = validate(bib, settings, on_progress)
