@@ -1,0 +1,63 @@
+import json
+import shutil
+import subprocess
+
+import jsonschema
+import pytest
+
+from refkit.bib import load_bibliography, parse_bibliography, to_reference
+from refkit.export import export
+from tests.conftest import ROOT, shared_file
+
+
+def references(path):
+    bib = load_bibliography(path)
+    return [to_reference(entry) for entry in bib.entries]
+
+
+@pytest.mark.parametrize("name", ["references.bib", "biblatex-examples.bib", "texbook3.bib"])
+def test_csl_json_validates_against_the_official_schema(name):
+    schema = json.loads(shared_file("data", "csl", "csl-data.json").read_text(encoding="utf-8"))
+    path = ROOT / name if name == "references.bib" else shared_file("data", "bibtex", name)
+    items = json.loads(export(references(path), "csl-json"))
+    jsonschema.validate(items, schema)
+    assert len(items) == len(load_bibliography(path).entries)
+
+
+def test_csl_json_of_the_sample():
+    items = json.loads(export(references(ROOT / "references.bib"), "csl-json"))
+    saussele = items[2]
+    assert saussele["id"] == "saussele2016discontinuation"
+    assert saussele["author"] == [{"family": "Saußele", "given": "S."}]
+    assert saussele["issued"] == {"date-parts": [[2016]]}
+    assert saussele["page"] == "685–693"
+    assert items[9]["container-title"] == "Pharmacology & Therapeutics"
+
+
+def test_ris_export():
+    text = export(references(ROOT / "references.bib"), "ris")
+    first = text.split("ER  - ")[0]
+    assert first.splitlines()[:3] == ["TY  - JOUR", "AU  - Druker, B. J.", "TI  - Five-year follow-up of patients "
+                                      "receiving imatinib for chronic myeloid leukemia"]
+    assert "SP  - 2408\nEP  - 2417\n" in first
+    assert text.count("ER  - ") == 10
+
+
+def test_bibtex_export_reads_back_the_same():
+    refs = references(ROOT / "references.bib")
+    again = [to_reference(e) for e in parse_bibliography(export(refs, "bibtex")).entries]
+    for before, after in zip(refs, again, strict=True):
+        before.location = after.location = None
+        assert before == after
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_pandoc_reads_our_csl_json(tmp_path):
+    """pandoc's citeproc renders a citation from our CSL-JSON (a real consumer, not only the schema)."""
+    (tmp_path / "refs.json").write_text(export(references(ROOT / "references.bib"), "csl-json"), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("See [@saussele2016discontinuation].\n", encoding="utf-8")
+    result = subprocess.run(["pandoc", "doc.md", "--citeproc", "--bibliography", "refs.json", "-t", "plain"],
+                            cwd=tmp_path, capture_output=True, text=True, check=True)
+    text = " ".join(result.stdout.split())
+    assert text.startswith("See (Saußele 2016).")
+    assert "The Lancet Oncology 17 (5): 685–93." in text
