@@ -27,8 +27,9 @@ CROSSREF_TO_CSL = {
     "proceedings-series": "book", "component": "document", "grant": "document", "other": "document",
 }  # fmt: skip
 
-# Crossref's date fields, most authoritative first: `issued` is the earliest of print and online.
-DATE_FIELDS = ("issued", "published-print", "published-online", "published", "posted", "created")
+# Crossref's date fields, most authoritative first: `issued` is the earliest of print and online. Never
+# `created`: that is when the record was deposited, not when the work was published.
+DATE_FIELDS = ("issued", "published-print", "published-online", "published", "posted")
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _HEADING_RE = re.compile(r"<jats:title>.*?</jats:title>", re.DOTALL | re.IGNORECASE)
