@@ -12,6 +12,7 @@ from refkit.cli import validate as _validate  # noqa: F401  isort: skip
 from refkit.cli import export as _export  # noqa: F401  isort: skip
 from refkit.cli import rules as _rules  # noqa: F401  isort: skip
 from refkit.cli import enrich as _enrich  # noqa: F401  isort: skip
+from refkit.cli import cache as _cache  # noqa: F401  isort: skip
 
 
 def main() -> None:

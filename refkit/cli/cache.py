@@ -1,0 +1,50 @@
+"""`refkit cache info|clear`: look at or empty the HTTP cache that Crossref answers are kept in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from refkit.cli.app import app
+from refkit.cli.sources import CACHE_DIR
+from refkit.config import load_settings
+from refkit.sources.http import cache_file, cache_stats, clear_cache
+
+cache_app = typer.Typer(help="Inspect or empty the HTTP cache of Crossref responses.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+def _cache_path(cache_dir: Path | None) -> Path:
+    """The cache file the other commands would use from this folder (flag, REFKIT_CACHE_DIR, config)."""
+    return cache_file(load_settings(Path.cwd(), {"cache_dir": str(cache_dir) if cache_dir else None}))
+
+
+@cache_app.command("info")
+def info_command(cache_dir: Path | None = CACHE_DIR) -> None:
+    """Where the cache is, what backs it, how big it is and how many responses it holds."""
+    stats = cache_stats(_cache_path(cache_dir))
+    state = "" if stats["exists"] else " (not created yet)"
+    typer.echo(f"path:      {stats['path']}{state}\n"
+               f"backend:   {stats['backend']}\n"
+               f"size:      {_human(int(stats['size']))}\n"
+               f"responses: {stats['responses']}")
+
+
+@cache_app.command("clear")
+def clear_command(cache_dir: Path | None = CACHE_DIR) -> None:
+    """Remove every cached response (snapshots are not touched)."""
+    path = _cache_path(cache_dir)
+    removed = clear_cache(path)
+    typer.echo(f"removed {removed} cached response{'s' if removed != 1 else ''} from {path}")
+
+
+def _human(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    value = size / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

@@ -1,0 +1,274 @@
+"""The Crossref REST API as a `Source`: batched DOI look-ups, bibliographic search, registration agencies.
+
+DOIs go many to a request (`/works?filter=doi:A,doi:B,…`); only what a batch did not return is asked one by
+one (`/works/{doi}`), and a DOI Crossref does not know is checked with `/works/{doi}/agency`, so a DataCite
+DOI reads as "registered elsewhere", not "does not exist". Nothing here raises for network, server or parse
+trouble: such answers become `unavailable` with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from refkit.config import Settings
+from refkit.model import Reference
+from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
+from refkit.sources.http import QUERY_SAFE, HttpClient
+from refkit.text import normalize_doi
+
+Progress = Callable[[int, int], None]
+
+# Crossref reads at most 4096 bytes of request line ("GET <target> HTTP/1.1"): the path and query of one
+# batch stay within this, and a batch holds at most MAX_BATCH DOIs.
+MAX_TARGET_BYTES = 4000
+MAX_BATCH = 100
+SEARCH_AUTHORS = 3  # family names put into a bibliographic query
+
+# What matching and record conversion read; `select` keeps list responses small.
+SELECT = ("DOI", "title", "subtitle", "author", "editor", "container-title", "short-container-title",
+          "issued", "published", "published-print", "published-online", "volume", "issue", "page",
+          "article-number", "type", "ISSN", "ISBN", "publisher", "publisher-location", "URL", "abstract",
+          "update-to", "updated-by", "relation", "score")
+
+_WELL_FORMED_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+@dataclass(slots=True)
+class Reply:
+    """A decoded Crossref answer: the envelope's `message`, a plain 404, or why there is no answer."""
+
+    status: int  # HTTP status; 0 when no response arrived
+    message: Any = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and not self.reason
+
+
+def doi_batches(dois: Iterable[str], budget: int, *, encode: Callable[[str], str] = str,
+                max_size: int = MAX_BATCH) -> list[list[str]]:
+    """Group DOIs so that each encoded `doi:A,doi:B,…` filter fits in `budget` bytes."""
+    batches: list[list[str]] = []
+    current: list[str] = []
+    length = 0
+    for doi in dois:
+        cost = len(encode(f"doi:{doi},"))
+        if current and (length + cost > budget or len(current) >= max_size):
+            batches.append(current)
+            current, length = [], 0
+        current.append(doi)
+        length += cost
+    if current:
+        batches.append(current)
+    return batches
+
+
+def bibliographic_query(reference: Reference) -> str:
+    """Title, first authors' family names, container and year: what Crossref's bibliographic search weighs."""
+    parts = [reference.title, *(name.full_family for name in reference.authors[:SEARCH_AUTHORS]),
+             reference.container_title or reference.container_title_short,
+             str(reference.year) if reference.year else ""]
+    return " ".join(" ".join(part.split()) for part in parts if part and part.strip())
+
+
+def describe_error(error: Exception, timeout: float) -> str:
+    """A short reason for a failed request (requests' own messages run to several lines)."""
+    if isinstance(error, requests.Timeout):
+        return f"no answer within {timeout:g} s"
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return "the response was cut off"
+    if isinstance(error, requests.ConnectionError):
+        return "could not connect"
+    if isinstance(error, sqlite3.Error):
+        return f"HTTP cache error ({error})"
+    return f"{type(error).__name__}: {error}"
+
+
+def decode(response: requests.Response, *, offline: bool) -> Reply:
+    """Turn a response into a Reply, checking content type, JSON and the Crossref envelope."""
+    status = response.status_code
+    if status == 404:
+        return Reply(404)
+    if offline and status == 504:
+        return Reply(504, reason="offline, and not in the cache")
+    if status == 400:
+        return Reply(400, reason=f"Crossref rejected the request: {_validation_messages(response)}")
+    if status != 200:
+        return Reply(status, reason=f"HTTP {status} {response.reason or ''}".rstrip())
+    content_type = response.headers.get("Content-Type", "")
+    if "json" not in content_type:
+        return Reply(status, reason=f"expected JSON, got {content_type.split(';')[0] or 'no content type'}")
+    try:
+        envelope = response.json()
+    except ValueError:
+        return Reply(status, reason=f"malformed or truncated JSON ({len(response.content)} bytes)")
+    if not isinstance(envelope, dict) or envelope.get("status") != "ok" or "message" not in envelope:
+        return Reply(status, reason="unexpected JSON: not a Crossref response")
+    return Reply(status, envelope["message"])
+
+
+def _validation_messages(response: requests.Response) -> str:
+    try:
+        messages = response.json().get("message")
+    except (ValueError, AttributeError):
+        return response.text[:200].strip() or "HTTP 400"
+    if isinstance(messages, list):
+        return "; ".join(str(m.get("message", m)).strip() if isinstance(m, dict) else str(m) for m in messages)
+    return str(messages).strip()
+
+
+class CrossrefSource:
+    """Crossref over HTTP (cached, rate-limited); safe to share between threads."""
+
+    name = "crossref"
+
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None,
+                 on_progress: Progress | None = None) -> None:
+        self.api_url = settings.api_url.rstrip("/")
+        self.client = client or HttpClient(settings)
+        self.on_progress = on_progress
+
+    # -- the Source protocol ----------------------------------------------------------------------------
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        """Every DOI asked gets a Lookup: batches first, then singles for what the batches left out."""
+        wanted = {normalize_doi(doi): doi for doi in dois}
+        found: dict[str, Lookup] = {}
+        malformed = [doi for doi in wanted if not _WELL_FORMED_DOI.match(doi)]
+        for doi in malformed:
+            found[doi] = Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
+        batchable = sorted(doi for doi in wanted if doi not in found and "," not in doi)
+        progress = _Counter(len(wanted), self.on_progress, done=len(found))
+        with ThreadPoolExecutor(max_workers=self._workers()) as pool:
+            for answers in pool.map(self._batch, self._batches(batchable)):
+                found.update(answers)
+                progress.add(sum(1 for lookup in answers.values() if lookup.status is LookupStatus.FOUND))
+            rest = [doi for doi in wanted if doi not in found]
+            for lookup in pool.map(self._single, rest):
+                found[lookup.doi] = lookup
+                progress.add(1)
+        return {given: _keyed(found[doi], given) for doi, given in wanted.items()}
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        query = bibliographic_query(reference)
+        if not query:
+            return SearchResult(reason="nothing to search by: no title, authors or container")
+        reply = self._get("/works", {"query.bibliographic": query, "rows": str(rows), "select": ",".join(SELECT)})
+        if not reply.ok:
+            return SearchResult(unavailable=True, reason=reply.reason or f"HTTP {reply.status}")
+        return SearchResult(records=_items(reply.message))
+
+    # -- beyond the protocol ----------------------------------------------------------------------------
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        """`search` for many references at once, as concurrently as the server allows, in order."""
+        progress = _Counter(len(references), self.on_progress)
+        results = []
+        with ThreadPoolExecutor(max_workers=self._workers()) as pool:
+            for result in pool.map(lambda ref: self.search(ref, rows), references):
+                results.append(result)
+                progress.add(1)
+        return results
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- one request each -------------------------------------------------------------------------------
+
+    def _workers(self) -> int:
+        return max(1, self.client.limiter.concurrency)
+
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Reply:
+        try:
+            response = self.client.get(self.api_url + path, params)
+        except (requests.RequestException, sqlite3.Error) as error:
+            return Reply(0, reason=describe_error(error, self.client.timeout[1]))
+        reply = decode(response, offline=self.client.offline)
+        if reply.status == 200 and reply.reason:
+            self.client.forget(response)
+        return reply
+
+    def _batches(self, dois: list[str]) -> list[list[str]]:
+        """Batches whose whole request target (path, filter, rows, select, mailto) fits the request line."""
+        fixed = len(urlsplit(self.api_url).path) + len("/works?") + len(
+            self.client.query_string({"filter": "", "rows": str(MAX_BATCH), "select": ",".join(SELECT)}))
+        return doi_batches(dois, MAX_TARGET_BYTES - fixed, encode=lambda text: quote(text, safe=QUERY_SAFE))
+
+    def _batch(self, dois: list[str]) -> dict[str, Lookup]:
+        """Found DOIs as FOUND; the rest are left out (to be asked singly) unless the batch failed outright."""
+        reply = self._get("/works", {"filter": ",".join(f"doi:{doi}" for doi in dois),
+                                     "rows": str(len(dois)), "select": ",".join(SELECT)})
+        if not reply.ok:
+            if reply.status in (400, 504):  # one odd DOI, or an offline miss: the singles may still answer
+                return {}
+            return {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reply.reason) for doi in dois}
+        asked = set(dois)
+        answers = {}
+        for record in _items(reply.message):
+            doi = normalize_doi(str(record.get("DOI", "")))
+            if doi in asked:
+                answers[doi] = Lookup(doi, LookupStatus.FOUND, record=record)
+        return answers
+
+    def _single(self, doi: str) -> Lookup:
+        reply = self._get(f"/works/{_quote(doi)}")
+        if reply.ok and isinstance(reply.message, dict):
+            return Lookup(doi, LookupStatus.FOUND, record=reply.message)
+        if reply.status == 404:
+            return self._agency(doi)
+        return Lookup(doi, LookupStatus.UNAVAILABLE, reason=reply.reason or "unexpected answer")
+
+    def _agency(self, doi: str) -> Lookup:
+        """Crossref has no record: is the DOI registered at all, and with whom?"""
+        reply = self._get(f"/works/{_quote(doi)}/agency")
+        if reply.status == 404:
+            return Lookup(doi, LookupStatus.NOT_FOUND, reason="no registration agency knows this DOI")
+        if not reply.ok:
+            return Lookup(doi, LookupStatus.UNAVAILABLE,
+                          reason=f"not in Crossref; its registration agency could not be checked ({reply.reason})")
+        agency = (reply.message or {}).get("agency") or {}
+        agency_id = str(agency.get("id", "")).lower()
+        label = str(agency.get("label") or agency_id)
+        if agency_id in ("", "crossref"):
+            return Lookup(doi, LookupStatus.NOT_FOUND, agency=label,
+                          reason="registered with Crossref, but Crossref returns no record for it")
+        return Lookup(doi, LookupStatus.ELSEWHERE, agency=label, reason=f"registered with {label}, not Crossref")
+
+
+def _quote(doi: str) -> str:
+    return quote(doi, safe="/:;()<>[]")
+
+
+def _items(message: Any) -> list[Record]:
+    items = message.get("items") if isinstance(message, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _keyed(lookup: Lookup, doi: str) -> Lookup:
+    """The Lookup under the DOI exactly as the caller wrote it."""
+    if lookup.doi == doi:
+        return lookup
+    return Lookup(doi, lookup.status, lookup.record, lookup.agency, lookup.reason)
+
+
+class _Counter:
+    """Reports progress as (done, total) to an optional callback."""
+
+    def __init__(self, total: int, callback: Progress | None, done: int = 0) -> None:
+        self.total, self.callback, self.done = total, callback, done
+        if callback and total:
+            callback(done, total)
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.callback and count:
+            self.callback(self.done, self.total)

@@ -1,0 +1,349 @@
+"""The one HTTP session refkit talks to Crossref through: cached, pooled, rate-limited, retrying.
+
+Layering, from the outside in: requests-cache answers what it already has (a hit never reaches the layers
+below, so it never waits for the limiter); a miss goes to `PoliteAdapter`, which takes a slot from the
+`RateLimiter` for each attempt and retries connection errors, timeouts, truncated bodies, 429 and 5xx with
+exponential backoff and jitter, honouring `Retry-After`. The limiter starts from Crossref's published limits
+and follows the `X-Rate-Limit-*` and `X-Concurrency-Limit` headers the server sends back.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+import platformdirs
+import requests
+from requests.adapters import HTTPAdapter
+from requests_cache import CachedSession
+from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
+
+from refkit import __version__
+from refkit.config import Settings
+from refkit.errors import RefkitError
+
+logger = logging.getLogger(__name__)
+
+PROJECT_URL = "https://github.com/refkit/refkit"
+CACHE_FILE = "http.sqlite"
+CACHE_DAYS = 30  # Crossref records change rarely; corrections and retractions show up within a month
+CACHED_STATUSES = (200, 404)  # answers; 4xx/5xx errors and 429s are never cached
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+
+class Kind(StrEnum):
+    """Crossref limits single-record requests and list requests (queries, filters) separately."""
+
+    SINGLE = "single"
+    LIST = "list"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    single: float  # requests per interval for /works/{doi} and /works/{doi}/agency
+    list: float  # requests per interval for /works?filter=… and /works?query…=…
+    interval: float  # seconds
+    concurrency: int
+
+
+# Crossref's published limits since 1 December 2025.
+POLITE = Limits(single=10, list=3, interval=1.0, concurrency=3)
+PUBLIC = Limits(single=5, list=1, interval=1.0, concurrency=1)
+
+
+def request_kind(url: str) -> Kind:
+    """A path ending in /works is a list request (query or filter); anything below it is one record."""
+    return Kind.LIST if urlsplit(url).path.rstrip("/").endswith("/works") else Kind.SINGLE
+
+
+def parse_interval(value: str) -> float | None:
+    """'1s' → 1.0, '500ms' → 0.5, '1m' → 60.0; None when unreadable."""
+    text = value.strip().lower()
+    for suffix, scale in (("ms", 0.001), ("s", 1.0), ("m", 60.0), ("", 1.0)):
+        if text.endswith(suffix):
+            try:
+                number = float(text[: len(text) - len(suffix)] if suffix else text)
+            except ValueError:
+                return None
+            return number * scale if number > 0 else None
+    return None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header, which is either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RateLimiter:
+    """Spaces request starts evenly per kind and bounds how many are in flight at once.
+
+    Even spacing (with a small safety margin) rather than bursts keeps us inside any window the server
+    counts in, whatever its algorithm; each caller reserves the next start time under a lock and sleeps
+    until then outside it.
+    """
+
+    def __init__(self, limits: Limits, *, clock: Clock = time.monotonic, sleep: Sleep = time.sleep,
+                 margin: float = 0.05) -> None:
+        self._clock, self._sleep, self._margin = clock, sleep, margin
+        self._condition = threading.Condition()
+        self._rate = {Kind.SINGLE: limits.single, Kind.LIST: limits.list}
+        self._interval = {Kind.SINGLE: limits.interval, Kind.LIST: limits.interval}
+        self._next_start = {Kind.SINGLE: 0.0, Kind.LIST: 0.0}
+        self.concurrency = limits.concurrency
+        self._in_flight = 0
+
+    def spacing(self, kind: Kind) -> float:
+        return self._interval[kind] / self._rate[kind] * (1 + self._margin)
+
+    def rate(self, kind: Kind) -> tuple[float, float]:
+        """(requests, per seconds) currently followed for `kind`."""
+        return self._rate[kind], self._interval[kind]
+
+    @contextmanager
+    def slot(self, kind: Kind) -> Iterator[None]:
+        """Hold one of the concurrent slots and start no earlier than the rate allows."""
+        with self._condition:
+            while self._in_flight >= self.concurrency:
+                self._condition.wait()
+            self._in_flight += 1
+        try:
+            with self._condition:
+                now = self._clock()
+                start = max(now, self._next_start[kind])
+                self._next_start[kind] = start + self.spacing(kind)
+            if start > now:
+                self._sleep(start - now)
+            yield
+        finally:
+            with self._condition:
+                self._in_flight -= 1
+                self._condition.notify()
+
+    def pause(self, kind: Kind, seconds: float) -> None:
+        """Start nothing of `kind` for `seconds` (the server said 429)."""
+        with self._condition:
+            self._next_start[kind] = max(self._next_start[kind], self._clock() + seconds)
+
+    def follow(self, kind: Kind, headers: Mapping[str, str]) -> None:
+        """Adopt the limits the server announces for this kind of request."""
+        limit = _positive_number(headers.get("X-Rate-Limit-Limit"))
+        interval = parse_interval(headers.get("X-Rate-Limit-Interval") or "")
+        concurrency = _positive_number(headers.get("X-Concurrency-Limit"))
+        with self._condition:
+            if limit:
+                self._rate[kind] = limit
+            if interval:
+                self._interval[kind] = interval
+            if concurrency and int(concurrency) != self.concurrency:
+                self.concurrency = int(concurrency)
+                self._condition.notify_all()
+
+
+def _positive_number(value: str | None) -> float | None:
+    try:
+        number = float(value) if value else None
+    except ValueError:
+        return None
+    return number if number and number > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4  # tries in all, the first included
+    backoff: float = 0.5  # seconds before the first retry; doubles each time
+    cap: float = 30.0  # longest backoff
+    longest_wait: float = 120.0  # a Retry-After beyond this is not waited for: the answer is "unavailable"
+
+    def delay(self, attempt: int, retry_after: float | None, rand: Callable[[], float]) -> float:
+        """Exponential backoff with jitter (between half and all of it), never shorter than Retry-After."""
+        backoff = min(self.cap, self.backoff * 2**attempt)
+        return max(backoff * (0.5 + rand() / 2), retry_after or 0.0)
+
+
+RETRYABLE_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError)
+
+
+def retryable_status(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+class PoliteAdapter(HTTPAdapter):
+    """The transport under the cache: only cache misses come here, so only they are limited and retried."""
+
+    def __init__(self, limiter: RateLimiter, retry: RetryPolicy, *, sleep: Sleep = time.sleep,
+                 rand: Callable[[], float] = random.random, pool_size: int = 10) -> None:
+        super().__init__(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        self.limiter, self.retry, self._sleep, self._rand = limiter, retry, sleep, rand
+
+    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:  # type: ignore[override]
+        kind = request_kind(request.url or "")
+        for attempt in range(self.retry.attempts):
+            last = attempt == self.retry.attempts - 1
+            try:
+                with self.limiter.slot(kind):
+                    response = super().send(request, **kwargs)
+                    _ = response.content  # read the body here, so a truncated one is a failed attempt
+            except RETRYABLE_ERRORS as error:
+                if last:
+                    raise
+                logger.debug("%s on %s; retrying", type(error).__name__, request.url)
+                self._sleep(self.retry.delay(attempt, None, self._rand))
+                continue
+            self.limiter.follow(kind, response.headers)
+            if last or not retryable_status(response.status_code):
+                return response
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if retry_after is not None and retry_after > self.retry.longest_wait:
+                return response
+            wait = self.retry.delay(attempt, retry_after, self._rand)
+            if response.status_code == 429:
+                self.limiter.pause(kind, wait)
+            logger.debug("HTTP %s on %s; retrying in %.2f s", response.status_code, request.url, wait)
+            response.close()
+            self._sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+QUERY_SAFE = ":/,"  # legal in a query and left literal, so more DOIs fit on the request line
+
+
+def encode_query(params: Mapping[str, str]) -> str:
+    return urlencode(params, safe=QUERY_SAFE, quote_via=quote)
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("refkit"))
+
+
+def cache_file(settings: Settings) -> Path:
+    """Where the HTTP cache lives: Settings.cache_dir (--cache-dir, REFKIT_CACHE_DIR, config) or the user's."""
+    return (settings.cache_dir or default_cache_dir()) / CACHE_FILE
+
+
+def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
+    """A requests-cache session over the SQLite file at `path`; `offline` answers from it alone (and an
+    offline run with no cache yet gets an empty one in memory, rather than leaving a file behind)."""
+    memory = offline and not path.exists()
+    try:
+        if not memory:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return CachedSession(
+            str(path),
+            backend="memory" if memory else "sqlite",
+            expire_after=CACHE_DAYS * 86400,
+            allowable_codes=CACHED_STATUSES,
+            ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto"),
+            stale_if_error=True,  # a stale record beats "unverified" when Crossref is down
+            only_if_cached=offline,
+        )
+    except (OSError, sqlite3.Error) as error:
+        raise RefkitError(f"{path}: cannot use the HTTP cache ({error}); `refkit cache clear` resets it") from error
+
+
+def user_agent(mailto: str) -> str:
+    contact = f"; mailto:{mailto}" if mailto else ""
+    return f"refkit/{__version__} ({PROJECT_URL}{contact})"
+
+
+@functools.cache
+def warn_anonymous() -> None:
+    """Said once per process: without an address Crossref puts us in the slower public pool."""
+    logger.warning("refkit: no mailto address set (--mailto, REFKIT_MAILTO or [tool.refkit] mailto); "
+                   "Crossref serves anonymous clients from its slower public pool")
+
+
+class HttpClient:
+    """A pooled, cached, polite session for one Crossref endpoint, shared by all worker threads."""
+
+    def __init__(self, settings: Settings, *, retry: RetryPolicy | None = None, clock: Clock = time.monotonic,
+                 sleep: Sleep = time.sleep, rand: Callable[[], float] = random.random) -> None:
+        self.offline = settings.offline
+        self.limiter = RateLimiter(POLITE if settings.mailto else PUBLIC, clock=clock, sleep=sleep)
+        self.timeout = (min(settings.timeout, 10.0), settings.timeout)
+        self.params = {"mailto": settings.mailto} if settings.mailto else {}
+        self.session = open_cache(cache_file(settings), offline=settings.offline)
+        self.session.headers["User-Agent"] = user_agent(settings.mailto)
+        adapter = PoliteAdapter(self.limiter, retry or RetryPolicy(), sleep=sleep, rand=rand)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        if not settings.mailto and not settings.offline:
+            warn_anonymous()
+
+    def query_string(self, params: Mapping[str, str]) -> str:
+        """The encoded query, `mailto` included."""
+        return encode_query({**params, **self.params})
+
+    def get(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response:
+        """GET through the cache; raises requests' exceptions once the retries are spent."""
+        query = self.query_string(params or {})
+        return self.session.get(f"{url}?{query}" if query else url, timeout=self.timeout)
+
+    def forget(self, response: requests.Response) -> None:
+        """Drop a response the cache kept but that turned out unusable (e.g. malformed JSON with a 200)."""
+        key = getattr(response, "cache_key", None)
+        if key:
+            self.session.cache.delete(key)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def cache_stats(path: Path) -> dict[str, object]:
+    """What `refkit cache info` shows."""
+    exists = path.exists()
+    responses = 0
+    if exists:
+        session = open_cache(path, offline=True)
+        try:
+            responses = len(session.cache.responses)
+        finally:
+            session.close()
+    return {"path": str(path), "backend": "sqlite (requests-cache)", "exists": exists,
+            "size": path.stat().st_size if exists else 0, "responses": responses}
+
+
+def clear_cache(path: Path) -> int:
+    """Remove every cached response; returns how many there were (0 for a file too damaged to open,
+    which is deleted)."""
+    if not path.exists():
+        return 0
+    try:
+        session = open_cache(path, offline=True)
+    except RefkitError:
+        path.unlink()
+        return 0
+    try:
+        count = len(session.cache.responses)
+        session.cache.clear()
+    finally:
+        session.close()
+    return count
+

@@ -1,0 +1,38 @@
+"""`python -m tests.fakecrossref --records PATH --port N --latency S [--enforce-limits]`"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tests.fakecrossref.records import RecordStore
+from tests.fakecrossref.server import DEFAULT_AGENCIES, FakeCrossref
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.fakecrossref", description=__doc__)
+    parser.add_argument("--records", type=Path, required=True,
+                        help="a JSON-lines file or a folder of Crossref `message` objects")
+    parser.add_argument("--port", type=int, default=8099, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    parser.add_argument("--enforce-limits", action="store_true",
+                        help="answer 429 with Retry-After past Crossref's published limits")
+    parser.add_argument("--agency", action="append", default=[], metavar="PREFIX=AGENCY",
+                        help="register a DOI prefix with another agency, e.g. 10.5281/=datacite (repeatable)")
+    args = parser.parse_args(argv)
+    if not args.records.exists():
+        parser.error(f"{args.records}: no such file or folder")
+    agencies = {**DEFAULT_AGENCIES, **dict(item.split("=", 1) for item in args.agency)}
+    fake = FakeCrossref(RecordStore.load(args.records), port=args.port, latency=args.latency,
+                        enforce_limits=args.enforce_limits, agencies=agencies)
+    print(f"fake Crossref with {len(fake.store)} records at {fake.url} (Ctrl-C stops it)", flush=True)
+    try:
+        fake.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
