@@ -1,0 +1,64 @@
+"""Word .docx without a dependency: the paragraphs of word/document.xml, read with zipfile and ElementTree.
+
+Heading styles ("Heading1", "Title") become headings and numbered or bulleted paragraphs items; a block's
+"line" is its paragraph number, the closest thing a .docx has to a line.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from refkit.documents.blocks import Block
+from refkit.errors import RefkitError
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADING_STYLE_RE = re.compile(r"^(?:heading|berschrift|titre|titolo)\s*(\d)$|^title$", re.IGNORECASE)
+MAX_XML_BYTES = 100 * 1024 * 1024
+
+
+def _paragraph_text(paragraph: ElementTree.Element) -> str:
+    parts = []
+    for node in paragraph.iter():
+        if node.tag == _W + "t" and node.text:
+            parts.append(node.text)
+        elif node.tag == _W + "tab":
+            parts.append("\t")
+        elif node.tag in (_W + "br", _W + "cr"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def _kind(paragraph: ElementTree.Element) -> tuple[str, int]:
+    properties = paragraph.find(_W + "pPr")
+    if properties is None:
+        return "text", 0
+    style = properties.find(_W + "pStyle")
+    name = style.get(_W + "val", "") if style is not None else ""
+    heading = _HEADING_STYLE_RE.match(name.replace(" ", ""))
+    if heading:
+        return "heading", int(heading.group(1) or 1)
+    if properties.find(_W + "numPr") is not None or name.lower().startswith("list"):
+        return "item", 0
+    return "text", 0
+
+
+def docx_blocks(path: str | Path) -> list[Block]:
+    """The paragraphs of a .docx file as blocks; a broken or non-Word file is a RefkitError."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > MAX_XML_BYTES:
+                raise RefkitError(f"{path}: the document text is larger than the "
+                                  f"{MAX_XML_BYTES // (1024 * 1024)} MB limit")
+            root = ElementTree.fromstring(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
+        raise RefkitError(f"{path}: not a readable .docx file ({error})") from error
+    blocks = []
+    for number, paragraph in enumerate(root.iter(_W + "p"), start=1):
+        text = _paragraph_text(paragraph)
+        kind, level = _kind(paragraph)
+        blocks.append(Block(number, text, kind if text else "blank", level if text else 0))  # type: ignore[arg-type]
+    return blocks

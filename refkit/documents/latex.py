@@ -1,0 +1,76 @@
+"""LaTeX: sectioning commands become headings, `thebibliography` a reference section of `\\bibitem`s.
+
+Nothing is expanded or run: comments are dropped, `\\cite{a,b}` is written as the marker `[a, b]` so the
+body keeps its citation points, and the rest goes through the bibliography-grade decoder in refkit.text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from refkit.documents.blocks import Block
+from refkit.text import latex_to_unicode
+
+_COMMENT_RE = re.compile(r"(?<!\\)%.*")
+_SECTION_RE = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?"
+                         r"\s*\{([^{}]*)\}")
+_LEVELS = {"part": 1, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
+_CITE_RE = re.compile(r"\\(?:[a-zA-Z]*cite[a-zA-Z]*)\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)\}")
+_BEGIN_BIB_RE = re.compile(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?")
+_END_BIB_RE = re.compile(r"\\end\s*\{thebibliography\}")
+_BIBITEM_RE = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*(?:\{[^{}]*\})?")
+_FONT_SWITCH_RE = re.compile(r"\\(?:em|it|bf|sc|rm|tt|sl|sf|upshape|itshape|bfseries|scshape|normalfont|"
+                             r"newblock|small|footnotesize|relax|unskip)(?![A-Za-z])\s*")
+_DROP_RE = re.compile(r"\\(?:label|ref|eqref|pageref|vspace|hspace|input|include|usepackage|documentclass)"
+                      r"\*?(?:\[[^\]]*\])?\s*\{[^{}]*\}")
+_BEGIN_END_RE = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?")
+
+
+def decode_line(line: str) -> str:
+    """One line of LaTeX source as readable text."""
+    line = _CITE_RE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",")) + "]", line)
+    line = _DROP_RE.sub("", line)
+    line = _BEGIN_END_RE.sub("", line)
+    line = _FONT_SWITCH_RE.sub("", line)
+    return latex_to_unicode(line) if line.strip() else ""
+
+
+def latex_blocks(text: str) -> list[Block]:
+    """Headings from sectioning commands; each `\\bibitem` (with its continuation lines) as one item."""
+    blocks: list[Block] = []
+    in_bibliography = False
+    item: list[str] = []
+    item_line = 0
+
+    def flush_item() -> None:
+        if item:
+            blocks.append(Block(item_line, decode_line(" ".join(item)), "item"))
+            item.clear()
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _COMMENT_RE.sub("", raw)
+        if _BEGIN_BIB_RE.search(line):
+            in_bibliography = True
+            blocks.append(Block(number, "References", "heading", 2))
+            line = _BEGIN_BIB_RE.sub("", line)
+        if in_bibliography:
+            end = _END_BIB_RE.search(line)
+            for index, piece in enumerate(_BIBITEM_RE.split(line[: end.start()] if end else line)):
+                if index:
+                    flush_item()
+                    item_line = number
+                if piece.strip() and (index or item):
+                    item.append(piece.strip())
+            if end:
+                flush_item()
+                in_bibliography = False
+            continue
+        section = _SECTION_RE.search(line)
+        if section:
+            blocks.append(Block(number, latex_to_unicode(section.group(2)), "heading",
+                                _LEVELS[section.group(1)]))
+            continue
+        decoded = decode_line(line)
+        blocks.append(Block(number, decoded, "text" if decoded else "blank"))
+    flush_item()
+    return blocks

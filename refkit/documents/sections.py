@@ -1,0 +1,66 @@
+"""Finding the reference section: a heading by one of its usual names (or the user's `--section`), in any
+format's heading syntax or as a plain line such as "References:"; it runs to the next heading of the same or
+a higher level, or to a back-matter heading such as "Appendix"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from refkit.documents.blocks import Block
+
+REFERENCE_HEADINGS = frozenset({
+    "references", "reference list", "list of references", "bibliography", "select bibliography",
+    "selected bibliography", "works cited", "works consulted", "literature cited", "cited literature",
+    "literature", "sources", "sources cited", "notes and references", "references and notes", "citations",
+    "references cited", "bibliographic references", "bibliography and references", "literaturverzeichnis",
+    "literatur", "références", "bibliographie", "referencias", "bibliografía", "riferimenti bibliografici",
+})  # fmt: skip
+BACK_MATTER_HEADINGS = frozenset({
+    "appendix", "appendices", "acknowledgements", "acknowledgments", "acknowledgement", "acknowledgment",
+    "supplementary material", "supplementary materials", "supporting information", "about the author",
+    "about the authors", "author contributions", "funding", "conflicts of interest", "conflict of interest",
+    "competing interests", "footnotes", "further reading", "see also", "external links", "index",
+})  # fmt: skip
+
+_DECORATION_RE = re.compile(r"^[\s#*_=\-:.>]*(?:(?:\d+|[ivxlc]+)[.)]?\s+)?|[\s#*_=\-:.]*$", re.IGNORECASE)
+_MAX_HEADING_CHARS = 60
+
+
+def heading_name(text: str) -> str:
+    """A line's text as a heading name: markup, numbering ("7.", "VII") and a trailing colon removed."""
+    if len(text) > _MAX_HEADING_CHARS:
+        return ""
+    return " ".join(_DECORATION_RE.sub("", text).split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A document cut at its reference section (`heading` is None when there is none)."""
+
+    body: list[Block]
+    heading: Block | None
+    section: list[Block]
+
+
+def _is_reference_heading(block: Block, wanted: frozenset[str]) -> bool:
+    return block.kind in ("heading", "text") and heading_name(block.text) in wanted
+
+
+def _ends_section(block: Block, heading: Block) -> bool:
+    if block.kind != "heading" and not (block.kind == "text" and heading_name(block.text) in BACK_MATTER_HEADINGS):
+        return False
+    return heading_name(block.text) in BACK_MATTER_HEADINGS or heading.level == 0 or block.level <= heading.level
+
+
+def split_document(blocks: list[Block], section: str | None = None) -> Split:
+    """Cut at the last heading named like a reference list (or named `section`) and find where it ends."""
+    wanted = frozenset({heading_name(section)}) if section else REFERENCE_HEADINGS
+    start = next((index for index in range(len(blocks) - 1, -1, -1)
+                  if _is_reference_heading(blocks[index], wanted)), None)
+    if start is None:
+        return Split(blocks, None, [])
+    heading = blocks[start]
+    end = next((index for index in range(start + 1, len(blocks)) if _ends_section(blocks[index], heading)),
+               len(blocks))
+    return Split(blocks[:start], heading, blocks[start + 1 : end])

@@ -1,0 +1,46 @@
+"""From a reference list in free text to References with citation keys.
+
+    section ──split──▶ reference strings ──parse (identifiers, tagger, cleaners)──▶ [Reference] ──keys──▶
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from refkit.documents import Document, read_document
+from refkit.documents.blocks import text_blocks
+from refkit.errors import RefkitError
+from refkit.extract.keys import DEFAULT_KEY_PATTERN, assign_keys, make_key, validate_pattern
+from refkit.extract.parse import parse_reference
+from refkit.extract.split import Item, split_items
+from refkit.model import Reference
+
+
+class NoReferenceSection(RefkitError):
+    """The document has no heading that names a reference list (or none named as the user asked)."""
+
+
+def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY_PATTERN) -> list[Reference]:
+    """Parse a reference list given as text (one reference per item in any layout) or a Document's
+    reference section. Locations point into the document, or into the text (1-based lines)."""
+    validate_pattern(key_pattern)
+    if isinstance(source, Document):
+        items, file = split_items(source.reference_blocks), source.path
+    else:
+        items, file = split_items(text_blocks(source.splitlines())), None
+    return assign_keys([parse_reference(item.text, file=file, line=item.line) for item in items], key_pattern)
+
+
+def extract_document(path: str | Path, *, section: str | None = None,
+                     key_pattern: str = DEFAULT_KEY_PATTERN) -> list[Reference]:
+    """Read a document, find its reference section and parse it; NoReferenceSection when there is none."""
+    document = read_document(path, section=section)
+    if not document.has_references:
+        wanted = f"a section headed '{section}'" if section else "a reference section"
+        raise NoReferenceSection(f"{path}: no {wanted} found (looked for headings such as References, "
+                                 "Bibliography, Works Cited); name it with --section TEXT")
+    return extract_references(document, key_pattern=key_pattern)
+
+
+__all__ = ["DEFAULT_KEY_PATTERN", "Item", "NoReferenceSection", "extract_document", "extract_references",
+           "make_key", "parse_reference", "split_items"]

@@ -1,0 +1,93 @@
+"""Cleaning the text of one tagged span into the value of one field.
+
+The tagger decides where a field starts and ends; these small functions decide what its value is: the
+year and its a/b suffix in a date, volume and issue in "355(23)" or "vol. 36, no. 9", a page range with
+its abbreviation expanded, an edition number, and titles without their quotes and closing period.
+"""
+
+from __future__ import annotations
+
+import re
+
+from refkit.text import expand_pages
+
+_YEAR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)([a-z])?(?![\d])")
+_MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january", "janvier", "januar"), ("feb", "february", "février", "februar"),
+    ("mar", "march", "mars", "märz"),
+    ("apr", "april", "avril"), ("may", "mai"), ("jun", "june", "juin", "juni"), ("jul", "july", "juillet", "juli"),
+    ("aug", "august", "août"), ("sep", "sept", "september", "septembre"), ("oct", "october", "octobre", "oktober"),
+    ("nov", "november", "novembre"), ("dec", "december", "décembre", "dezember")), start=1) for name in names}
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_ISSUE_RE = re.compile(r"(?:\b(?:no|nr|issue|num|number|n|h|heft)\.?\s*|\()([\w\-–/]{1,20})\)?", re.IGNORECASE)
+_VOLUME_RE = re.compile(r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)",
+                        re.IGNORECASE)
+_PAGES_RE = re.compile(r"[A-Za-z]{0,3}\d{1,7}[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,3}\d{1,7}[A-Za-z]?)?")
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
+             "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}
+_QUOTES = "\"'“”‘’«»„"
+_OUTER = " \t.,;:" + _QUOTES
+
+
+def clean(value: str) -> str:
+    """A span's text without the punctuation and quotes that separate it from its neighbours."""
+    value = value.strip(_OUTER)
+    if (value.startswith("(") and value.endswith(")")) or (value.startswith("[") and value.endswith("]")):
+        value = value[1:-1].strip(_OUTER)
+    if value.count("(") < value.count(")") and value.endswith(")"):
+        value = value[:-1].strip(_OUTER)
+    if value.count("(") > value.count(")") and value.startswith("("):
+        value = value[1:].strip(_OUTER)
+    return value
+
+
+def clean_title(value: str) -> str:
+    """Quotes and the closing period go; a closing "?" or "!" belongs to the title and stays."""
+    value = value.strip().strip(_QUOTES + " ,;:")
+    value = value.rstrip(".").strip().strip(_QUOTES + " ,;:")
+    for marker in (" [Internet]", "[Internet]", " [online]"):
+        value = value.removesuffix(marker)
+    return value
+
+
+def clean_container(value: str) -> str:
+    """A journal or book title: "In:"/"In" and a trailing "[Internet]" removed."""
+    value = re.sub(r"^(?:in|dans|en)\s*:?\s+(?=\S)", "", value.strip(), flags=re.IGNORECASE)
+    return clean_title(value)
+
+
+def date_parts(value: str) -> tuple[int | None, str, int | None]:
+    """Year, its a/b suffix and the month from a date span ("(2006a)", "May 1993", "2017 Mar;")."""
+    year = _YEAR_RE.search(value)
+    month = next((_MONTHS[word.lower()] for word in _WORD_RE.findall(value) if word.lower() in _MONTHS), None)
+    if not year:
+        return None, "", month
+    return int(year.group(1)), year.group(2) or "", month
+
+
+def volume_issue(value: str) -> tuple[str, str]:
+    """Volume and issue from "355(23)", "vol. 36, no. 9", "17 (5)", "Suppl 2"."""
+    text = value.strip(" .,;:")
+    issue = ""
+    found = _ISSUE_RE.search(text)
+    if (found and found.start() > 0) or (found and text.lower().startswith(("no", "nr", "issue", "n."))):
+        issue = found.group(1).strip("–-/")
+        text = text[: found.start()] + " " + text[found.end() :]
+    volume = _VOLUME_RE.search(text)
+    return (volume.group(1).strip(".") if volume else ""), issue
+
+
+def pages(value: str) -> str:
+    """The first page range (or page / article number) in a span, dashes normalised, abbreviation expanded."""
+    text = re.sub(r"^\s*(?:pp?|pages?|s|seiten|str)\.?\s*", "", value.strip(), flags=re.IGNORECASE)
+    found = _PAGES_RE.search(text)
+    return expand_pages(found.group(0)) if found else ""
+
+
+def edition(value: str) -> str:
+    """"2nd ed." → "2"; "Second edition" → "2"; anything else as written."""
+    found = re.search(r"\d+", value)
+    if found:
+        return found.group(0)
+    word = value.strip().split(" ")[0].lower().strip(".,")
+    return _ORDINALS.get(word, clean(re.sub(r"\b(?:edn|ed|edition)\b\.?", "", value, flags=re.IGNORECASE)))

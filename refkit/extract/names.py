@@ -1,0 +1,131 @@
+"""An author (or editor) list as written in a reference string → Names.
+
+Handles the orders styles use: inverted ("Druker, B. J." / "Nichols, Bill"), Vancouver ("van der Schouw TT"),
+natural ("W.-P. de Roever"), and Chicago/MLA mixes (first inverted, the rest natural); lower-case particles,
+suffixes (Jr., III), corporate authors, and a trailing "et al." / "and others" (a truncated list).
+"""
+
+from __future__ import annotations
+
+import re
+
+from refkit.model import Name
+
+_ET_AL_RE = re.compile(r"[,;\s]*(?:\bet\.?\s*al\b\.?|\band\s+others\b|\bu\.\s*a\.|\[et al\.?\]|…|\.\.\.)[\s.,;]*$",
+                       re.IGNORECASE)
+_EDITOR_RE = re.compile(r"\(?\b(?:eds?|editors?|edited by|ed\. by|hrsg|hg|dir|trans(?:lated)?(?: by)?)\b\.?\)?[.,:]?",
+                        re.IGNORECASE)
+_SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&|und)\s+|\s*&\s*")
+_BROKEN_HYPHEN_RE = re.compile(r"(\w)- (\w)")
+_INITIAL_RE = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3})$"
+                         r"|^(?:[A-Z]\.){2,4}$|^(?:[A-Z]\.-){1,2}[A-Z]\.$")
+_GIVEN_WORD_RE = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+\.?$|^[A-ZÀ-Ý][^\s,]*$")
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
+_PARTICLES = {"van", "von", "der", "den", "de", "du", "da", "di", "del", "della", "des", "la", "le", "dos", "das",
+              "do", "ter", "ten", "van't", "bin", "al", "el", "zu", "zur", "vom", "op", "het", "'t"}
+_ORGANISATION_WORDS = {
+    "organization", "organisation", "association", "society", "institute", "institut", "committee", "group",
+    "consortium", "foundation", "agency", "council", "department", "collaboration", "center", "centre",
+    "office", "board", "commission", "ministry", "university", "network", "inc", "inc.", "ltd", "corporation",
+    "corp", "company", "bureau", "service", "services", "team", "working", "panel", "federation", "union",
+    "world", "national", "international", "investigators", "authority", "programme", "program", "project",
+    "initiative", "trust", "who", "cdc", "nih", "nice", "fda", "oecd", "unesco", "unicef",
+}  # fmt: skip
+
+
+def _is_initials(word: str) -> bool:
+    return bool(_INITIAL_RE.match(word))
+
+
+def _looks_given(chunk: str) -> bool:
+    words = chunk.split()
+    return 0 < len(words) <= 3 and all(_is_initials(w) or _GIVEN_WORD_RE.match(w) for w in words) and \
+        not any(w.lower().strip(".") in _ORGANISATION_WORDS for w in words)
+
+
+def _looks_family(chunk: str) -> bool:
+    words = chunk.split()
+    core = [w for w in words if w not in _PARTICLES]
+    return 0 < len(core) <= 2 and not any(_is_initials(w) for w in core) and core[0][:1].isupper()
+
+
+def _trim(chunk: str) -> str:
+    """Drop a sentence period after a name, but keep the period of a final initial ("B. J.")."""
+    words = chunk.split()
+    if chunk.endswith(".") and words and not _is_initials(words[-1]) and words[-1].lower() not in _SUFFIXES:
+        return chunk.rstrip(".").strip()
+    return chunk.strip()
+
+
+def _spaced_initials(given: str) -> str:
+    """"TT" → "T. T." (Vancouver writes initials run together without periods)."""
+    if re.fullmatch(r"[A-Z]{1,3}", given):
+        return " ".join(letter + "." for letter in given)
+    return given
+
+
+def _family_with_particle(words: list[str]) -> tuple[str, str]:
+    index = 0
+    while index < len(words) - 1 and words[index] in _PARTICLES:
+        index += 1
+    return " ".join(words[index:]), " ".join(words[:index])
+
+
+def _organisation(chunk: str) -> bool:
+    words = chunk.split()
+    return any(w.lower().strip(".,()") in _ORGANISATION_WORDS for w in words) or (
+        len(words) > 4 and not any(_is_initials(w) for w in words))
+
+
+def _single(chunk: str) -> Name:
+    """One name written in one piece: Vancouver "van der Schouw TT", natural "W.-P. de Roever"."""
+    words = chunk.split()
+    if len(words) == 1:
+        return Name(family=words[0])
+    if _organisation(chunk):
+        return Name(literal=chunk)
+    if _is_initials(words[-1]) and not _is_initials(words[0]):
+        family, particle = _family_with_particle(words[:-1])
+        return Name(family=family, given=_spaced_initials(words[-1]), particle=particle)
+    first_particle = next((i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES), len(words) - 1)
+    family, particle = _family_with_particle(words[first_particle:])
+    return Name(family=family, given=" ".join(words[:first_particle]), particle=particle)
+
+
+def _inverted(family_chunk: str, given: str) -> Name:
+    family, particle = _family_with_particle(family_chunk.split())
+    return Name(family=family, given=_spaced_initials(given), particle=particle)
+
+
+def parse_names(text: str) -> tuple[list[Name], bool]:
+    """Names in a reference string's author list, and whether the list ended with "et al."."""
+    text = _BROKEN_HYPHEN_RE.sub(r"\1-\2", text.strip())
+    text, count = _ET_AL_RE.subn("", text)
+    truncated = count > 0
+    text = _trim(_EDITOR_RE.sub(" ", text).strip(" ,;:()[]"))
+    if not text:
+        return [], truncated
+    if _organisation(text) and "," not in text and ";" not in text and " and " not in text:
+        return [Name(literal=text)], truncated
+    chunks = [_trim(chunk.strip(" ,")) for chunk in _SPLIT_RE.split(text)]
+    chunks = [chunk for chunk in chunks if chunk]
+    names: list[Name] = []
+    index = 0
+    while index < len(chunks):
+        chunk = chunks[index]
+        following = chunks[index + 1] if index + 1 < len(chunks) else ""
+        if chunk.lower() in _SUFFIXES and names:
+            last = names[-1]
+            names[-1] = Name(last.family, last.given, last.particle, chunk, last.literal)
+            index += 1
+            continue
+        pair = following and _looks_family(chunk) and _looks_given(following) and (
+            len([w for w in chunk.split() if w not in _PARTICLES]) == 1
+            or all(_is_initials(w) for w in following.split()))
+        if pair:
+            names.append(_inverted(chunk, following))
+            index += 2
+        else:
+            names.append(_single(chunk))
+            index += 1
+    return names, truncated

@@ -1,0 +1,117 @@
+"""One reference string → one Reference: identifiers by pattern, fields by the tagger, values by cleaners."""
+
+from __future__ import annotations
+
+import re
+
+from refkit.extract import fields
+from refkit.extract.identifiers import Match
+from refkit.extract.names import parse_names
+from refkit.extract.tagger import Prepared, prepare, tag
+from refkit.model import Location, Reference
+
+MAX_REFERENCE_CHARS = 2000  # longer strings are not one reference; only their start is tagged
+_PROCEEDINGS_RE = re.compile(r"\b(?:proc\.?|proceedings|conference|conf\.|symposium|workshop|congress|"
+                             r"meeting|colloquium)\b", re.IGNORECASE)
+_THESIS_RE = re.compile(r"\b(?:thesis|dissertation|diss\.|doctoral|ph\.?\s?d|m\.?sc|master'?s)\b", re.IGNORECASE)
+_REPORT_RE = re.compile(r"\b(?:report|working paper|technical|tech\. rep|memo|white paper|discussion paper)\b",
+                        re.IGNORECASE)
+_PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
+
+
+def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
+    """The text of each field: its first run of tokens, extended over runs of the same label that are
+    separated only by a word or two the tagger left unlabelled ("and" between authors)."""
+    runs: list[tuple[str, int, int]] = []  # label, first token, last token
+    for index, label in enumerate(labels):
+        if runs and runs[-1][0] == label:
+            runs[-1] = (label, runs[-1][1], index)
+        else:
+            runs.append((label, index, index))
+    found: dict[str, tuple[int, int]] = {}
+    closed: set[str] = set()
+    for position, (label, first, last) in enumerate(runs):
+        if label == "other" or label in closed:
+            continue
+        if label not in found:
+            found[label] = (first, last)
+        elif runs[position - 1][0] == "other" and runs[position - 1][2] - runs[position - 1][1] < 2 and \
+                position >= 2 and runs[position - 2][0] == label:
+            found[label] = (found[label][0], last)
+        else:
+            closed.add(label)
+    spans = prepared.spans
+    return {label: prepared.text[spans[first][0] : spans[last][1]] for label, (first, last) in found.items()}
+
+
+def _identifiers(matches: list[Match]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for match in matches:
+        if match.kind != "access":
+            values.setdefault(match.kind, match.value)
+    return values
+
+
+def infer_type(segments: dict[str, str], ids: dict[str, str], has_editors: bool) -> str:
+    """A CSL type from which fields are present and the words around them."""
+    genre = segments.get("genre", "") + " " + segments.get("note", "")
+    container = segments.get("container", "")
+    if _THESIS_RE.search(genre) or _THESIS_RE.search(segments.get("publisher", "")):
+        return "thesis"
+    if _REPORT_RE.search(genre):
+        return "report"
+    if container:
+        if _PROCEEDINGS_RE.search(container):
+            return "paper-conference"
+        if has_editors or re.match(r"\s*in\b", container, re.IGNORECASE) or "isbn" in ids or (
+                segments.get("publisher") and not segments.get("volume")):
+            return "chapter"
+        return "article-journal"
+    if "arxiv" in ids or _PREPRINT_RE.search(genre):
+        return "article"
+    if segments.get("publisher") or segments.get("edition") or "isbn" in ids:
+        return "book"
+    if "url" in ids and not segments.get("volume"):
+        return "webpage"
+    return "article-journal" if segments.get("volume") or segments.get("pages") else "document"
+
+
+def parse_reference(text: str, *, file: str | None = None, line: int | None = None) -> Reference:
+    """Parse one free-text reference in any supported style; the input is kept in `raw`."""
+    raw = " ".join(text.split())
+    prepared = prepare(raw[:MAX_REFERENCE_CHARS])
+    segments = _segments(prepared, tag(prepared))
+    ids = _identifiers(prepared.identifiers)
+    authors, truncated = parse_names(segments.get("author", ""))
+    editors, _ = parse_names(segments.get("editor", ""))
+    year, year_suffix, month = fields.date_parts(segments.get("date", ""))
+    volume, issue = fields.volume_issue(segments.get("volume", ""))
+    kind = infer_type(segments, ids, bool(editors))
+    genre = fields.clean(segments.get("genre", "")) if kind in ("thesis", "report") else ""
+    return Reference(
+        type=kind,
+        title=fields.clean_title(segments.get("title", "")),
+        authors=authors,
+        authors_truncated=truncated,
+        editors=editors,
+        container_title=fields.clean_container(segments.get("container", "")),
+        year=year,
+        year_suffix=year_suffix,
+        month=month,
+        volume=volume,
+        issue=issue,
+        page=fields.pages(segments.get("pages", "")),
+        edition=fields.edition(segments["edition"]) if "edition" in segments else "",
+        doi=ids.get("doi", ""),
+        url=ids.get("url", ""),
+        isbn=ids.get("isbn", ""),
+        pmid=ids.get("pmid", ""),
+        pmcid=ids.get("pmcid", ""),
+        arxiv=ids.get("arxiv", ""),
+        publisher=fields.clean(segments.get("publisher", "")),
+        publisher_place=fields.clean(segments.get("location", "")),
+        genre=genre,
+        note=fields.clean(segments.get("note", "")),
+        raw=raw,
+        location=Location(file=file, line=line),
+    )

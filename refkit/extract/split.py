@@ -1,0 +1,141 @@
+"""Cutting a reference section into one string per reference.
+
+The layouts recognised, in order: items the format delimits itself (`<li>`, `\\bibitem`, Word lists);
+numbered (`1.`, `[1]`, `1)`, `(1)`) or bulleted lines, each starting an item that runs until the next marker;
+paragraphs separated by blank lines; hanging indents (an item's later lines are indented); else one item a
+line. A single line holding a whole numbered list (`[1] … [2] …`) is cut at its markers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from refkit.documents.blocks import Block
+
+_MARKER_RE = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,3})[.)]|[-*•‣▪◦+–·])\s+")
+_INLINE_MARKER_RE = re.compile(r"(?:^|\s)\[(\d{1,4})\]\s")
+_SPACES_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One reference string, where it starts in the source, and its list number if it had one."""
+
+    line: int
+    text: str
+    label: str = ""
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _join(lines: list[str]) -> str:
+    """Wrapped lines → one string; a line ending in a hyphen is joined without a space (URLs, compounds)."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if text.endswith("-") and line[:1].isalnum():
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return _SPACES_RE.sub(" ", text)
+
+
+def _strip_marker(text: str) -> tuple[str, str]:
+    match = _MARKER_RE.match(text)
+    if not match:
+        return text.strip(), ""
+    return text[match.end() :].strip(), next((group for group in match.groups() if group), "")
+
+
+def _split_inline(item: Item) -> list[Item]:
+    """`[1] A … [2] B … [3] C` on one line → three items, when the bracketed numbers run in sequence."""
+    markers = [m for m in _INLINE_MARKER_RE.finditer(item.text)]
+    if len(markers) < 2:
+        return [item]
+    cuts = [markers[0]]
+    for marker in markers[1:]:
+        if int(marker.group(1)) == int(cuts[-1].group(1)) + 1:
+            cuts.append(marker)
+    if len(cuts) < 2:
+        return [item]
+    pieces = []
+    for index, marker in enumerate(cuts):
+        end = cuts[index + 1].start() if index + 1 < len(cuts) else len(item.text)
+        text = item.text[marker.end() : end].strip()
+        if text:
+            pieces.append(Item(item.line, text, marker.group(1)))
+    head = item.text[: cuts[0].start()].strip()
+    return ([Item(item.line, head, item.label)] if head else []) + pieces
+
+
+def _by_markers(blocks: list[Block]) -> list[Item]:
+    items: list[Item] = []
+    current: list[str] = []
+    start, label = 0, ""
+    for block in blocks:
+        if block.kind == "blank":
+            continue
+        if _MARKER_RE.match(block.text):
+            if current:
+                items.append(Item(start, _join(current), label))
+            text, label = _strip_marker(block.text)
+            current, start = [text], block.line
+        elif current:
+            current.append(block.text)
+    if current:
+        items.append(Item(start, _join(current), label))
+    return items
+
+
+def _paragraphs(blocks: list[Block]) -> list[list[Block]]:
+    groups: list[list[Block]] = [[]]
+    for block in blocks:
+        if block.kind == "blank":
+            if groups[-1]:
+                groups.append([])
+        else:
+            groups[-1].append(block)
+    return [group for group in groups if group]
+
+
+def _by_hanging_indent(paragraph: list[Block]) -> list[Item]:
+    base = _indent(paragraph[0].text)
+    items: list[Item] = []
+    for block in paragraph:
+        if _indent(block.text) <= base or not items:
+            items.append(Item(block.line, block.text))
+        else:
+            items[-1] = Item(items[-1].line, _join([items[-1].text, block.text]))
+    return [Item(item.line, _join([item.text])) for item in items]
+
+
+def _by_layout(blocks: list[Block]) -> list[Item]:
+    paragraphs = _paragraphs(blocks)
+    items: list[Item] = []
+    for paragraph in paragraphs:
+        base = _indent(paragraph[0].text)
+        if any(_indent(block.text) > base for block in paragraph[1:]):
+            items.extend(_by_hanging_indent(paragraph))
+        elif len(paragraphs) > 1:
+            items.append(Item(paragraph[0].line, _join([block.text for block in paragraph])))
+        else:
+            items.extend(Item(block.line, _join([block.text])) for block in paragraph)
+    return items
+
+
+def split_items(blocks: list[Block]) -> list[Item]:
+    """The reference strings of a section, list markers removed (kept as `label`)."""
+    delimited = [block for block in blocks if block.kind == "item"]
+    if delimited:
+        items = []
+        for block in delimited:
+            text, label = _strip_marker(block.text)
+            items.append(Item(block.line, _join([text]), label))
+    else:
+        lines = [block for block in blocks if block.kind in ("text", "blank")]
+        marked = sum(1 for block in lines if _MARKER_RE.match(block.text))
+        items = _by_markers(lines) if marked >= 2 else _by_layout(lines)
+    return [piece for item in items for piece in _split_inline(item) if piece.text]
