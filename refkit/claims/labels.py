@@ -1,0 +1,28 @@
+"""From a ranker's score to a label. The thresholds are calibrated on the labeled documents in
+tests/data/map/ (see docs/map.md and benchmarks/map_calibration.py); each ranker has its own scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from refkit.claims.model import Label
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    likely: float  # at or above: "likely support"
+    weak: float  # at or above: "weak"; below: not offered
+
+
+THRESHOLDS = {
+    "lexical": Thresholds(likely=0.40, weak=0.20),
+    "semantic": Thresholds(likely=0.55, weak=0.40),
+}
+
+
+def label_for(score: float, thresholds: Thresholds) -> Label:
+    if score >= thresholds.likely:
+        return Label.LIKELY
+    if score >= thresholds.weak:
+        return Label.WEAK
+    return Label.NONE

@@ -1,0 +1,79 @@
+"""BM25 over the references (title + abstract + keywords), normalised so a score reads as "how much of the
+claim's distinctive vocabulary this reference shares", from 0 to 1.
+
+Raw BM25 grows with query length and has no fixed scale, so labels could not use one threshold for every
+claim. Dividing by the sum of the query terms' idf (what a reference of average length containing each
+query term once would score) gives a number near 1 when a reference has all of the claim's words and near 0
+when it shares only words every reference has. Terms absent from every reference keep their (high) idf in
+the denominator: a claim about something no reference mentions scores low, as it should.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from refkit.claims.tokens import stem, terms, words
+
+K1 = 1.2
+B = 0.75
+
+
+class LexicalIndex:
+    """An inverted index of the references' passages; built once, queried once per claim."""
+
+    name = "lexical"
+
+    def __init__(self, documents: list[list[str]]) -> None:
+        self.documents = documents
+        self.passage_terms = [[set(terms(passage)) for passage in passages] for passages in documents]
+        counts = [Counter(term for passage in passages for term in terms(passage)) for passages in documents]
+        self.lengths = [sum(count.values()) for count in counts]
+        self.average_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for index, count in enumerate(counts):
+            for term, frequency in count.items():
+                self.postings[term].append((index, frequency))
+        total = len(documents)
+        self.idf = {term: _idf(total, len(posting)) for term, posting in self.postings.items()}
+        self.unseen_idf = _idf(total, 0)
+
+    def scores(self, query: str) -> dict[int, float]:
+        """Normalised BM25 of every reference that shares a term with the query."""
+        unique = set(terms(query))
+        norm = sum(self.idf.get(term, self.unseen_idf) for term in unique)
+        if not norm:
+            return {}
+        raw: dict[int, float] = defaultdict(float)
+        for term in unique:
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for index, frequency in self.postings[term]:
+                length_norm = 1 - B + B * self.lengths[index] / self.average_length
+                raw[index] += idf * frequency * (K1 + 1) / (frequency + K1 * length_norm)
+        return {index: min(1.0, value / norm) for index, value in raw.items()}
+
+    def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
+        """The `count` best (reference index, score) pairs for each query, best first."""
+        return [sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))[:count]
+                for query in queries]
+
+    def score(self, query: str, index: int) -> float:
+        return self.scores(query).get(index, 0.0)
+
+    def evidence(self, query: str, index: int) -> tuple[str, tuple[str, ...]]:
+        """The passage of reference `index` sharing the most distinctive words with the query, and those words."""
+        query_words = [word for word in words(query) if stem(word) in self.idf]
+        weights = {stem(word): self.idf[stem(word)] for word in query_words}
+        best, best_weight, best_terms = "", 0.0, set()
+        for passage, passage_terms in zip(self.documents[index], self.passage_terms[index], strict=True):
+            shared = passage_terms & weights.keys()
+            weight = sum(weights[term] for term in shared)
+            if weight > best_weight:
+                best, best_weight, best_terms = passage, weight, shared
+        return best, tuple(dict.fromkeys(word for word in query_words if stem(word) in best_terms))
+
+
+def _idf(total: int, containing: int) -> float:
+    return math.log(1 + (total - containing + 0.5) / (containing + 0.5))

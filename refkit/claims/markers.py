@@ -1,0 +1,144 @@
+"""Finding citation markers in body text: numeric, superscript, author–year, narrative, pandoc, LaTeX and
+Markdown footnotes. Markers are found on whole blocks, so a marker never straddles a sentence cut."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from refkit.claims.model import Marker, Target
+
+_MAX_RANGE = 200  # "[1–3]" expands; a "[1–5000]" is not a citation
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+_NUMERIC_RE = re.compile(r"\[(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\]")
+_SUPERSCRIPT_RE = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]’”\"']))[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+_CARET_RE = re.compile(r"\^(\d{1,4}(?:[,–-]\d{1,4})*)\^")
+_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_PANDOC_RE = re.compile(r"\[([^\[\]]*?-?@[^\[\]]+)\]")
+_PANDOC_KEY_RE = re.compile(r"(?<![\w.])-?@\{?(\w[\w:.#$%&+?<>~/-]*)")
+_KEY = r"(?:[A-Za-z][\w:.+/-]*\d[\w:.+/-]*|[A-Za-z][\w.-]*:[\w:.+/-]+)"
+_KEY_LIST_RE = re.compile(rf"\[({_KEY}(?:\s*[,;]\s*{_KEY})*)\]")  # \cite{a,b} as the LaTeX reader writes it
+_LATEX_RE = re.compile(r"\\(?!nocite)[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)\}")
+
+_NAME = r"(?:(?:van|von|de|der|den|da|di|du|le|la|del|dos|ten|ter)\s+)*[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*[a-zß-ÿ]"
+_AUTHORS = rf"(?P<authors>{_NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*,\s*(?:and|&)\s+){_NAME})*(?P<etal>\s+et\s+al\.?)?)"
+_YEAR = r"\d{4}[a-z]?"
+_YEARS = rf"(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)"
+_LOCATOR = r"(?:\s*,\s*(?:p|pp|ch|chap|sec|fig)\.?\s*[\w–-]+)?"
+_PREFIX = r"(?:(?:see|see also|e\.g\.,?|cf\.|for example,?|reviewed in|for a review,? see)\s+)?"
+_CITE_RE = re.compile(rf"^{_PREFIX}{_AUTHORS},?\s+{_YEARS}{_LOCATOR}$")
+_PARENS_RE = re.compile(rf"\(([^()]*?\b{_YEAR}\b[^()]*)\)")
+_NARRATIVE_RE = re.compile(rf"\b{_AUTHORS}\s+\((?P<years>{_YEAR}(?:\s*[,;]\s*{_YEAR})*){_LOCATOR}\)")
+_NOT_NAMES = frozenset({"The", "This", "These", "That", "Those", "In", "On", "At", "As", "By", "For", "From",
+                        "Since", "Until", "After", "Before", "During", "Between", "And", "Or", "But", "If",
+                        "When", "While", "Table", "Figure", "Fig", "Section", "Chapter", "Phase", "Trial",
+                        "Study", "Version", "Year", "Years"})
+
+
+def find_markers(text: str, offset: int = 0) -> list[Marker]:
+    """Every citation marker in `text`, in order; offsets are shifted by `offset` (the text's body start)."""
+    markers: list[Marker] = []
+    taken: list[tuple[int, int]] = []
+    for finder in (_latex, _pandoc, _footnotes, _numeric, _key_list, _caret, _superscript, _parenthetical, _narrative):
+        for marker in finder(text):
+            if any(marker.start < end and start < marker.end for start, end in taken):
+                continue
+            taken.append((marker.start, marker.end))
+            markers.append(marker)
+    markers.sort(key=lambda marker: marker.start)
+    for marker in markers:
+        marker.start += offset
+        marker.end += offset
+    return markers
+
+
+def _numbers(spec: str) -> tuple[Target, ...]:
+    """"1, 3–5" → targets 1, 3, 4, 5."""
+    targets: list[Target] = []
+    for part in re.split(r"[,;]", spec):
+        bounds = [int(number) for number in re.findall(r"\d+", part)]
+        if not bounds:
+            continue
+        first, last = bounds[0], bounds[-1]
+        numbers = range(first, last + 1) if 0 <= last - first <= _MAX_RANGE else (first, last)
+        targets.extend(Target("number", str(number)) for number in numbers)
+    return tuple(targets)
+
+
+def _numeric(text: str) -> Iterator[Marker]:
+    for match in _NUMERIC_RE.finditer(text):
+        yield Marker(match.group(0), "numeric", match.start(), match.end(), _numbers(match.group(1)))
+
+
+def _caret(text: str) -> Iterator[Marker]:
+    for match in _CARET_RE.finditer(text):
+        yield Marker(match.group(0), "superscript", match.start(), match.end(), _numbers(match.group(1)))
+
+
+def _superscript(text: str) -> Iterator[Marker]:
+    for match in _SUPERSCRIPT_RE.finditer(text):
+        spec = match.group(0).translate(_SUPERSCRIPT)
+        yield Marker(match.group(0), "superscript", match.start(), match.end(), _numbers(spec))
+
+
+def _footnotes(text: str) -> Iterator[Marker]:
+    for match in _FOOTNOTE_RE.finditer(text):
+        yield Marker(match.group(0), "footnote", match.start(), match.end(), (Target("footnote", match.group(1)),))
+
+
+def _pandoc(text: str) -> Iterator[Marker]:
+    for match in _PANDOC_RE.finditer(text):
+        keys = [key.rstrip(".:-") for key in _PANDOC_KEY_RE.findall(match.group(1))]
+        if keys:
+            yield Marker(match.group(0), "pandoc", match.start(), match.end(),
+                         tuple(Target("key", key) for key in keys))
+
+
+def _latex(text: str) -> Iterator[Marker]:
+    for match in _LATEX_RE.finditer(text):
+        keys = [key.strip() for key in match.group(1).split(",") if key.strip()]
+        if keys:
+            yield Marker(match.group(0), "latex", match.start(), match.end(), tuple(Target("key", key) for key in keys))
+
+
+def _key_list(text: str) -> Iterator[Marker]:
+    for match in _KEY_LIST_RE.finditer(text):
+        keys = [key.strip() for key in re.split(r"[,;]", match.group(1))]
+        yield Marker(match.group(0), "key", match.start(), match.end(), tuple(Target("key", key) for key in keys))
+
+
+def _author_year_targets(authors: str, et_al: bool, years: str) -> tuple[Target, ...]:
+    names = tuple(name.strip() for name in re.split(r"\s*,\s*(?:and|&)?\s*|\s+(?:and|&)\s+",
+                                                    authors.replace("et al.", "").replace("et al", ""))
+                  if name.strip())
+    shown = f"{names[0]} et al." if et_al else " & ".join(names)
+    return tuple(Target("author-year", f"{shown} {year}", names, year)
+                 for year in re.findall(_YEAR, years))
+
+
+def _parenthetical(text: str) -> Iterator[Marker]:
+    """"(Druker et al., 2006)", "(Mahon et al. 2010; Etienne et al. 2017)", "(see Smith 2019a, 2019b)"."""
+    for match in _PARENS_RE.finditer(text):
+        targets: list[Target] = []
+        for part in match.group(1).split(";"):
+            cite = _CITE_RE.match(part.strip())
+            if cite and _is_name(cite.group("authors")):
+                targets.extend(_author_year_targets(cite.group("authors"), bool(cite.group("etal")),
+                                                    cite.group("years")))
+        if targets:
+            yield Marker(match.group(0), "author-year", match.start(), match.end(), tuple(targets))
+
+
+def _narrative(text: str) -> Iterator[Marker]:
+    """"Druker et al. (2006)", "Jabbour and Kantarjian (2018)"."""
+    for match in _NARRATIVE_RE.finditer(text):
+        if _is_name(match.group("authors")):
+            yield Marker(match.group(0), "narrative", match.start(), match.end(),
+                         _author_year_targets(match.group("authors"), bool(match.group("etal")),
+                                              match.group("years")))
+
+
+def _is_name(authors: str) -> bool:
+    first = authors.split()[0].strip(",")
+    return first not in _NOT_NAMES and not first.isupper()

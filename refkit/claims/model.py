@@ -1,0 +1,141 @@
+"""The ClaimMap and its parts: what `refkit map` finds in a document, shared by every report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from refkit.model import Reference
+
+BlockKind = Literal["heading", "paragraph", "item", "footnote", "boilerplate"]
+
+
+class Kind(StrEnum):
+    """What a sentence does: only claims are checked against the references."""
+
+    CLAIM = "claim"
+    FRAMING = "framing"  # announces, introduces or concludes without a checkable statement
+    QUESTION = "question"
+    ADVICE = "advice"
+
+
+class Label(StrEnum):
+    """How well a claim (or one of its references) is supported, strongest first."""
+
+    CITED = "cited"
+    LIKELY = "likely support"
+    WEAK = "weak"
+    NONE = "none"
+
+    @property
+    def rank(self) -> int:
+        return {"cited": 3, "likely support": 2, "weak": 1, "none": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A heading, paragraph, list item or boilerplate line of the body; offsets index the body text."""
+
+    index: int
+    kind: BlockKind
+    start: int
+    end: int
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One work a marker points at, as the marker names it."""
+
+    kind: Literal["number", "key", "footnote", "author-year"]
+    value: str  # "3", "druker2006five", "2", "Druker et al. 2006"
+    authors: tuple[str, ...] = ()  # author-year: family names as written ("et al." dropped)
+    year: str = ""  # author-year: the year with its a/b suffix
+
+
+@dataclass(slots=True)
+class Marker:
+    """One citation marker as written, and the reference keys it resolves to."""
+
+    text: str
+    style: str  # numeric, superscript, author-year, narrative, pandoc, latex, footnote
+    start: int  # offsets in the body text
+    end: int
+    targets: tuple[Target, ...]
+    keys: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)  # values of the targets that match no reference
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    block: int
+    start: int
+    end: int
+    line: int
+    text: str
+    kind: Kind = Kind.FRAMING
+    reasons: tuple[str, ...] = ()
+    markers: list[Marker] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """One reference offered for one claim: why (the marker, or the matched words and passage) and how well."""
+
+    key: str
+    label: Label
+    score: float
+    marker: str = ""
+    matched: tuple[str, ...] = ()
+    passage: str = ""
+
+
+@dataclass(slots=True)
+class Claim:
+    sentence: Sentence
+    label: Label
+    supports: list[Support] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ClaimMap:
+    """Everything `refkit map` found: the body's structure, its claims and how the references relate."""
+
+    body: str
+    body_start_line: int
+    blocks: list[Block]
+    sentences: list[Sentence]
+    claims: list[Claim]
+    references: list[Reference]
+    ranker: str
+    notice: str = ""
+
+    @property
+    def unsupported(self) -> list[Claim]:
+        return [claim for claim in self.claims if claim.label is Label.NONE]
+
+    @property
+    def markers(self) -> list[Marker]:
+        return [marker for sentence in self.sentences for marker in sentence.markers]
+
+    @property
+    def unresolved(self) -> list[tuple[Sentence, Marker]]:
+        return [(sentence, marker) for sentence in self.sentences for marker in sentence.markers
+                if marker.unresolved]
+
+    @property
+    def uncited(self) -> list[Reference]:
+        """References no marker points at and no claim is likely supported by."""
+        used = {support.key for claim in self.claims for support in claim.supports
+                if support.label.rank >= Label.LIKELY.rank}
+        used.update(key for marker in self.markers for key in marker.keys)
+        return [reference for reference in self.references if reference.key not in used]
+
+    def label_counts(self) -> dict[str, int]:
+        counts = {label.value: 0 for label in Label}
+        for claim in self.claims:
+            counts[claim.label.value] += 1
+        return counts
