@@ -25,10 +25,15 @@ _SYMBOLS = {
     "S": "§", "P": "¶", "dag": "†", "ddag": "‡", "pounds": "£", "euro": "€", "textdegree": "°",
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "kappa": "κ", "lambda": "λ",
     "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "omega": "ω", "Delta": "Δ", "Omega": "Ω",
+    "em": "", "it": "", "bf": "", "sc": "", "tt": "", "rm": "", "sf": "", "sl": "", "itshape": "",
+    "bfseries": "", "scshape": "", "ttfamily": "", "upshape": "", "normalfont": "", "relax": "",
+    "hyphen": "-", "slash": "/", "emdash": "—", "endash": "–", "Dash": "—",
     "textquotedblleft": "“", "textquotedblright": "”", "guillemotleft": "«", "guillemotright": "»",
     "textbullet": "•", "textperiodcentered": "·", "textless": "<", "textgreater": ">",
     "times": "×", "pm": "±", "leq": "≤", "geq": "≥", "infty": "∞", "textasciitilde": "~",
 }  # fmt: skip
+_SORT_ONLY = {"noopsort", "SortNoop", "sortnoop", "NOOPSORT", "noop"}  # `{\\noopsort{1985a}}1985` → 1985
+_QUOTING = {"mkbibquote", "enquote", "textquote"}
 _ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ", ",": " "}
 
 # \"u  \"{u}  {\"u}  \c{c}  \c c  \'{\i}
@@ -40,7 +45,7 @@ _DANGLING_ACCENT_RE = re.compile(r"\\[\"'`^~=.](?:\{\})?")
 _CONTROL_SPACE_RE = re.compile(r"\\(?=\s|$)")
 _SYMBOL_RE = re.compile(r"\\([A-Za-z]+)\b *(\{\})?")
 _ESCAPE_RE = re.compile(r"\\([&%$#_{} ,])")
-_MACRO_ARG_RE = re.compile(r"\\([A-Za-z]+)\*?\s*\{([^{}]*)\}")
+_MACRO_ARG_RE = re.compile(r"(?:\\([A-Za-z]+)\*?\s*)?\{([^{}]*)\}")  # \\name{arg}, or a bare {group}
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -50,8 +55,15 @@ def _accent(match: re.Match[str]) -> str:
 
 
 def _macro_argument(match: re.Match[str]) -> str:
-    """`\\emph{x}` → x; an empty argument marks a word macro (`\\AmSTeX{}`), which keeps its name."""
+    """`\\emph{x}` → x; an empty argument marks a word macro (`\\AmSTeX{}`), which keeps its name.
+    A bare `{group}` gives its content, so macros around it can be matched next."""
     name, argument = match.groups()
+    if name is None:  # macros inside the group end with it: {\\ss}ele is "ßele", not \\ssele
+        return _SYMBOL_RE.sub(_symbol, argument) if "\\" in argument else argument
+    if name in _SORT_ONLY:
+        return ""
+    if name in _QUOTING:
+        return f"“{argument}”"
     if not argument:
         return _SYMBOLS.get(name, name)
     return _SYMBOLS.get(name, "") + argument
@@ -76,7 +88,7 @@ def latex_to_unicode(value: str) -> str:
         text = _ACCENT_RE.sub(_accent, text)
         text = _DANGLING_ACCENT_RE.sub("", text)  # an accent with nothing to sit on (`\\'{}`) is dropped
         text = _ESCAPE_RE.sub(lambda m: "\x00" + m.group(1) + "\x01", text)
-        text = _CONTROL_SPACE_RE.sub(" ", text.replace("\\\\", " "))
+        text = _CONTROL_SPACE_RE.sub(" ", text.replace("\\\\", " ").replace("\\-", "").replace("\\/", ""))
         # Formatting macros with one argument: keep the argument, innermost first.
         previous = None
         while previous != text:

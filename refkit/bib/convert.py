@@ -16,7 +16,7 @@ BIB_TO_CSL = {
     "suppcollection": "chapter", "collection": "book", "mvcollection": "book", "inproceedings": "paper-conference",
     "conference": "paper-conference", "proceedings": "book", "mvproceedings": "book", "phdthesis": "thesis",
     "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report", "report": "report",
-    "manual": "report", "booklet": "pamphlet", "unpublished": "manuscript", "online": "webpage",
+    "manual": "book", "booklet": "pamphlet", "unpublished": "manuscript", "online": "webpage",
     "www": "webpage", "electronic": "webpage", "patent": "patent", "dataset": "dataset",
     "software": "software", "periodical": "periodical", "reference": "book", "mvreference": "book",
     "inreference": "entry-encyclopedia", "misc": "document", "letter": "personal_communication",
@@ -81,7 +81,8 @@ def _date(entry: BibEntry) -> tuple[int | None, str, int | None, int | None]:
                                         else None)
     match = _YEAR_RE.match(latex_to_unicode(year_text)) if year_text else None
     date = _DATE_RE.match(entry.get("date"))
-    day = int(date.group(3)) if date and date.group(3) else None
+    day_text = entry.get("day").strip()
+    day = int(date.group(3)) if date and date.group(3) else (int(day_text) if day_text.isdigit() else None)
     if match:
         return int(match.group(1)), match.group(2), month, day
     if date:
@@ -121,7 +122,8 @@ def to_reference(entry: BibEntry, file: str | None = None) -> Reference:
     if entry.entry_type == "phdthesis" and not genre:
         genre = "PhD thesis"
     number = get("number")
-    issue = get("issue") or (number if csl_type in ("article-journal", "periodical") else "")
+    # biblatex: `number` is the issue of a journal; `issue` is for words like "Spring" when there is no number.
+    issue = (number if csl_type in ("article-journal", "periodical") else "") or get("issue")
     return Reference(
         key=entry.key,
         type=csl_type,

@@ -101,8 +101,10 @@ def field_spans(raw: str) -> list[FieldSpan]:
     spans = []
     while True:
         scanner.skip_space()
-        if scanner.peek() in ("}", ")", ""):
+        if scanner.peek() in ("}", ")"):
             return spans
+        if not scanner.peek():
+            raise ValueError("the entry is not closed")
         name = _NAME_RE.match(raw, scanner.pos)
         if not name:
             raise ValueError(f"unexpected text at offset {scanner.pos}")
@@ -121,25 +123,43 @@ def field_spans(raw: str) -> list[FieldSpan]:
 
 
 def _delimited(value: str, old: str | None) -> str:
-    """The new value written the way the old one was: "…" stays quoted, a bare number stays bare."""
+    """The new value written the way the old one was: "…" stays quoted, a bare number stays bare; added
+    values are braced."""
     if old is not None and old.startswith('"'):
         return f'"{value}"'
-    if value.isdigit() and (old is None or old.isdigit()):
+    if old is not None and old.isdigit() and value.isdigit():
         return value
     return "{" + value + "}"
 
 
-def _layout(raw: str, spans: list[FieldSpan]) -> tuple[str, str, str]:
-    """(newline, indentation, text between name and value) as the entry already writes them."""
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """How an entry writes its fields, so added ones look like their neighbours (aligned '=' included)."""
+
+    newline: str = "\n"
+    indent: str = "  "
+    equals_column: int = 0  # where '=' sits after the indentation; 0: one space after the name
+    after_equals: str = " "
+
+    def line(self, name: str, value: str) -> str:
+        padding = max(1, self.equals_column - len(name)) if self.equals_column else 1
+        return f"{self.newline}{self.indent}{name}{' ' * padding}={self.after_equals}{value},"
+
+
+def _layout(raw: str, spans: list[FieldSpan]) -> _Layout:
     newline = "\r\n" if "\r\n" in raw else "\n"
     if not spans:
-        return newline, "  ", " = "
+        return _Layout(newline)
     first = spans[0]
     line_start = raw.rfind("\n", 0, first.start) + 1
     indent = raw[line_start:first.start]
     if indent.strip():  # fields share the line with something else: fall back to a plain indent
         indent = "  "
-    return newline, indent, raw[first.start + len(first.name):first.value_start]
+    between = raw[first.start + len(first.name):first.value_start]
+    before, _, after = between.partition("=")
+    aligned = len(before) > 1 and "\n" not in between
+    return _Layout(newline, indent, len(first.name) + len(before) if aligned else 0,
+                   after if "\n" not in after else " ")
 
 
 def edit_entry(raw: str, changes: dict[str, str]) -> str:
@@ -154,8 +174,8 @@ def edit_entry(raw: str, changes: dict[str, str]) -> str:
     added = [name for name in changes if name not in by_name]
     if not added:
         return text
-    newline, indent, equals = _layout(raw, spans)
-    lines = "".join(f"{newline}{indent}{name}{equals}{_delimited(changes[name], None)}," for name in added)
+    layout = _layout(raw, spans)
+    lines = "".join(layout.line(name, _delimited(changes[name], None)) for name in added)
     if spans:
         last = spans[-1]
         shift = len(text) - len(raw)  # earlier changes moved the last field's end
@@ -166,7 +186,8 @@ def edit_entry(raw: str, changes: dict[str, str]) -> str:
         return text[:cut] + "," + lines[:-1] + text[cut:]
     opening = re.match(r"\s*@\s*\w+\s*[{(]\s*[^,\s]*\s*,", text)
     assert opening is not None  # field_spans has checked it
-    return text[:opening.end()] + lines[:-1] + newline + text[opening.end():]
+    rest = text[opening.end():]
+    return text[:opening.end()] + lines[:-1] + (rest if rest.startswith(("\n", "\r")) else layout.newline + rest)
 
 
 def entry_offset(text: str, entry: BibEntry) -> int:
