@@ -23,7 +23,7 @@ from refkit.sources.chain import build_source
 from refkit.text import unicode_to_latex
 
 # Compared fields enrich may set, with how a record's value is written into BibTeX.
-EDITABLE = ("doi", "title", "container", "year", "volume", "issue", "page")
+EDITABLE = ("title", "container", "year", "volume", "issue", "page", "doi")
 _VERBATIM = {"doi", "year", "volume", "issue"}
 
 

@@ -190,12 +190,15 @@ def edit_entry(raw: str, changes: dict[str, str]) -> str:
     return text[:opening.end()] + lines[:-1] + (rest if rest.startswith(("\n", "\r")) else layout.newline + rest)
 
 
-def entry_offset(text: str, entry: BibEntry) -> int:
+def _line_starts(text: str) -> list[int]:
+    """Offset of every line's first character (index 0 is line 1)."""
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+def entry_offset(text: str, entry: BibEntry, line_starts: list[int] | None = None) -> int:
     """Where an entry's raw text starts in the file text (searching from its first line)."""
-    line_start = 0
-    for _ in range(entry.line - 1):
-        line_start = text.index("\n", line_start) + 1
-    offset = text.find(entry.raw, line_start)
+    starts = line_starts or _line_starts(text)
+    offset = text.find(entry.raw, starts[min(entry.line, len(starts)) - 1])
     if offset < 0:
         raise RefkitError(f"entry {entry.key} (line {entry.line}) cannot be located for editing")
     return offset
@@ -206,8 +209,9 @@ def apply_edits(text: str, entries: list[BibEntry], changes: dict[str, dict[str,
     outside the edited entries is returned byte for byte."""
     pieces = []
     position = 0
+    line_starts = _line_starts(text)
     for entry in sorted((e for e in entries if changes.get(e.key)), key=lambda e: e.line):
-        offset = entry_offset(text, entry)
+        offset = entry_offset(text, entry, line_starts)
         if offset < position:
             continue  # a duplicate key already edited
         try:

@@ -1,0 +1,87 @@
+"""The sample bibliography against the shipped snapshot (cache/), offline, as on a fresh clone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from refkit.cli.app import app
+from refkit.config import load_settings
+from refkit.model import Status
+from refkit.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "references.bib"
+
+EXPECTED = {
+    "druker2006five": Status.VERIFIED,
+    "hochhaus2017long": Status.VERIFIED,
+    "saussele2016discontinuation": Status.MISCITED,  # the 2018 EURO-SKI paper, cited with 2016's numbers
+    "mahon2010discontinuation": Status.VERIFIED,
+    "etienne2017long": Status.VERIFIED,
+    "cortes2019imatinib": Status.NOT_FOUND,  # no such paper: BFORE's first author, CML-IV's study
+    "gambacortipasserini2011multicenter": Status.VERIFIED,
+    "hehlmann2017assessment": Status.VERIFIED,
+    "jabbour2018chronic": Status.VERIFIED,
+    "patel2017chronic": Status.MISCITED,  # the title of Jabbour et al. 2011, other authors, year and journal
+}
+
+
+def sample_report():
+    settings = load_settings(SAMPLE)
+    assert settings.offline and settings.snapshot  # the repository's [tool.refkit] table
+    return validate(SAMPLE, settings)
+
+
+def test_sample_statuses():
+    report = sample_report()
+    assert {item.key: item.status for item in report.evidence} == EXPECTED
+
+
+def test_sample_findings_give_the_right_values():
+    report = sample_report()
+    wrong = {(f.rule, f.written, f.recorded) for f in report.findings if f.key == "saussele2016discontinuation"
+             and f.rule.startswith("RK61")}
+    assert wrong == {("RK612", "2016", "2018"), ("RK614", "17", "19"), ("RK615", "5", "6"),
+                     ("RK616", "685–693", "747–757")}
+    [miscitation] = [f for f in report.findings if f.key == "patel2017chronic" and f.rule == "RK631"]
+    assert "10.1016/j.hoc.2011.09.004" in miscitation.message
+    [missing] = [f for f in report.findings if f.key == "cortes2019imatinib" and f.rule == "RK630"]
+    assert "snapshot" in missing.message
+    suggested = {f.key: f.recorded for f in report.findings if f.rule == "RK620"}
+    assert suggested["druker2006five"] == "10.1056/NEJMoa062867"
+    assert "cortes2019imatinib" not in suggested and "patel2017chronic" not in suggested
+
+
+def test_cli_enrich_dry_run_shows_the_fixes_and_writes_nothing(tmp_path):
+    before = SAMPLE.read_bytes()
+    result = CliRunner().invoke(app, ["enrich", str(SAMPLE), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "-  year = {2016}," in result.stdout and "+  year = {2018}," in result.stdout
+    assert "+  doi = {10.1056/NEJMoa062867}" in result.stdout
+    assert "cortes2019imatinib (not-found)" in result.stderr
+    assert SAMPLE.read_bytes() == before
+
+
+def test_cli_enrich_in_place_keeps_a_backup(tmp_path):
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "cache").mkdir()
+    shutil.copy(ROOT / "cache" / "crossref-snapshot.jsonl", tmp_path / "cache" / "crossref-snapshot.jsonl")
+    bib = tmp_path / "references.bib"
+    shutil.copy(SAMPLE, bib)
+    result = CliRunner().invoke(app, ["enrich", str(bib), "--in-place"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "references.bib.bak").read_bytes() == SAMPLE.read_bytes()
+    text = bib.read_text(encoding="utf-8")
+    assert "volume = {19}" in text and "doi = {10.1016/S1470-2045(18)30192-X}" in text
+    # A second run finds nothing more to change.
+    again = CliRunner().invoke(app, ["enrich", str(bib), "--dry-run"])
+    assert again.stdout == "" and "0 field(s) changed" in again.stderr
+
+
+def test_cli_validate_reports_the_sample():
+    result = CliRunner().invoke(app, ["validate", str(SAMPLE), "--format", "json"])
+    assert result.exit_code == 1  # the likely mis-citation is an error
+    assert '"not-found": 1' in result.stdout
