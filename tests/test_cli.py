@@ -1,0 +1,107 @@
+"""The command line as a user meets it: exit codes, one-line errors, no tracebacks, no half-written files."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+GOOD = "@article{a2020, author = {Roe, Jo}, title = {Title}, journal = {J}, year = {2020}}\n"
+LINT_ONLY = ["--select", "RK1,RK2,RK3,RK4,RK5"]
+
+
+def refkit(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "refkit", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, text: str) -> None:
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("refkit: error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert text in result.stderr
+
+
+def test_version_and_help():
+    assert refkit("--version").stdout.startswith("refkit ")
+    result = refkit("--help")
+    assert result.returncode == 0
+    for command in ("validate", "export", "rules"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "export"])
+def test_missing_file(command, tmp_path):
+    assert_one_line_error(refkit(command, str(tmp_path / "nope.bib")), "no such BibTeX file")
+
+
+def test_directory(tmp_path):
+    assert_one_line_error(refkit("validate", str(tmp_path)), "is a directory")
+
+
+def test_binary_file(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_bytes(bytes(range(256)) * 100)
+    assert_one_line_error(refkit("validate", str(path)), "binary")
+
+
+def test_latin1_file_is_read(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_bytes(GOOD.replace("Roe", "Müller").encode("latin-1"))
+    result = refkit("export", str(path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["author"] == [{"family": "Müller", "given": "Jo"}]
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("")
+    result = refkit("validate", str(path), *LINT_ONLY)
+    assert result.returncode == 0
+    assert "0 entries checked" in result.stdout
+
+
+def test_exit_codes_and_fail_on(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(GOOD.replace("2020}", "2020}, pages = {9--1}").replace("Roe, Jo", "Roe, Jo and others"))
+    assert refkit("validate", str(path), *LINT_ONLY).returncode == 1  # RK306 is an error
+    assert refkit("validate", str(path), *LINT_ONLY, "--ignore", "RK306").returncode == 0  # RK403 is info
+    assert refkit("validate", str(path), *LINT_ONLY, "--ignore", "RK306", "--fail-on", "info").returncode == 1
+    assert refkit("validate", str(path), "--fail-on", "sometimes").returncode == 2
+
+
+def test_settings_from_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.refkit]\nignore = ["RK306"]\nselect = ["RK3"]\n')
+    (tmp_path / "refs.bib").write_text(GOOD.replace("2020}", "2020}, pages = {9--1}"))
+    result = refkit("validate", "refs.bib", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["findings"] == []
+    (tmp_path / "pyproject.toml").write_text('[tool.refkit]\nfail_on = "warning"\nnonsense = 1\n')
+    assert_one_line_error(refkit("validate", "refs.bib", cwd=tmp_path), "unknown setting 'nonsense'")
+
+
+def test_output_file_is_not_created_or_damaged_on_error(tmp_path):
+    out = tmp_path / "out.json"
+    assert refkit("export", str(tmp_path / "missing.bib"), "-o", str(out)).returncode == 2
+    assert not out.exists()
+    out.write_text("precious")
+    assert refkit("export", str(tmp_path / "missing.bib"), "-o", str(out)).returncode == 2
+    assert out.read_text() == "precious"
+    assert list(tmp_path.iterdir()) == [out]  # no temporary files left behind
+
+
+def test_export_to_file_and_formats(tmp_path):
+    out = tmp_path / "refs.ris"
+    result = refkit("export", str(ROOT / "references.bib"), "--format", "ris", "-o", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    assert out.read_text(encoding="utf-8").count("ER  - ") == 10
+
+
+def test_syntax_error_is_a_finding_not_a_crash(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(GOOD + "@article{broken, title = {unclosed\n")
+    result = refkit("validate", str(path), *LINT_ONLY)
+    assert result.returncode == 1
+    assert "RK101" in result.stdout and "Traceback" not in result.stderr
