@@ -27,6 +27,7 @@ class Settings:
     cache_dir: Path | None = None  # None: the user cache folder (platformdirs)
     snapshot: list[Path] = field(default_factory=list)  # local Crossref records to verify against
     timeout: float = 20.0
+    key_pattern: str = "{auth}{year}{title}"  # citation keys made by `refkit extract`
     config_file: Path | None = None  # where [tool.refkit] was read from, if anywhere
 
 
