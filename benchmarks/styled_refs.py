@@ -190,7 +190,7 @@ def styled_refs(per_record: int = 3) -> list[TaggedRef]:
     refs = []
     for line in RECORDS.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        seed = int(hashlib.sha1(record.get("DOI", "").encode()).hexdigest()[:8], 16)
+        seed = int(hashlib.sha1(("style " + record.get("DOI", "")).encode()).hexdigest()[:8], 16)
         for offset in range(per_record):
             ref = render(record, names[(seed + offset * 3) % len(names)])
             if ref is not None:

@@ -34,11 +34,13 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
 def extract_document(path: str | Path, *, section: str | None = None,
                      key_pattern: str = DEFAULT_KEY_PATTERN) -> list[Reference]:
     """Read a document, find its reference section and parse it; NoReferenceSection when there is none."""
+    validate_pattern(key_pattern)
     document = read_document(path, section=section)
     if not document.has_references:
-        wanted = f"a section headed '{section}'" if section else "a reference section"
-        raise NoReferenceSection(f"{path}: no {wanted} found (looked for headings such as References, "
-                                 "Bibliography, Works Cited); name it with --section TEXT")
+        if section:
+            raise NoReferenceSection(f"{path}: no heading '{section}' found; check the spelling given to --section")
+        raise NoReferenceSection(f"{path}: no reference section found (looked for headings such as References, "
+                                 "Bibliography, Works Cited); name its heading with --section TEXT")
     return extract_references(document, key_pattern=key_pattern)
 
 

@@ -1,0 +1,61 @@
+"""`extract --resolve`: look each parsed reference up by bibliographic search and, for confident matches
+only, add the DOI and the fields the string did not give. What the string says is never overwritten (a
+disagreement is `refkit validate`'s to report); doubtful and unmatched references are listed, not changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from refkit.match import Decision, best_match
+from refkit.model import Reference
+from refkit.sources.base import Source
+from refkit.sources.records import to_reference
+
+FILLED = ("doi", "container_title", "container_title_short", "year", "volume", "issue", "page", "publisher",
+          "publisher_place", "isbn", "issn", "url")
+
+
+class Outcome(StrEnum):
+    RESOLVED = "resolved"  # a record was accepted as the cited work; its DOI was added
+    KEPT = "kept"  # the string already carried a DOI: not searched
+    DOUBTFUL = "doubtful"  # a record shares the title but not the rest: left alone
+    NOT_FOUND = "not-found"  # no candidate is the cited work (which does not mean the work does not exist)
+    UNAVAILABLE = "unavailable"  # the search could not be made (offline, network, server)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    key: str
+    outcome: Outcome
+    doi: str = ""
+    reason: str = ""
+
+
+def fill_from(reference: Reference, record: Reference) -> None:
+    """Copy the record's values into the reference's empty fields."""
+    for name in FILLED:
+        if not getattr(reference, name) and getattr(record, name):
+            setattr(reference, name, getattr(record, name))
+
+
+def resolve_one(reference: Reference, source: Source) -> Resolution:
+    if reference.doi:
+        return Resolution(reference.key, Outcome.KEPT, reference.doi)
+    result = source.search(reference)
+    if result.unavailable:
+        return Resolution(reference.key, Outcome.UNAVAILABLE, reason=result.reason)
+    match = best_match(reference, [to_reference(record) for record in result.records])
+    if match is None or match.decision is Decision.NO_MATCH:
+        return Resolution(reference.key, Outcome.NOT_FOUND, reason="no candidate agrees on title, author and year")
+    if match.decision is Decision.MISCITATION:
+        return Resolution(reference.key, Outcome.DOUBTFUL, match.record.doi,
+                          f"the title matches {match.record.doi}, but {', '.join(match.disagreements)} differ")
+    fill_from(reference, match.record)
+    return Resolution(reference.key, Outcome.RESOLVED, match.record.doi)
+
+
+def resolve_references(references: list[Reference], source: Source) -> list[Resolution]:
+    """Resolve each reference in place; one Resolution per reference, in order."""
+    return [resolve_one(reference, source) for reference in references]
