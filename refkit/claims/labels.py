@@ -15,8 +15,8 @@ class Thresholds:
 
 
 THRESHOLDS = {
-    "lexical": Thresholds(likely=0.40, weak=0.20),
-    "semantic": Thresholds(likely=0.55, weak=0.40),
+    "lexical": Thresholds(likely=0.30, weak=0.20),
+    "semantic": Thresholds(likely=0.20, weak=0.15),
 }
 
 

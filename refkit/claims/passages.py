@@ -3,19 +3,13 @@ sentences of its abstract (JATS markup stripped) and its keywords."""
 
 from __future__ import annotations
 
-import html
 import re
 
 from refkit.claims.sentences import sentence_spans
 from refkit.model import Reference
+from refkit.sources.records import strip_markup
 
-_TAG_RE = re.compile(r"<[^>]+>")
 _ABSTRACT_LABEL_RE = re.compile(r"^(?:abstract|summary)\s*[:.]?\s*", re.IGNORECASE)
-
-
-def strip_markup(text: str) -> str:
-    """Crossref abstracts come as JATS XML (`<jats:p>…`): keep the words, drop the tags and entities."""
-    return " ".join(html.unescape(_TAG_RE.sub(" ", text)).split())
 
 
 def passages(reference: Reference) -> list[str]:

@@ -1,0 +1,33 @@
+"""The I/O edge of `refkit map`: read the document and its references, then map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from refkit.bib import load_bibliography, to_reference
+from refkit.claims.labels import Thresholds
+from refkit.claims.mapping import map_claims
+from refkit.claims.model import ClaimMap
+from refkit.documents import read_document
+from refkit.errors import RefkitError
+from refkit.extract import extract_references
+from refkit.model import Reference
+
+
+def read_references(path: str | Path) -> list[Reference]:
+    """The entries of a .bib file, in file order (the order numeric markers count in)."""
+    return [to_reference(entry, str(path)) for entry in load_bibliography(path).entries]
+
+
+def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str = "auto",
+                 thresholds: Thresholds | None = None) -> ClaimMap:
+    """Map a document's claims to its references: those of `bib`, or else its own reference list."""
+    document = read_document(path)
+    if bib is not None:
+        references = read_references(bib)
+    elif document.has_references:
+        references = extract_references(document)
+    else:
+        raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
+    return map_claims(document.body, references, ranker=ranker, body_start_line=document.body_start_line,
+                      body_lines=document.body_lines, thresholds=thresholds)
