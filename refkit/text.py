@@ -133,9 +133,10 @@ def fold(value: str) -> str:
     """Lower-case ASCII-ish words for comparison: accents removed, ß→ss, markup and punctuation gone."""
     text = latex_to_unicode(value) if ("\\" in value or "{" in value) else value
     text = re.sub(r"<[^>]+>", " ", text)  # JATS / HTML tags in Crossref titles
-    text = text.casefold().translate(_FOLD_TABLE)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD_RE.sub(" ", text).strip()
 
 

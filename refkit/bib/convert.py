@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
@@ -39,6 +40,13 @@ _ET_AL = {"others", "et al.", "et al", "{et al.}"}
 
 def parse_names(value: str) -> tuple[list[Name], bool]:
     """BibTeX name list → Names, and whether it ended with "and others" (a truncated list)."""
+    names, truncated = _parse_names(value)
+    return list(names), truncated
+
+
+@lru_cache(maxsize=16384)
+def _parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
+    """Cached: the same author lists recur throughout real bibliographies."""
     names: list[Name] = []
     truncated = False
     for person in split_multiple_persons_names(value):
@@ -62,7 +70,7 @@ def parse_names(value: str) -> tuple[list[Name], bool]:
             particle=latex_to_unicode(" ".join(parts.von)),
             suffix=latex_to_unicode(" ".join(parts.jr)),
         ))
-    return names, truncated
+    return tuple(names), truncated
 
 
 def _balanced_inner(text: str) -> bool:
