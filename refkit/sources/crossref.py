@@ -8,6 +8,8 @@ trouble: such answers become `unavailable` with a reason.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +26,8 @@ from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
 from refkit.sources.http import QUERY_SAFE, HttpClient
 from refkit.text import normalize_doi
 
+logger = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]
 
 # Crossref reads at most 4096 bytes of request line ("GET <target> HTTP/1.1"): the path and query of one
@@ -38,6 +42,7 @@ SELECT = ("DOI", "title", "subtitle", "author", "editor", "container-title", "sh
           "article-number", "type", "ISSN", "ISBN", "publisher", "publisher-location", "URL", "abstract",
           "update-to", "updated-by", "relation", "score")
 
+OFFLINE_MISS = "offline, and not in the cache"
 _WELL_FORMED_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
@@ -99,7 +104,7 @@ def decode(response: requests.Response, *, offline: bool) -> Reply:
     if status == 404:
         return Reply(404)
     if offline and status == 504:
-        return Reply(504, reason="offline, and not in the cache")
+        return Reply(504, reason=OFFLINE_MISS)
     if status == 400:
         return Reply(400, reason=f"Crossref rejected the request: {_validation_messages(response)}")
     if status != 200:
@@ -140,18 +145,26 @@ class CrossrefSource:
     # -- the Source protocol ----------------------------------------------------------------------------
 
     def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
-        """Every DOI asked gets a Lookup: batches first, then singles for what the batches left out."""
+        """Every DOI asked gets a Lookup: from the cache, DOI by DOI, then batches for the rest, then
+        singles for what the batches left out (none of that network part when offline)."""
         wanted = {normalize_doi(doi): doi for doi in dois}
-        found: dict[str, Lookup] = {}
-        malformed = [doi for doi in wanted if not _WELL_FORMED_DOI.match(doi)]
-        for doi in malformed:
-            found[doi] = Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
-        batchable = sorted(doi for doi in wanted if doi not in found and "," not in doi)
+        found = {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
+                 for doi in wanted if not _WELL_FORMED_DOI.match(doi)}
         progress = _Counter(len(wanted), self.on_progress, done=len(found))
         with ThreadPoolExecutor(max_workers=self._workers()) as pool:
+            unknown = [doi for doi in wanted if doi not in found]
+            for doi, lookup in zip(unknown, pool.map(self._cached, unknown), strict=True):
+                if lookup:
+                    found[doi] = lookup
+                    progress.add(1)
+            if self.client.offline:
+                unknown = [doi for doi in wanted if doi not in found]
+                found.update((doi, Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS)) for doi in unknown)
+                progress.add(len(unknown))
+            batchable = sorted(doi for doi in wanted if doi not in found and "," not in doi)
             for answers in pool.map(self._batch, self._batches(batchable)):
                 found.update(answers)
-                progress.add(sum(1 for lookup in answers.values() if lookup.status is LookupStatus.FOUND))
+                progress.add(len(answers))
             rest = [doi for doi in wanted if doi not in found]
             for lookup in pool.map(self._single, rest):
                 found[lookup.doi] = lookup
@@ -187,15 +200,28 @@ class CrossrefSource:
     def _workers(self) -> int:
         return max(1, self.client.limiter.concurrency)
 
-    def _get(self, path: str, params: dict[str, str] | None = None) -> Reply:
+    def _get(self, path: str, params: dict[str, str] | None = None, *, store: bool = True) -> Reply:
         try:
-            response = self.client.get(self.api_url + path, params)
+            response = self.client.get(self.api_url + path, params, store=store)
         except (requests.RequestException, sqlite3.Error) as error:
             return Reply(0, reason=describe_error(error, self.client.timeout[1]))
         reply = decode(response, offline=self.client.offline)
         if reply.status == 200 and reply.reason:
             self.client.forget(response)
         return reply
+
+    def _cached(self, doi: str) -> Lookup | None:
+        """What the cache knows about one DOI (a record, or a 404 then the agency), without the network."""
+        try:
+            response = self.client.cached(self.api_url + _work_path(doi))
+        except sqlite3.Error:
+            return None
+        reply = decode(response, offline=self.client.offline) if response is not None else Reply(0)
+        if reply.ok and isinstance(reply.message, dict):
+            return Lookup(doi, LookupStatus.FOUND, record=reply.message)
+        if reply.status == 404:
+            return self._agency(doi)
+        return None
 
     def _batches(self, dois: list[str]) -> list[list[str]]:
         """Batches whose whole request target (path, filter, rows, select, mailto) fits the request line."""
@@ -206,9 +232,9 @@ class CrossrefSource:
     def _batch(self, dois: list[str]) -> dict[str, Lookup]:
         """Found DOIs as FOUND; the rest are left out (to be asked singly) unless the batch failed outright."""
         reply = self._get("/works", {"filter": ",".join(f"doi:{doi}" for doi in dois),
-                                     "rows": str(len(dois)), "select": ",".join(SELECT)})
+                                     "rows": str(len(dois)), "select": ",".join(SELECT)}, store=False)
         if not reply.ok:
-            if reply.status in (400, 504):  # one odd DOI, or an offline miss: the singles may still answer
+            if reply.status == 400:  # one odd DOI spoils the batch; the singles will say which
                 return {}
             return {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reply.reason) for doi in dois}
         asked = set(dois)
@@ -217,10 +243,15 @@ class CrossrefSource:
             doi = normalize_doi(str(record.get("DOI", "")))
             if doi in asked:
                 answers[doi] = Lookup(doi, LookupStatus.FOUND, record=record)
+        try:
+            self.client.remember((self.api_url + _work_path(doi), _work_envelope(lookup.record or {}))
+                                 for doi, lookup in answers.items())
+        except sqlite3.Error as error:  # the answers stand; only the next run loses them
+            logger.warning("refkit: could not cache Crossref records (%s)", error)
         return answers
 
     def _single(self, doi: str) -> Lookup:
-        reply = self._get(f"/works/{_quote(doi)}")
+        reply = self._get(_work_path(doi))
         if reply.ok and isinstance(reply.message, dict):
             return Lookup(doi, LookupStatus.FOUND, record=reply.message)
         if reply.status == 404:
@@ -229,7 +260,7 @@ class CrossrefSource:
 
     def _agency(self, doi: str) -> Lookup:
         """Crossref has no record: is the DOI registered at all, and with whom?"""
-        reply = self._get(f"/works/{_quote(doi)}/agency")
+        reply = self._get(_work_path(doi) + "/agency")
         if reply.status == 404:
             return Lookup(doi, LookupStatus.NOT_FOUND, reason="no registration agency knows this DOI")
         if not reply.ok:
@@ -244,8 +275,14 @@ class CrossrefSource:
         return Lookup(doi, LookupStatus.ELSEWHERE, agency=label, reason=f"registered with {label}, not Crossref")
 
 
-def _quote(doi: str) -> str:
-    return quote(doi, safe="/:;()<>[]")
+def _work_path(doi: str) -> str:
+    return "/works/" + quote(doi, safe="/:;()<>[]")
+
+
+def _work_envelope(record: Record) -> bytes:
+    """A batch item dressed as the /works/{doi} answer it stands in for."""
+    return json.dumps({"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": record},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _items(message: Any) -> list[Record]:

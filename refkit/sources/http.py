@@ -9,26 +9,28 @@ and follows the `X-Rate-Limit-*` and `X-Concurrency-Limit` headers the server se
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import platformdirs
 import requests
 from requests.adapters import HTTPAdapter
-from requests_cache import CachedSession
+from requests_cache import DO_NOT_CACHE, CachedSession, create_key, get_expiration_datetime
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
+from urllib3 import HTTPResponse
 
 from refkit import __version__
 from refkit.config import Settings
@@ -248,6 +250,15 @@ def cache_file(settings: Settings) -> Path:
     return (settings.cache_dir or default_cache_dir()) / CACHE_FILE
 
 
+def cache_key(request: requests.PreparedRequest, **options: object) -> str:
+    """requests-cache's own key, computed without `mailto`: whoever asks, the answer is the same."""
+    parts = urlsplit(request.url or "")
+    kept = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "mailto"]
+    anonymous = request.copy()
+    anonymous.url = urlunsplit(parts._replace(query=encode_query(dict(kept))))
+    return create_key(anonymous, **options)  # type: ignore[arg-type]
+
+
 def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
     """A requests-cache session over the SQLite file at `path`; `offline` answers from it alone (and an
     offline run with no cache yet gets an empty one in memory, rather than leaving a file behind)."""
@@ -260,7 +271,8 @@ def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
             backend="memory" if memory else "sqlite",
             expire_after=CACHE_DAYS * 86400,
             allowable_codes=CACHED_STATUSES,
-            ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto"),
+            ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto"),  # redacted from what is stored
+            key_fn=cache_key,
             stale_if_error=True,  # a stale record beats "unverified" when Crossref is down
             only_if_cached=offline,
         )
@@ -301,10 +313,42 @@ class HttpClient:
         """The encoded query, `mailto` included."""
         return encode_query({**params, **self.params})
 
-    def get(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response:
-        """GET through the cache; raises requests' exceptions once the retries are spent."""
+    def url(self, url: str, params: Mapping[str, str] | None = None) -> str:
         query = self.query_string(params or {})
-        return self.session.get(f"{url}?{query}" if query else url, timeout=self.timeout)
+        return f"{url}?{query}" if query else url
+
+    def get(self, url: str, params: Mapping[str, str] | None = None, *, store: bool = True) -> requests.Response:
+        """GET through the cache; raises requests' exceptions once the retries are spent. `store=False`
+        neither reads nor writes the cache (for answers kept another way, see `remember`)."""
+        options = {} if store else {"expire_after": DO_NOT_CACHE}
+        return self.session.get(self.url(url, params), timeout=self.timeout, **options)  # type: ignore[arg-type]
+
+    def cached(self, url: str) -> requests.Response | None:
+        """The cached answer to GET `url` straight from the cache backend, skipping the session's request
+        machinery (proxy look-ups and all), which would cost more than the read; None when absent, or
+        expired while online."""
+        cache = self.session.cache
+        response = cache.get_response(cache.create_key(requests.Request("GET", self.url(url)).prepare()))
+        if response is None or (response.is_expired and not self.offline):
+            return None
+        return response
+
+    def remember(self, answers: Iterable[tuple[str, bytes]]) -> None:
+        """Keep each body as the JSON answer to GET its url, as if it had been fetched, in one transaction:
+        a batch answer is stored under each DOI's own /works/{doi}, so any later mix of DOIs finds it."""
+        cache = self.session.cache
+        expires = get_expiration_datetime(self.session.settings.expire_after)
+        bulk = getattr(cache.responses, "bulk_commit", contextlib.nullcontext)
+        with bulk():
+            for url, body in answers:
+                response = requests.Response()
+                response.status_code, response.reason, response._content = 200, "OK", body
+                response.headers["Content-Type"] = "application/json"
+                response.request = requests.Request("GET", self.url(url)).prepare()
+                response.url = response.request.url or url
+                response.raw = HTTPResponse(body=b"", headers=dict(response.headers), status=200, version=11,
+                                            preload_content=False, request_url=response.url)
+                cache.save_response(response, expires=expires)
 
     def forget(self, response: requests.Response) -> None:
         """Drop a response the cache kept but that turned out unusable (e.g. malformed JSON with a 200)."""

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tests.fakecrossref.records import Record, RecordStore
 
 MAX_ROWS = 1000
+MAX_REQUEST_LINE = 4096  # bytes of "GET <target> HTTP/1.1" Crossref reads
 INTERVAL = 1.0  # seconds; the window the limits are counted in
 AGENCY_LABELS = {"crossref": "Crossref", "datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC",
                  "kisti": "KISTI", "airiti": "Airiti", "cnki": "CNKI", "op": "OP"}
@@ -249,6 +250,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         fake: FakeCrossref = self.server.fake  # type: ignore[attr-defined]
+        if len(self.requestline) > MAX_REQUEST_LINE:
+            self._send(Reply(414, b"URI Too Long", "text/plain"))
+            return
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         params = {name: values[-1] for name, values in parse_qs(parts.query).items()}
