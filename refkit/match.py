@@ -8,6 +8,7 @@ weaker is no match. docs/matching.md explains the scores and thresholds and benc
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,6 +52,12 @@ class Match:
         return [name for name in FIELDS if self.agreement.get(name) is False]
 
 
+def _fold(text: str) -> str:
+    """refkit.text.fold, after decoding the HTML entities that exports from web databases leave in titles
+    and names ("D&apos;Hondt", "Allocation &amp; Regularization")."""
+    return fold(html.unescape(text) if "&" in text else text)
+
+
 _SUBTITLE_RE = re.compile(r"\s*(?::|\s[-–—]\s|\.\s)\s*")
 
 
@@ -64,14 +71,14 @@ def title_similarity(written: str, recorded: str) -> float:
 
     A title cited without its subtitle counts as nearly the same (0.95): "Attention is all you need" is
     how people cite the record "Attention is all you need: …"."""
-    a, b = fold(written), fold(recorded)
+    a, b = _fold(written), _fold(recorded)
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
     score = fuzz.ratio(a, b) / 100
     shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
-    if len(shorter.split()) >= 3 and fold(_main_title(longer_title)) == shorter:
+    if len(shorter.split()) >= 3 and _fold(_main_title(longer_title)) == shorter:
         score = max(score, 0.95)
     return score
 
@@ -79,8 +86,8 @@ def title_similarity(written: str, recorded: str) -> float:
 def _family(name: Name) -> str:
     """The folded family name; a literal name's last word stands for it ("World Health Organization" kept)."""
     if name.family:
-        return fold(name.family)
-    words = fold(name.literal).split()
+        return _fold(name.family)
+    words = _fold(name.literal).split()
     return words[-1] if words else ""
 
 
@@ -132,7 +139,7 @@ def _ordered_in(letters: str, word: str) -> bool:
 
 def _venue_names(reference: Reference) -> list[str]:
     names = [reference.container_title, reference.container_title_short]
-    folded = [fold(name) for name in names if name]
+    folded = [_fold(name) for name in names if name]
     return [re.sub(r"^the ", "", name) for name in folded if name]
 
 
@@ -148,6 +155,18 @@ def container_agrees(entry: Reference, record: Reference) -> bool:
             if written.replace(" ", "") == recorded.replace(" ", ""):
                 return True
     return False
+
+
+_PREPRINT_WORDS = ("arxiv", "corr", "rxiv", "preprint", "ssrn", "research square", "openreview", "zenodo")
+
+
+def is_preprint(record: Reference) -> bool:
+    """Crossref `posted-content` (CSL "article"): a preprint, not a journal or proceedings publication."""
+    return record.type == "article" and not record.container_title
+
+
+def _names_preprint(venue: str) -> bool:
+    return any(word in venue for word in _PREPRINT_WORDS)
 
 
 def _number(value: str) -> str:
@@ -177,9 +196,9 @@ def compare(entry: Reference, record: Reference) -> Match:
     match = Match(entry, record, title_similarity(entry.title, record.title))
     agreement = match.agreement
     if entry.title and record.title:
-        agreement["title"] = fold(entry.title) == fold(record.title) or (match.title >= 0.95 and (
-            fold(_main_title(entry.title)) == fold(record.title)
-            or fold(entry.title) == fold(_main_title(record.title))))
+        agreement["title"] = _fold(entry.title) == _fold(record.title) or (match.title >= 0.95 and (
+            _fold(_main_title(entry.title)) == _fold(record.title)
+            or _fold(entry.title) == _fold(_main_title(record.title))))
     first_author = False
     if entry.authors and record.authors:
         first_author, whole = authors_agree(entry, record)
@@ -190,6 +209,8 @@ def compare(entry: Reference, record: Reference) -> Match:
         match.near_year = not agreement["year"] and any(abs(entry.year - y) == 1 for y in years)
     if _venue_names(entry) and _venue_names(record):
         agreement["container"] = container_agrees(entry, record)
+    elif is_preprint(record) and _venue_names(entry) and not any(map(_names_preprint, _venue_names(entry))):
+        agreement["container"] = False  # a preprint cited as published in a journal or proceedings
     for name in ("volume", "issue"):
         written, recorded = getattr(entry, name), getattr(record, name)
         if written and recorded:

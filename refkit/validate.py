@@ -12,6 +12,7 @@ from refkit.checks.registry import RULES, rule_selected
 from refkit.checks.verify import verify
 from refkit.config import Settings
 from refkit.model import Evidence, Finding, Reference, Severity, Status
+from refkit.sources.base import Source
 from refkit.sources.chain import build_source
 
 Progress = Callable[[int, int], None]
@@ -37,14 +38,14 @@ class ValidationReport:
 
 
 def validate_bibliography(bibliography: Bibliography, settings: Settings,
-                          on_progress: Progress | None = None) -> ValidationReport:
-    """Run every selected rule over a parsed bibliography."""
+                          on_progress: Progress | None = None, source: Source | None = None) -> ValidationReport:
+    """Run every selected rule over a parsed bibliography; `source` replaces the one the settings name."""
     references: list[Reference] = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
     findings = lint(bibliography, references)
     evidence: list[Evidence] = []
     if _verification_selected(settings):
         online, evidence = verify(list(zip(bibliography.entries, references, strict=True)),
-                                  build_source(settings), on_progress)
+                                  source or build_source(settings), on_progress)
         findings.extend(online)
     selected = [f for f in findings if rule_selected(f.rule, settings.select, settings.ignore)]
     selected.sort(key=lambda f: (f.line or 0, f.rule))

@@ -94,7 +94,7 @@ def test_doi_entry_that_agrees_is_verified():
 
 
 def test_disagreeing_fields_show_written_and_recorded_values_at_their_lines():
-    bib = BIB.replace("pages = {2408-17}", "pages = {2409--2417}").replace("year = {2006}", "year = {2007}")
+    bib = BIB.replace("pages = {2408-17}", "pages = {2409--2417}").replace("year = {2006}", "year = {2009}")
     findings, [evidence] = check(bib, snapshot(DRUKER))
     assert evidence.status is Status.MISCITED
     by_rule = {finding.rule: finding for finding in findings}
@@ -103,6 +103,13 @@ def test_disagreeing_fields_show_written_and_recorded_values_at_their_lines():
         ("2409–2417", "2408–2417", 7)
     assert (by_rule["RK612"].field, by_rule["RK612"].line) == ("year", 6)
     assert by_rule["RK612"].severity is Severity.WARNING
+
+
+def test_a_year_one_off_is_only_information():
+    findings, [evidence] = check(BIB.replace("year = {2006}", "year = {2007}"), snapshot(DRUKER))
+    assert [(f.rule, f.severity, f.written, f.recorded) for f in findings] == \
+        [("RK617", Severity.INFO, "2007", "2006")]
+    assert evidence.status is Status.MISCITED and evidence.record is not None
 
 
 def test_unknown_doi_of_a_real_work_suggests_the_right_doi():

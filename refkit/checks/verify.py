@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from refkit.bib.read import BibEntry
 from refkit.checks.registry import Rule, register
-from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare
+from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_preprint
 from refkit.model import Evidence, Finding, Name, Reference, Status
 from refkit.model import Severity as S
 from refkit.sources.base import Lookup, LookupStatus, Record, Source
@@ -38,6 +38,10 @@ MISMATCH = {
         ("RK613", "container", "journal or book title"), ("RK614", "volume", "volume"),
         ("RK615", "issue", "issue (number)"), ("RK616", "page", "page range"))
 }
+NEAR_YEAR = register(Rule("RK617", "year-one-off", S.INFO,
+                          "The year is one off the record's: often online-first vs print, or preprint vs proceedings.",
+                          "{key}: year is '{written}', the record {doi} says '{recorded}' (one year apart)",
+                          online=True))
 DOI_AVAILABLE = register(Rule("RK620", "doi-available", S.INFO,
                               "The entry has no DOI, but a confident match has one.",
                               "{key}: no DOI; the matching record has {recorded}", online=True))
@@ -127,10 +131,16 @@ def field_value(reference: Reference, name: str, *, written: bool) -> str:
 
 def mismatch_findings(entry: BibEntry, reference: Reference, match: Match) -> list[Finding]:
     """One finding per field that both give and that disagrees, written and recorded values side by side."""
-    return [_finding(MISMATCH[name], entry, reference, name, doi=match.record.doi or "",
+    return [_finding(NEAR_YEAR if name == "year" and match.near_year else MISMATCH[name], entry, reference,
+                     name, doi=match.record.doi or "",
                      written=field_value(reference, name, written=True),
-                     recorded=field_value(match.record, name, written=False))
+                     recorded=field_value(match.record, name, written=False) or _absent(name, match.record))
             for name in match.disagreements if name in MISMATCH]
+
+
+def _absent(name: str, record: Reference) -> str:
+    """What to show when the record disagrees by having no value (a preprint has no journal)."""
+    return "none: the record is a preprint" if name == "container" and is_preprint(record) else "none"
 
 
 def update_findings(entry: BibEntry, reference: Reference, record: Record) -> list[Finding]:
@@ -213,15 +223,12 @@ def _verify_without_doi(entry: BibEntry, reference: Reference, source: Source) -
 
 
 def _verify_with_doi(entry: BibEntry, reference: Reference, lookup: Lookup, source: Source) -> _Outcome:
-    doi = reference.doi
     if lookup.status is LookupStatus.UNAVAILABLE:
         reason = lookup.reason or "the DOI could not be looked up"
         return _Outcome(Status.UNVERIFIED, [_finding(UNVERIFIED, entry, reference, "doi", reason=reason)],
                         reason=reason)
     if lookup.status is LookupStatus.ELSEWHERE:
-        agency = lookup.agency or "another agency"
-        finding = _finding(DOI_ELSEWHERE, entry, reference, "doi", written=doi, agency=agency)
-        return _Outcome(Status.ELSEWHERE, [finding], reason=f"registered with {agency}")
+        return _registered_elsewhere(entry, reference, lookup, source)
     if lookup.status is LookupStatus.FOUND and lookup.record is not None:
         match = compare(reference, to_reference(lookup.record))
         if _same_work(match):
@@ -229,6 +236,18 @@ def _verify_with_doi(entry: BibEntry, reference: Reference, lookup: Lookup, sour
         return _wrong_doi(entry, reference, source, DOI_OTHER_WORK, other=describe(match.record),
                           candidates=[match.record])
     return _wrong_doi(entry, reference, source, DOI_NOT_FOUND)
+
+
+def _registered_elsewhere(entry: BibEntry, reference: Reference, lookup: Lookup, source: Source) -> _Outcome:
+    """A DataCite (arXiv, Zenodo, …) DOI cannot be checked here, but a search can still show that the title
+    belongs to a work by other authors. Not finding the work says nothing: preprints are rarely in Crossref."""
+    agency = lookup.agency or "another agency"
+    findings = [_finding(DOI_ELSEWHERE, entry, reference, "doi", written=reference.doi, agency=agency)]
+    found, _ = _search(entry, reference, source)
+    if found.match is not None and found.match.decision is Decision.MISCITATION:
+        return _Outcome(Status.MISCITED, findings + found.findings, match=found.match,
+                        candidates=found.candidates)
+    return _Outcome(Status.ELSEWHERE, findings, reason=f"registered with {agency}")
 
 
 def _wrong_doi(entry: BibEntry, reference: Reference, source: Source, rule: Rule, other: str = "",
