@@ -105,3 +105,22 @@ def test_syntax_error_is_a_finding_not_a_crash(tmp_path):
     result = refkit("validate", str(path), *LINT_ONLY)
     assert result.returncode == 1
     assert "RK101" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_known_tricky_files_never_crash(shared, tmp_path):
+    """bibtexparser's own tricky inputs (BOM, no braces, one line, comma first, crossref cycles, empty file)."""
+    for path in sorted((shared / "data" / "bibtex" / "tricky-bibtexparser-v1").glob("*.bib")):
+        for args in (["validate", str(path), *LINT_ONLY], ["export", str(path), "-o", str(tmp_path / "o.json")]):
+            result = refkit(*args)
+            assert result.returncode in (0, 1), (path.name, result.stderr)
+            assert "Traceback" not in result.stderr, path.name
+        json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
+
+
+def test_a_50_megabyte_file_is_handled(tmp_path):
+    path = tmp_path / "huge.bib"
+    line = "Notes that are not BibTeX at all, with {braces} and an @ sign, repeated to fill fifty megabytes.\n"
+    path.write_text(line * (50 * 1024 * 1024 // len(line)), encoding="utf-8")
+    result = refkit("validate", str(path), *LINT_ONLY)
+    assert result.returncode == 0, result.stderr
+    assert "0 entries checked" in result.stdout
