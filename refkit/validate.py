@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from refkit.bib import Bibliography, load_bibliography, to_reference
+from refkit.checks.heuristics import heuristics
 from refkit.checks.lint import lint
 from refkit.checks.registry import RULES, rule_selected
 from refkit.checks.verify import verify
@@ -42,6 +43,7 @@ def validate_bibliography(bibliography: Bibliography, settings: Settings,
     """Run every selected rule over a parsed bibliography; `source` replaces the one the settings name."""
     references: list[Reference] = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
     findings = lint(bibliography, references)
+    findings.extend(heuristics(list(zip(bibliography.entries, references, strict=True))))
     evidence: list[Evidence] = []
     if _verification_selected(settings):
         online, evidence = verify(list(zip(bibliography.entries, references, strict=True)),

@@ -1,0 +1,80 @@
+"""Offline signs of invented references (RK8xx): facts an entry cannot have if it describes a real work.
+
+These rules look at one entry at a time and need no records. Each was checked on HALLMARK's development
+split (benchmarks/hallmark.py) to fire on invented entries and not on real ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from refkit.bib.read import BibEntry
+from refkit.checks.registry import Rule, register
+from refkit.model import Finding, Reference
+from refkit.model import Severity as S
+from refkit.text import fold
+
+BEFORE_PREPRINT = register(Rule("RK801", "year-before-preprint", S.WARNING,
+                                "The year is earlier than the arXiv identifier the entry gives.",
+                                "{key}: year {written} is before {recorded}, when arXiv:{arxiv} was posted"))
+PLACEHOLDER_ID = register(Rule("RK802", "placeholder-identifier", S.ERROR,
+                               "A DOI or arXiv identifier contains a placeholder such as 'xxxx'.",
+                               "{key}: {field} '{written}' contains a placeholder"))
+PLACEHOLDER_AUTHOR = register(Rule("RK803", "placeholder-author", S.ERROR,
+                                   "An author is a placeholder name (John Doe, Author One, …).",
+                                   "{key}: '{written}' is a placeholder, not an author"))
+
+# New-style arXiv identifiers (YYMM.NNNNN, since April 2007) carry the month they were posted.
+_ARXIV_RE = re.compile(r"(?:arxiv[.:/]\s*|arxiv\.org/(?:abs|pdf)/)((\d{2})(\d{2})\.\d{4,5})", re.IGNORECASE)
+_PLACEHOLDER_RE = re.compile(r"x{3,}|\.{3}|…|<[^>]*>|\bTODO\b|\bTBD\b", re.IGNORECASE)
+_PLACEHOLDER_NAMES = {"john doe", "jane doe", "doe john", "doe jane", "author one", "author two", "author three",
+                      "first author", "second author", "third author", "firstname lastname", "first last",
+                      "a author", "an author", "author author", "anonymous author"}
+
+
+def _arxiv_id(entry: BibEntry, reference: Reference) -> tuple[str, int] | None:
+    """The new-style arXiv identifier the entry gives (DOI, eprint or URL) and its year."""
+    texts = [reference.doi, reference.url, entry.get("eprint"), entry.get("arxiv"), entry.get("journal"),
+             entry.get("note")]
+    if reference.arxiv:
+        texts.append(f"arXiv:{reference.arxiv}")
+    for text in texts:
+        match = _ARXIV_RE.search(text or "")
+        if match and int(match.group(2)) >= 7 and 1 <= int(match.group(3)) <= 12:
+            return match.group(1), 2000 + int(match.group(2))
+    return None
+
+
+def _before_preprint(entry: BibEntry, reference: Reference, file: str | None) -> Iterator[Finding]:
+    found = _arxiv_id(entry, reference)
+    if found and reference.year and reference.year < found[1]:
+        yield BEFORE_PREPRINT.finding(key=entry.key, file=file, line=entry.line_of("year"), field="year",
+                                      written=str(reference.year), recorded=str(found[1]), arxiv=found[0])
+
+
+def _placeholder_ids(entry: BibEntry, file: str | None) -> Iterator[Finding]:
+    for name in ("doi", "eprint"):
+        value = entry.fields.get(name, "")
+        if value and _PLACEHOLDER_RE.search(value):
+            yield PLACEHOLDER_ID.finding(key=entry.key, file=file, line=entry.line_of(name), field=name,
+                                         written=value)
+
+
+def _placeholder_authors(entry: BibEntry, reference: Reference, file: str | None) -> Iterator[Finding]:
+    for name in reference.authors:
+        text = fold(f"{name.given} {name.full_family}" if name.family else name.literal)
+        if text in _PLACEHOLDER_NAMES:
+            yield PLACEHOLDER_AUTHOR.finding(key=entry.key, file=file, line=entry.line_of("author"),
+                                             field="author", written=str(name))
+
+
+def heuristics(entries: list[tuple[BibEntry, Reference]]) -> list[Finding]:
+    """Every RK8xx finding for the entries, in entry order."""
+    findings: list[Finding] = []
+    for entry, reference in entries:
+        file = reference.location.file
+        findings.extend(_before_preprint(entry, reference, file))
+        findings.extend(_placeholder_ids(entry, file))
+        findings.extend(_placeholder_authors(entry, reference, file))
+    return findings

@@ -1,0 +1,36 @@
+"""Offline signs of invented references (RK8xx), on entries written here."""
+
+from __future__ import annotations
+
+from refkit.bib import parse_bibliography, to_reference
+from refkit.checks.heuristics import heuristics
+
+
+def findings(bibtex: str):
+    bibliography = parse_bibliography(bibtex, "refs.bib")
+    return heuristics([(entry, to_reference(entry, "refs.bib")) for entry in bibliography.entries])
+
+
+def test_year_before_the_arxiv_identifier():
+    [finding] = findings("@inproceedings{a, title={T}, author={Wu, Yuxin}, booktitle={ICLR}, year={2022},\n"
+                         "  doi={10.48550/arXiv.2310.01362}}")
+    assert (finding.rule, finding.written, finding.recorded, finding.line) == ("RK801", "2022", "2023", 1)
+    assert "2310.01362" in finding.message
+    # Published the year of the preprint or later: fine; URL and eprint forms are read too.
+    assert findings("@article{b, title={T}, year={2023}, doi={10.48550/arXiv.2310.01362}}") == []
+    assert findings("@misc{c, title={T}, year={2025}, url={https://arxiv.org/abs/2310.01362v2}}") == []
+    [late] = findings("@misc{d, title={T}, year={2019}, eprint={2104.01404}, archiveprefix={arXiv}}")
+    assert late.recorded == "2021"
+
+
+def test_old_style_and_non_arxiv_numbers_are_ignored():
+    assert findings("@misc{a, title={T}, year={1999}, eprint={hep-th/9901001}, archiveprefix={arXiv}}") == []
+    assert findings("@article{b, title={T}, year={2001}, doi={10.1103/PhysRevB.2310.01362}}") == []
+
+
+def test_placeholder_identifiers_and_authors():
+    result = findings("@article{a, title={T}, year={2023}, author={Doe, John and Smith, Alice and Author One},\n"
+                      "  doi={10.48550/arXiv.2310.xxxx}}")
+    assert sorted((f.rule, f.written) for f in result) == [
+        ("RK802", "10.48550/arXiv.2310.xxxx"), ("RK803", "Doe, John"), ("RK803", "One, Author")]
+    assert findings("@article{b, title={T}, year={2023}, author={Doe, Mary Ann and Smith, John}}") == []
