@@ -26,7 +26,8 @@ _SYMBOLS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "kappa": "κ", "lambda": "λ",
     "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "omega": "ω", "Delta": "Δ", "Omega": "Ω",
     "em": "", "it": "", "bf": "", "sc": "", "tt": "", "rm": "", "sf": "", "sl": "", "itshape": "",
-    "bfseries": "", "scshape": "", "ttfamily": "", "upshape": "", "normalfont": "", "relax": "",
+    "bfseries": "", "scshape": "", "ttfamily": "", "upshape": "", "normalfont": "", "relax": "", "smc": "",
+    "thinspace": "", "nobreak": "", "allowbreak": "", "break": "",
     "hyphen": "-", "slash": "/", "emdash": "—", "endash": "–", "Dash": "—",
     "textquotedblleft": "“", "textquotedblright": "”", "guillemotleft": "«", "guillemotright": "»",
     "textbullet": "•", "textperiodcentered": "·", "textless": "<", "textgreater": ">",
@@ -58,8 +59,10 @@ def _macro_argument(match: re.Match[str]) -> str:
     """`\\emph{x}` → x; an empty argument marks a word macro (`\\AmSTeX{}`), which keeps its name.
     A bare `{group}` gives its content, so macros around it can be matched next."""
     name, argument = match.groups()
-    if name is None:  # macros inside the group end with it: {\\ss}ele is "ßele", not \\ssele
-        return _SYMBOL_RE.sub(_symbol, argument) if "\\" in argument else argument
+    if "\\" in argument:  # macros inside the group end with it: {\\ss}ele is "ßele", not \\ssele
+        argument = _SYMBOL_RE.sub(_symbol, argument)
+    if name is None:
+        return argument
     if name in _SORT_ONLY:
         return ""
     if name in _QUOTING:
