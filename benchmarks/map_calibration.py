@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 from refkit.claims.evaluate import Scores, empty_scores, evaluate, load_labels
-from refkit.claims.labels import THRESHOLDS, Thresholds
+from refkit.claims.labels import THRESHOLDS
 from refkit.claims.load import map_document
+from refkit.claims.model import Thresholds
 from refkit.claims.semantic import SemanticUnavailable, load_model
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "map"

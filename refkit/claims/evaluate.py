@@ -14,8 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from refkit.claims.labels import Thresholds
-from refkit.claims.model import ClaimMap, Kind, Label
+from refkit.claims.model import ClaimMap, Kind, Label, Thresholds
 from refkit.files import read_text
 
 

@@ -39,7 +39,8 @@ _CLAIM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.comp
 
 _FRAMING_RE = re.compile(
     r"^(?:in this (?:blog )?(?:post|article|paper|review|section|chapter|guide)|this (?:blog )?(?:post|article|"
-    r"paper|review|section|chapter|guide) (?:will|aims|explores|discusses|describes|looks)|we (?:will|shall) "
+    r"paper|review|section|chapter|guide) (?:will|aims|explores|discusses|describes|looks|summari[sz]es|sets out|"
+    r"outlines|covers|collects|reviews)|we (?:will|shall) "
     r"(?:discuss|explore|describe|look|review|see|delve)|let(?:'s| us)|in conclusion|to (?:sum up|summari[sz]e|"
     r"conclude)|in summary|as (?:we|you) (?:have seen|can see|will see)|the following|below,? we|read on)"
     r"|will (?:delve|explore|discuss|look at|walk)|\bthe question of whether\b|\bremains? (?:a topic|an open "

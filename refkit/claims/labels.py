@@ -3,16 +3,7 @@ tests/data/map/ (see docs/map.md and benchmarks/map_calibration.py); each ranker
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from refkit.claims.model import Label
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    likely: float  # at or above: "likely support"
-    weak: float  # at or above: "weak"; below: not offered
-
+from refkit.claims.model import Label, Thresholds
 
 THRESHOLDS = {
     "lexical": Thresholds(likely=0.30, weak=0.20),

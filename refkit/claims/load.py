@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from refkit.bib import load_bibliography, to_reference
-from refkit.claims.labels import Thresholds
+from refkit.claims.abstracts import add_abstracts
 from refkit.claims.mapping import map_claims
-from refkit.claims.model import ClaimMap
+from refkit.claims.model import ClaimMap, Thresholds
 from refkit.documents import read_document
 from refkit.errors import RefkitError
 from refkit.extract import extract_references
 from refkit.model import Reference
+from refkit.sources.snapshot import SnapshotSource
 
 
 def read_references(path: str | Path) -> list[Reference]:
@@ -20,8 +22,9 @@ def read_references(path: str | Path) -> list[Reference]:
 
 
 def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str = "auto",
-                 thresholds: Thresholds | None = None) -> ClaimMap:
-    """Map a document's claims to its references: those of `bib`, or else its own reference list."""
+                 thresholds: Thresholds | None = None, snapshot: Sequence[str | Path] = ()) -> ClaimMap:
+    """Map a document's claims to its references: those of `bib`, or else its own reference list. With
+    `snapshot` (local Crossref records), references without an abstract get the record's one."""
     document = read_document(path)
     if bib is not None:
         references = read_references(bib)
@@ -29,5 +32,7 @@ def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str
         references = extract_references(document)
     else:
         raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
+    if snapshot:
+        references, _ = add_abstracts(references, SnapshotSource(snapshot))
     return map_claims(document.body, references, ranker=ranker, body_start_line=document.body_start_line,
                       body_lines=document.body_lines, thresholds=thresholds)

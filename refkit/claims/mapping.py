@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 from refkit.claims.kinds import classify
-from refkit.claims.labels import THRESHOLDS, Thresholds, label_for
+from refkit.claims.labels import THRESHOLDS, label_for
 from refkit.claims.lexical import LexicalIndex
 from refkit.claims.markers import find_markers
-from refkit.claims.model import Block, Claim, ClaimMap, Kind, Label, Marker, Sentence, Support
+from refkit.claims.model import Block, Claim, ClaimMap, Kind, Label, Marker, Sentence, Support, Thresholds
 from refkit.claims.passages import passages
 from refkit.claims.resolve import Resolver, footnote_definitions
 from refkit.claims.sentences import item_text_start, line_index, sentence_spans, split_blocks
@@ -45,7 +45,7 @@ def map_claims(body: str, references: list[Reference], *, ranker: str = "auto", 
     positions = {reference.key: position for position, reference in enumerate(references)}
     claims = [_claim(sentence, query, matches, index, thresholds, references, positions)
               for sentence, query, matches in zip(claim_sentences, queries, ranked, strict=True)]
-    return ClaimMap(body, body_start_line, blocks, sentences, claims, references, index.name, notice)
+    return ClaimMap(body, body_start_line, blocks, sentences, claims, references, index.name, thresholds, notice)
 
 
 def read_sentences(body: str, blocks: list[Block], resolver: Resolver, line_of: Callable[[int], int]) -> list[Sentence]:
@@ -107,8 +107,8 @@ def _claim(sentence: Sentence, query: str, matches: list[tuple[int, float]], ind
     for position, score in matches:
         label = label_for(score, thresholds)
         key = references[position].key
-        if label is Label.NONE or key in cited:
-            continue
+        if key in cited or label is Label.NONE or (cited and label is not Label.LIKELY):
+            continue  # a cited claim is offered other references only when they likely support it
         passage, matched = index.evidence(query, position)
         supports.append(Support(key, label, round(score, 3), "", matched, passage))
     best = max((support.label for support in supports), key=lambda label: label.rank, default=Label.NONE)

@@ -34,6 +34,14 @@ class Label(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where a ranker's score turns into a label (each ranker has its own scale)."""
+
+    likely: float  # at or above: "likely support"
+    weak: float  # at or above: "weak"; below: not offered
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """A heading, paragraph, list item or boilerplate line of the body; offsets index the body text."""
 
@@ -111,6 +119,7 @@ class ClaimMap:
     claims: list[Claim]
     references: list[Reference]
     ranker: str
+    thresholds: Thresholds
     notice: str = ""
 
     @property

@@ -1,0 +1,122 @@
+"""A ClaimMap as text (terminal), Markdown (review comments, wikis) or JSON (tools); HTML is report_html."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from refkit import __version__
+from refkit.claims.model import Claim, ClaimMap, Label, Support
+
+TEXT_WIDTH = 100
+
+
+def _short(text: str, width: int = TEXT_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _summary_line(claim_map: ClaimMap) -> str:
+    counts = claim_map.label_counts()
+    return (f"{len(claim_map.sentences)} sentences, {len(claim_map.claims)} claims: "
+            + ", ".join(f"{count} {label}" for label, count in counts.items()))
+
+
+def _support_text(support: Support) -> str:
+    why = f"marker {support.marker}" if support.marker else ""
+    if support.matched:
+        why = (why + "; " if why else "") + "words: " + ", ".join(support.matched)
+    return f"{support.key}  {support.label.value} ({support.score:.2f}){'  — ' + why if why else ''}"
+
+
+def render_text(claim_map: ClaimMap, source: str = "") -> str:
+    lines = [f"{source or 'document'}: {_summary_line(claim_map)} (ranker: {claim_map.ranker})"]
+    if claim_map.notice:
+        lines.append(f"note: {claim_map.notice}")
+    for claim in claim_map.claims:
+        lines.append("")
+        lines.append(f"L{claim.sentence.line:<5} {claim.label.value:<15} {_short(claim.sentence.text)}")
+        for support in claim.supports:
+            lines.append(f"       → {_support_text(support)}")
+            if support.passage:
+                lines.append(f"         “{_short(support.passage, TEXT_WIDTH - 10)}”")
+    lines += ["", *_summary_lines(claim_map)]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_lines(claim_map: ClaimMap) -> list[str]:
+    lines = [f"Unsupported claims: {len(claim_map.unsupported)}"]
+    lines += [f"  L{claim.sentence.line:<5} {_short(claim.sentence.text)}" for claim in claim_map.unsupported]
+    uncited = claim_map.uncited
+    lines.append(f"References nothing cites or supports: {len(uncited)}")
+    lines += [f"  {reference.key}  {_short(reference.title, TEXT_WIDTH - 20)}" for reference in uncited]
+    unresolved = claim_map.unresolved
+    lines.append(f"Markers that resolve to nothing: {sum(len(marker.unresolved) for _, marker in unresolved)}")
+    lines += [f"  L{sentence.line:<5} {marker.text}  ({', '.join(marker.unresolved)})"
+              for sentence, marker in unresolved]
+    return lines
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
+    lines = [f"# Claims and references: {_cell(source or 'document')}", "",
+             f"{_summary_line(claim_map)}. Ranker: {claim_map.ranker}.", ""]
+    if claim_map.notice:
+        lines += [f"> {_cell(claim_map.notice)}", ""]
+    lines += ["| Line | Claim | Support | References |", "| ---: | --- | --- | --- |"]
+    for claim in claim_map.claims:
+        references = "<br>".join(_cell(f"{s.key} ({s.label.value}, {s.score:.2f})") for s in claim.supports)
+        lines.append(f"| {claim.sentence.line} | {_cell(claim.sentence.text)} | {claim.label.value} | "
+                     f"{references or '—'} |")
+    lines += ["", "## Summary", ""]
+    lines += [f"- {_cell(line.strip())}" if line.startswith("  ") else f"\n**{line}**\n"
+              for line in _summary_lines(claim_map)]
+    return "\n".join(lines) + "\n"
+
+
+def _support_json(support: Support) -> dict[str, Any]:
+    return {"key": support.key, "label": support.label.value, "score": support.score, "marker": support.marker,
+            "matched": list(support.matched), "passage": support.passage}
+
+
+def _claim_json(claim: Claim) -> dict[str, Any]:
+    sentence = claim.sentence
+    return {
+        "sentence": sentence.index, "line": sentence.line, "text": sentence.text, "label": claim.label.value,
+        "reasons": list(sentence.reasons),
+        "markers": [{"text": m.text, "style": m.style, "keys": m.keys, "unresolved": m.unresolved}
+                    for m in sentence.markers],
+        "references": [_support_json(support) for support in claim.supports],
+    }
+
+
+def to_json(claim_map: ClaimMap, source: str = "") -> dict[str, Any]:
+    """The map as plain data: stable keys, for tools and CI."""
+    return {
+        "tool": "refkit", "version": __version__, "command": "map", "document": source,
+        "ranker": claim_map.ranker, "notice": claim_map.notice,
+        "thresholds": {"likely": claim_map.thresholds.likely, "weak": claim_map.thresholds.weak},
+        "summary": {
+            "sentences": len(claim_map.sentences), "claims": len(claim_map.claims),
+            "labels": claim_map.label_counts(), "unsupported": len(claim_map.unsupported),
+            "uncited": [reference.key for reference in claim_map.uncited],
+            "unresolved": sum(len(marker.unresolved) for _, marker in claim_map.unresolved),
+        },
+        "claims": [_claim_json(claim) for claim in claim_map.claims],
+        "sentences": [{"index": s.index, "line": s.line, "kind": s.kind.value, "reasons": list(s.reasons),
+                       "text": s.text} for s in claim_map.sentences],
+        "unresolved": [{"line": sentence.line, "marker": marker.text, "targets": marker.unresolved}
+                       for sentence, marker in claim_map.unresolved],
+        "references": [{"key": r.key, "title": r.title, "year": r.year,
+                        "supports": [c.sentence.index for c in claim_map.claims
+                                     if any(s.key == r.key and s.label.rank >= Label.LIKELY.rank
+                                            for s in c.supports)]}
+                       for r in claim_map.references],
+    }
+
+
+def render_json(claim_map: ClaimMap, source: str = "") -> str:
+    return json.dumps(to_json(claim_map, source), ensure_ascii=False, indent=2) + "\n"

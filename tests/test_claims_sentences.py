@@ -1,0 +1,68 @@
+"""Body → blocks → sentences: the splitter must survive scientific prose and keep file lines right."""
+
+from __future__ import annotations
+
+import pytest
+
+from refkit.claims.sentences import item_text_start, line_index, sentence_spans, split_blocks
+
+
+def sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Druker et al. showed a benefit. The trial ran for five years.",
+     ["Druker et al. showed a benefit.", "The trial ran for five years."]),
+    ("Some kinases, e.g. KIT and PDGFRA, are mutated. Imatinib blocks them.",
+     ["Some kinases, e.g. KIT and PDGFRA, are mutated.", "Imatinib blocks them."]),
+    ("Imatinib vs. Interferon was the comparison. It won.",
+     ["Imatinib vs. Interferon was the comparison.", "It won."]),
+    ("The hazard ratio was 0.43 in the trial. Survival was 89.4 percent.",
+     ["The hazard ratio was 0.43 in the trial.", "Survival was 89.4 percent."]),
+    ("The trial was led by B. J. Druker in Portland. It enrolled 1106 patients.",
+     ["The trial was led by B. J. Druker in Portland.", "It enrolled 1106 patients."]),
+    ("Remission lasted (see Fig. 2) for years. Relapse was rare.",
+     ["Remission lasted (see Fig. 2) for years.", "Relapse was rare."]),
+    ("Responses were deep.[3] Most patients stayed in remission.¹² Why? Nobody knows!",
+     ["Responses were deep.[3]", "Most patients stayed in remission.¹²", "Why?", "Nobody knows!"]),
+    ("It works (Mahon et al. 2010; Etienne et al. 2017). Next sentence.",
+     ["It works (Mahon et al. 2010; Etienne et al. 2017).", "Next sentence."]),
+    ("He said “it works.” Then he left.", ["He said “it works.”", "Then he left."]),
+    ("No final stop here", ["No final stop here"]),
+])
+def test_sentence_splitting(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_blocks_separate_headings_items_footnotes_and_boilerplate() -> None:
+    body = ("Knowledge\n\n2024-09-02 10:24:31\n\nImatinib blocks BCR-ABL. It was approved in 2001.\n"
+            "A second line of the same paragraph.\n\nChronic Myeloid Leukemia (CML):\n\n"
+            "Several factors matter to patients:\n\n1. Disease response: good responders may stop.\n"
+            "   continued item text.\n2. Side effects: some patients need dose changes.\n\n"
+            "[^1]: Druker BJ, N Engl J Med 2006.\n\n"
+            "Questions? Please contact sales@example.com for details.\n")
+    blocks = split_blocks(body, line_index(body))
+    assert [(block.kind, block.line) for block in blocks] == [
+        ("heading", 1), ("boilerplate", 3), ("paragraph", 5), ("heading", 8), ("paragraph", 10),
+        ("item", 12), ("item", 14), ("footnote", 16), ("boilerplate", 18)]
+    assert blocks[5].text.endswith("continued item text.")
+    assert blocks[5].text[item_text_start(blocks[5].text):].startswith("Disease response")
+
+
+def test_question_line_in_sentence_case_is_not_a_heading() -> None:
+    body = "What types of cancer does it treat?\n\nHow Does It Work in Practice?\n"
+    kinds = [block.kind for block in split_blocks(body, line_index(body))]
+    assert kinds == ["paragraph", "heading"]
+
+
+def test_markdown_and_latex_headings_and_commands() -> None:
+    body = "## Results\n\\section{Methods}\n\\begin{document}\n% a comment\nText here.\n"
+    kinds = [block.kind for block in split_blocks(body, line_index(body))]
+    assert kinds == ["heading", "heading", "boilerplate", "boilerplate", "paragraph"]
+
+
+def test_line_index_counts_from_the_first_line_or_follows_the_readers_map() -> None:
+    body = "one\ntwo\nthree"
+    assert [line_index(body, 10)(offset) for offset in (0, 4, 8)] == [10, 11, 12]
+    assert [line_index(body, 1, (3, 7, 20))(offset) for offset in (0, 4, 8)] == [3, 7, 20]
