@@ -24,6 +24,7 @@ TITLE_SAME = 0.90  # the same title, give or take typos, punctuation and spellin
 TITLE_CLOSE = 0.75  # a related title: accepted only when everything else agrees
 NAME_SAME = 0.88  # family names that differ only by transliteration or a typo
 CONTAINER_SAME = 0.88
+DISTINCTIVE_WORDS = 4  # a shorter title ("Introduction", "Reply to Smith") is shared by many works
 
 # Fields compared, in report order. "year" agrees when any of the record's dates gives that year.
 FIELDS = ("title", "author", "year", "container", "volume", "issue", "page", "doi")
@@ -226,16 +227,19 @@ def compare(entry: Reference, record: Reference) -> Match:
 
 def _decide(match: Match, first_author: bool) -> Decision:
     """Precision first: the title alone never makes a match; it takes the title plus the first author plus
-    the year or the venue, or a close title with everything else (author, year, venue, and volume or pages)."""
+    the year or the venue (title, year and venue when either side names no authors), or a close title with
+    everything else (author, year, venue, and volume or pages)."""
     agree = match.agreement
     year = agree.get("year") is True or match.near_year
     venue = agree.get("container") is True
     locator = agree.get("volume") is True or agree.get("page") is True
     if match.title >= TITLE_SAME and first_author and (year or venue):
         return Decision.ACCEPT
+    if "author" not in agree and match.title >= TITLE_SAME and agree.get("year") and venue:
+        return Decision.ACCEPT  # one side names no authors: the title, the year and the venue must all agree
     if match.title >= TITLE_CLOSE and first_author and agree.get("year") and venue and locator:
         return Decision.ACCEPT
-    if match.title >= TITLE_SAME:
+    if match.title >= TITLE_SAME and len(_fold(match.record.title).split()) >= DISTINCTIVE_WORDS:
         return Decision.MISCITATION
     return Decision.NO_MATCH
 

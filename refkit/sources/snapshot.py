@@ -95,6 +95,9 @@ class SnapshotSource:
             for token in title_tokens(" ".join(map(str, titles))):
                 self._index[token].append(position)
 
+    def records(self) -> Iterator[Record]:
+        return iter(self._records)
+
     def reference(self, position: int) -> Reference:
         """The record at `position` as a Reference, converted once and kept."""
         reference = self._references[position]
