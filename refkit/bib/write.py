@@ -98,5 +98,5 @@ def write_references(references: list[Reference]) -> str:
     library = Library([to_entry(reference) for reference in references])
     bib_format = BibtexFormat()
     bib_format.indent = "  "
-    bib_format.block_separator = "\n\n"
+    bib_format.block_separator = "\n"
     return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=bib_format)
