@@ -26,7 +26,8 @@ _CLAIM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.comp
                r"inhibit\w*|block\w*|prevent\w*|reduc\w+|increas\w+|decreas\w+|improv\w+|rais\w+|lower\w+|"
                r"associated with|link\w* (?:to|with)|contribut\w* to|responsible for|trigger\w*|mechanism|"
                r"stems? from|depend\w* on|predict\w*|correlat\w*|affect\w*|impair\w*|enhanc\w*|boost\w*|"
-               r"protect\w*|damag\w*|transform\w*|halt\w*|eliminat\w*|suppress\w*|activat\w*|target\w*)\b"),
+               r"protect\w*|damag\w*|transform\w*|halt\w*|eliminat\w*|suppress\w*|activat\w*|target\w*|"
+               r"shorten\w*|lengthen\w*|delay\w*|worsen\w*|harm\w*|disrupt\w*|extend\w*|slow\w*|speed\w* up)\b"),
     ("efficacy", r"\b(?:effective\w*|efficac\w+|efficien\w+|works?\b|cure[sd]?|heal\w*|treat\w*|therap\w+|"
                  r"approved|indicated|benefi\w+|surviv\w+|remission|response rates?|respon(?:d|se)\w*|"
                  r"outcomes?|prognosis|safe(?:ty|ly)?|tolerat\w+|side effects?|adverse|risks?|toxic\w*|"

@@ -1,0 +1,71 @@
+"""The semantic ranker (refkit[semantic]); skipped where the extra is not installed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from refkit.claims import Label, Thresholds, map_claims
+from refkit.claims.evaluate import empty_scores, evaluate, load_labels
+from refkit.claims.labels import THRESHOLDS
+from refkit.claims.load import map_document
+from refkit.claims.semantic import SemanticIndex, SemanticUnavailable, load_model
+from refkit.model import Reference
+
+DATA = Path(__file__).parent / "data" / "map"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def model():
+    try:
+        return load_model()
+    except SemanticUnavailable as error:
+        pytest.skip(str(error))
+
+
+def test_the_model_loads_from_the_package_with_the_hub_switched_off() -> None:
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    vectors = load_model().encode(["a sentence"], normalize_embeddings=True)
+    assert vectors.shape == (1, 384)
+
+
+REFERENCES = [
+    Reference(key="caffeine", title="Caffeine given 0, 3 or 6 hours before going to bed reduces total sleep time"),
+    Reference(key="naps", title="Brief afternoon naps improve alertness"),
+    Reference(key="apnea", title="Prevalence of sleep-disordered breathing in adults"),
+    Reference(key="bees", title="Neonicotinoid seed coating harms wild bees"),
+    Reference(key="sea", title="Accelerated sea-level rise detected by satellite altimetry"),
+]
+
+
+def test_a_paraphrase_finds_its_reference_without_shared_words() -> None:
+    claim_map = map_claims("An espresso after dinner delays falling asleep.", REFERENCES, ranker="semantic")
+    assert claim_map.ranker == "semantic" and claim_map.notice == ""
+    (claim,) = claim_map.claims
+    assert claim.supports[0].key == "caffeine"
+    assert claim.supports[0].label is Label.LIKELY
+
+
+def test_scores_are_margins_over_the_lists_median_and_cited_scores_agree_with_ranked_ones() -> None:
+    index = SemanticIndex([[reference.title] for reference in REFERENCES])
+    query = "Pesticides on seeds reduce the number of wild bees."
+    ranked = dict(index.top_many([query], 5)[0])
+    assert max(ranked, key=ranked.get) == 3
+    assert sum(1 for score in ranked.values() if score > 0) <= 2  # at most half the list beats its median
+    assert index.score(query, 3) == pytest.approx(ranked[3])
+    fresh = SemanticIndex([[reference.title] for reference in REFERENCES])
+    assert fresh.score(query, 3) == pytest.approx(ranked[3], abs=1e-5)  # without a ranking run first
+
+
+def test_semantic_scores_on_the_labeled_documents_meet_the_documented_floors() -> None:
+    total = empty_scores()
+    for path in sorted(DATA.glob("*.labels.json")):
+        labels = load_labels(path)
+        claim_map = map_document(DATA / labels["document"], DATA / labels["bib"], ranker="semantic",
+                                 thresholds=Thresholds(0.0, 0.0))
+        total.add(evaluate(claim_map, labels, THRESHOLDS["semantic"]))
+    assert total.support.precision >= 0.80 and total.support.recall >= 0.70
+    assert total.top1 >= 0.70
+    assert total.unsupported.f1 >= 0.70
