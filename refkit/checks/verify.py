@@ -9,7 +9,7 @@ that merely shares the entry's title sits in `candidates`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from refkit.bib.read import BibEntry
@@ -17,7 +17,8 @@ from refkit.checks.registry import Rule, register
 from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_preprint
 from refkit.model import Evidence, Finding, Name, Reference, Status
 from refkit.model import Severity as S
-from refkit.sources.base import Lookup, LookupStatus, Record, Source
+from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult, Source
+from refkit.sources.chain import search_many
 from refkit.sources.records import Update, notice_of, to_reference, updates
 from refkit.text import normalize_doi
 
@@ -291,11 +292,29 @@ def verify_entry(entry: BibEntry, reference: Reference, source: Source,
     return outcome.findings, evidence
 
 
+class _Prefetched:
+    """The source, with the searches for entries without a DOI made up front, all together (concurrently when
+    the source can); any other search goes to the source when it is needed."""
+
+    def __init__(self, source: Source, references: list[Reference]):
+        self.source = source
+        self.name = source.name
+        self.results = dict(zip(map(id, references), search_many(source, references), strict=True))
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        return self.source.works(dois)
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        result = self.results.pop(id(reference), None)
+        return result if result is not None else self.source.search(reference, rows)
+
+
 def verify(entries: list[tuple[BibEntry, Reference]], source: Source,
            on_progress: Progress | None = None) -> tuple[list[Finding], list[Evidence]]:
     """Verify every entry: DOIs in one batch through `source.works`, the rest by search, in file order."""
     dois = list(dict.fromkeys(normalize_doi(reference.doi) for _, reference in entries if reference.doi))
     lookups = source.works(dois) if dois else {}
+    source = _Prefetched(source, [reference for _, reference in entries if not reference.doi and reference.title])
     findings: list[Finding] = []
     evidence: list[Evidence] = []
     for done, (entry, reference) in enumerate(entries, start=1):

@@ -48,15 +48,35 @@ class FallbackSource:
         return result
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
-        first = self.primary.search(reference, rows)
-        if not first.unavailable and _settled(reference, first):
-            return first
-        second = self.fallback.search(reference, rows)
-        if second.unavailable:
-            if first.unavailable:
-                return second
-            return SearchResult(first.records, reason=f"{first.reason}; {second.reason}")
-        return SearchResult(first.records + second.records, reason=f"{first.reason}; {second.reason}")
+        return self.search_many([reference], rows)[0]
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        """Search the primary for all, then the fallback (concurrently, if it can) for the unsettled rest."""
+        results = search_many(self.primary, references, rows)
+        pending = [index for index, (reference, result) in enumerate(zip(references, results, strict=True))
+                   if result.unavailable or not _settled(reference, result)]
+        answers = search_many(self.fallback, [references[index] for index in pending], rows)
+        for index, second in zip(pending, answers, strict=True):
+            results[index] = _combine(results[index], second)
+        return results
+
+
+def _combine(first: SearchResult, second: SearchResult) -> SearchResult:
+    """The primary's candidates, then the fallback's; when the fallback cannot answer, the primary's stand."""
+    if second.unavailable:
+        if first.unavailable:
+            return second
+        return SearchResult(first.records, reason=f"{first.reason}; {second.reason}")
+    return SearchResult(first.records + second.records, reason=f"{first.reason}; {second.reason}".strip("; "))
+
+
+def search_many(source: Source, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+    """Searches for many references: concurrently when the source offers `search_many` (the Crossref client
+    runs as many requests at once as the server allows), else one by one."""
+    if not references:
+        return []
+    many = getattr(source, "search_many", None)
+    return list(many(references, rows)) if many else [source.search(reference, rows) for reference in references]
 
 
 def _settled(reference: Reference, result: SearchResult) -> bool:
