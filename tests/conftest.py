@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakecrossref.fixture import fake_crossref  # noqa: F401  (a fixture: the fake Crossref server)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 

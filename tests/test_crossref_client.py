@@ -3,6 +3,9 @@ and a fake clock so that backoff, Retry-After and rate limits are checked withou
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import itertools
 import json
 import logging
 import threading
@@ -166,11 +169,10 @@ def test_malformed_dois_are_never_sent(http, source):
 
 def test_a_doi_with_a_comma_skips_the_filter(http, source):
     odd = "10.1002/(sici)1097-0258(19980815/30)17:15/16<1661::aid-sim968>3.0.co;2-2,x"
+    path = f"{API}/works/10.1002/(sici)1097-0258(19980815/30)17:15/16<1661::aid-sim968>3.0.co;2-2%2Cx"
     add_batch(http, NRD)
-    http.add(responses.GET, f"{API}/works/10.1002/(sici)1097-0258(19980815/30)17:15/16<1661::aid-sim968>3.0.co;2-2%2Cx",
-             body="Resource not found.", status=404)
-    http.add(responses.GET, f"{API}/works/10.1002/(sici)1097-0258(19980815/30)17:15/16<1661::aid-sim968>3.0.co;2-2%2Cx/agency",
-             body="Resource not found.", status=404)
+    http.add(responses.GET, path, body="Resource not found.", status=404)
+    http.add(responses.GET, f"{path}/agency", body="Resource not found.", status=404)
     found = source.works([NRD, odd])
     batch_query = requests.utils.urlparse(http.calls[0].request.url).query
     assert "sici" not in batch_query
@@ -412,7 +414,7 @@ def test_limiter_starts_from_the_published_limits_and_spaces_requests(fake_time)
         for _ in range(4):
             with limiter.slot(kind):
                 starts[kind].append(fake_time.now)
-    gaps = {kind: [b - a for a, b in zip(times, times[1:], strict=False)] for kind, times in starts.items()}
+    gaps = {kind: [b - a for a, b in itertools.pairwise(times)] for kind, times in starts.items()}
     assert all(gap == pytest.approx(1 / 3 * 1.05) for gap in gaps[Kind.LIST])
     assert all(gap == pytest.approx(1 / 10 * 1.05) for gap in gaps[Kind.SINGLE][1:])
     assert limiter.concurrency == 3
@@ -429,8 +431,7 @@ def test_limiter_follows_the_servers_headers(fake_time):
 
 
 def test_limiter_bounds_concurrency():
-    limiter = RateLimiter(POLITE._replace(concurrency=2) if hasattr(POLITE, "_replace") else
-                          type(POLITE)(single=1000, list=1000, interval=1.0, concurrency=2))
+    limiter = RateLimiter(dataclasses.replace(POLITE, single=1000, list=1000, concurrency=2))
     inside, peak, lock = 0, 0, threading.Lock()
     gate = threading.Barrier(2, timeout=2)
 
@@ -440,10 +441,8 @@ def test_limiter_bounds_concurrency():
             with lock:
                 inside += 1
                 peak = max(peak, inside)
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 gate.wait()
-            except threading.BrokenBarrierError:
-                pass
             with lock:
                 inside -= 1
 
