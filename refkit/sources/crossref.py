@@ -200,9 +200,9 @@ class CrossrefSource:
     def _workers(self) -> int:
         return max(1, self.client.limiter.concurrency)
 
-    def _get(self, path: str, params: dict[str, str] | None = None, *, store: bool = True) -> Reply:
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Reply:
         try:
-            response = self.client.get(self.api_url + path, params, store=store)
+            response = self.client.get(self.api_url + path, params)
         except (requests.RequestException, sqlite3.Error) as error:
             return Reply(0, reason=describe_error(error, self.client.timeout[1]))
         reply = decode(response, offline=self.client.offline)
@@ -232,7 +232,7 @@ class CrossrefSource:
     def _batch(self, dois: list[str]) -> dict[str, Lookup]:
         """Found DOIs as FOUND; the rest are left out (to be asked singly) unless the batch failed outright."""
         reply = self._get("/works", {"filter": ",".join(f"doi:{doi}" for doi in dois),
-                                     "rows": str(len(dois)), "select": ",".join(SELECT)}, store=False)
+                                     "rows": str(len(dois)), "select": ",".join(SELECT)})
         if not reply.ok:
             if reply.status == 400:  # one odd DOI spoils the batch; the singles will say which
                 return {}

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import platformdirs
 import requests
 from requests.adapters import HTTPAdapter
-from requests_cache import DO_NOT_CACHE, CachedSession, create_key, get_expiration_datetime
+from requests_cache import CachedSession, create_key, get_expiration_datetime
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3 import HTTPResponse
 
@@ -259,6 +259,13 @@ def cache_key(request: requests.PreparedRequest, **options: object) -> str:
     return create_key(anonymous, **options)  # type: ignore[arg-type]
 
 
+def worth_keeping(response: requests.Response) -> bool:
+    """A DOI batch (`filter=doi:…`) is not kept whole: its records are stored one per DOI (`remember`),
+    where any later mix of DOIs finds them."""
+    query = urlsplit(response.request.url or "").query if response.request else ""
+    return not any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(query))
+
+
 def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
     """A requests-cache session over the SQLite file at `path`; `offline` answers from it alone (and an
     offline run with no cache yet gets an empty one in memory, rather than leaving a file behind)."""
@@ -273,6 +280,7 @@ def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
             allowable_codes=CACHED_STATUSES,
             ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto"),  # redacted from what is stored
             key_fn=cache_key,
+            filter_fn=worth_keeping,
             stale_if_error=True,  # a stale record beats "unverified" when Crossref is down
             only_if_cached=offline,
         )
@@ -317,11 +325,9 @@ class HttpClient:
         query = self.query_string(params or {})
         return f"{url}?{query}" if query else url
 
-    def get(self, url: str, params: Mapping[str, str] | None = None, *, store: bool = True) -> requests.Response:
-        """GET through the cache; raises requests' exceptions once the retries are spent. `store=False`
-        neither reads nor writes the cache (for answers kept another way, see `remember`)."""
-        options = {} if store else {"expire_after": DO_NOT_CACHE}
-        return self.session.get(self.url(url, params), timeout=self.timeout, **options)  # type: ignore[arg-type]
+    def get(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response:
+        """GET through the cache; raises requests' exceptions once the retries are spent."""
+        return self.session.get(self.url(url, params), timeout=self.timeout)
 
     def cached(self, url: str) -> requests.Response | None:
         """The cached answer to GET `url` straight from the cache backend, skipping the session's request
