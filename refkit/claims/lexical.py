@@ -10,6 +10,7 @@ the denominator: a claim about something no reference mentions scores low, as it
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 
@@ -20,7 +21,8 @@ B = 0.75
 
 
 class LexicalIndex:
-    """An inverted index of the references' passages; built once, queried once per claim."""
+    """An inverted index of the references' passages; built once, queried once per claim. Each posting
+    carries its term's whole BM25 contribution to its reference, so a query only adds numbers."""
 
     name = "lexical"
 
@@ -28,39 +30,43 @@ class LexicalIndex:
         self.documents = documents
         self.passage_terms = [[set(terms(passage)) for passage in passages] for passages in documents]
         counts = [Counter(term for passage in passages for term in terms(passage)) for passages in documents]
-        self.lengths = [sum(count.values()) for count in counts]
-        self.average_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        lengths = [sum(count.values()) for count in counts]
+        average = (sum(lengths) / len(lengths)) if lengths and sum(lengths) else 1.0
+        frequency_of = Counter(term for count in counts for term in count)
+        self.idf = {term: _idf(len(documents), containing) for term, containing in frequency_of.items()}
+        self.unseen_idf = _idf(len(documents), 0)
+        self.weights: list[dict[str, float]] = []  # per reference: term → BM25 contribution
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, count in enumerate(counts):
-            for term, frequency in count.items():
-                self.postings[term].append((index, frequency))
-        total = len(documents)
-        self.idf = {term: _idf(total, len(posting)) for term, posting in self.postings.items()}
-        self.unseen_idf = _idf(total, 0)
+            saturation = K1 * (1 - B + B * lengths[index] / average)
+            weights = {term: self.idf[term] * tf * (K1 + 1) / (tf + saturation) for term, tf in count.items()}
+            self.weights.append(weights)
+            for term, weight in weights.items():
+                self.postings[term].append((index, weight))
+
+    def _norm(self, unique: set[str]) -> float:
+        return sum(self.idf.get(term, self.unseen_idf) for term in unique)
 
     def scores(self, query: str) -> dict[int, float]:
         """Normalised BM25 of every reference that shares a term with the query."""
         unique = set(terms(query))
-        norm = sum(self.idf.get(term, self.unseen_idf) for term in unique)
-        if not norm:
-            return {}
+        norm = self._norm(unique)
         raw: dict[int, float] = defaultdict(float)
         for term in unique:
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for index, frequency in self.postings[term]:
-                length_norm = 1 - B + B * self.lengths[index] / self.average_length
-                raw[index] += idf * frequency * (K1 + 1) / (frequency + K1 * length_norm)
-        return {index: min(1.0, value / norm) for index, value in raw.items()}
+            for index, weight in self.postings.get(term, ()):
+                raw[index] += weight
+        return {index: min(1.0, value / norm) for index, value in raw.items()} if norm else {}
 
     def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
         """The `count` best (reference index, score) pairs for each query, best first."""
-        return [sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))[:count]
+        return [heapq.nsmallest(count, self.scores(query).items(), key=lambda item: (-item[1], item[0]))
                 for query in queries]
 
     def score(self, query: str, index: int) -> float:
-        return self.scores(query).get(index, 0.0)
+        unique = set(terms(query))
+        norm = self._norm(unique)
+        weights = self.weights[index]
+        return min(1.0, sum(weights.get(term, 0.0) for term in unique) / norm) if norm else 0.0
 
     def evidence(self, query: str, index: int) -> tuple[str, tuple[str, ...]]:
         """The passage of reference `index` sharing the most distinctive words with the query, and those words."""

@@ -1,0 +1,85 @@
+"""Speed of `refkit map`: a generated 2,000-sentence document against 500 references with abstracts.
+
+Targets (issue 5): ≤ 5 s with the lexical ranker and ≤ 30 s with the semantic one, on 2 cores. The semantic
+run is skipped when the `semantic` extra is not installed. Model loading is timed apart from mapping.
+
+    python benchmarks/map_speed.py [--sentences 2000] [--references 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+
+from refkit.claims import map_claims
+from refkit.claims.semantic import SemanticUnavailable, load_model
+from refkit.model import Name, Reference
+
+TOPICS = ("imatinib", "metformin", "caffeine", "neonicotinoid", "sea level", "code review", "melatonin", "statin",
+          "vaccination", "insulin", "aspirin", "pair programming", "glacier", "coral reef", "antibiotic",
+          "tyrosine kinase", "remission", "altimetry", "pollinator", "hypertension")
+OUTCOMES = ("overall survival", "relapse", "sleep time", "colony growth", "defect density", "blood glucose",
+            "mortality", "response rate", "hospital admissions", "flood risk", "bug reports", "memory recall")
+POPULATIONS = ("older adults", "children", "students", "patients with diabetes", "wild bees", "industrial teams",
+               "coastal cities", "patients in remission", "newly diagnosed patients", "honeybee colonies")
+VERBS = ("reduced", "increased", "improved", "doubled", "halved", "did not change", "delayed", "lowered")
+
+
+def sentence(rng: random.Random, references: int) -> str:
+    text = (f"{rng.choice(TOPICS).capitalize()} {rng.choice(VERBS)} {rng.choice(OUTCOMES)} by "
+            f"{rng.randint(5, 80)}% in {rng.choice(POPULATIONS)} compared with {rng.choice(TOPICS)}")
+    if rng.random() < 0.3:
+        return f"{text} [{rng.randint(1, references + 5)}]."
+    return text + "."
+
+
+def generate(sentences: int, references: int, seed: int = 5) -> tuple[str, list[Reference]]:
+    rng = random.Random(seed)
+    paragraphs, written = [], 0
+    while written < sentences:
+        size = min(rng.randint(3, 7), sentences - written)
+        paragraphs.append(" ".join(sentence(rng, references) for _ in range(size)))
+        written += size
+    refs = [Reference(key=f"ref{index}", title=f"Effect of {rng.choice(TOPICS)} on {rng.choice(OUTCOMES)} in "
+                      f"{rng.choice(POPULATIONS)}: a {rng.choice(('randomized', 'cohort', 'field'))} study",
+                      authors=[Name(family=f"Author{index}", given="A.")], year=1990 + index % 35,
+                      abstract=" ".join(sentence(rng, 0).replace(" [", "").split(" [")[0] for _ in range(4)))
+            for index in range(references)]
+    return "\n\n".join(paragraphs), refs
+
+
+def timed(body: str, references: list[Reference], ranker: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    claim_map = map_claims(body, references, ranker=ranker)
+    elapsed = time.perf_counter() - start
+    assert claim_map.ranker == ranker, claim_map.notice
+    return elapsed, len(claim_map.claims)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=2000)
+    parser.add_argument("--references", type=int, default=500)
+    args = parser.parse_args()
+    body, references = generate(args.sentences, args.references)
+    print(f"document: {args.sentences} sentences, {len(body):,} characters; {len(references)} references "
+          f"with abstracts; {os.cpu_count()} cores")
+    seconds, claims = timed(body, references, "lexical")
+    print(f"lexical:  {seconds:6.2f} s for {claims} claims (target ≤ 5 s)")
+    try:
+        start = time.perf_counter()
+        load_model()
+        print(f"semantic model load: {time.perf_counter() - start:5.2f} s")
+    except SemanticUnavailable as error:
+        print(f"semantic: skipped ({error})")
+        return 0
+    seconds, claims = timed(body, references, "semantic")
+    print(f"semantic: {seconds:6.2f} s for {claims} claims (target ≤ 30 s, model load excluded)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
