@@ -45,6 +45,7 @@ class Match:
     title: float
     agreement: dict[str, bool] = field(default_factory=dict)
     near_year: bool = False  # the years differ by one (online-first vs print): weak agreement
+    first_author: bool = False  # the first authors' family names agree
     decision: Decision = Decision.NO_MATCH
     score: float = 0.0
 
@@ -200,9 +201,8 @@ def compare(entry: Reference, record: Reference) -> Match:
         agreement["title"] = _fold(entry.title) == _fold(record.title) or (match.title >= 0.95 and (
             _fold(_main_title(entry.title)) == _fold(record.title)
             or _fold(entry.title) == _fold(_main_title(record.title))))
-    first_author = False
     if entry.authors and record.authors:
-        first_author, whole = authors_agree(entry, record)
+        match.first_author, whole = authors_agree(entry, record)
         agreement["author"] = whole
     if entry.year and record.year:
         years = record_years(record)
@@ -220,16 +220,17 @@ def compare(entry: Reference, record: Reference) -> Match:
         agreement["page"] = pages_agree(entry.page, record.page)
     if entry.doi and record.doi:
         agreement["doi"] = normalize_doi(entry.doi) == normalize_doi(record.doi)
-    match.decision = _decide(match, first_author)
-    match.score = _score(match, first_author)
+    match.decision = _decide(match)
+    match.score = _score(match)
     return match
 
 
-def _decide(match: Match, first_author: bool) -> Decision:
+def _decide(match: Match) -> Decision:
     """Precision first: the title alone never makes a match; it takes the title plus the first author plus
     the year or the venue (title, year and venue when either side names no authors), or a close title with
     everything else (author, year, venue, and volume or pages)."""
     agree = match.agreement
+    first_author = match.first_author
     year = agree.get("year") is True or match.near_year
     venue = agree.get("container") is True
     locator = agree.get("volume") is True or agree.get("page") is True
@@ -248,10 +249,10 @@ _WEIGHTS = {"author": 0.15, "year": 0.1, "container": 0.1, "volume": 0.05, "issu
             "doi": 0.1}
 
 
-def _score(match: Match, first_author: bool) -> float:
+def _score(match: Match) -> float:
     """A 0–1 ranking score: title similarity carries most weight, each agreeing field adds, each
     disagreeing field subtracts. Used to rank candidates; the decision above does not depend on it."""
-    score = 0.45 * match.title + (0.05 if first_author else 0.0)
+    score = 0.45 * match.title + (0.05 if match.first_author else 0.0)
     for name, weight in _WEIGHTS.items():
         agrees = match.agreement.get(name)
         if agrees is not None:

@@ -246,3 +246,11 @@ def test_fallback_answers_what_the_snapshot_cannot_settle():
   journal = {Hematol Oncol Clin North Am}, year = {2011}, volume = {25}, pages = {981--95}}"""
     findings, [evidence] = check(bib, source)
     assert evidence.status is Status.VERIFIED and rules(findings) == ["RK620"]
+
+
+def test_a_translated_title_with_the_right_doi_is_the_same_work():
+    bib = BIB.replace("Five-year follow-up of patients receiving imatinib for chronic myeloid leukemia",
+                      "Fünfjahresverlauf unter Imatinib bei chronischer myeloischer Leukämie")
+    findings, [evidence] = check(bib, snapshot(DRUKER))
+    assert rules(findings) == ["RK610"]  # the title differs from the record's; the DOI is not "another work"
+    assert evidence.record is not None

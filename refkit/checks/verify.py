@@ -48,7 +48,8 @@ DOI_AVAILABLE = register(Rule("RK620", "doi-available", S.INFO,
                               "{key}: no DOI; the matching record has {recorded}", online=True))
 NO_MATCH = register(Rule("RK630", "no-match", S.WARNING,
                          "No record matches the entry: the reference may not exist.",
-                         "{key}: no matching record ({where}): the reference may not exist{hint}",
+                         "{key}: no matching record ({where}): the reference may not exist, or is not "
+                         "registered there{hint}",
                          online=True))
 MISCITATION = register(Rule("RK631", "likely-miscitation", S.ERROR,
                             "The title belongs to a record whose authors, year and venue do not match.",
@@ -182,13 +183,15 @@ def _identified(entry: BibEntry, reference: Reference, record: Record, match: Ma
 
 
 def _same_work(match: Match) -> bool:
-    """A record fetched by the entry's own DOI is the cited work unless the titles are far apart and
-    nothing else (first author and year) vouches for it."""
+    """A record fetched by the entry's own DOI is the cited work unless the titles are far apart and the rest
+    does not vouch for it (a translated or shortened title still has the first author, year and venue)."""
     if match.decision is Decision.ACCEPT or match.title >= TITLE_CLOSE:
         return True
+    agree = match.agreement
     if not match.entry.title:
-        return match.agreement.get("author") is not False and match.agreement.get("year") is not False
-    return False
+        return agree.get("author") is not False and agree.get("year") is not False
+    return match.first_author and agree.get("year") is True and (
+        agree.get("container") is True or agree.get("page") is True)
 
 
 def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Outcome, dict[str, Record]]:
