@@ -1,9 +1,9 @@
 """The rule catalogue and the modules that register rules into it (importing them registers the rules)."""
 
-from refkit.checks import lint, verify  # RK1xx–RK5xx offline; RK6xx against records
+from refkit.checks import heuristics, lint, verify  # RK1xx–RK5xx offline; RK6xx–7xx against records; RK8xx
 from refkit.checks.registry import RULES, Rule
 
-__all__ = ["RULES", "Rule", "lint", "verify"]
+__all__ = ["RULES", "Rule", "heuristics", "lint", "verify"]
 
 
 def catalogue_markdown() -> str:
