@@ -17,13 +17,21 @@ from refkit.text import fold
 
 BEFORE_PREPRINT = register(Rule("RK801", "year-before-preprint", S.WARNING,
                                 "The year is earlier than the arXiv identifier the entry gives.",
-                                "{key}: year {written} is before {recorded}, when arXiv:{arxiv} was posted"))
+                                "{key}: year {written} is before {recorded}, when arXiv:{arxiv} was posted",
+                                explanation=("New-style arXiv identifiers start with the year and month the preprint "
+                                             "was posted (2310.01362: October 2023). A work published before its "
+                                             "own preprint was posted is rare; an invented reference that pairs a "
+                                             "real identifier with another year is common.")))
 PLACEHOLDER_ID = register(Rule("RK802", "placeholder-identifier", S.ERROR,
                                "A DOI or arXiv identifier contains a placeholder such as 'xxxx'.",
-                               "{key}: {field} '{written}' contains a placeholder"))
+                               "{key}: {field} '{written}' contains a placeholder",
+                               explanation=("Identifiers such as 10.48550/arXiv.2310.xxxx were never filled in; "
+                                            "they resolve nowhere. Look the work up and write its identifier.")))
 PLACEHOLDER_AUTHOR = register(Rule("RK803", "placeholder-author", S.ERROR,
                                    "An author is a placeholder name (John Doe, Author One, …).",
-                                   "{key}: '{written}' is a placeholder, not an author"))
+                                   "{key}: '{written}' is a placeholder, not an author",
+                                   explanation=("Template names (John Doe, Author One, Firstname Lastname) are left "
+                                                "over from a generated or unfinished entry.")))
 
 # New-style arXiv identifiers (YYMM.NNNNN, since April 2007) carry the month they were posted.
 _ARXIV_RE = re.compile(r"(?:arxiv[.:/]\s*|arxiv\.org/(?:abs|pdf)/)((\d{2})(\d{2})\.\d{4,5})", re.IGNORECASE)

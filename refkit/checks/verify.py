@@ -23,17 +23,31 @@ from refkit.sources.records import Update, notice_of, to_reference, updates
 from refkit.text import normalize_doi
 
 DOI_NOT_FOUND = register(Rule("RK601", "doi-not-found", S.ERROR, "The DOI is not registered.",
-                              "{key}: DOI {written} is not registered{hint}", online=True))
+                              "{key}: DOI {written} is not registered{hint}", online=True,
+                              explanation=("Crossref does not know the DOI and no other registration agency claims "
+                                           "it, so it resolves nowhere. When refkit finds the work the entry "
+                                           "describes, the message gives that work's DOI; `refkit enrich` puts it "
+                                           "in.")))
 DOI_ELSEWHERE = register(Rule("RK602", "doi-registered-elsewhere", S.INFO,
                               "The DOI is registered with another agency (DataCite, mEDRA, …), not Crossref.",
                               "{key}: DOI {written} is registered with {agency}; not checked against it",
-                              online=True))
+                              online=True,
+                              explanation=("DataCite (arXiv, Zenodo), mEDRA and others register DOIs too; "
+                                           "Crossref's records cannot confirm or refute these entries. A search "
+                                           "still runs: a title that belongs to other authors is reported.")))
 DOI_OTHER_WORK = register(Rule("RK603", "doi-other-work", S.ERROR,
                                "The DOI belongs to a different work than the entry describes.",
-                               "{key}: DOI {written} is {other}{hint}", online=True))
+                               "{key}: DOI {written} is {other}{hint}", online=True,
+                               explanation=("The DOI resolves to a work whose title, authors and year do not match "
+                                            "the entry: a copy-paste slip, or a reference assembled from two works. "
+                                            "Cite the DOI of the work you mean.")))
 MISMATCH = {
     name: register(Rule(rule_id, f"{name}-mismatch", S.WARNING, f"The {label} disagrees with the record.",
-                        "{key}: " + label + " is '{written}', the record {doi} says '{recorded}'", online=True))
+                        "{key}: " + label + " is '{written}', the record {doi} says '{recorded}'", online=True,
+                        explanation=("A confident match (same title and first author, plus the year or venue) gives "
+                                     "another value for this field. The message shows what the entry says and what "
+                                     "the record says; `refkit enrich` corrects it (author lists are only "
+                                     "reported).")))
     for rule_id, name, label in (
         ("RK610", "title", "title"), ("RK611", "author", "author list"), ("RK612", "year", "year"),
         ("RK613", "container", "journal or book title"), ("RK614", "volume", "volume"),
@@ -42,32 +56,55 @@ MISMATCH = {
 NEAR_YEAR = register(Rule("RK617", "year-one-off", S.INFO,
                           "The year is one off the record's: often online-first vs print, or preprint vs proceedings.",
                           "{key}: year is '{written}', the record {doi} says '{recorded}' (one year apart)",
-                          online=True))
+                          online=True,
+                          explanation=("Online-first and print years, or a preprint and its proceedings, are often "
+                                       "a year apart; both can be right. Prefer the year of the version you cite.")))
 DOI_AVAILABLE = register(Rule("RK620", "doi-available", S.INFO,
                               "The entry has no DOI, but a confident match has one.",
-                              "{key}: no DOI; the matching record has {recorded}", online=True))
+                              "{key}: no DOI; the matching record has {recorded}", online=True,
+                              explanation=("The entry has no DOI, and a confident match has one. A DOI makes the "
+                                           "reference unambiguous; `refkit enrich` adds it.")))
 NO_MATCH = register(Rule("RK630", "no-match", S.WARNING,
                          "No record matches the entry: the reference may not exist.",
                          "{key}: no matching record ({where}): the reference may not exist, or is not "
                          "registered there{hint}",
-                         online=True))
+                         online=True,
+                         explanation=("No record in the sources asked is the cited work. Either the reference does "
+                                      "not exist (a common sign of invented references), or the source does not "
+                                      "hold it: books, many conference papers and preprints are not in Crossref. "
+                                      "Check the reference by hand.")))
 MISCITATION = register(Rule("RK631", "likely-miscitation", S.ERROR,
                             "The title belongs to a record whose authors, year and venue do not match.",
                             "{key}: the title belongs to {other}, whose {fields} differ: likely mis-citation",
-                            online=True))
+                            online=True,
+                            explanation=("A record has this entry's title, but its authors, year and venue are not "
+                                         "the entry's: the entry borrows the title of one work and the details of "
+                                         "another, a typical invented or confused reference. Both are shown.")))
 RETRACTED = register(Rule("RK640", "retracted", S.ERROR, "The work has been retracted or withdrawn.",
-                          "{key}: the work was {what} ({notice})", online=True))
+                          "{key}: the work was {what} ({notice})", online=True,
+                          explanation=("A retraction or withdrawal notice is registered for the work (by the "
+                                       "publisher, or by Retraction Watch). Citing retracted work as support is a "
+                                       "serious error; cite the notice if the retraction is the point.")))
 CONCERN = register(Rule("RK641", "expression-of-concern", S.WARNING,
                         "The work is under an expression of concern.",
-                        "{key}: the work is under an expression of concern ({notice})", online=True))
+                        "{key}: the work is under an expression of concern ({notice})", online=True,
+                        explanation=("The publisher has flagged doubts about the work. Check the notice before "
+                                     "relying on it.")))
 CORRECTED = register(Rule("RK642", "corrected", S.INFO, "A correction to the work has been published.",
-                          "{key}: a correction was published ({notice})", online=True))
+                          "{key}: a correction was published ({notice})", online=True,
+                          explanation=("A correction was published. Usually harmless, but the corrected figures may "
+                                       "be the ones to quote.")))
 NOTICE_CITED = register(Rule("RK643", "notice-cited", S.WARNING,
                              "The DOI is a retraction or correction notice, not the work itself.",
-                             "{key}: DOI {written} is a {what} notice for {target}", online=True))
+                             "{key}: DOI {written} is a {what} notice for {target}", online=True,
+                             explanation=("The DOI belongs to a retraction or correction notice, not to the article "
+                                          "it concerns. Cite the article (or both).")))
 UNVERIFIED = register(Rule("RK690", "unverified", S.INFO,
                            "The entry could not be checked (network, server, or cache miss when offline).",
-                           "{key}: could not be verified: {reason}", online=True))
+                           "{key}: could not be verified: {reason}", online=True,
+                           explanation=("The entry could not be looked up: the network or server failed, or "
+                                        "`--offline` found nothing in the cache or snapshot. Nothing is known about "
+                                        "it either way; run again online.")))
 
 Progress = Callable[[int, int], None]
 
