@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from refkit.documents import Document, read_document
+from refkit.documents import Document, parse_document, read_document
 from refkit.documents.blocks import text_blocks
 from refkit.errors import RefkitError
 from refkit.extract.keys import DEFAULT_KEY_PATTERN, assign_keys, make_key, validate_pattern
@@ -21,14 +21,16 @@ class NoReferenceSection(RefkitError):
 
 
 def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY_PATTERN) -> list[Reference]:
-    """Parse a reference list given as text (one reference per item in any layout) or a Document's
-    reference section. Locations point into the document, or into the text (1-based lines)."""
+    """Parse a Document's reference section, or a text: its section under a reference heading if it has
+    one, else the whole text as a list. Locations point into the document or text (1-based lines)."""
     validate_pattern(key_pattern)
-    if isinstance(source, Document):
-        items, file = split_items(source.reference_blocks), source.path
-    else:
-        items, file = split_items(text_blocks(source.splitlines())), None
-    return assign_keys([parse_reference(item.text, file=file, line=item.line) for item in items], key_pattern)
+    if isinstance(source, str):
+        document = parse_document(source)
+        source = document if document.has_references else Document(
+            None, "text", "", 1, source, 1, reference_blocks=text_blocks(source.splitlines()))
+    items = split_items(source.reference_blocks)
+    return assign_keys([parse_reference(item.text, file=source.path, line=item.line) for item in items],
+                       key_pattern)
 
 
 def extract_document(path: str | Path, *, section: str | None = None,

@@ -16,7 +16,6 @@ TOKEN_RE = re.compile(r"[(\[]*[^\s;:,()\[\]]+[)\]]*[.;:,]*[)\]]*[.;:,]*|\S")
 _SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
     "XXXXXXXXXXXXXXXXXXXXXXXXXXxxxxxxxxxxxxxxxxxxxxxxxxxxdddddddddd")
-_REPEATS_RE = re.compile(r"(.)\1+")
 _YEAR_RE = re.compile(r"^[(\[]?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?[)\].,;:]*$")
 _PAGES_RE = re.compile(r"^[A-Za-z]?\d+[A-Za-z]?\s*[-–—]+\s*[A-Za-z]?\d+")
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.-?){1,4},?$|^[A-Z]{1,3},?$")
@@ -52,6 +51,26 @@ _VOCABULARY = {
 }  # fmt: skip
 
 
+_VOCABULARY_INDEX: dict[str, tuple[str, ...]] = {}
+for _name, _words in _VOCABULARY.items():
+    for _entry in _words:
+        _VOCABULARY_INDEX[_entry] = (*_VOCABULARY_INDEX.get(_entry, ()), "D" + _name)
+
+
+def _shape(token: str) -> str:
+    """Letter classes with runs cut to two: "Druker," → "Xxx,", "2408-2417." → "dd-dd." (first 8)."""
+    out: list[str] = []
+    previous, run = "", 0
+    for char in token.translate(_SHAPE_TABLE):
+        run = run + 1 if char == previous else 0
+        previous = char
+        if run < 2:
+            out.append(char)
+            if len(out) == 8:
+                break
+    return "".join(out)
+
+
 def tokenize(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the tokens of one reference string."""
     return [match.span() for match in TOKEN_RE.finditer(text)]
@@ -62,13 +81,12 @@ def word_features(token: str) -> tuple[str, ...]:
     """Features of a token on its own, whatever surrounds it."""
     stripped = token.strip("()[].,;:\"'“”‘’")
     lower = stripped.lower()
-    shape = _REPEATS_RE.sub(r"\1\1", token.translate(_SHAPE_TABLE))[:8]
-    features = ["w=" + lower[:24], "shape=" + shape, "last=" + token[-1], "first=" + token[0],
-                "len=" + str(min(len(stripped), 10))]
+    shape = _shape(token)
+    features = ["w" + lower[:12], "s" + shape, "l" + token[-1], "f" + token[0], "n" + str(min(len(stripped), 10))]
     if _YEAR_RE.match(token):
         features.append("year")
     elif stripped.isdigit():
-        features.append("digits=" + str(min(len(stripped), 5)))
+        features.append("d" + str(min(len(stripped), 5)))
     if _PAGES_RE.match(stripped):
         features.append("range")
     if _INITIALS_RE.match(token):
@@ -79,9 +97,8 @@ def word_features(token: str) -> tuple[str, ...]:
         features.append("lower")
     if lower in _MONTHS or (lower[:3] in _MONTHS and len(lower) <= 4):
         features.append("month")
-    for name, words in _VOCABULARY.items():
-        if lower in words or token.lower() in words:
-            features.append("dict=" + name)
+    features.extend(_VOCABULARY_INDEX.get(lower, ()))
+    features.extend(name for name in _VOCABULARY_INDEX.get(token.lower(), ()) if name not in features)
     if token[0] in "“\"‘'«":
         features.append("open-quote")
     if token.rstrip(".,;:")[-1:] in "”\"’'»":
@@ -89,43 +106,58 @@ def word_features(token: str) -> tuple[str, ...]:
     return tuple(features)
 
 
-def sequence_features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
-    """Features of every token: its own, its neighbours', and where it stands in the string."""
-    words = [text[start:end] for start, end in spans]
-    own = [word_features(word) for word in words]
+_POSITION = tuple(f"pos={index}".encode() for index in range(5))
+_RELATIVE = tuple(f"rel={decile}".encode() for decile in range(11))
+_SEGMENT = tuple(f"seg={segment}".encode() for segment in range(7))
+_AFTER_YEAR, _QUOTED, _BOS, _EOS = b"after-year", b"quoted", (b"BOS",), (b"EOS",)
+
+
+@lru_cache(maxsize=200_000)
+def _word(token: str) -> tuple:
+    """A token's own features, the forms its neighbours see, and the flags that carry state along. Features
+    are handed to the tagger as UTF-8 bytes, which it takes without re-encoding."""
+    own = word_features(token)
+    encoded = tuple(feature.encode() for feature in own)
+    return (encoded, (b"-1" + encoded[0], b"-1" + encoded[1], b"-2" + encoded[1]),
+            (b"+1" + encoded[0], b"+1" + encoded[1], b"+2" + encoded[1]),
+            "year" in own, "open-quote" in own, "close-quote" in own,
+            token.endswith((".", "?", "!")) and "initials" not in own and len(token) > 3)
+
+
+def sequence_features(text: str, spans: list[tuple[int, int]]) -> list[list[bytes]]:
+    """Features of every token: its own, its neighbours', and where it stands in the string (after a year?
+    inside quotes? in which period-delimited segment?)."""
+    words = [_word(text[start:end]) for start, end in spans]
     count = len(words)
-    result: list[list[str]] = []
+    result: list[list[bytes]] = []
     seen_year = quoted = False
     segment = 0
     for index, word in enumerate(words):
-        features = list(own[index])
-        features.append("pos=" + str(min(index, 4)) if index < 5 else "rel=" + str(10 * index // count))
-        features.append("seg=" + str(min(segment, 6)))
+        features = [*word[0], _POSITION[index] if index < 5 else _RELATIVE[10 * index // count],
+                    _SEGMENT[min(segment, 6)]]
         if seen_year:
-            features.append("after-year")
-        if quoted or "open-quote" in own[index]:
-            features.append("quoted")
-        if index:
-            features.append("-1" + own[index - 1][0])
-            features.append("-1" + own[index - 1][1])
-        else:
-            features.append("BOS")
-        if index + 1 < count:
-            features.append("+1" + own[index + 1][0])
-            features.append("+1" + own[index + 1][1])
-        else:
-            features.append("EOS")
+            features.append(_AFTER_YEAR)
+        if quoted or word[4]:
+            features.append(_QUOTED)
         if index > 1:
-            features.append("-2" + own[index - 2][1])
+            features.extend(words[index - 1][1])
+            features[-1] = words[index - 2][1][2]
+        elif index:
+            features.extend(words[0][1][:2])
+        else:
+            features.extend(_BOS)
         if index + 2 < count:
-            features.append("+2" + own[index + 2][1])
+            features.extend(words[index + 1][2])
+            features[-1] = words[index + 2][2][2]
+        elif index + 1 < count:
+            features.extend(words[index + 1][2][:2])
+        else:
+            features.extend(_EOS)
         result.append(features)
-        if "year" in own[index]:
-            seen_year = True
-        if "open-quote" in own[index]:
+        seen_year = seen_year or word[3]
+        if word[4]:
             quoted = True
-        if "close-quote" in own[index]:
+        if word[5]:
             quoted = False
-        if word.endswith((".", "?", "!")) and "initials" not in own[index] and len(word) > 3:
-            segment += 1
+        segment += word[6]
     return result

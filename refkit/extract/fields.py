@@ -23,6 +23,10 @@ _ISSUE_RE = re.compile(r"(?:\b(?:no|nr|issue|num|number|n|h|heft)\.?\s*|\()([\w\
 _VOLUME_RE = re.compile(r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)",
                         re.IGNORECASE)
 _PAGES_RE = re.compile(r"[A-Za-z]{0,3}\d{1,7}[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,3}\d{1,7}[A-Za-z]?)?")
+_IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+(?=\S)", re.IGNORECASE)
+_PAGE_WORD_RE = re.compile(r"^\s*(?:pp?|pages?|s|seiten|str)(?:\.\s*|\s+)", re.IGNORECASE)
+_EDITION_WORD_RE = re.compile(r"\b(?:edn|ed|edition)\b\.?", re.IGNORECASE)
+_DIGITS_RE = re.compile(r"\d+")
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
              "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}
 _QUOTES = "\"'“”‘’«»„"
@@ -52,7 +56,7 @@ def clean_title(value: str) -> str:
 
 def clean_container(value: str) -> str:
     """A journal or book title: "In:"/"In" and a trailing "[Internet]" removed."""
-    value = re.sub(r"^(?:in|dans|en)\s*:?\s+(?=\S)", "", value.strip(), flags=re.IGNORECASE)
+    value = _IN_RE.sub("", value.strip())
     return clean_title(value)
 
 
@@ -79,15 +83,15 @@ def volume_issue(value: str) -> tuple[str, str]:
 
 def pages(value: str) -> str:
     """The first page range (or page / article number) in a span, dashes normalised, abbreviation expanded."""
-    text = re.sub(r"^\s*(?:pp?|pages?|s|seiten|str)\.?\s*", "", value.strip(), flags=re.IGNORECASE)
+    text = _PAGE_WORD_RE.sub("", value.strip())
     found = _PAGES_RE.search(text)
     return expand_pages(found.group(0)) if found else ""
 
 
 def edition(value: str) -> str:
     """"2nd ed." → "2"; "Second edition" → "2"; anything else as written."""
-    found = re.search(r"\d+", value)
+    found = _DIGITS_RE.search(value)
     if found:
         return found.group(0)
     word = value.strip().split(" ")[0].lower().strip(".,")
-    return _ORDINALS.get(word, clean(re.sub(r"\b(?:edn|ed|edition)\b\.?", "", value, flags=re.IGNORECASE)))
+    return _ORDINALS.get(word, clean(_EDITION_WORD_RE.sub("", value)))

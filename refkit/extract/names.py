@@ -8,6 +8,7 @@ suffixes (Jr., III), corporate authors, and a trailing "et al." / "and others" (
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from refkit.model import Name
 
@@ -15,6 +16,7 @@ _ET_AL_RE = re.compile(r"[,;\s]*(?:\bet\.?\s*al\b\.?|\band\s+others\b|\bu\.\s*a\
                        re.IGNORECASE)
 _EDITOR_RE = re.compile(r"\(?\b(?:eds?|editors?|edited by|ed\. by|hrsg|hg|dir|trans(?:lated)?(?: by)?)\b\.?\)?[.,:]?",
                         re.IGNORECASE)
+_EDITOR_HINT_RE = re.compile(r"ed|hrsg|hg|dir|trans", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&|und)\s+|\s*&\s*")
 _BROKEN_HYPHEN_RE = re.compile(r"(\w)- (\w)")
 _INITIAL_RE = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3})$"
@@ -31,18 +33,23 @@ _ORGANISATION_WORDS = {
     "world", "national", "international", "investigators", "authority", "programme", "program", "project",
     "initiative", "trust", "who", "cdc", "nih", "nice", "fda", "oecd", "unesco", "unicef",
 }  # fmt: skip
+_ORGANISATION_RE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, _ORGANISATION_WORDS))) + r")(?![\w-])",
+                              re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def _is_initials(word: str) -> bool:
     return bool(_INITIAL_RE.match(word))
 
 
+@lru_cache(maxsize=65536)
 def _looks_given(chunk: str) -> bool:
     words = chunk.split()
     return 0 < len(words) <= 3 and all(_is_initials(w) or _GIVEN_WORD_RE.match(w) for w in words) and \
-        not any(w.lower().strip(".") in _ORGANISATION_WORDS for w in words)
+        not _ORGANISATION_RE.search(chunk)
 
 
+@lru_cache(maxsize=65536)
 def _looks_family(chunk: str) -> bool:
     words = chunk.split()
     core = [w for w in words if w not in _PARTICLES]
@@ -72,9 +79,10 @@ def _family_with_particle(words: list[str]) -> tuple[str, str]:
 
 
 def _organisation(chunk: str) -> bool:
+    if _ORGANISATION_RE.search(chunk):
+        return True
     words = chunk.split()
-    return any(w.lower().strip(".,()") in _ORGANISATION_WORDS for w in words) or (
-        len(words) > 4 and not any(_is_initials(w) for w in words))
+    return len(words) > 4 and not any(_is_initials(w) for w in words)
 
 
 def _single(chunk: str) -> Name:
@@ -99,10 +107,18 @@ def _inverted(family_chunk: str, given: str) -> Name:
 
 def parse_names(text: str) -> tuple[list[Name], bool]:
     """Names in a reference string's author list, and whether the list ended with "et al."."""
-    text = _BROKEN_HYPHEN_RE.sub(r"\1-\2", text.strip())
-    text, count = _ET_AL_RE.subn("", text)
-    truncated = count > 0
-    text = _trim(_EDITOR_RE.sub(" ", text).strip(" ,;:()[]"))
+    if not text.strip():
+        return [], False
+    text = text.strip()
+    if "- " in text:
+        text = _BROKEN_HYPHEN_RE.sub(r"\1-\2", text)
+    et_al = _ET_AL_RE.search(text, max(0, len(text) - 40))  # it can only be at the end
+    truncated = et_al is not None
+    if et_al:
+        text = text[: et_al.start()]
+    if _EDITOR_HINT_RE.search(text):
+        text = _EDITOR_RE.sub(" ", text)
+    text = _trim(text.strip(" ,;:()[]"))
     if not text:
         return [], truncated
     if _organisation(text) and "," not in text and ";" not in text and " and " not in text:

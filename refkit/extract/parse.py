@@ -16,12 +16,14 @@ _PROCEEDINGS_RE = re.compile(r"\b(?:proc\.?|proceedings|conference|conf\.|sympos
 _THESIS_RE = re.compile(r"\b(?:thesis|dissertation|diss\.|doctoral|ph\.?\s?d|m\.?sc|master'?s)\b", re.IGNORECASE)
 _REPORT_RE = re.compile(r"\b(?:report|working paper|technical|tech\. rep|memo|white paper|discussion paper)\b",
                         re.IGNORECASE)
+_IN_RE = re.compile(r"^\s*in\b\s*:?\s*", re.IGNORECASE)
 _PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
 
 
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
     """The text of each field: its first run of tokens, extended over runs of the same label that are
-    separated only by a word or two the tagger left unlabelled ("and" between authors)."""
+    separated only by a word or two the tagger left unlabelled ("and" between authors). A second, separate
+    title run is kept as "title2"."""
     runs: list[tuple[str, int, int]] = []  # label, first token, last token
     for index, label in enumerate(labels):
         if runs and runs[-1][0] == label:
@@ -40,6 +42,8 @@ def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
             found[label] = (found[label][0], last)
         else:
             closed.add(label)
+            if label == "title" and "title2" not in found:
+                found["title2"] = (first, last)  # a second title: the book a chapter is in
     spans = prepared.spans
     return {label: prepared.text[spans[first][0] : spans[last][1]] for label, (first, last) in found.items()}
 
@@ -82,12 +86,17 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     prepared = prepare(raw[:MAX_REFERENCE_CHARS])
     segments = _segments(prepared, tag(prepared))
     ids = _identifiers(prepared.identifiers)
+    if "container" not in segments and "title2" in segments:
+        segments["container"] = segments["title2"]
     authors, truncated = parse_names(segments.get("author", ""))
-    editors, _ = parse_names(segments.get("editor", ""))
+    editors, _ = parse_names(_IN_RE.sub("", segments.get("editor", "")))
     year, year_suffix, month = fields.date_parts(segments.get("date", ""))
     volume, issue = fields.volume_issue(segments.get("volume", ""))
     kind = infer_type(segments, ids, bool(editors))
-    genre = fields.clean(segments.get("genre", "")) if kind in ("thesis", "report") else ""
+    genre = ""
+    if kind in ("thesis", "report"):
+        genre = next((fields.clean(segments[name]) for name in ("genre", "note") if name in segments and (
+            _THESIS_RE.search(segments[name]) or _REPORT_RE.search(segments[name]))), "")
     return Reference(
         type=kind,
         title=fields.clean_title(segments.get("title", "")),

@@ -1,0 +1,129 @@
+"""`refkit extract` end to end: the sample document, output formats, --section, --resolve, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from refkit.bib import load_bibliography, parse_bibliography
+from refkit.cli import app
+from tests.conftest import ROOT
+
+runner = CliRunner()
+
+DOCUMENT = """\
+# Seagrass and carbon
+
+Seagrass meadows store carbon in their sediments.
+
+## Works Cited
+
+1. Ortiz, R., & Hale, P. (2016). Carbon burial in seagrass meadows of the western Mediterranean. Estuarine,
+   Coastal and Shelf Science, 181, 145-153.
+2. Lindqvist K, Aho M. Sediment grain size and organic carbon in eelgrass beds. Mar Ecol Prog Ser.
+   2019;612:37-49.
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sample_gives_references_bib_field_for_field(shared: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.bib"
+    result = runner.invoke(app, ["extract", str(shared / "samples" / "imatinib-blog.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    got = load_bibliography(out).entries
+    want = load_bibliography(ROOT / "references.bib").entries
+    assert [(e.key, e.entry_type, e.fields) for e in got] == [(e.key, e.entry_type, e.fields) for e in want]
+
+
+def test_bibtex_to_stdout_with_keys_and_types(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(_write(tmp_path, "paper.md", DOCUMENT))])
+    assert result.exit_code == 0, result.output
+    entries = parse_bibliography(result.stdout).entries
+    assert [(entry.key, entry.entry_type) for entry in entries] == [
+        ("ortiz2016carbon", "article"), ("lindqvist2019sediment", "article")]
+    assert entries[0].fields["journal"] == "Estuarine, Coastal and Shelf Science"
+    assert entries[1].fields["pages"] == "37--49" and entries[1].fields["author"] == "Lindqvist, K. and Aho, M."
+
+
+def test_json_keeps_raw_string_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "paper.md", DOCUMENT)
+    result = runner.invoke(app, ["extract", str(path), "--format", "json"])
+    items = json.loads(result.stdout)
+    assert items[1]["raw"].startswith("Lindqvist K, Aho M. Sediment grain size")
+    assert items[1]["location"] == {"file": str(path), "line": 9, "key": "lindqvist2019sediment"}
+    assert (items[1]["volume"], items[1]["page"], "issue" in items[1]) == ("612", "37–49", False)
+    assert items[0]["authors"] == [{"family": "Ortiz", "given": "R."}, {"family": "Hale", "given": "P."}]
+
+
+def test_csl_json_and_key_pattern(tmp_path: Path) -> None:
+    path = _write(tmp_path, "paper.md", DOCUMENT)
+    result = runner.invoke(app, ["extract", str(path), "-f", "csl-json", "--key-pattern", "{auth}:{year}"])
+    items = json.loads(result.stdout)
+    assert [item["id"] for item in items] == ["ortiz:2016", "lindqvist:2019"]
+    assert items[0]["container-title"] == "Estuarine, Coastal and Shelf Science"
+
+
+def test_key_pattern_from_pyproject(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[tool.refkit]\nkey-pattern = "{auth}{year}"\n')
+    result = runner.invoke(app, ["extract", str(_write(tmp_path, "paper.md", DOCUMENT)), "-f", "json"])
+    assert [item["key"] for item in json.loads(result.stdout)] == ["ortiz2016", "lindqvist2019"]
+
+
+def test_section_option(tmp_path: Path) -> None:
+    text = DOCUMENT.replace("## Works Cited", "## Reading")
+    path = _write(tmp_path, "paper.md", text)
+    assert runner.invoke(app, ["extract", str(path)]).exit_code == 1
+    result = runner.invoke(app, ["extract", str(path), "--section", "Reading", "-f", "json"])
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 2
+
+
+def _refkit(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "refkit", *args], capture_output=True, text=True)
+
+
+def test_no_reference_section_exits_1_with_a_hint(tmp_path: Path) -> None:
+    result = _refkit("extract", str(_write(tmp_path, "notes.txt", "Only prose.\nNo list here.\n")))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "no reference section found" in result.stderr and "--section" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 1000)
+    for args in (["extract", str(binary)], ["extract", str(tmp_path / "missing.md")],
+                 ["extract", str(_write(tmp_path, "a.md", DOCUMENT)), "--key-pattern", "{nope}"]):
+        result = _refkit(*args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
+    result = _refkit("extract", str(_write(tmp_path, "a.md", DOCUMENT)), "-o", str(tmp_path / "no" / "out.bib"))
+    assert result.returncode == 2 and not (tmp_path / "no").exists()
+
+
+def test_resolve_fills_doi_for_confident_matches_only(tmp_path: Path) -> None:
+    record = {"DOI": "10.1016/j.ecss.2016.08.021", "type": "journal-article",
+              "title": ["Carbon burial in seagrass meadows of the western Mediterranean"],
+              "author": [{"family": "Ortiz", "given": "Rosa"}, {"family": "Hale", "given": "Peter"}],
+              "container-title": ["Estuarine, Coastal and Shelf Science"], "volume": "181", "issue": "4",
+              "page": "145-153", "issued": {"date-parts": [[2016, 11]]}}
+    snapshot = _write(tmp_path, "records.jsonl", json.dumps(record) + "\n")
+    path = _write(tmp_path, "paper.md", DOCUMENT)
+    result = runner.invoke(app, ["extract", str(path), "-f", "json", "--resolve", "--offline", "--snapshot",
+                                 str(snapshot), "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    assert items[0]["doi"] == "10.1016/j.ecss.2016.08.021" and items[0]["issue"] == "4"
+    assert "doi" not in items[1]
+    assert "resolved 1 of 2" in result.stderr and "lindqvist2019sediment" in result.stderr

@@ -1,0 +1,159 @@
+"""Parsing one reference string in each supported style (the strings are written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from refkit.extract import parse_reference
+from refkit.extract.fields import date_parts, pages, volume_issue
+from refkit.extract.identifiers import find_identifiers
+from refkit.extract.names import parse_names
+from refkit.model import Name
+
+
+def _names(reference) -> list[str]:
+    return [str(name) for name in reference.authors]
+
+
+ARTICLES = {
+    "apa": ("Okafor, N. C., van der Linde, P., & Brennan, T. J., Jr. (2019a). Soil moisture memory in semi-arid "
+            "grasslands. Journal of Hydrology, 571, 221–233. https://doi.org/10.1016/j.jhydrol.2019.01.045",
+            ["Okafor, N. C.", "van der Linde, P.", "Brennan, T. J., Jr."], 2019,
+            "Soil moisture memory in semi-arid grasslands", "Journal of Hydrology", "571", "", "221–233"),
+    "vancouver": ("Lindqvist K, de Groot HJ, Okonkwo A, et al. Early mobilisation after hip fracture surgery: a "
+                  "cohort study. BMJ Open. 2021;11(4):e043215. doi:10.1136/bmjopen-2020-043215. PMID: 33837095.",
+                  ["Lindqvist, K.", "de Groot, H. J.", "Okonkwo, A."], 2021,
+                  "Early mobilisation after hip fracture surgery: a cohort study", "BMJ Open", "11", "4", "e043215"),
+    "ama": ("Haddad RS, Whitcombe E. Ketamine for refractory status epilepticus. JAMA Neurol. 2018;75(9):1112-8.",
+            ["Haddad, R. S.", "Whitcombe, E."], 2018, "Ketamine for refractory status epilepticus", "JAMA Neurol",
+            "75", "9", "1112–1118"),
+    "harvard": ("Moreau, C. and Adeyemi, F. (2015) 'Urban heat islands and tree cover in West African cities', "
+                "Landscape and Urban Planning, 140, pp. 45-56.", ["Moreau, C.", "Adeyemi, F."], 2015,
+                "Urban heat islands and tree cover in West African cities", "Landscape and Urban Planning", "140",
+                "", "45–56"),
+    "chicago-author-date": ("Castellanos, María, and David R. Whitfield. 2012. “Remittances and Household "
+                            "Schooling Decisions.” World Development 40 (6): 1207–19.",
+                            ["Castellanos, María", "Whitfield, David R."], 2012,
+                            "Remittances and Household Schooling Decisions", "World Development", "40", "6",
+                            "1207–1219"),
+    "chicago-notes-bibliography": ("Ferreira, Lucas. “The Afterlife of Colonial Maps.” Imago Mundi 71, no. 2 "
+                                   "(2019): 160–75.", ["Ferreira, Lucas"], 2019, "The Afterlife of Colonial Maps",
+                                   "Imago Mundi", "71", "2", "160–175"),
+    "ieee": ("A. Kowalczyk, B. Tanaka, and C. Mendes, “Low-latency scheduling for edge inference,” IEEE Trans. "
+             "Parallel Distrib. Syst., vol. 33, no. 7, pp. 1654–1667, Jul. 2022.",
+             ["Kowalczyk, A.", "Tanaka, B.", "Mendes, C."], 2022, "Low-latency scheduling for edge inference",
+             "IEEE Trans. Parallel Distrib. Syst", "33", "7", "1654–1667"),
+    "nature": ("Brandt, J. K., Osei, A. & Lindgren, M. Coherent control of a nuclear spin ensemble. Nature 598, "
+               "451–455 (2021).", ["Brandt, J. K.", "Osei, A.", "Lindgren, M."], 2021,
+               "Coherent control of a nuclear spin ensemble", "Nature", "598", "", "451–455"),
+    "science": ("R. Achterberg, L. Fang, Rapid uplift of the southern Andes. Science 371, 1132–1136 (2021).",
+                ["Achterberg, R.", "Fang, L."], 2021, "Rapid uplift of the southern Andes", "Science", "371", "",
+                "1132–1136"),
+    "mla": ("Whitaker, Joan, et al. “Reading Habits in the Digital Age.” Library Quarterly, vol. 88, no. 3, 2018, "
+            "pp. 233-51.", ["Whitaker, Joan"], 2018, "Reading Habits in the Digital Age", "Library Quarterly",
+            "88", "3", "233–251"),
+}
+
+
+@pytest.mark.parametrize("style", sorted(ARTICLES))
+def test_journal_articles_in_every_style(style: str) -> None:
+    text, authors, year, title, container, volume, issue, page = ARTICLES[style]
+    reference = parse_reference(text)
+    assert reference.type == "article-journal"
+    assert _names(reference) == authors
+    assert (reference.year, reference.title, reference.container_title) == (year, title, container)
+    assert (reference.volume, reference.issue, reference.page) == (volume, issue, page)
+    assert reference.raw == text
+
+
+def test_truncation_suffix_and_identifiers() -> None:
+    apa = parse_reference(ARTICLES["apa"][0])
+    assert apa.year_suffix == "a" and not apa.authors_truncated
+    assert apa.authors[1] == Name(family="Linde", given="P.", particle="van der")
+    assert apa.doi == "10.1016/j.jhydrol.2019.01.045" and apa.url == ""
+    vancouver = parse_reference(ARTICLES["vancouver"][0])
+    assert vancouver.authors_truncated
+    assert (vancouver.doi, vancouver.pmid) == ("10.1136/bmjopen-2020-043215", "33837095")
+    assert parse_reference(ARTICLES["mla"][0]).authors_truncated
+
+
+def test_book_with_edition_and_publisher() -> None:
+    book = parse_reference("Nakamura, H. (2014). Principles of coastal engineering (2nd ed.). Cambridge "
+                           "University Press.")
+    assert (book.type, book.title, book.edition, book.publisher) == (
+        "book", "Principles of coastal engineering", "2", "Cambridge University Press")
+    chicago = parse_reference("Delgado, Rosa. 2009. The Quiet Revolution: Rural Cooperatives in Andalusia. "
+                              "Chicago: University of Chicago Press.")
+    assert (chicago.type, chicago.publisher_place, chicago.publisher) == (
+        "book", "Chicago", "University of Chicago Press")
+
+
+def test_chapter_in_edited_book() -> None:
+    chapter = parse_reference("Pires, A. (2011) 'Water rights in transition', in Holt, B. and Ngata, R. (eds) "
+                              "Governing the Commons. 2nd edn. London: Routledge, pp. 88–104.")
+    assert chapter.type == "chapter"
+    assert chapter.title == "Water rights in transition"
+    assert chapter.container_title == "Governing the Commons"
+    assert [str(name) for name in chapter.editors] == ["Holt, B.", "Ngata, R."]
+    assert (chapter.page, chapter.publisher, chapter.publisher_place) == ("88–104", "Routledge", "London")
+
+
+def test_conference_paper_thesis_and_preprint() -> None:
+    paper = parse_reference("L. Ortega and P. Simmons, “Sparse attention for long documents,” in Proc. 37th Int. "
+                            "Conf. Machine Learning (ICML), 2020, pp. 4410–4419.")
+    assert paper.type == "paper-conference" and paper.container_title.startswith("Proc. 37th")
+    thesis = parse_reference("Kariuki, M. W. (2017). Groundwater recharge in the Rift Valley (Doctoral "
+                             "dissertation). University of Nairobi, Nairobi, Kenya.")
+    assert (thesis.type, thesis.genre, thesis.publisher) == ("thesis", "Doctoral dissertation",
+                                                             "University of Nairobi")
+    preprint = parse_reference("Vaswani, A., et al. (2017). Attention is all you need. arXiv:1706.03762.")
+    assert (preprint.type, preprint.arxiv, preprint.title) == ("article", "1706.03762", "Attention is all you need")
+
+
+def test_corporate_author_and_web_page() -> None:
+    page = parse_reference("World Health Organization. (2021). Malaria fact sheet. Retrieved from "
+                           "https://www.who.int/news-room/fact-sheets/detail/malaria")
+    assert page.authors == [Name(literal="World Health Organization")]
+    assert page.url == "https://www.who.int/news-room/fact-sheets/detail/malaria"
+    assert page.type == "webpage"
+
+
+@pytest.mark.parametrize(("text", "expected", "truncated"), [
+    ("Druker, B. J., et al.", ["Druker, B. J."], True),
+    ("Roest M, van der Schouw TT, Smith J.", ["Roest, M.", "van der Schouw, T. T.", "Smith, J."], False),
+    ("A. Cau, R. Kuiper, and W.-P. de Roever", ["Cau, A.", "Kuiper, R.", "de Roever, W.-P."], False),
+    ("Nichols, Bill.", ["Nichols, Bill"], False),
+    ("Smith, John A., and Jane B. Doe.", ["Smith, John A.", "Doe, Jane B."], False),
+    ("King, Martin Luther, Jr.", ["King, Martin Luther, Jr."], False),
+    ("Bergk, V., Martin- Facklam, M. & Haefeli, W. E.", ["Bergk, V.", "Martin-Facklam, M.", "Haefeli, W. E."], False),
+    ("Smith, A. and others", ["Smith, A."], True),
+    ("European Society of Cardiology", ["European Society of Cardiology"], False),
+])
+def test_name_lists(text: str, expected: list[str], truncated: bool) -> None:
+    names, was_truncated = parse_names(text)
+    assert ([str(name) for name in names], was_truncated) == (expected, truncated)
+
+
+def test_field_cleaners() -> None:
+    assert volume_issue("355(23),") == ("355", "23")
+    assert volume_issue("vol. 36, no. 9") == ("36", "9")
+    assert volume_issue("17 (5)") == ("17", "5")
+    assert volume_issue("402,") == ("402", "")
+    assert pages("pp. 2408-17.") == "2408–2417"
+    assert pages("e1234.") == "e1234"
+    assert pages("S12–S19") == "S12–S19"
+    assert date_parts("(2006b).") == (2006, "b", None)
+    assert date_parts("May 1993") == (1993, "", 5)
+
+
+def test_identifiers_anywhere() -> None:
+    text = ("Available from: https://example.org/a_(b)/c. PMCID: PMC1234567. ISBN 978-0-12-345678-9. "
+            "arXiv:2101.00001v2. https://doi.org/10.1000/ABC(12)3).")
+    found = {match.kind: match.value for match in find_identifiers(text)}
+    assert found == {"access": "Available from: ", "url": "https://example.org/a_(b)/c", "pmcid": "PMC1234567",
+                     "isbn": "9780123456789", "arxiv": "2101.00001v2", "doi": "10.1000/abc(12)3"}
+
+
+def test_latex_and_noise_never_raise() -> None:
+    for text in ["", "   ", "....", "(((((", "\\emph{x} {\\'e}", "2001", "“", "et al.", "pp. 1-2", "&&&&"]:
+        parse_reference(text)
