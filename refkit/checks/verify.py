@@ -295,13 +295,14 @@ def _wrong_doi(entry: BibEntry, reference: Reference, source: Source, rule: Rule
                candidates: list[Reference] | None = None) -> _Outcome:
     """The DOI is unknown or names another work: look for the described work to suggest its DOI."""
     found, raw = _search(entry, reference, source)
-    accepted = found.match is not None and found.match.decision is Decision.ACCEPT and found.record is not None
-    hint = f"; the described work has DOI {found.record.doi}" if accepted and found.record else ""
-    finding = _finding(rule, entry, reference, "doi", written=reference.doi, other=other, hint=hint,
-                       recorded=found.record.doi if accepted and found.record else None)
-    if accepted and found.match is not None:
-        outcome = _identified(entry, reference, raw[normalize_doi(found.match.record.doi)], found.match)
-        outcome.status = Status.MISCITED
+    accepted = found.match if found.match is not None and found.match.decision is Decision.ACCEPT else None
+    suggestion = accepted.record.doi if accepted is not None else ""
+    finding = _finding(rule, entry, reference, "doi", written=reference.doi, other=other,
+                       hint=f"; the described work has DOI {suggestion}" if suggestion else "",
+                       recorded=suggestion or None)
+    if accepted is not None:
+        outcome = _identified(entry, reference, raw[normalize_doi(accepted.record.doi)], accepted)
+        outcome.status = Status.MISCITED  # the work is real; its DOI in the entry is not
         outcome.findings.insert(0, finding)
         return outcome
     status = Status.MISCITED if candidates else Status.NOT_FOUND
