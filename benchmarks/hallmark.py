@@ -32,6 +32,7 @@ from refkit.bib.convert import parse_names  # noqa: E402
 from refkit.config import Settings  # noqa: E402
 from refkit.model import Reference, Severity  # noqa: E402
 from refkit.sources.base import Lookup, LookupStatus, SearchResult  # noqa: E402
+from refkit.sources.chain import UnavailableSource  # noqa: E402
 from refkit.sources.snapshot import SnapshotSource  # noqa: E402
 from refkit.text import latex_to_unicode, normalize_doi  # noqa: E402
 from refkit.validate import validate_bibliography  # noqa: E402
@@ -116,6 +117,8 @@ def main() -> None:
     parser.add_argument("--pool", type=Path, default=DATA / "raw_valid_entries.jsonl")
     parser.add_argument("--show", default="", help="print the entries of this type (or VALID) that were missed")
     parser.add_argument("--rules", default="", help="count only findings of these rule-id prefixes")
+    parser.add_argument("--no-records", action="store_true",
+                        help="serve no records at all: what the offline rules alone detect")
     args = parser.parse_args()
     if not args.split.exists():
         sys.exit(f"{args.split} is not present (../shared/data/hallmark)")
@@ -124,7 +127,8 @@ def main() -> None:
     known = {_prefix(json.loads(line)["DOI"]) for line in CROSSREF_RECORDS.open(encoding="utf-8")} \
         if CROSSREF_RECORDS.exists() else set()
     started = time.perf_counter()
-    source = PoolSource([to_message(work) for work in pool], known)
+    source = UnavailableSource("no records (--no-records)") if args.no_records else \
+        PoolSource([to_message(work) for work in pool], known)
     findings = []
     for entry in entries:  # one bibliography per entry: the split repeats works, which is no duplicate
         bibliography = parse_bibliography(to_bibtex([entry]), "hallmark.bib")
@@ -155,7 +159,8 @@ def main() -> None:
     precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 0.0
     f1 = 2 * precision * detection / (precision + detection) if precision + detection else 0.0
     print(f"HALLMARK {args.split.name}: {len(entries)} entries ({positives} hallucinated, {negatives} valid), "
-          f"pool of {len(pool)} works as the snapshot; {elapsed:.1f} s")
+          + ("no records (offline rules only)" if args.no_records else f"pool of {len(pool)} works as the snapshot")
+          + f"; {elapsed:.1f} s")
     print(f"detection rate {detection:.3f}   false-positive rate {false_pos / negatives:.3f}   "
           f"precision {precision:.3f}   F1 {f1:.3f}")
     print("detection per hallucination type:")

@@ -34,3 +34,22 @@ def test_placeholder_identifiers_and_authors():
     assert sorted((f.rule, f.written) for f in result) == [
         ("RK802", "10.48550/arXiv.2310.xxxx"), ("RK803", "Doe, John"), ("RK803", "One, Author")]
     assert findings("@article{b, title={T}, year={2023}, author={Doe, Mary Ann and Smith, John}}") == []
+
+
+def test_doi_that_spells_out_another_venue_or_year():
+    result = findings("@inproceedings{a, title={T}, author={Wu, Xueyang}, booktitle={ICML}, year={2023},\n"
+                      "  doi={10.1609/AAAI.V37I9.26237}}")
+    assert [(f.rule, f.written, f.recorded) for f in result] == [("RK804", "ICML", "AAAI")]
+    [year] = findings("@inproceedings{b, title={T}, booktitle={Proceedings of the IEEE/CVF Conference on Computer "
+                      "Vision and Pattern Recognition}, year={2020}, doi={10.1109/CVPR52729.2023.00373}}")
+    assert (year.rule, year.written, year.recorded) == ("RK805", "2020", "2023")
+    acl = findings("@inproceedings{c, title={T}, booktitle={Findings of EMNLP}, year={2020},\n"
+                   "  doi={10.18653/v1/2020.acl-main.123}}")
+    assert [f.rule for f in acl] == ["RK804"]
+
+
+def test_doi_venue_and_year_that_agree_or_say_nothing():
+    assert findings("@inproceedings{a, title={T}, booktitle={AAAI}, year={2023}, doi={10.1609/aaai.v37i9.26237}}") == []
+    # Preprint and proceedings a year apart are common: not flagged here (RK617 reports it when records agree).
+    assert findings("@inproceedings{b, title={T}, booktitle={CVPR}, year={2022}, doi={10.1109/CVPR52729.2023.1}}") == []
+    assert findings("@article{c, title={T}, journal={Nature}, year={2015}, doi={10.1038/nature14539}}") == []

@@ -33,6 +33,38 @@ PLACEHOLDER_AUTHOR = register(Rule("RK803", "placeholder-author", S.ERROR,
                                    explanation=("Template names (John Doe, Author One, Firstname Lastname) are left "
                                                 "over from a generated or unfinished entry.")))
 
+DOI_VENUE = register(Rule("RK804", "doi-venue-mismatch", S.WARNING,
+                          "The DOI belongs to another venue than the one the entry names.",
+                          "{key}: DOI {doi} is from {venue} {year}, but the entry names '{written}'",
+                          explanation=("Some publishers write the venue and year into their DOIs (IEEE/CVF "
+                                       "10.1109/CVPR….2023, AAAI 10.1609/aaai.v37…, ACL Anthology 10.18653/v1/"
+                                       "2020.acl-…). A DOI from CVPR on an entry that names ICML is a DOI "
+                                       "copied from another work, or a venue made up.")))
+DOI_YEAR = register(Rule("RK805", "doi-year-mismatch", S.WARNING,
+                         "The DOI belongs to a proceedings volume of another year than the entry's.",
+                         "{key}: DOI {doi} is from {venue} {recorded}, but the year is {written}",
+                         explanation=("The DOI names its proceedings year (see RK804). A year that differs by "
+                                      "two or more is not the preprint-versus-proceedings difference of one "
+                                      "year, but a DOI or a year that belongs to another work.")))
+
+# Publishers whose DOIs spell out venue and year: the DOI pattern, and the names an entry may give the venue.
+_VENUE_DOIS = (
+    (re.compile(r"^10\.1109/(cvpr|iccv|wacv)w?\d*\.(\d{4})\."), lambda m: (m.group(1), int(m.group(2)))),
+    (re.compile(r"^10\.1609/aaai\.v(\d+)i"), lambda m: ("aaai", 1986 + int(m.group(1)))),  # vol. 35 = 2021
+    (re.compile(r"^10\.18653/v1/(\d{4})\.([a-z]+)-"), lambda m: (m.group(2), int(m.group(1)))),
+)
+_VENUE_NAMES = {
+    "cvpr": ("cvpr", "computer vision and pattern recognition"),
+    "iccv": ("iccv", "international conference on computer vision"),
+    "wacv": ("wacv", "winter conference on applications of computer vision"),
+    "aaai": ("aaai",),
+    "acl": ("acl", "association for computational linguistics"),
+    "emnlp": ("emnlp", "empirical methods in natural language processing"),
+    "naacl": ("naacl", "north american chapter"),
+    "eacl": ("eacl", "european chapter"),
+    "findings": ("findings",),
+}
+
 # New-style arXiv identifiers (YYMM.NNNNN, since April 2007) carry the month they were posted.
 _ARXIV_RE = re.compile(r"(?:arxiv[.:/]\s*|arxiv\.org/(?:abs|pdf)/)((\d{2})(\d{2})\.\d{4,5})", re.IGNORECASE)
 _PLACEHOLDER_RE = re.compile(r"x{3,}|\.{3}|…|<[^>]*>|\bTODO\b|\bTBD\b", re.IGNORECASE)
@@ -77,6 +109,32 @@ def _placeholder_authors(entry: BibEntry, reference: Reference, file: str | None
                                              field="author", written=str(name))
 
 
+def doi_venue(doi: str) -> tuple[str, int] | None:
+    """(venue acronym, year) that a DOI spells out, for the publishers that do."""
+    for pattern, read in _VENUE_DOIS:
+        match = pattern.match(doi.lower())
+        if match:
+            venue, year = read(match)
+            return (venue, year) if venue in _VENUE_NAMES else None
+    return None
+
+
+def _doi_venue_and_year(entry: BibEntry, reference: Reference, file: str | None) -> Iterator[Finding]:
+    found = doi_venue(reference.doi) if reference.doi else None
+    if found is None:
+        return
+    venue, year = found
+    written = reference.container_title or reference.container_title_short
+    if written and not any(name in fold(written) for name in _VENUE_NAMES[venue]):
+        field = next((f for f in ("booktitle", "journal", "journaltitle") if f in entry.fields), "booktitle")
+        yield DOI_VENUE.finding(key=entry.key, file=file, line=entry.line_of(field), field=field, written=written,
+                                recorded=venue.upper(), doi=reference.doi, venue=venue.upper(), year=year)
+    if reference.year and abs(reference.year - year) >= 2:
+        yield DOI_YEAR.finding(key=entry.key, file=file, line=entry.line_of("year"), field="year",
+                               written=str(reference.year), recorded=str(year), doi=reference.doi,
+                               venue=venue.upper())
+
+
 def heuristics(entries: list[tuple[BibEntry, Reference]]) -> list[Finding]:
     """Every RK8xx finding for the entries, in entry order."""
     findings: list[Finding] = []
@@ -85,4 +143,5 @@ def heuristics(entries: list[tuple[BibEntry, Reference]]) -> list[Finding]:
         findings.extend(_before_preprint(entry, reference, file))
         findings.extend(_placeholder_ids(entry, file))
         findings.extend(_placeholder_authors(entry, reference, file))
+        findings.extend(_doi_venue_and_year(entry, reference, file))
     return findings
