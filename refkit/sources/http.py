@@ -39,7 +39,7 @@ from refkit.errors import RefkitError
 
 logger = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/refkit/refkit"
+PROJECT_URL = "https://pypi.org/project/refkit-check/"
 CACHE_FILE = "http.sqlite"
 CACHE_DAYS = 30  # Crossref records change rarely; corrections and retractions show up within a month
 CACHED_STATUSES = (200, 404)  # answers; 4xx/5xx errors and 429s are never cached
