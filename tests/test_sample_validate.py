@@ -85,3 +85,15 @@ def test_cli_validate_reports_the_sample():
     result = CliRunner().invoke(app, ["validate", str(SAMPLE), "--format", "json"])
     assert result.exit_code == 1  # the likely mis-citation is an error
     assert '"not-found": 1' in result.stdout
+
+
+def test_cli_enrich_in_place_keeps_a_byte_order_mark(tmp_path):
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "cache").mkdir()
+    shutil.copy(ROOT / "cache" / "crossref-snapshot.jsonl", tmp_path / "cache" / "crossref-snapshot.jsonl")
+    bib = tmp_path / "references.bib"
+    bib.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
+    result = CliRunner().invoke(app, ["enrich", str(bib), "--in-place"])
+    assert result.exit_code == 0, result.output
+    data = bib.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf%") and data.count(b"\xef\xbb\xbf") == 1

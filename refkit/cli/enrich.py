@@ -16,6 +16,13 @@ from refkit.errors import RefkitError
 from refkit.files import write_atomic
 
 
+def keep_bom(path: Path, text: str) -> str:
+    """The text to write back: with the UTF-8 byte-order mark the file had (reading drops it), so that an
+    in-place run changes only the edited fields."""
+    with path.open("rb") as stream:
+        return "\ufeff" + text if stream.read(3) == b"\xef\xbb\xbf" else text
+
+
 def summary(result: EnrichResult) -> str:
     """One line on what changed and what was left alone, and why."""
     touched = sorted({change.key for change in result.changes})
@@ -54,7 +61,7 @@ def enrich_command(
         pass
     elif in_place:
         if result.changes:
-            write_atomic(bib, result.new_text, backup=True)
+            write_atomic(bib, keep_bom(bib, result.new_text), backup=True)
     else:
         emit(result.new_text, output)
     print(f"refkit enrich: {summary(result)}" + (" (dry run)" if dry_run else ""), file=sys.stderr)
