@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from refkit.bib import Bibliography, to_reference
 from refkit.bib.edit import apply_edits
 from refkit.bib.read import BibEntry
-from refkit.checks.verify import bib_field, field_value, verify
+from refkit.checks.verify import Progress, bib_field, field_value, verify
 from refkit.config import Settings
 from refkit.model import Evidence, Reference, Status
 from refkit.sources.base import Source
@@ -100,10 +100,11 @@ def plan(bibliography: Bibliography, evidence: list[Evidence]) -> list[Change]:
             for name, (old, new) in entry_changes(entry, by_key[entry.key]).items()]
 
 
-def enrich_bibliography(bibliography: Bibliography, source: Source) -> EnrichResult:
+def enrich_bibliography(bibliography: Bibliography, source: Source,
+                        on_progress: Progress | None = None) -> EnrichResult:
     """Verify every entry against `source` and apply the confident fixes to the original text."""
     pairs = [(entry, to_reference(entry, bibliography.path)) for entry in bibliography.entries]
-    _, evidence = verify(pairs, source)
+    _, evidence = verify(pairs, source, on_progress)
     changes = plan(bibliography, evidence)
     edits: dict[str, dict[str, str]] = {}
     for change in changes:
@@ -112,6 +113,6 @@ def enrich_bibliography(bibliography: Bibliography, source: Source) -> EnrichRes
     return EnrichResult(bibliography.text, new_text, changes, evidence)
 
 
-def enrich(bibliography: Bibliography, settings: Settings) -> EnrichResult:
+def enrich(bibliography: Bibliography, settings: Settings, on_progress: Progress | None = None) -> EnrichResult:
     """`refkit enrich` over the sources the settings name (snapshots first, then Crossref)."""
-    return enrich_bibliography(bibliography, build_source(settings))
+    return enrich_bibliography(bibliography, build_source(settings), on_progress)

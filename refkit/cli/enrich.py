@@ -52,8 +52,8 @@ def enrich_command(
         raise RefkitError("give either --output or --in-place, not both")
     settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir))
     bibliography = load_bibliography(bib)
-    with progress_bar("Looking up references"):
-        result = enrich(bibliography, settings)
+    with progress_bar("Looking up references") as on_progress:
+        result = enrich(bibliography, settings, on_progress)
     diff = result.diff(bib.name)
     to_stdout = not (dry_run or in_place or output)
     (sys.stderr if to_stdout else sys.stdout).write(diff)
