@@ -215,3 +215,20 @@ def test_the_server_runs_on_its_own(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_validate_online_finds_what_the_offline_snapshot_finds(tmp_path):
+    """The sample's references checked over HTTP against a fake Crossref serving the shipped snapshot's
+    records give the same findings as the offline run against the snapshot itself."""
+    snapshot, bib = ROOT / "cache" / "crossref-snapshot.jsonl", ROOT / "references.bib"
+    if not snapshot.exists() or not bib.exists():
+        pytest.skip("the sample snapshot or references.bib is not there")
+    from refkit.validate import validate
+
+    offline = validate(bib, Settings(snapshot=[snapshot], offline=True, cache_dir=tmp_path / "offline"))
+    limits = {"polite": PoolLimits(single=50, list=50, concurrency=3)}
+    with FakeCrossref(RecordStore.load(snapshot), limits=limits, enforce_limits=True) as fake:
+        online = validate(bib, Settings(api_url=fake.url, mailto=MAILTO, cache_dir=tmp_path / "online"))
+        assert fake.rejected == 0
+    assert {(f.rule, f.key) for f in online.findings} == {(f.rule, f.key) for f in offline.findings}
+    assert online.statuses() == offline.statuses()
