@@ -156,9 +156,10 @@ def test_an_unreachable_agency_is_unavailable_not_not_found(http, source):
 
 def test_lookups_are_keyed_by_the_doi_as_asked(http, source):
     add_batch(http, NRD)
-    asked = "https://doi.org/10.1038/NRD839"
-    found = source.works([asked])
-    assert list(found) == [asked] and found[asked].status is LookupStatus.FOUND
+    asked = ["https://doi.org/10.1038/NRD839", "10.1038/nrd839"]
+    found = source.works(asked)
+    assert list(found) == asked and all(lookup.status is LookupStatus.FOUND for lookup in found.values())
+    assert found[asked[0]].doi == asked[0] and len(http.calls) == 1
 
 
 def test_malformed_dois_are_never_sent(http, source):

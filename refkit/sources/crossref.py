@@ -147,7 +147,7 @@ class CrossrefSource:
     def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
         """Every DOI asked gets a Lookup: from the cache, DOI by DOI, then batches for the rest, then
         singles for what the batches left out (none of that network part when offline)."""
-        wanted = {normalize_doi(doi): doi for doi in dois}
+        wanted = list(dict.fromkeys(normalize_doi(doi) for doi in dois))
         found = {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
                  for doi in wanted if not _WELL_FORMED_DOI.match(doi)}
         progress = _Counter(len(wanted), self.on_progress, done=len(found))
@@ -169,7 +169,7 @@ class CrossrefSource:
             for lookup in pool.map(self._single, rest):
                 found[lookup.doi] = lookup
                 progress.add(1)
-        return {given: _keyed(found[doi], given) for doi, given in wanted.items()}
+        return {given: _keyed(found[normalize_doi(given)], given) for given in dois}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         query = bibliographic_query(reference)

@@ -9,7 +9,6 @@ and follows the `X-Rate-Limit-*` and `X-Concurrency-Limit` headers the server se
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import logging
@@ -18,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -352,7 +351,7 @@ class HttpClient:
         a batch answer is stored under each DOI's own /works/{doi}, so any later mix of DOIs finds it."""
         cache = self.session.cache
         expires = get_expiration_datetime(self.session.settings.expire_after)
-        bulk = getattr(cache.responses, "bulk_commit", contextlib.nullcontext)
+        bulk = getattr(cache.responses, "bulk_commit", nullcontext)  # SQLite: one transaction
         with bulk():
             for url, body in answers:
                 response = requests.Response()
@@ -374,18 +373,25 @@ class HttpClient:
         self.session.close()
 
 
-def cache_stats(path: Path) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class CacheStats:
     """What `refkit cache info` shows."""
-    exists = path.exists()
-    responses = 0
-    if exists:
-        session = open_cache(path, offline=True)
-        try:
-            responses = len(session.cache.responses)
-        finally:
-            session.close()
-    return {"path": str(path), "backend": "sqlite (requests-cache)", "exists": exists,
-            "size": path.stat().st_size if exists else 0, "responses": responses}
+
+    path: Path
+    exists: bool
+    size: int  # bytes on disk
+    responses: int
+    backend: str = "sqlite (requests-cache)"
+
+
+def cache_stats(path: Path) -> CacheStats:
+    if not path.exists():
+        return CacheStats(path, exists=False, size=0, responses=0)
+    session = open_cache(path, offline=True)
+    try:
+        return CacheStats(path, exists=True, size=path.stat().st_size, responses=len(session.cache.responses))
+    finally:
+        session.close()
 
 
 def clear_cache(path: Path) -> int:
