@@ -53,3 +53,15 @@ def test_doi_venue_and_year_that_agree_or_say_nothing():
     # Preprint and proceedings a year apart are common: not flagged here (RK617 reports it when records agree).
     assert findings("@inproceedings{b, title={T}, booktitle={CVPR}, year={2022}, doi={10.1109/CVPR52729.2023.1}}") == []
     assert findings("@article{c, title={T}, journal={Nature}, year={2015}, doi={10.1038/nature14539}}") == []
+
+
+def test_proceedings_years_after_the_preprint():
+    [finding] = findings("@inproceedings{a, title={Sparse Sinkhorn Attention}, booktitle={ICML}, year={2023},\n"
+                         "  doi={10.48550/arXiv.2002.11296}}")
+    assert (finding.rule, finding.written, finding.recorded) == ("RK806", "2023", "2020")
+    assert "3 years after" in finding.message
+    # A year or two is the usual review delay; journals take longer, so only proceedings are checked.
+    assert findings("@inproceedings{b, title={T}, booktitle={ICML}, year={2022}, eprint={2002.11296}, "
+                    "archiveprefix={arXiv}}") == []
+    assert findings("@article{c, title={T}, journal={Annals of Statistics}, year={2024},\n"
+                    "  doi={10.48550/arXiv.2002.11296}}") == []

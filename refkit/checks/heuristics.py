@@ -22,6 +22,13 @@ BEFORE_PREPRINT = register(Rule("RK801", "year-before-preprint", S.WARNING,
                                              "was posted (2310.01362: October 2023). A work published before its "
                                              "own preprint was posted is rare; an invented reference that pairs a "
                                              "real identifier with another year is common.")))
+LONG_AFTER_PREPRINT = register(Rule("RK806", "proceedings-long-after-preprint", S.WARNING,
+                                   "A proceedings paper is dated three or more years after its arXiv identifier.",
+                                   "{key}: year {written} is {gap} years after arXiv:{arxiv} was posted ({recorded})",
+                                   explanation=("Conference papers appear within a year or so of their preprint. "
+                                                "An entry dated years later usually pairs the preprint with "
+                                                "another venue or year (a mixed-up or invented reference); "
+                                                "check which version it cites.")))
 PLACEHOLDER_ID = register(Rule("RK802", "placeholder-identifier", S.ERROR,
                                "A DOI or arXiv identifier contains a placeholder such as 'xxxx'.",
                                "{key}: {field} '{written}' contains a placeholder",
@@ -86,11 +93,17 @@ def _arxiv_id(entry: BibEntry, reference: Reference) -> tuple[str, int] | None:
     return None
 
 
-def _before_preprint(entry: BibEntry, reference: Reference, file: str | None) -> Iterator[Finding]:
+def _preprint_year(entry: BibEntry, reference: Reference, file: str | None) -> Iterator[Finding]:
     found = _arxiv_id(entry, reference)
-    if found and reference.year and reference.year < found[1]:
-        yield BEFORE_PREPRINT.finding(key=entry.key, file=file, line=entry.line_of("year"), field="year",
-                                      written=str(reference.year), recorded=str(found[1]), arxiv=found[0])
+    if not found or not reference.year:
+        return
+    identifier, posted = found
+    values = {"key": entry.key, "file": file, "line": entry.line_of("year"), "field": "year",
+              "written": str(reference.year), "recorded": str(posted), "arxiv": identifier}
+    if reference.year < posted:
+        yield BEFORE_PREPRINT.finding(**values)
+    elif reference.year - posted >= 3 and "booktitle" in entry.fields:
+        yield LONG_AFTER_PREPRINT.finding(**values, gap=reference.year - posted)
 
 
 def _placeholder_ids(entry: BibEntry, file: str | None) -> Iterator[Finding]:
@@ -140,7 +153,7 @@ def heuristics(entries: list[tuple[BibEntry, Reference]]) -> list[Finding]:
     findings: list[Finding] = []
     for entry, reference in entries:
         file = reference.location.file
-        findings.extend(_before_preprint(entry, reference, file))
+        findings.extend(_preprint_year(entry, reference, file))
         findings.extend(_placeholder_ids(entry, file))
         findings.extend(_placeholder_authors(entry, reference, file))
         findings.extend(_doi_venue_and_year(entry, reference, file))
