@@ -254,3 +254,13 @@ def test_a_translated_title_with_the_right_doi_is_the_same_work():
     findings, [evidence] = check(bib, snapshot(DRUKER))
     assert rules(findings) == ["RK610"]  # the title differs from the record's; the DOI is not "another work"
     assert evidence.record is not None
+
+
+def test_miscitation_sets_the_two_works_side_by_side():
+    bib = r"""@article{patel, author = {Patel, A. B. and others},
+  title = {Chronic myeloid leukemia: mechanisms of resistance and treatment},
+  journal = {Pharmacology \& Therapeutics}, year = {2017}}"""
+    [finding], _ = check(bib, snapshot(JABBOUR))
+    assert finding.written == "Patel et al. 2017, Pharmacology & Therapeutics"
+    assert finding.recorded == "Jabbour et al. 2011, Hematology/Oncology Clinics of North America"
+    assert "whose authors, year and venue differ" in finding.message

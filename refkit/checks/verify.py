@@ -152,6 +152,15 @@ def describe(record: Reference) -> str:
     return f"\"{record.title}\" ({', '.join(p for p in parts if p)}; {record.doi or 'no DOI'})"
 
 
+def _byline(reference: Reference) -> str:
+    """"Patel et al. 2017, Pharmacology & Therapeutics": who, when and where, to set two works side by side."""
+    who = reference.first_author_family or "no author"
+    if len(reference.authors) > 1 or reference.authors_truncated:
+        who += " et al."
+    venue = reference.container_title or reference.container_title_short
+    return f"{who} {reference.year or 'n.d.'}" + (f", {venue}" if venue else "")
+
+
 def _names(names: list[Name], truncated: bool = False, limit: int = 8) -> str:
     shown = "; ".join(str(name) for name in names[:limit])
     return shown + ("; …" if truncated or len(names) > limit else "")
@@ -245,10 +254,11 @@ def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Out
         return _Outcome(Status.NOT_FOUND, match=match, reason=result.reason or f"searched {source.name}",
                         candidates=candidates), raw
     if match.decision is Decision.MISCITATION:
-        differ = [name for name in ("author", "year", "container") if match.agreement.get(name) is not True]
+        differ = [label for name, label in (("author", "authors"), ("year", "year"), ("container", "venue"))
+                  if match.agreement.get(name) is not True]
+        fields = " and ".join([", ".join(differ[:-1]), differ[-1]] if len(differ) > 1 else differ)
         finding = _finding(MISCITATION, entry, reference, "title", other=describe(match.record),
-                           fields=", ".join(differ) or "details", written=reference.title,
-                           recorded=match.record.title)
+                           fields=fields or "details", written=_byline(reference), recorded=_byline(match.record))
         return _Outcome(Status.MISCITED, [finding], match=match, candidates=[match.record]), raw
     return _identified(entry, reference, raw[normalize_doi(match.record.doi)], match), raw
 
