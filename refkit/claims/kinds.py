@@ -21,7 +21,8 @@ _CLAIM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.comp
                    r"outperform\w*|exceed\w*|higher|lower|greater|fewer|smaller|larger|better|worse|most|least|"
                    r"best|worst|fastest|slowest|largest|smallest|first|only|unprecedented|as (?:effective|good|"
                    r"safe) as|more (?:\w+ )?(?:effective|likely|common|frequent)|less (?:\w+ )?(?:effective|"
-                   r"likely|common|frequent)|doubl\w+|tripl\w+|halv\w+)\b"),
+                   r"likely|common|frequent)|doubl\w+|tripl\w+|halv\w+|scarc\w+|rarer|longer|shorter|"
+                   r"becom\w+ (?:more|less|\w+er)\b)\b"),
     ("causal", r"\b(?:caus\w*|lead(?:s|ing)? to|led to|result(?:s|ed|ing)? in|due to|because|driv\w+|induc\w+|"
                r"inhibit\w*|block\w*|prevent\w*|reduc\w+|increas\w+|decreas\w+|improv\w+|rais\w+|lower\w+|"
                r"associated with|link\w* (?:to|with)|contribut\w* to|responsible for|trigger\w*|mechanism|"

@@ -7,7 +7,7 @@ from refkit.claims.model import Label, Thresholds
 
 THRESHOLDS = {
     "lexical": Thresholds(likely=0.30, weak=0.20),
-    "semantic": Thresholds(likely=0.20, weak=0.15),
+    "semantic": Thresholds(likely=0.40, weak=0.35),
 }
 
 
