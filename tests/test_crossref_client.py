@@ -540,3 +540,17 @@ def test_cache_keys_ignore_mailto_parameter_order_and_escaping():
                                    "?select=DOI&mailto=a%40b.org&rows=2")
     assert plain != url_key("GET", f"{API}/works/10.1002/(sici)1097-4636<1::aid>3.0.co;2-y?rows=2&select=DOI")
     assert plain != url_key("GET", f"{API}/works/10.1002/(sici)1097-4636<1::aid>3.0.co;2-x?rows=3&select=DOI")
+
+
+def test_a_server_that_stopped_answering_is_not_asked_again_for_a_while(http, source, fake_time):
+    http.add(responses.GET, f"{API}/works", body=requests.ConnectionError("refused"))
+    for _ in range(3):  # three requests spend all their attempts
+        assert source.search(Reference(title="Deep learning")).reason == "could not connect"
+    assert len(http.calls) == 9
+    result = source.search(Reference(title="Deep learning"))
+    assert result.unavailable and result.reason.startswith("not sent: the last 3 requests failed")
+    assert len(http.calls) == 9  # failed at once, no backoff spent
+    http.replace(responses.GET, f"{API}/works", body=envelope("work-list", {"items": [RECORDS[NRD]]}),
+                 content_type="application/json")
+    fake_time.sleep(61)  # after the cool-down the server is asked again
+    assert source.search(Reference(title="Deep learning")).records[0]["DOI"] == "10.1038/nrd839"

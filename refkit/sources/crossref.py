@@ -23,7 +23,7 @@ import requests
 from refkit.config import Settings
 from refkit.model import Reference
 from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.http import QUERY_SAFE, HttpClient
+from refkit.sources.http import QUERY_SAFE, HttpClient, Unreachable
 from refkit.text import normalize_doi
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ def bibliographic_query(reference: Reference) -> str:
 
 def describe_error(error: Exception, timeout: float) -> str:
     """A short reason for a failed request (requests' own messages run to several lines)."""
+    if isinstance(error, Unreachable):
+        return str(error)
     if isinstance(error, requests.Timeout):
         return f"no answer within {timeout:g} s"
     if isinstance(error, requests.exceptions.ChunkedEncodingError):
