@@ -167,6 +167,15 @@ def test_polite_limits_are_kept_without_a_single_429(fake_crossref, tmp_path):
     assert elapsed < 2.0  # at the published 3/s these 12 searches would take about 4 s
 
 
+def test_without_rate_headers_the_client_keeps_the_published_limits(fake_crossref, tmp_path):
+    fake_crossref.send_rate_headers = False
+    source = source_for(fake_crossref, tmp_path)
+    assert source.works([NRD])[NRD].status is LookupStatus.FOUND
+    assert source.client.limiter.rate(Kind.LIST) == (3, 1.0) and source.client.limiter.concurrency == 3
+    assert not any(name.startswith("x-") for name in requests.get(f"{fake_crossref.url}/works/{NRD}",
+                                                                   timeout=5).headers)
+
+
 def test_latency_is_overlapped_by_concurrent_requests(fake_crossref, tmp_path):
     fake_crossref.latency = 0.3
     fake_crossref.limits["polite"] = PoolLimits(single=100, list=100, concurrency=3)
@@ -203,13 +212,16 @@ def test_a_server_that_is_down_leaves_entries_unverified(tmp_path):
 
 def test_the_server_runs_on_its_own(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "tests.fakecrossref", "--records", str(SAMPLE_RECORDS),
-                                "--port", "0", "--agency", "10.1234/=medra"], cwd=ROOT,
+                                "--port", "0", "--agency", "10.1234/=medra", "--limits", "polite=50,10,5"],
+                               cwd=ROOT,
                                stdout=subprocess.PIPE, text=True)
     try:
         banner = process.stdout.readline()
         assert "fake Crossref with 6 records at http://127.0.0.1:" in banner
         url = banner.split(" at ")[1].split()[0]
         assert requests.get(f"{url}/works/{NRD}", timeout=5).json()["message"]["DOI"] == NRD
+        listing = requests.get(f"{url}/works", params={"query": "imatinib", "mailto": MAILTO}, timeout=5)
+        assert (listing.headers["x-rate-limit-limit"], listing.headers["x-concurrency-limit"]) == ("10", "5")
         agency = requests.get(f"{url}/works/10.1234/abc/agency", timeout=5).json()["message"]["agency"]
         assert agency == {"id": "medra", "label": "mEDRA"}
     finally:

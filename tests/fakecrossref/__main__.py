@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tests.fakecrossref.records import RecordStore
-from tests.fakecrossref.server import DEFAULT_AGENCIES, FakeCrossref
+from tests.fakecrossref.server import DEFAULT_AGENCIES, LIMITS, FakeCrossref, PoolLimits
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,12 +19,22 @@ def main(argv: list[str] | None = None) -> None:
                         help="answer 429 with Retry-After past Crossref's published limits")
     parser.add_argument("--agency", action="append", default=[], metavar="PREFIX=AGENCY",
                         help="register a DOI prefix with another agency, e.g. 10.5281/=datacite (repeatable)")
+    parser.add_argument("--limits", action="append", default=[], metavar="POOL=SINGLE,LIST,CONCURRENT",
+                        help="other limits for a pool, e.g. polite=50,10,5 (repeatable)")
+    parser.add_argument("--no-rate-headers", action="store_true",
+                        help="leave out the x-rate-limit-*, x-concurrency-limit and x-api-pool headers")
     args = parser.parse_args(argv)
     if not args.records.exists():
         parser.error(f"{args.records}: no such file or folder")
-    agencies = {**DEFAULT_AGENCIES, **dict(item.split("=", 1) for item in args.agency)}
+    try:
+        agencies = {**DEFAULT_AGENCIES, **dict(item.split("=", 1) for item in args.agency)}
+        limits = {**LIMITS, **{pool: PoolLimits(*map(int, numbers.split(",")))
+                               for pool, numbers in (item.split("=", 1) for item in args.limits)}}
+    except (TypeError, ValueError):
+        parser.error("--agency takes PREFIX=AGENCY and --limits POOL=SINGLE,LIST,CONCURRENT")
     fake = FakeCrossref(RecordStore.load(args.records), port=args.port, latency=args.latency,
-                        enforce_limits=args.enforce_limits, agencies=agencies)
+                        enforce_limits=args.enforce_limits, agencies=agencies, limits=limits,
+                        send_rate_headers=not args.no_rate_headers)
     print(f"fake Crossref with {len(fake.store)} records at {fake.url} (Ctrl-C stops it)", flush=True)
     try:
         fake.serve_forever()

@@ -90,9 +90,11 @@ class FakeCrossref:
 
     def __init__(self, records: RecordStore | Iterable[Record], *, port: int = 0, latency: float = 0.0,
                  enforce_limits: bool = False, limits: Mapping[str, PoolLimits] = LIMITS,
-                 agencies: Mapping[str, str] = DEFAULT_AGENCIES, retry_after: int | None = None) -> None:
+                 agencies: Mapping[str, str] = DEFAULT_AGENCIES, retry_after: int | None = None,
+                 send_rate_headers: bool = True) -> None:
         self.store = records if isinstance(records, RecordStore) else RecordStore(records)
         self.latency, self.enforce_limits, self.limits = latency, enforce_limits, dict(limits)
+        self.send_rate_headers = send_rate_headers
         self.agencies = dict(agencies)
         self.retry_after = retry_after  # fixed Retry-After on 429s; None: until the window frees up
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, params) of every request received
@@ -141,6 +143,8 @@ class FakeCrossref:
     # -- limits ---------------------------------------------------------------------------------------------
 
     def rate_headers(self, pool: str, kind: str) -> dict[str, str]:
+        if not self.send_rate_headers:
+            return {}
         limits = self.limits[pool]
         return {"x-rate-limit-limit": str(getattr(limits, kind)), "x-rate-limit-interval": f"{INTERVAL:g}s",
                 "x-concurrency-limit": str(limits.concurrency), "x-api-pool": pool}
