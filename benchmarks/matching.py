@@ -10,6 +10,7 @@ made into mis-citations or inventions:
   year one off            → accept                        no authors written → accept
   swapped authors         → miscitation (title's record)  chimeric (title of A, rest of B) → miscitation
   invented title, real authors/venue/year → no match      invented everything → no match
+  numbered sibling (Part 2 for Part 1, other pages) → no match
 
 Each reference is searched through the snapshot's title index and decided by refkit.match, as `refkit validate`
 does for entries without a DOI.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -97,6 +99,10 @@ def cases(records: list[Reference], rng: random.Random, sample: int):
         if other.first_author_family.casefold() != record.first_author_family.casefold():
             yield "swapped-authors", replace(cited, authors=list(other.authors)), Decision.MISCITATION, record.doi
             yield "chimeric", replace(as_cited(other, rng), title=record.title), Decision.MISCITATION, record.doi
+        number = re.search(r"\b\d+\b", record.title)
+        if number and record.page:  # Part 2 of a series: same authors, venue and year, another number and pages
+            sibling = record.title[:number.start()] + str(int(number.group()) + 1) + record.title[number.end():]
+            yield "numbered-sibling", replace(cited, title=sibling, page="901–915"), Decision.NO_MATCH, ""
         yield "invented-title", replace(cited, title=invented_title(rng)), Decision.NO_MATCH, ""
         yield "invented", Reference(title=invented_title(rng), authors=[Name("Nonesuch", "Q.")], year=2019,
                                     container_title="Journal of Imaginary Results", volume="12", page="1–9"), \

@@ -24,6 +24,7 @@ TITLE_SAME = 0.90  # the same title, give or take typos, punctuation and spellin
 TITLE_CLOSE = 0.75  # a related title: accepted only when everything else agrees
 NAME_SAME = 0.88  # family names that differ only by transliteration or a typo
 CONTAINER_SAME = 0.88
+NUMBERED_SIBLING = 0.85  # the most two titles that differ in a number can score: below TITLE_SAME
 DISTINCTIVE_WORDS = 4  # a shorter title ("Introduction", "Reply to Smith") is shared by many works
 
 # Fields compared, in report order. "year" agrees when any of the record's dates gives that year.
@@ -82,7 +83,17 @@ def title_similarity(written: str, recorded: str) -> float:
     shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
     if len(shorter.split()) >= 3 and _fold(_main_title(longer_title)) == shorter:
         score = max(score, 0.95)
+    if _numbers(a) != _numbers(b):  # "Part 2" is not "Part 1", nor the "2019 update" the "2018 update"
+        score = min(score, NUMBERED_SIBLING)
     return score
+
+
+_NUMBER_RE = re.compile(r"\b(?:\d+|[ivx]{1,4})\b")
+
+
+def _numbers(folded: str) -> list[str]:
+    """The numbers of a folded title (digits and roman numerals), in order."""
+    return _NUMBER_RE.findall(folded)
 
 
 def _family(name: Name) -> str:
@@ -233,7 +244,8 @@ def _decide(match: Match) -> Decision:
     first_author = match.first_author
     year = agree.get("year") is True or match.near_year
     venue = agree.get("container") is True
-    locator = agree.get("volume") is True or agree.get("page") is True
+    # Pages place a paper; a volume only narrows it down, so it counts only when no pages are compared.
+    locator = agree.get("page") is True or ("page" not in agree and agree.get("volume") is True)
     if match.title >= TITLE_SAME and first_author and (year or venue):
         return Decision.ACCEPT
     if "author" not in agree and match.title >= TITLE_SAME and agree.get("year") and venue:

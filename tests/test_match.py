@@ -170,3 +170,22 @@ def test_real_record_with_perturbations():
     wrong = compare(entry(bib.replace("2021", "2020").replace("349--63", "394--63")), real)
     assert wrong.decision is Decision.ACCEPT
     assert wrong.disagreements == ["year", "page"]
+
+
+def test_titles_that_differ_in_a_number_are_siblings_not_the_same_work():
+    part_one = record_reference({
+        "DOI": "10.5555/part.1", "title": ["Imatinib resistance in chronic myeloid leukemia, part 1: mechanisms"],
+        "author": [{"family": "Quintás-Cardama", "given": "Alfonso"}], "container-title": ["Leukemia"],
+        "issued": {"date-parts": [[2009]]}, "volume": "23", "page": "101-109"})
+    part_two = entry("@article{q, author={Quint{\\'a}s-Cardama, A.}, title={Imatinib resistance in chronic myeloid "
+                     "leukemia, part 2: mechanisms}, journal={Leukemia}, year={2009}, volume={23}, pages={110--118}}")
+    assert title_similarity(part_two.title, part_one.title) <= 0.85
+    assert compare(part_two, part_one).decision is Decision.NO_MATCH
+    update_2020 = record_reference({
+        "DOI": "10.5555/update",
+        "title": ["Chronic myeloid leukemia: 2020 update on diagnosis, therapy and monitoring"],
+        "author": [{"family": "Jabbour"}], "container-title": ["American Journal of Hematology"],
+        "issued": {"date-parts": [[2020]]}})
+    cited = entry("@article{j, author={Jabbour, E.}, title={Chronic myeloid leukemia: 2018 update on diagnosis, "
+                  "therapy and monitoring}, journal={American Journal of Hematology}, year={2018}}")
+    assert compare(cited, update_2020).decision is Decision.NO_MATCH
