@@ -160,3 +160,19 @@ def test_enrich_without_matches_returns_tricky_files_unchanged(name):
     text = path.read_text(encoding="utf-8-sig")
     result = run(text, STIM)
     assert result.new_text == text and result.changes == []
+
+
+def test_a_doi_of_another_work_is_replaced_when_the_described_work_is_known():
+    other = {"DOI": "10.5555/another.work", "title": ["A study of something else entirely in rodents"],
+             "author": [{"family": "Elsewhere", "given": "E."}], "issued": {"date-parts": [[1999]]}}
+    bib = """@article{etienne,
+  author = {Etienne, G. and others},
+  title = {Long-term follow-up of the French Stop Imatinib (STIM1) study in patients with chronic myeloid leukemia},
+  journal = {J Clin Oncol}, year = {2017}, volume = {35}, number = {3}, pages = {298--305},
+  doi = {10.5555/another.work}
+}
+"""
+    result = run(bib, ETIENNE, other)
+    assert [(c.field, c.old, c.new) for c in result.changes] == [
+        ("doi", "10.5555/another.work", "10.1200/JCO.2016.68.2914")]
+    assert result.new_text == bib.replace("10.5555/another.work", "10.1200/JCO.2016.68.2914")
