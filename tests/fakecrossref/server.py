@@ -121,7 +121,8 @@ class FakeCrossref:
             self._script.extend((fault, path) for fault in faults)
 
     def start(self) -> FakeCrossref:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-crossref", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="fake-crossref", daemon=True)
         self._thread.start()
         return self
 
