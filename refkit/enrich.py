@@ -54,10 +54,12 @@ class EnrichResult:
         return [item for item in self.evidence if item.record is None]
 
 
-def _bibtex(name: str, record: Reference) -> str:
+def _bibtex(name: str, record: Reference, bib_name: str) -> str:
     value = field_value(record, name, written=False)
     if name == "page":
         return value.replace("–", "--")
+    if bib_name == "date" and record.month:  # a biblatex date keeps the precision the record has
+        return f"{record.year}-{record.month:02d}"
     return value if name in _VERBATIM else unicode_to_latex(value)
 
 
@@ -89,7 +91,7 @@ def entry_changes(entry: BibEntry, evidence: Evidence) -> dict[str, tuple[str | 
         if name == "doi" and present and not disagrees:
             continue
         if not present or disagrees:
-            changes[bib_name] = (entry.fields.get(bib_name) if present else None, _bibtex(name, record))
+            changes[bib_name] = (entry.fields.get(bib_name) if present else None, _bibtex(name, record, bib_name))
     return changes
 
 

@@ -176,3 +176,13 @@ def test_a_doi_of_another_work_is_replaced_when_the_described_work_is_known():
     assert [(c.field, c.old, c.new) for c in result.changes] == [
         ("doi", "10.5555/another.work", "10.1200/JCO.2016.68.2914")]
     assert result.new_text == bib.replace("10.5555/another.work", "10.1200/JCO.2016.68.2914")
+
+
+def test_a_biblatex_date_is_corrected_as_a_date():
+    bib = """@article{mahon, author = {Mahon, F.-X. and others}, journaltitle = {Lancet Oncol},
+  title = {Discontinuation of imatinib in patients with chronic myeloid leukaemia who have maintained complete
+  molecular remission for at least 2 years: the prospective, multicentre Stop Imatinib (STIM) trial},
+  date = {2012-03}, volume = {11}, number = {11}, pages = {1029--1035}, doi = {10.1016/S1470-2045(10)70233-3}}
+"""
+    result = run(bib, STIM)
+    assert [(c.field, c.old, c.new) for c in result.changes] == [("date", "2012-03", "2010-11")]
