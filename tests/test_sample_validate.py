@@ -11,6 +11,7 @@ from refkit.cli.app import app
 from refkit.config import load_settings
 from refkit.model import Status
 from refkit.validate import validate
+from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "references.bib"
@@ -97,3 +98,14 @@ def test_cli_enrich_in_place_keeps_a_byte_order_mark(tmp_path):
     assert result.exit_code == 0, result.output
     data = bib.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf%") and data.count(b"\xef\xbb\xbf") == 1
+
+
+def test_the_shipped_snapshot_is_what_the_build_script_makes(tmp_path):
+    """cache/crossref-snapshot.jsonl must be rebuilt when ../shared/samples/imatinib-works.json changes."""
+    import runpy
+
+    works = shared_file("samples", "imatinib-works.json")
+    build = runpy.run_path(str(ROOT / "cache" / "build_snapshot.py"))["build"]
+    out = tmp_path / "snapshot.jsonl"
+    assert build(works, out) == 12
+    assert out.read_bytes() == (ROOT / "cache" / "crossref-snapshot.jsonl").read_bytes()
