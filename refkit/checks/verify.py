@@ -343,8 +343,22 @@ def verify_entry(entry: BibEntry, reference: Reference, source: Source,
     return outcome.findings, evidence
 
 
+def _needs_search(reference: Reference, lookup: Lookup | None) -> bool:
+    """Whether verifying the entry will search by its fields: no DOI, or a DOI that is unknown, registered
+    elsewhere or names another work."""
+    if not reference.title:
+        return False
+    if not reference.doi:
+        return True
+    if lookup is None or lookup.status is LookupStatus.UNAVAILABLE:
+        return False
+    if lookup.status is LookupStatus.FOUND and lookup.record is not None:
+        return not _same_work(compare(reference, to_reference(lookup.record)))
+    return True
+
+
 class _Prefetched:
-    """The source, with the searches for entries without a DOI made up front, all together (concurrently when
+    """The source, with the searches verification will make done up front, all together (concurrently when
     the source can); any other search goes to the source when it is needed."""
 
     def __init__(self, source: Source, references: list[Reference]):
@@ -365,7 +379,8 @@ def verify(entries: list[tuple[BibEntry, Reference]], source: Source,
     """Verify every entry: DOIs in one batch through `source.works`, the rest by search, in file order."""
     dois = list(dict.fromkeys(normalize_doi(reference.doi) for _, reference in entries if reference.doi))
     lookups = source.works(dois) if dois else {}
-    source = _Prefetched(source, [reference for _, reference in entries if not reference.doi and reference.title])
+    source = _Prefetched(source, [reference for _, reference in entries
+                                  if _needs_search(reference, lookups.get(normalize_doi(reference.doi)))])
     findings: list[Finding] = []
     evidence: list[Evidence] = []
     for done, (entry, reference) in enumerate(entries, start=1):
