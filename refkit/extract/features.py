@@ -51,6 +51,7 @@ _VOCABULARY = {
 }  # fmt: skip
 
 
+_RUNS = [(re.compile(letter + "{3,}"), letter * 2) for letter in "Xxd"]
 _VOCABULARY_INDEX: dict[str, tuple[str, ...]] = {}
 for _name, _words in _VOCABULARY.items():
     for _entry in _words:
@@ -59,16 +60,10 @@ for _name, _words in _VOCABULARY.items():
 
 def _shape(token: str) -> str:
     """Letter classes with runs cut to two: "Druker," → "Xxx,", "2408-2417." → "dd-dd." (first 8)."""
-    out: list[str] = []
-    previous, run = "", 0
-    for char in token.translate(_SHAPE_TABLE):
-        run = run + 1 if char == previous else 0
-        previous = char
-        if run < 2:
-            out.append(char)
-            if len(out) == 8:
-                break
-    return "".join(out)
+    shape = token.translate(_SHAPE_TABLE)
+    for pattern, pair in _RUNS:
+        shape = pattern.sub(pair, shape)
+    return shape[:8]
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
@@ -76,7 +71,6 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in TOKEN_RE.finditer(text)]
 
 
-@lru_cache(maxsize=200_000)
 def word_features(token: str) -> tuple[str, ...]:
     """Features of a token on its own, whatever surrounds it."""
     stripped = token.strip("()[].,;:\"'“”‘’")
@@ -117,7 +111,7 @@ def _word(token: str) -> tuple:
     """A token's own features, the forms its neighbours see, and the flags that carry state along. Features
     are handed to the tagger as UTF-8 bytes, which it takes without re-encoding."""
     own = word_features(token)
-    encoded = tuple(feature.encode() for feature in own)
+    encoded = tuple("\0".join(own).encode().split(b"\0"))
     return (encoded, (b"-1" + encoded[0], b"-1" + encoded[1], b"-2" + encoded[1]),
             (b"+1" + encoded[0], b"+1" + encoded[1], b"+2" + encoded[1]),
             "year" in own, "open-quote" in own, "close-quote" in own,
