@@ -186,3 +186,15 @@ def test_a_biblatex_date_is_corrected_as_a_date():
 """
     result = run(bib, STIM)
     assert [(c.field, c.old, c.new) for c in result.changes] == [("date", "2012-03", "2010-11")]
+
+
+def test_every_tricky_file_takes_edits_in_every_entry(shared):
+    """bibtexparser's tricky inputs (shared/data/bibtex/tricky-bibtexparser-v1): comma-first, one-line,
+    no-brace, macro and crossref entries all take a changed and an added field, and re-parse with them."""
+    for path in sorted((shared / "data" / "bibtex" / "tricky-bibtexparser-v1").glob("*.bib")):
+        text = path.read_text(encoding="utf-8-sig")
+        bibliography = parse_bibliography(text, path.name)
+        changes = {entry.key: {"doi": "10.5555/x", "year": "1999"} for entry in bibliography.entries}
+        edited = parse_bibliography(apply_edits(text, bibliography.entries, changes), path.name)
+        assert len(edited.entries) == len(bibliography.entries), path.name
+        assert all(e.fields["doi"] == "10.5555/x" and e.fields["year"] == "1999" for e in edited.entries), path.name
