@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -484,11 +485,10 @@ def test_search_sends_a_bibliographic_query_with_few_rows_and_a_select(http, sou
                           container_title="Nature Reviews Drug Discovery", year=2002)
     result = source.search(reference, rows=3)
     assert not result.unavailable and result.records[0]["DOI"] == "10.1038/nrd839"
-    params = dict(requests.utils.urlparse(http.calls[0].request.url).query.split("&")[i].split("=", 1)
-                  for i in range(4))
-    assert params["rows"] == "3"
-    assert "update-to" in params["select"] and "short-container-title" in params["select"]
-    assert requests.utils.unquote(params["query.bibliographic"]) == bibliographic_query(reference)
+    params = dict(parse_qsl(urlsplit(http.calls[0].request.url).query))
+    assert params["rows"] == "3" and params["mailto"] == "dev@example.org"
+    assert {"update-to", "updated-by", "relation", "short-container-title", "ISSN"} <= set(params["select"].split(","))
+    assert params["query.bibliographic"] == bibliographic_query(reference)
 
 
 def test_bibliographic_query_uses_title_first_authors_container_and_year():
