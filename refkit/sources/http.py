@@ -294,7 +294,7 @@ def url_key(method: str, url: str) -> str:
     parts = urlsplit(url)
     query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
                    if name != "mailto")
-    text = f"{method.upper()} {parts.scheme}://{parts.netloc.lower()}{unquote(parts.path)}?{query!r}"
+    text = f"{method.upper()} {parts.scheme.lower()}://{parts.netloc.lower()}{unquote(parts.path)}?{query!r}"
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
