@@ -9,6 +9,7 @@ import pytest
 
 from refkit.documents import parse_document
 from refkit.extract import extract_document, extract_references, parse_reference
+from refkit.extract.features import tokenize
 from refkit.extract.identifiers import find_identifiers
 from refkit.extract.names import parse_names
 
@@ -68,9 +69,12 @@ def test_one_megabyte_single_reference_without_markers() -> None:
     "pp. " + "1-" * 50_000,
     "[cited " + " " * 100_000,
     "\\emph{" * 20_000 + "}" * 20_000,
+    "." * 100_000,
+    "Am.1" * 25_000,
+    "(" * 30_000 + "a" * 30_000 + ")" * 30_000 + "," * 10_000,
 ])
 def test_pathological_strings_are_linear(text: str) -> None:
-    for function in (find_identifiers, parse_names, parse_reference):
+    for function in (find_identifiers, parse_names, parse_reference, tokenize):
         _, seconds = _timed(function, text)
         assert seconds < 1.0, function.__name__
 

@@ -1,10 +1,10 @@
 """Tokens of a reference string and the features the sequence tagger sees for each of them.
 
 Tokens are words with their trailing punctuation ("Druker," "B." "2408-2417."); they are also cut after
-";" and ":" and before "(" so that Vancouver's "1999;100:1268-75" and APA's "355(23)," give one token per
-field. Features are cheap string tests: the word, its shape, a few small dictionaries, and where it sits
-(after a year? inside quotes? which period-delimited segment?). Per-word features are cached, so tagging
-costs little more than the tagger itself.
+";" and ":", before "(", and between an abbreviation's period and a number ("Am.66"), so that Vancouver's
+"1999;100:1268-75" and APA's "355(23)," give one token per field. Features are cheap string tests: the
+word, its shape, a few small dictionaries, and where it sits (after a year? inside quotes? in which
+period-delimited segment?). Per-word features are cached, so tagging costs little more than the tagger.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-TOKEN_RE = re.compile(r"[(\[]*[^\s;:,()\[\]]+[)\]]*[.;:,]*[)\]]*[.;:,]*|\S")
+TOKEN_RE = re.compile(r"[(\[]*(?:[^\s;:,()\[\].]|\.(?![0-9])|(?<![A-Za-z])\.(?=[0-9]))+[)\]]*[.;:,]*[)\]]*[.;:,]*"
+                      r"|[(\[]+|\S")  # a run of opening brackets is one token: no rescanning, linear time
 _SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
     "XXXXXXXXXXXXXXXXXXXXXXXXXXxxxxxxxxxxxxxxxxxxxxxxxxxxdddddddddd")

@@ -73,7 +73,7 @@ def infer_type(segments: dict[str, str], ids: dict[str, str], has_editors: bool)
         return "article-journal"
     if "arxiv" in ids or _PREPRINT_RE.search(genre):
         return "article"
-    if segments.get("publisher") or segments.get("edition") or "isbn" in ids:
+    if segments.get("publisher") or segments.get("location") or segments.get("edition") or "isbn" in ids:
         return "book"
     if "url" in ids and not segments.get("volume"):
         return "webpage"
@@ -88,6 +88,8 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     ids = _identifiers(prepared.identifiers)
     if "container" not in segments and "title2" in segments:
         segments["container"] = segments["title2"]
+    if "title" not in segments and "container" in segments and not segments.keys() & {"volume", "pages"}:
+        segments["title"] = segments.pop("container")  # a book: its title was taken for a venue
     authors, truncated = parse_names(segments.get("author", ""))
     editors, _ = parse_names(_IN_RE.sub("", segments.get("editor", "")))
     year, year_suffix, month = fields.date_parts(segments.get("date", ""))
