@@ -36,7 +36,7 @@ def test_json_report_is_complete_and_machine_readable(tmp_path: Path) -> None:
     assert result.stdout == ""
     data = json.loads(output.read_text(encoding="utf-8"))
     assert data["command"] == "map" and data["ranker"] == "lexical"
-    assert data["thresholds"] == {"likely": 0.3, "weak": 0.2}
+    assert data["thresholds"] == {"likely": 0.25, "weak": 0.15}
     assert data["summary"]["unresolved"] == 1
     assert data["unresolved"] == [{"line": 10, "marker": "[7, 9]", "targets": ["9"]}]
     first = next(claim for claim in data["claims"] if claim["text"].startswith("Reviewers find most defects"))

@@ -28,12 +28,14 @@ _CLAIM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.comp
                r"associated with|link\w* (?:to|with)|contribut\w* to|responsible for|trigger\w*|mechanism|"
                r"stems? from|depend\w* on|predict\w*|correlat\w*|affect\w*|impair\w*|enhanc\w*|boost\w*|"
                r"protect\w*|damag\w*|transform\w*|halt\w*|eliminat\w*|suppress\w*|activat\w*|target\w*|"
-               r"shorten\w*|lengthen\w*|delay\w*|worsen\w*|harm\w*|disrupt\w*|extend\w*|slow\w*|speed\w* up)\b"),
+               r"shorten\w*|lengthen\w*|delay\w*|worsen\w*|harm\w*|disrupt\w*|extend\w*|slow\w*|speed\w* up|"
+               r"ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|drop\w*)\b"),
     ("efficacy", r"\b(?:effective\w*|efficac\w+|efficien\w+|works?\b|cure[sd]?|heal\w*|treat\w*|therap\w+|"
                  r"approved|indicated|benefi\w+|surviv\w+|remission|response rates?|respon(?:d|se)\w*|"
                  r"outcomes?|prognosis|safe(?:ty|ly)?|tolerat\w+|side effects?|adverse|risks?|toxic\w*|"
                  r"recurren\w+|relapse\w*|resistan\w+|mortality|incidence|prevalence|accura\w+|precision|"
-                 r"recall|speed\w*|faster|slower|performance|yield\w*|emission\w*|warming|declin\w*)\b"),
+                 r"recall|speed\w*|faster|slower|performance|yield\w*|emission\w*|warming|declin\w*|cheap\w*|"
+                 r"expensive|costly|costs?)\b"),
     ("evidence", r"\b(?:stud(?:y|ies)|research(?:ers)?|trials?|data|evidence|experiments?|analys[ie]s|"
                  r"meta-analys[ie]s|survey\w*|observ\w+|measur\w+|found|shown|show(?:s|ed)|demonstrat\w+|"
                  r"report\w*|confirm\w*|suggest\w*|indicat\w+|according to|estimat\w+)\b"),

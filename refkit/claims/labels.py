@@ -6,7 +6,7 @@ from __future__ import annotations
 from refkit.claims.model import Label, Thresholds
 
 THRESHOLDS = {
-    "lexical": Thresholds(likely=0.30, weak=0.20),
+    "lexical": Thresholds(likely=0.25, weak=0.15),
     "semantic": Thresholds(likely=0.40, weak=0.35),
 }
 
