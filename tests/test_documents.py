@@ -188,3 +188,23 @@ def test_sample_document(shared: Path) -> None:
     assert document.references_text.count("\n\n") >= 9
     assert document.body_start_line == 1
     assert len(document.body.split("\n")) == len(document.body_lines) == document.heading_line - 1
+
+
+def test_markdown_markup_is_removed_from_the_reference_section_only() -> None:
+    text = ("Body with *emphasis* kept.\n\n## References\n\n"
+            "1. Abara, T. (2015). Sand budgets. *Coastal Science*, *4*(2), 10-20. "
+            "[doi:10.1000/sand.42](https://doi.org/10.1000/sand.42)\n"
+            "2. Brunn, K. (2018). **Dune** loss. _Marine Geology_, 402, 1-9. <https://example.org/dunes_2018>\n")
+    document = parse_document(text, "markdown")
+    assert "*emphasis*" in document.body
+    assert document.references_text.splitlines()[1] == (
+        "1. Abara, T. (2015). Sand budgets. Coastal Science, 4(2), 10-20. doi:10.1000/sand.42 "
+        "https://doi.org/10.1000/sand.42")
+    assert document.references_text.splitlines()[2] == (
+        "2. Brunn, K. (2018). Dune loss. Marine Geology, 402, 1-9. https://example.org/dunes_2018")
+
+
+def test_latex_links_keep_text_and_address() -> None:
+    document = parse_document("\\begin{thebibliography}{1}\n\\bibitem{a} A. Abara, \\href{https://x.org/s}{Sand}, "
+                              "\\url{https://y.org/t}.\n\\end{thebibliography}\n", "latex")
+    assert document.reference_blocks[0].text == "A. Abara, Sand https://x.org/s, https://y.org/t."

@@ -6,14 +6,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from refkit.documents.blocks import Block
 from refkit.documents.docx import docx_blocks
 from refkit.documents.html import html_blocks
 from refkit.documents.latex import latex_blocks
-from refkit.documents.plain import plain_blocks
+from refkit.documents.plain import markdown_inline, plain_blocks
 from refkit.documents.sections import REFERENCE_HEADINGS, split_document
 from refkit.files import read_text
 
@@ -67,6 +67,8 @@ def read_document(path: str | Path, *, section: str | None = None, format: str |
 
 def _document(blocks: list[Block], format: str, section: str | None, path: str | None) -> Document:
     split = split_document(blocks, section)
+    if format == "markdown":
+        split = replace(split, section=[replace(block, text=markdown_inline(block.text)) for block in split.section])
     return Document(
         path=path,
         format=format,

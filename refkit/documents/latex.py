@@ -23,11 +23,13 @@ _FONT_SWITCH_RE = re.compile(r"\\(?:em|it|bf|sc|rm|tt|sl|sf|upshape|itshape|bfse
                              r"newblock|small|footnotesize|relax|unskip)(?![A-Za-z])\s*")
 _DROP_RE = re.compile(r"\\(?:label|ref|eqref|pageref|vspace|hspace|input|include|usepackage|documentclass)"
                       r"\*?(?:\[[^\]]*\])?\s*\{[^{}]*\}")
+_HREF_RE = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _BEGIN_END_RE = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?")
 
 
 def decode_line(line: str) -> str:
     """One line of LaTeX source as readable text."""
+    line = _HREF_RE.sub(r"\2 \1", line)
     line = _CITE_RE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",")) + "]", line)
     line = _DROP_RE.sub("", line)
     line = _BEGIN_END_RE.sub("", line)
