@@ -127,3 +127,39 @@ def test_resolve_fills_doi_for_confident_matches_only(tmp_path: Path) -> None:
     assert items[0]["doi"] == "10.1016/j.ecss.2016.08.021" and items[0]["issue"] == "4"
     assert "doi" not in items[1]
     assert "resolved 1 of 2" in result.stderr and "lindqvist2019sediment" in result.stderr
+
+
+REFERENCES = [
+    "Ortiz, R., & Hale, P. (2016). Carbon burial in seagrass meadows of the western Mediterranean. Estuarine, "
+    "Coastal and Shelf Science, 181, 145-153.",
+    "Lindqvist K, Aho M. Sediment grain size and organic carbon in eelgrass beds. Mar Ecol Prog Ser. "
+    "2019;612:37-49.",
+    "A. Kowalczyk and B. Tanaka, “Low-latency scheduling for edge inference,” IEEE Trans. Parallel Distrib. "
+    "Syst., vol. 33, no. 7, pp. 1654–1667, Jul. 2022.",
+]
+
+
+def _in_every_format(tmp_path: Path) -> list[Path]:
+    html_items = "".join(f"<li>{text}</li>" for text in REFERENCES)
+    tex_items = "".join("\\bibitem{k" + str(n) + "} " + text.replace("&", "\\&") + "\n"
+                        for n, text in enumerate(REFERENCES))
+    return [
+        _write(tmp_path, "doc.md", "# Title\n\nProse.\n\n## References\n\n" + "\n".join(
+            f"{n}. {text}" for n, text in enumerate(REFERENCES, start=1)) + "\n"),
+        _write(tmp_path, "doc.txt", "Prose.\n\nBibliography\n\n" + "\n\n".join(REFERENCES) + "\n"),
+        _write(tmp_path, "doc.html", f"<h1>T</h1><p>Prose.</p><h2>Works Cited</h2><ol>{html_items}</ol>"),
+        _write(tmp_path, "doc.tex", "\\section{Intro}\nProse.\n\\begin{thebibliography}{9}\n" + tex_items
+               + "\\end{thebibliography}\n"),
+    ]
+
+
+def test_the_same_list_in_every_format_gives_the_same_references(tmp_path: Path) -> None:
+    results = []
+    for path in _in_every_format(tmp_path):
+        result = runner.invoke(app, ["extract", str(path), "-f", "json"])
+        assert result.exit_code == 0, (path.name, result.output)
+        results.append([{k: v for k, v in item.items() if k not in ("location", "raw")}
+                        for item in json.loads(result.stdout)])
+    assert [item["key"] for item in results[0]] == ["ortiz2016carbon", "lindqvist2019sediment",
+                                                    "kowalczyk2022low"]
+    assert all(result == results[0] for result in results[1:])
