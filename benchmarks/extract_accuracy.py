@@ -66,7 +66,11 @@ def refextract_values(text: str) -> Values:
     from refextract import extract_references_from_string
 
     found: dict[str, list[str]] = defaultdict(list)
-    for part in extract_references_from_string(text, is_only_references=True):
+    try:
+        parts = extract_references_from_string(text, is_only_references=True)
+    except Exception:  # a string the peer cannot handle counts as nothing found
+        parts = []
+    for part in parts:
         for key, value in part.items():
             found[key].extend(value)
 

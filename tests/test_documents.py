@@ -208,3 +208,13 @@ def test_latex_links_keep_text_and_address() -> None:
     document = parse_document("\\begin{thebibliography}{1}\n\\bibitem{a} A. Abara, \\href{https://x.org/s}{Sand}, "
                               "\\url{https://y.org/t}.\n\\end{thebibliography}\n", "latex")
     assert document.reference_blocks[0].text == "A. Abara, Sand https://x.org/s, https://y.org/t."
+
+
+def test_enormous_documents_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import refkit.documents
+
+    monkeypatch.setattr(refkit.documents, "MAX_DOCUMENT_BYTES", 1024)
+    path = tmp_path / "big.md"
+    path.write_text("References\n\n" + "A. Abara, Sand, 2001.\n" * 100, encoding="utf-8")
+    with pytest.raises(RefkitError, match="larger than"):
+        read_document(path)

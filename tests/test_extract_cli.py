@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 from typer.testing import CliRunner
 
 from refkit.bib import load_bibliography, parse_bibliography
 from refkit.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, shared_file
+from tests.test_extract_parse import ARTICLES
 
 runner = CliRunner()
 
@@ -70,6 +72,15 @@ def test_csl_json_and_key_pattern(tmp_path: Path) -> None:
     items = json.loads(result.stdout)
     assert [item["id"] for item in items] == ["ortiz:2016", "lindqvist:2019"]
     assert items[0]["container-title"] == "Estuarine, Coastal and Shelf Science"
+
+
+def test_csl_json_of_every_style_validates_against_the_schema(tmp_path: Path) -> None:
+    schema = json.loads(shared_file("data", "csl", "csl-data.json").read_text(encoding="utf-8"))
+    listing = "References\n\n" + "\n\n".join(entry[0] for entry in ARTICLES.values())
+    result = runner.invoke(app, ["extract", str(_write(tmp_path, "all.txt", listing)), "-f", "csl-json"])
+    items = json.loads(result.stdout)
+    assert len(items) == len(ARTICLES)
+    jsonschema.validate(items, schema)
 
 
 def test_key_pattern_from_pyproject(tmp_path: Path) -> None:

@@ -15,11 +15,13 @@ from refkit.documents.html import html_blocks
 from refkit.documents.latex import latex_blocks
 from refkit.documents.plain import markdown_inline, plain_blocks
 from refkit.documents.sections import REFERENCE_HEADINGS, split_document
+from refkit.errors import RefkitError
 from refkit.files import read_text
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".rst": "text",
            ".tex": "latex", ".ltx": "latex", ".html": "html", ".htm": "html", ".xhtml": "html",
            ".docx": "docx"}
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
 _READERS = {"text": plain_blocks, "markdown": plain_blocks, "latex": latex_blocks, "html": html_blocks}
 
 
@@ -60,6 +62,9 @@ def parse_document(text: str, format: str = "text", *, section: str | None = Non
 def read_document(path: str | Path, *, section: str | None = None, format: str | None = None) -> Document:
     """Read a file and find its reference section; unreadable or binary input raises RefkitError."""
     format = format or detect_format(path)
+    if str(path) != "-" and Path(path).is_file() and Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
+        raise RefkitError(f"{path}: {Path(path).stat().st_size // (1024 * 1024)} MB is larger than the "
+                          f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a document may have")
     if format == "docx":
         return _document(docx_blocks(path), format, section, str(path))
     return parse_document(read_text(path, what="document"), format, section=section, path=str(path))
