@@ -148,19 +148,24 @@ def _mla(f: dict, authors: str) -> list[Piece]:
     return [*pieces, ("other", "", ".")]
 
 
-def _nature(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", " "), ("title", "title", f["title"]),
-                           ("other", "", ". "), ("container", "journal", f["short"])]
+def _nature(f: dict, authors: str, separator: str = " ") -> list[Piece]:
+    pieces: list[Piece] = [("author", "author", authors), ("other", "", separator),
+                           ("title", "title", f["title"]), ("other", "", ". "), ("container", "journal", f["short"])]
     pieces += [("other", "", " "), ("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", ", "), ("pages", "pages", f["pages"])] if f["pages"] else []
     return [*pieces, ("other", "", " ("), ("date", "date", f["year"]), ("other", "", ").")]
+
+
+def _science(f: dict, authors: str) -> list[Piece]:
+    """Science: like Nature, but the author list (given names first) ends with a comma."""
+    return _nature(f, authors, ", ")
 
 
 STYLES: dict[str, tuple[Callable[[dict, str], list[Piece]], str, int]] = {
     "apa": (_apa, "apa", 20), "apa-etal": (_apa, "apa-etal", 2), "vancouver": (_vancouver, "vancouver", 6),
     "ieee": (_ieee, "ieee", 6), "harvard": (_harvard, "harvard", 4), "chicago-ad": (_chicago, "chicago", 10),
     "chicago-nb": (_chicago_nb, "chicago-nb", 10), "mla": (_mla, "mla", 2), "nature": (_nature, "nature", 5),
-    "science": (_nature, "science", 5),
+    "science": (_science, "science", 5),
 }  # fmt: skip
 
 
