@@ -1,7 +1,8 @@
 """Calibrate and report the `refkit map` label thresholds on the labeled documents in tests/data/map/.
 
 Prints, for each ranker and a sweep of thresholds, on the claims without markers: the F1 of "likely support"
-(score ≥ likely, per claim-reference pair), top-1 accuracy, and the F1 of "none" (no score ≥ weak, per
+(score ≥ likely, per claim-reference pair), top-1 accuracy (is the best-ranked reference right, whatever
+its score), and the F1 of "none" (no score ≥ weak, per
 claim, at the best weak threshold); then all scores at the thresholds refkit ships (refkit.claims.labels):
 claim detection, marker resolution, ranking.
 

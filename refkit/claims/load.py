@@ -21,7 +21,7 @@ def read_references(path: str | Path) -> list[Reference]:
     return [to_reference(entry, str(path)) for entry in load_bibliography(path).entries]
 
 
-def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str = "auto",
+def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str = "lexical",
                  thresholds: Thresholds | None = None, snapshot: Sequence[str | Path] = ()) -> ClaimMap:
     """Map a document's claims to its references: those of `bib`, or else its own reference list. With
     `snapshot` (local Crossref records), references without an abstract get the record's one."""

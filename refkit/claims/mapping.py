@@ -29,7 +29,7 @@ class Ranker(Protocol):
     def evidence(self, query: str, index: int) -> tuple[str, tuple[str, ...]]: ...
 
 
-def map_claims(body: str, references: list[Reference], *, ranker: str = "auto", body_start_line: int = 1,
+def map_claims(body: str, references: list[Reference], *, ranker: str = "lexical", body_start_line: int = 1,
                body_lines: tuple[int, ...] = (), thresholds: Thresholds | None = None, top: int = TOP) -> ClaimMap:
     """Find the claims of a document body and the references that support each. `body_lines` (from
     refkit.documents) maps each body line to its file line; without it lines count from `body_start_line`."""
@@ -82,7 +82,8 @@ def query_text(body: str, sentence: Sentence) -> str:
 
 
 def build_ranker(name: str, documents: list[list[str]]) -> tuple[Ranker, str]:
-    """The ranker asked for; "auto" (or an unavailable "semantic") falls back to lexical with a notice."""
+    """The ranker asked for; "auto" is semantic when the extra is installed; an unavailable semantic ranker
+    falls back to lexical with a notice."""
     if name not in RANKERS:
         raise RefkitError(f"unknown ranker '{name}': use one of {', '.join(RANKERS)}")
     if name == "lexical":

@@ -44,8 +44,9 @@ def map_command(
                                     help="References from this .bib instead of the document's own list."),
     format: MapFormat = typer.Option(MapFormat.text, "--format", "-f", help="Output format."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    ranker: Ranker = typer.Option(Ranker.auto, "--ranker",
-                                  help="lexical (BM25), semantic (needs refkit[semantic]) or auto."),
+    ranker: Ranker = typer.Option(Ranker.lexical, "--ranker",
+                                  help="lexical (BM25); semantic (needs refkit[semantic]); auto: semantic when "
+                                       "installed."),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
                                    help="Exit 1 when a claim has no support (for CI)."),
     snapshot: list[Path] = SNAPSHOT,
