@@ -67,7 +67,7 @@ def infer_type(segments: dict[str, str], ids: dict[str, str], has_editors: bool)
     if container:
         if _PROCEEDINGS_RE.search(container):
             return "paper-conference"
-        if has_editors or re.match(r"\s*in\b", container, re.IGNORECASE) or "isbn" in ids or (
+        if has_editors or _IN_RE.match(container) or "isbn" in ids or (
                 segments.get("publisher") and not segments.get("volume")):
             return "chapter"
         return "article-journal"
