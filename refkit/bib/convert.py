@@ -47,30 +47,27 @@ def parse_names(value: str) -> tuple[list[Name], bool]:
 @lru_cache(maxsize=16384)
 def _parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
     """Cached: the same author lists recur throughout real bibliographies."""
-    names: list[Name] = []
-    truncated = False
-    for person in split_multiple_persons_names(value):
-        person = person.strip()
-        if not person:
-            continue
-        if person.lower() in _ET_AL:
-            truncated = True
-            continue
-        if person.startswith("{") and person.endswith("}") and _balanced_inner(person):
-            names.append(Name(literal=latex_to_unicode(person[1:-1])))
-            continue
-        try:
-            parts = parse_single_name_into_parts(person, strict=False)
-        except Exception:  # bibtexparser raises on malformed names; keep the text
-            names.append(Name(literal=latex_to_unicode(person)))
-            continue
-        names.append(Name(
-            family=latex_to_unicode(" ".join(parts.last)),
-            given=latex_to_unicode(" ".join(parts.first)),
-            particle=latex_to_unicode(" ".join(parts.von)),
-            suffix=latex_to_unicode(" ".join(parts.jr)),
-        ))
-    return tuple(names), truncated
+    people = [person.strip() for person in split_multiple_persons_names(value)]
+    truncated = any(person.lower() in _ET_AL for person in people)
+    names = tuple(_parse_person(person) for person in people if person and person.lower() not in _ET_AL)
+    return names, truncated
+
+
+@lru_cache(maxsize=65536)
+def _parse_person(person: str) -> Name:
+    """One person in BibTeX form; cached too, because people recur in different author lists."""
+    if person.startswith("{") and person.endswith("}") and _balanced_inner(person):
+        return Name(literal=latex_to_unicode(person[1:-1]))
+    try:
+        parts = parse_single_name_into_parts(person, strict=False)
+    except Exception:  # bibtexparser raises on malformed names; keep the text
+        return Name(literal=latex_to_unicode(person))
+    return Name(
+        family=latex_to_unicode(" ".join(parts.last)),
+        given=latex_to_unicode(" ".join(parts.first)),
+        particle=latex_to_unicode(" ".join(parts.von)),
+        suffix=latex_to_unicode(" ".join(parts.jr)),
+    )
 
 
 def _balanced_inner(text: str) -> bool:

@@ -122,10 +122,13 @@ def _to_bib_entry(block: Entry, macros: dict[str, str]) -> BibEntry:
     undefined: list[str] = []
     for item in block.fields:
         name = item.key.lower()
+        if name in values:
+            continue
         value, missing = evaluate(item.value, macros)
-        values.setdefault(name, value)
-        lines.setdefault(name, (item.start_line or block.start_line or 0) + 1)
-        undefined.extend(missing)
+        values[name] = value
+        lines[name] = (item.start_line or block.start_line or 0) + 1
+        if missing:
+            undefined.extend(missing)
     return BibEntry(
         key=block.key,
         entry_type=block.entry_type.lower(),
@@ -137,22 +140,27 @@ def _to_bib_entry(block: Entry, macros: dict[str, str]) -> BibEntry:
     )
 
 
+_DELIMITER_RE = re.compile(r'[{}"#]')
+
+
 def _split_concatenation(value: str) -> list[str]:
-    """Split a raw value on top-level `#` (outside braces and quotes)."""
+    """Split a raw value on top-level `#` (outside braces and quotes), visiting only delimiter characters."""
     parts: list[str] = []
     depth = 0
     quoted = False
     start = 0
-    for index, char in enumerate(value):
+    for match in _DELIMITER_RE.finditer(value):
+        char = match.group()
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
-            parts.append(value[start:index])
-            start = index + 1
+        elif depth == 0:
+            if char == '"':
+                quoted = not quoted
+            elif not quoted:
+                parts.append(value[start:match.start()])
+                start = match.end()
     parts.append(value[start:])
     return [part.strip() for part in parts]
 
@@ -160,8 +168,11 @@ def _split_concatenation(value: str) -> list[str]:
 def evaluate(value: str, macros: dict[str, str]) -> tuple[str, list[str]]:
     """The text a raw BibTeX value stands for, and the names of macros it uses that are not defined."""
     value = value.strip()
-    if value.startswith("{") and value.endswith("}") and "#" not in value:
-        return value[1:-1], []
+    if "#" not in value:
+        if value[:1] + value[-1:] in ("{}", '""'):
+            return value[1:-1], []
+        if value.isdigit():
+            return value, []
     parts = _split_concatenation(value) if "#" in value else [value]
     pieces: list[str] = []
     undefined: list[str] = []

@@ -153,16 +153,17 @@ class CrossrefSource:
         found = {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
                  for doi in wanted if not _WELL_FORMED_DOI.match(doi)}
         progress = _Counter(len(wanted), self.on_progress, done=len(found))
-        with ThreadPoolExecutor(max_workers=self._workers()) as pool:
+        unknown = [doi for doi in wanted if doi not in found]
+        for doi in unknown:  # cache reads are cheaper than handing them to threads
+            lookup = self._cached(doi)
+            if lookup:
+                found[doi] = lookup
+                progress.add(1)
+        if self.client.offline:
             unknown = [doi for doi in wanted if doi not in found]
-            for doi, lookup in zip(unknown, pool.map(self._cached, unknown), strict=True):
-                if lookup:
-                    found[doi] = lookup
-                    progress.add(1)
-            if self.client.offline:
-                unknown = [doi for doi in wanted if doi not in found]
-                found.update((doi, Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS)) for doi in unknown)
-                progress.add(len(unknown))
+            found.update((doi, Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS)) for doi in unknown)
+            progress.add(len(unknown))
+        with ThreadPoolExecutor(max_workers=self._workers()) as pool:
             batchable = sorted(doi for doi in wanted if doi not in found and "," not in doi)
             for answers in pool.map(self._batch, self._batches(batchable)):
                 found.update(answers)
@@ -188,6 +189,11 @@ class CrossrefSource:
         """`search` for many references at once, as concurrently as the server allows, in order."""
         progress = _Counter(len(references), self.on_progress)
         results = []
+        if self.client.offline:  # cache reads only: threads would cost more than they save
+            for reference in references:
+                results.append(self.search(reference, rows))
+                progress.add(1)
+            return results
         with ThreadPoolExecutor(max_workers=self._workers()) as pool:
             for result in pool.map(lambda ref: self.search(ref, rows), references):
                 results.append(result)
@@ -204,7 +210,12 @@ class CrossrefSource:
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Reply:
         try:
-            response = self.client.get(self.api_url + path, params)
+            if self.client.offline:  # straight to the cache backend: a miss costs a key look-up, not a request
+                response = self.client.cached(self.api_url + path, params)
+                if response is None:
+                    return Reply(504, reason=OFFLINE_MISS)
+            else:
+                response = self.client.get(self.api_url + path, params)
         except (requests.RequestException, sqlite3.Error) as error:
             return Reply(0, reason=describe_error(error, self.client.timeout[1]))
         reply = decode(response, offline=self.client.offline)

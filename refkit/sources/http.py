@@ -354,6 +354,8 @@ class HttpClient:
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
         self.params = {"mailto": settings.mailto} if settings.mailto else {}
         self.session = open_cache(cache_file(settings), offline=settings.offline)
+        # Offline with no cache file, every look-up misses: say so without computing cache keys.
+        self.nothing_cached = settings.offline and not cache_file(settings).exists()
         self.session.headers["User-Agent"] = user_agent(settings.mailto)
         adapter = PoliteAdapter(self.limiter, retry or RetryPolicy(), Breaker(clock), sleep=sleep, rand=rand)
         self.session.mount("http://", adapter)
@@ -373,12 +375,13 @@ class HttpClient:
         """GET through the cache; raises requests' exceptions once the retries are spent."""
         return self.session.get(self.url(url, params), timeout=self.timeout)
 
-    def cached(self, url: str) -> requests.Response | None:
+    def cached(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response | None:
         """The cached answer to GET `url` straight from the cache backend, skipping the session's request
         machinery (proxy look-ups and all), which would cost more than the read; None when absent, or
         expired while online."""
-        cache = self.session.cache
-        response = cache.get_response(url_key("GET", self.url(url)))
+        if self.nothing_cached:
+            return None
+        response = self.session.cache.get_response(url_key("GET", self.url(url, params)))
         if response is None or (response.is_expired and not self.offline):
             return None
         return response
