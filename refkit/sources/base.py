@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol
 
 from refkit.model import Reference
@@ -17,7 +17,7 @@ from refkit.model import Reference
 Record = dict[str, Any]
 
 
-class LookupStatus(str, Enum):
+class LookupStatus(StrEnum):
     FOUND = "found"
     NOT_FOUND = "not-found"  # the source answered: no such DOI
     ELSEWHERE = "elsewhere"  # the DOI exists with another registration agency (DataCite, mEDRA, …)
