@@ -157,3 +157,20 @@ def test_identifiers_anywhere() -> None:
 def test_latex_and_noise_never_raise() -> None:
     for text in ["", "   ", "....", "(((((", "\\emph{x} {\\'e}", "2001", "“", "et al.", "pp. 1-2", "&&&&"]:
         parse_reference(text)
+
+
+def test_more_types() -> None:
+    report = parse_reference("Marsh, J. (2010). Flood risk in the Thames estuary (Technical Report No. 42). "
+                             "Environment Agency.")
+    assert (report.type, report.title, report.genre) == ("report", "Flood risk in the Thames estuary",
+                                                         "Technical Report")
+    blog = parse_reference("Garcia, M. (2019, March 3). How rivers move. River Blog. "
+                           "https://riverblog.example.org/how-rivers-move")
+    assert (blog.type, blog.container_title, blog.month) == ("post-weblog", "River Blog", 3)
+    preprint = parse_reference("Chen L, Park S. Deep phenotyping of sepsis. medRxiv. 2020. "
+                               "doi:10.1101/2020.05.01.20087451")
+    assert (preprint.type, preprint.title, preprint.container_title, preprint.doi) == (
+        "article", "Deep phenotyping of sepsis", "medRxiv", "10.1101/2020.05.01.20087451")
+    edited = parse_reference("Smith, J. A. (Ed.). (2012). Handbook of wetland ecology (3rd ed.). Springer.")
+    assert (edited.type, edited.authors, [str(name) for name in edited.editors], edited.edition) == (
+        "book", [], ["Smith, J. A."], "3")

@@ -17,6 +17,9 @@ _THESIS_RE = re.compile(r"\b(?:thesis|dissertation|diss\.|doctoral|ph\.?\s?d|m\.
 _REPORT_RE = re.compile(r"\b(?:report|working paper|technical|tech\. rep|memo|white paper|discussion paper)\b",
                         re.IGNORECASE)
 _IN_RE = re.compile(r"^\s*in\b\s*:?\s*", re.IGNORECASE)
+_EDITED_RE = re.compile(r"\((?:eds?|editors?|hrsg|coords?)\.?\)", re.IGNORECASE)
+_SERVER_AT_END_RE = re.compile(r"\.\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)"
+                               r"(?: preprint)?\W*$", re.IGNORECASE)
 _PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
 
 
@@ -64,14 +67,19 @@ def infer_type(segments: dict[str, str], ids: dict[str, str], has_editors: bool)
         return "thesis"
     if _REPORT_RE.search(genre):
         return "report"
+    located = bool(segments.keys() & {"volume", "pages"})
     if container:
         if _PROCEEDINGS_RE.search(container):
             return "paper-conference"
+        if _PREPRINT_RE.search(container):
+            return "article"
         if has_editors or _IN_RE.match(container) or "isbn" in ids or (
                 segments.get("publisher") and not segments.get("volume")):
             return "chapter"
+        if "url" in ids and "doi" not in ids and not located:
+            return "post-weblog" if "blog" in container.lower() else "webpage"
         return "article-journal"
-    if "arxiv" in ids or _PREPRINT_RE.search(genre):
+    if "arxiv" in ids or _PREPRINT_RE.search(genre + " " + segments.get("title", "")[-40:]):
         return "article"
     if segments.get("publisher") or segments.get("location") or segments.get("edition") or "isbn" in ids:
         return "book"
@@ -90,8 +98,13 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
         segments["container"] = segments["title2"]
     if "title" not in segments and "container" in segments and not segments.keys() & {"volume", "pages"}:
         segments["title"] = segments.pop("container")  # a book: its title was taken for a venue
+    server = _SERVER_AT_END_RE.search(segments.get("title", ""))
+    if server and "container" not in segments:  # "Title. medRxiv": the preprint server ran into the title
+        segments["title"], segments["container"] = segments["title"][: server.start()], server.group(1)
     authors, truncated = parse_names(segments.get("author", ""))
     editors, _ = parse_names(_IN_RE.sub("", segments.get("editor", "")))
+    if not editors and _EDITED_RE.search(segments.get("author", "")):
+        authors, editors = [], authors  # "Smith, J. A. (Ed.)": an edited book
     year, year_suffix, month = fields.date_parts(segments.get("date", ""))
     volume, issue = fields.volume_issue(segments.get("volume", ""))
     kind = infer_type(segments, ids, bool(editors))
