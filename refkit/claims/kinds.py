@@ -29,7 +29,7 @@ _CLAIM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.comp
                r"stems? from|depend\w* on|predict\w*|correlat\w*|affect\w*|impair\w*|enhanc\w*|boost\w*|"
                r"protect\w*|damag\w*|transform\w*|halt\w*|eliminat\w*|suppress\w*|activat\w*|target\w*|"
                r"shorten\w*|lengthen\w*|delay\w*|worsen\w*|harm\w*|disrupt\w*|extend\w*|slow\w*|speed\w* up|"
-               r"ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|drop\w*)\b"),
+               r"ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|drop\w*|result(?:s|ed)? from|characteri[sz]ed by)\b"),
     ("efficacy", r"\b(?:effective\w*|efficac\w+|efficien\w+|works?\b|cure[sd]?|heal\w*|treat\w*|therap\w+|"
                  r"approved|indicated|benefi\w+|surviv\w+|remission|response rates?|respon(?:d|se)\w*|"
                  r"outcomes?|prognosis|safe(?:ty|ly)?|tolerat\w+|side effects?|adverse|risks?|toxic\w*|"
