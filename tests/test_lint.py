@@ -105,3 +105,10 @@ def test_every_rule_has_a_unique_name_and_docs_rules_md_is_current():
     assert len(names) == len(set(names))
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == catalogue_markdown(), \
         "regenerate with: refkit rules --format markdown > docs/rules.md"
+
+
+def test_an_arxiv_preprint_needs_no_journal():
+    preprint = GOOD.replace("journal = {Journal of Things},\n", "").replace(
+        "doi = {10.1234/jot.2020.101}", "doi = {10.48550/arXiv.2602.12275}")
+    assert "RK201" not in rules_for(preprint)
+    assert "RK201" in rules_for(GOOD.replace("journal = {Journal of Things},\n", ""))

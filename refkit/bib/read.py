@@ -7,6 +7,7 @@ braces or quotes around values, and `crossref` inheritance.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,9 @@ from bibtexparser.library import Library
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
 from refkit.files import read_text
+
+# bibtexparser logs every block it cannot parse; refkit reports those itself (RK101), with their lines.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 MONTH_MACROS = {
     name: str(number)

@@ -266,8 +266,18 @@ def check_structure(entry: BibEntry, file: str | None) -> Iterator[Finding]:
                 yield UNBALANCED.finding(**_at(entry, file, name))
 
 
+_ARXIV_RE = re.compile(r"10\.48550/arxiv|arxiv\.org/|^arxiv$", re.IGNORECASE)
+
+
+def _is_preprint(entry: BibEntry) -> bool:
+    """An arXiv preprint typed as @article: it has no journal yet, and that is not a defect."""
+    return any(_ARXIV_RE.search(entry.get(name)) for name in ("doi", "url", "archiveprefix", "eprinttype"))
+
+
 def check_required(entry: BibEntry, file: str | None) -> Iterator[Finding]:
     for requirement in REQUIRED.get(entry.entry_type, ()):
+        if requirement.startswith("journal") and _is_preprint(entry):
+            continue
         if not any(entry.get(option).strip() for option in requirement.split("|")):
             yield MISSING_FIELD.finding(**{**_at(entry, file), "field": requirement.replace("|", " or ")},
                                         entry_type=entry.entry_type)
