@@ -63,9 +63,10 @@ class SemanticIndex:
     name = "semantic"
 
     def __init__(self, documents: list[list[str]]) -> None:
+        self.model = load_model()  # first: without the extra there is no numpy either
+
         import numpy
 
-        self.model = load_model()
         self.documents = documents
         self.owner = numpy.asarray([index for index, passages in enumerate(documents) for _ in passages], dtype=int)
         self.flat = [passage for passages in documents for passage in passages]
