@@ -11,7 +11,7 @@ from refkit.checks.heuristics import heuristics
 from refkit.checks.lint import lint
 from refkit.checks.registry import RULES, rule_selected
 from refkit.checks.verify import verify
-from refkit.config import Settings
+from refkit.config import Settings, load_settings
 from refkit.model import Evidence, Finding, Reference, Severity, Status
 from refkit.sources.base import Source
 from refkit.sources.chain import build_source
@@ -62,8 +62,9 @@ def _verification_selected(settings: Settings) -> bool:
 
 def validate(path: str | Path, settings: Settings | None = None,
              on_progress: Progress | None = None) -> ValidationReport:
-    """Validate a .bib file: `refkit.validate("references.bib")`."""
-    return validate_bibliography(load_bibliography(path), settings or Settings(), on_progress)
+    """Validate a .bib file: `refkit.validate("references.bib")`, with the settings of the nearest
+    `[tool.refkit]` when none are given, as the command line does."""
+    return validate_bibliography(load_bibliography(path), settings or load_settings(Path(path)), on_progress)
 
 
 def exit_code(report: ValidationReport, fail_on: Severity) -> int:
