@@ -14,16 +14,21 @@ from refkit.extract.identifiers import find_identifiers
 from refkit.extract.names import parse_names
 
 REFERENCE = "Abara, T., & Brunn, K. (2015). Sand budgets of gravel beaches. Coastal Science, 4(2), 10-20."
-# Reference strings of the usual length (~190 characters, as in real reference lists), written for this test.
+# Reference strings as modern lists write them (APA 7 and Vancouver with their DOIs, IEEE with its DOI,
+# Chicago with a URL), about 250 characters each; written for this test.
 LONG_REFERENCES = [
     "Abara, T., Brunn, K., & Chen, L. (2015). Sand budgets of gravel beaches after storm surges: a ten-year "
-    "survey of the Baltic coast of Schleswig-Holstein. Coastal Science, 4(2), 10-20.",
+    "survey of the Baltic coast of Schleswig-Holstein. Coastal Science, 4(2), 10-20. "
+    "https://doi.org/10.1000/coastal.2015.04.002",
     "Lindqvist K, Aho M, Okafor NC, et al. Sediment grain size and organic carbon in eelgrass beds of the "
-    "northern Kattegat: a comparison of coring methods. Mar Ecol Prog Ser. 2019;612:37-49.",
+    "northern Kattegat: a comparison of coring methods. Mar Ecol Prog Ser. 2019;612:37-49. "
+    "doi:10.3354/meps12873. PMID: 31234567.",
     "A. Kowalczyk, B. Tanaka, and C. Mendes, “Low-latency scheduling for edge inference on heterogeneous "
-    "accelerators,” IEEE Trans. Parallel Distrib. Syst., vol. 33, no. 7, pp. 1654–1667, Jul. 2022.",
+    "accelerators,” IEEE Trans. Parallel Distrib. Syst., vol. 33, no. 7, pp. 1654–1667, Jul. 2022, "
+    "doi: 10.1109/TPDS.2021.3123456.",
     "Ferreira, Lucas, and Ana Beatriz Costa. “The Afterlife of Colonial Maps: Cartographic Memory in Lusophone "
-    "Africa after Independence.” Imago Mundi 71, no. 2 (2019): 160–75.",
+    "Africa after Independence.” Imago Mundi 71, no. 2 (2019): 160–75. "
+    "https://www.example.org/imago-mundi/2019/ferreira-costa.",
 ]
 
 

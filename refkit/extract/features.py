@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-TOKEN_RE = re.compile(r"[(\[]*(?:[^\s;:,()\[\].]|\.(?![0-9])|(?<![A-Za-z])\.(?=[0-9]))+[)\]]*[.;:,]*[)\]]*[.;:,]*"
-                      r"|[(\[]+|\S")  # a run of opening brackets is one token: no rescanning, linear time
+# A run of opening brackets is one token (no rescanning: linear time). The second pattern also cuts "Am.66"
+# after the period; it is slower, so it is used only on strings that have a letter, a period and a digit.
+_TOKEN_RE = re.compile(r"[(\[]*[^\s;:,()\[\]]+[)\]]*[.;:,]*[)\]]*[.;:,]*|[(\[]+|\S")
+_TOKEN_CUT_RE = re.compile(r"[(\[]*(?:[^\s;:,()\[\].]|\.(?![0-9])|(?<![A-Za-z])\.(?=[0-9]))+[)\]]*[.;:,]*"
+                           r"[)\]]*[.;:,]*|[(\[]+|\S")
+_LETTER_PERIOD_DIGIT_RE = re.compile(r"[A-Za-z]\.[0-9]")
 _SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
     "XXXXXXXXXXXXXXXXXXXXXXXXXXxxxxxxxxxxxxxxxxxxxxxxxxxxdddddddddd")
@@ -69,7 +73,8 @@ def _shape(token: str) -> str:
 
 def tokenize(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the tokens of one reference string."""
-    return [match.span() for match in TOKEN_RE.finditer(text)]
+    pattern = _TOKEN_CUT_RE if _LETTER_PERIOD_DIGIT_RE.search(text) else _TOKEN_RE
+    return [match.span() for match in pattern.finditer(text)]
 
 
 def word_features(token: str) -> tuple[str, ...]:
