@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from refkit.match import Decision, best_match
 from refkit.model import Reference
-from refkit.sources.base import Source
+from refkit.sources.base import SearchResult, Source
 from refkit.sources.records import to_reference
 
 FILLED = ("doi", "container_title", "container_title_short", "year", "volume", "issue", "page", "publisher",
@@ -40,10 +40,8 @@ def fill_from(reference: Reference, record: Reference) -> None:
             setattr(reference, name, getattr(record, name))
 
 
-def resolve_one(reference: Reference, source: Source) -> Resolution:
-    if reference.doi:
-        return Resolution(reference.key, Outcome.KEPT, reference.doi)
-    result = source.search(reference)
+def decide(reference: Reference, result: SearchResult) -> Resolution:
+    """What one search result means for one reference; fills the reference for an accepted match."""
     if result.unavailable:
         return Resolution(reference.key, Outcome.UNAVAILABLE, reason=result.reason)
     match = best_match(reference, [to_reference(record) for record in result.records])
@@ -57,5 +55,11 @@ def resolve_one(reference: Reference, source: Source) -> Resolution:
 
 
 def resolve_references(references: list[Reference], source: Source) -> list[Resolution]:
-    """Resolve each reference in place; one Resolution per reference, in order."""
-    return [resolve_one(reference, source) for reference in references]
+    """Resolve each reference in place; one Resolution per reference, in order. References that carry a DOI
+    are not searched; the others are searched together when the source can (Crossref: concurrently)."""
+    wanted = [reference for reference in references if not reference.doi]
+    search_many = getattr(source, "search_many", None)
+    results = search_many(wanted) if search_many else [source.search(reference) for reference in wanted]
+    decided = {id(reference): decide(reference, result) for reference, result in zip(wanted, results, strict=True)}
+    return [decided.get(id(reference)) or Resolution(reference.key, Outcome.KEPT, reference.doi)
+            for reference in references]
