@@ -40,7 +40,8 @@ def references_json(references: list[Reference]) -> str:
 
 @app.command("extract")
 def extract_command(
-    document: Path = typer.Argument(..., help="A .txt, .md, .tex, .html or .docx document with a reference list."),
+    document: Path = typer.Argument(..., help="A .txt, .md, .tex, .html or .docx document with a reference "
+                                 "list ('-': plain text on standard input)."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     format: ExtractFormat = typer.Option(ExtractFormat.bibtex, "--format", "-f", help="Output format."),
     section: str | None = typer.Option(None, "--section", help="The heading of the reference section, when it "
