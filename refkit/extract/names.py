@@ -33,8 +33,11 @@ _ORGANISATION_WORDS = {
     "world", "national", "international", "investigators", "authority", "programme", "program", "project",
     "initiative", "trust", "who", "cdc", "nih", "nice", "fda", "oecd", "unesco", "unicef",
 }  # fmt: skip
-_ORGANISATION_RE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, _ORGANISATION_WORDS))) + r")(?![\w-])",
-                              re.IGNORECASE)
+_WORD_EDGES = " .,;:()[]'\"“”"
+
+
+def _has_organisation_word(chunk: str) -> bool:
+    return any(word.strip(_WORD_EDGES).lower() in _ORGANISATION_WORDS for word in chunk.split())
 
 
 @lru_cache(maxsize=65536)
@@ -46,7 +49,7 @@ def _is_initials(word: str) -> bool:
 def _looks_given(chunk: str) -> bool:
     words = chunk.split()
     return 0 < len(words) <= 3 and all(_is_initials(w) or _GIVEN_WORD_RE.match(w) for w in words) and \
-        not _ORGANISATION_RE.search(chunk)
+        not _has_organisation_word(chunk)
 
 
 @lru_cache(maxsize=65536)
@@ -79,7 +82,7 @@ def _family_with_particle(words: list[str]) -> tuple[str, str]:
 
 
 def _organisation(chunk: str) -> bool:
-    if _ORGANISATION_RE.search(chunk):
+    if _has_organisation_word(chunk):
         return True
     words = chunk.split()
     return len(words) > 4 and not any(_is_initials(w) for w in words)
@@ -121,7 +124,7 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
     text = _trim(text.strip(" ,;:()[]"))
     if not text:
         return [], truncated
-    if _organisation(text) and "," not in text and ";" not in text and " and " not in text:
+    if "," not in text and ";" not in text and " and " not in text and _organisation(text):
         return [Name(literal=text)], truncated
     chunks = [_trim(chunk.strip(" ,")) for chunk in _SPLIT_RE.split(text)]
     chunks = [chunk for chunk in chunks if chunk]
