@@ -38,6 +38,7 @@ _PREFIX_REACH = 24  # how far back a prefix ("https://dx.doi.org/", "URL: <") ca
 _TRIGGERS = {"doi": ("10.",), "url": ("://", "www."), "pmcid": ("PMC",), "pmid": ("PMID",),
              "arxiv": ("rxiv", "rXiv"), "isbn": ("ISBN",),
              "access": ("cited", "ccessed", "updated", "Available", "Retrieved", "Downloaded", "Internet")}
+_TRIGGER_RE = re.compile("|".join(re.escape(trigger) for triggers in _TRIGGERS.values() for trigger in triggers))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +69,12 @@ def _normalise(kind: str, value: str) -> str:
 def find_identifiers(text: str) -> list[Match]:
     """Non-overlapping identifier and access-note matches, in order of position."""
     taken: list[Match] = []
+    present = set(_TRIGGER_RE.findall(text))
+    if not present:
+        return taken
     covered = bytearray(len(text))
     for kind, pattern, prefix in _PATTERNS:
-        if not any(trigger in text for trigger in _TRIGGERS[kind]):
+        if present.isdisjoint(_TRIGGERS[kind]):
             continue
         for found in pattern.finditer(text):
             start, value_start = found.start(), found.start(1) if pattern.groups else found.start()
