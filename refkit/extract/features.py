@@ -83,13 +83,14 @@ def word_features(token: str) -> tuple[str, ...]:
     lower = stripped.lower()
     shape = _shape(token)
     features = ["w" + lower[:12], "s" + shape, "l" + token[-1], "f" + token[0], "n" + str(min(len(stripped), 10))]
-    if _YEAR_RE.match(token):
-        features.append("year")
-    elif stripped.isdigit():
-        features.append("d" + str(min(len(stripped), 5)))
-    if _PAGES_RE.match(stripped):
-        features.append("range")
-    if _INITIALS_RE.match(token):
+    if not stripped.isalpha():  # the number tests, skipped for the many plain words
+        if _YEAR_RE.match(token):
+            features.append("year")
+        elif stripped.isdigit():
+            features.append("d" + str(min(len(stripped), 5)))
+        if _PAGES_RE.match(stripped):
+            features.append("range")
+    if token[0].isupper() and len(token) < 12 and _INITIALS_RE.match(token):
         features.append("initials")
     if stripped[:1].isupper():
         features.append("cap")
