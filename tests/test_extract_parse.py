@@ -174,3 +174,12 @@ def test_more_types() -> None:
     edited = parse_reference("Smith, J. A. (Ed.). (2012). Handbook of wetland ecology (3rd ed.). Springer.")
     assert (edited.type, edited.authors, [str(name) for name in edited.editors], edited.edition) == (
         "book", [], ["Smith, J. A."], "3")
+
+
+def test_tokens() -> None:
+    from refkit.extract.features import tokenize
+
+    text = "Roest M, van der Schouw TT. Hip loss in older women. Circulation 1999;100:1268-75. J. Opt. Soc. Am.66, 837"
+    assert [text[start:end] for start, end in tokenize(text)] == [
+        "Roest", "M,", "van der", "Schouw", "TT.", "Hip", "loss in older", "women.", "Circulation", "1999;", "100:",
+        "1268-75.", "J.", "Opt.", "Soc.", "Am.", "66,", "837"]
