@@ -19,7 +19,7 @@ from styled_refs import styled_refs
 from tagged_refs import TaggedRef, real_refs
 
 from refkit.extract.features import sequence_features
-from refkit.extract.tagger import MODEL_FILE, prepare
+from refkit.extract.tagger import LABELS, MODEL_FILE, prepare
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "refkit" / "extract" / MODEL_FILE
 
@@ -49,6 +49,9 @@ def main() -> int:
     trainer = pycrfsuite.Trainer(verbose=False)
     for ref in training:
         features, labels = token_labels(ref)
+        unknown = set(labels) - set(LABELS)
+        if unknown:
+            raise SystemExit(f"labels outside refkit.extract.tagger.LABELS: {sorted(unknown)} in {ref.text!r}")
         if labels:
             trainer.append(features, labels)
     trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": args.iterations,

@@ -27,7 +27,8 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
     if isinstance(source, str):
         document = parse_document(source)
         source = document if document.has_references else Document(
-            None, "text", "", 1, source, 1, reference_blocks=text_blocks(source.splitlines()))
+            path=None, format="text", body="", body_start_line=1, references_text=source, references_start_line=1,
+            reference_blocks=text_blocks(source.splitlines()))
     items = split_items(source.reference_blocks)
     return assign_keys([parse_reference(item.text, file=source.path, line=item.line) for item in items],
                        key_pattern)

@@ -1,6 +1,6 @@
 """Labelling each token of a reference string with the field it belongs to, by a linear-chain CRF.
 
-The model (`reference.crfsuite`, ~1 MB) ships inside the package; benchmarks/train_extract_model.py
+The model (`reference.crfsuite`, ~0.65 MB) ships inside the package; benchmarks/train_extract_model.py
 rebuilds it from tagged real reference strings (AnyStyle gold, GROBID/CORA) and styled renderings of real
 Crossref records, with a held-out part that the accuracy benchmark reports on. Identifiers are matched by
 pattern first and the tagger never sees them.
