@@ -48,9 +48,13 @@ def _is_reference_heading(block: Block, wanted: frozenset[str]) -> bool:
 
 
 def _ends_section(block: Block, heading: Block) -> bool:
-    if block.kind != "heading" and not (block.kind == "text" and heading_name(block.text) in BACK_MATTER_HEADINGS):
+    """A back-matter heading, in any form, ends the section; so does a format heading at the level of the
+    reference heading or above (any format heading, when the reference heading was a plain line)."""
+    if block.kind not in ("heading", "text"):
         return False
-    return heading_name(block.text) in BACK_MATTER_HEADINGS or heading.level == 0 or block.level <= heading.level
+    if heading_name(block.text) in BACK_MATTER_HEADINGS:
+        return True
+    return block.kind == "heading" and (heading.level == 0 or block.level <= heading.level)
 
 
 def split_document(blocks: list[Block], section: str | None = None) -> Split:
