@@ -12,12 +12,14 @@ import re
 from refkit.text import expand_pages
 
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)([a-z])?(?![\d])")
-_MONTHS = {name: number for number, names in enumerate((
+_MONTH_NAMES = (
     ("jan", "january", "janvier", "januar"), ("feb", "february", "février", "februar"),
-    ("mar", "march", "mars", "märz"),
-    ("apr", "april", "avril"), ("may", "mai"), ("jun", "june", "juin", "juni"), ("jul", "july", "juillet", "juli"),
-    ("aug", "august", "août"), ("sep", "sept", "september", "septembre"), ("oct", "october", "octobre", "oktober"),
-    ("nov", "november", "novembre"), ("dec", "december", "décembre", "dezember")), start=1) for name in names}
+    ("mar", "march", "mars", "märz"), ("apr", "april", "avril"), ("may", "mai"), ("jun", "june", "juin", "juni"),
+    ("jul", "july", "juillet", "juli"), ("aug", "august", "août"), ("sep", "sept", "september", "septembre"),
+    ("oct", "october", "octobre", "oktober"), ("nov", "november", "novembre"),
+    ("dec", "december", "décembre", "dezember"),
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _ISSUE_RE = re.compile(r"(?:\b(?:no|nr|issue|num|number|n|h|heft)\.?\s*|\()([\w\-–/]{1,20})\)?", re.IGNORECASE)
 _VOLUME_RE = re.compile(r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)",

@@ -52,7 +52,7 @@ def _strip_marker(text: str) -> tuple[str, str]:
 
 def _split_inline(item: Item) -> list[Item]:
     """`[1] A … [2] B … [3] C` on one line → three items, when the bracketed numbers run in sequence."""
-    markers = [m for m in _INLINE_MARKER_RE.finditer(item.text)]
+    markers = list(_INLINE_MARKER_RE.finditer(item.text))
     if len(markers) < 2:
         return [item]
     cuts = [markers[0]]
