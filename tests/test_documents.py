@@ -218,3 +218,30 @@ def test_enormous_documents_are_refused(tmp_path: Path, monkeypatch: pytest.Monk
     path.write_text("References\n\n" + "A. Abara, Sand, 2001.\n" * 100, encoding="utf-8")
     with pytest.raises(RefkitError, match="larger than"):
         read_document(path)
+
+
+CITEPROC_HTML = """<html><body><h1>Notes on dunes</h1><p>Dunes move [1].</p>
+<div id="refs" class="references csl-bib-body" role="list">
+<div id="ref-abara2015" class="csl-entry" role="listitem">
+<div class="csl-left-margin">[1] </div><div class="csl-right-inline">T. Abara, <span>“Sand budgets,”</span>
+<em>Coastal Science</em>, vol. 4, no. 2, pp. 10–20, 2015.</div>
+</div>
+<div id="ref-brunn2018" class="csl-entry" role="listitem">
+Brunn, K. (2018). Dune loss. <em>Marine Geology</em>, <em>402</em>, 1–9.
+</div>
+</div></body></html>"""
+
+
+def test_citeproc_html_without_a_heading() -> None:
+    document = parse_document(CITEPROC_HTML, "html")
+    assert document.has_references and "Dunes move [1]." in document.body
+    assert [block.text for block in document.reference_blocks] == [
+        "[1] T. Abara, “Sand budgets,” Coastal Science, vol. 4, no. 2, pp. 10–20, 2015.",
+        "Brunn, K. (2018). Dune loss. Marine Geology, 402, 1–9."]
+
+
+def test_unclosed_list_items() -> None:
+    document = parse_document("<h2>References</h2><ol><li>A. Abara, Sand, 2015.<li>K. Brunn, Dunes, 2018.</ol>"
+                              "<p>Written in 2020.</p>", "html")
+    assert [(block.kind, block.text) for block in document.reference_blocks] == [
+        ("item", "A. Abara, Sand, 2015."), ("item", "K. Brunn, Dunes, 2018."), ("text", "Written in 2020.")]

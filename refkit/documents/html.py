@@ -1,4 +1,9 @@
-"""HTML through the standard library's parser: text only, scripts and styles skipped, nothing fetched."""
+"""HTML through the standard library's parser: text only, scripts and styles skipped, nothing fetched.
+
+Besides `<h1>`–`<h6>` headings and `<li>` items, the markup citeproc writes (pandoc, Quarto, Zotero's HTML
+export) is understood: a `<div id="refs">` or `class="csl-bib-body"` starts a reference section even without
+a heading, and each `<div class="csl-entry">` is one item.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,17 @@ _BLOCK_TAGS = {"p", "div", "br", "tr", "td", "dd", "dt", "section", "article", "
                "table", "header", "footer", "nav", "aside", "main", "hr", "figure", "figcaption", "body",
                "details", "summary", "dl"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BIBLIOGRAPHY_CLASSES = {"csl-bib-body", "references", "bibliography", "ref-list", "reflist"}
+Attributes = list[tuple[str, str | None]]
+
+
+def _classes(attrs: Attributes) -> set[str]:
+    return set(" ".join(value or "" for name, value in attrs if name == "class").split())
+
+
+def _is_bibliography(attrs: Attributes) -> bool:
+    return any(name == "id" and value == "refs" for name, value in attrs) or bool(
+        _classes(attrs) & _BIBLIOGRAPHY_CLASSES)
 
 
 class _TextCollector(HTMLParser):
@@ -24,7 +40,8 @@ class _TextCollector(HTMLParser):
         self._kind: str = "text"
         self._level = 0
         self._skip_depth = 0
-        self._item_depth = 0
+        self._div_depth = 0
+        self._items: list[tuple[str, int]] = []  # open items: their tag and, for a div, the div depth inside it
 
     def _flush(self) -> None:
         text = " ".join("".join(self._parts).split())
@@ -32,35 +49,49 @@ class _TextCollector(HTMLParser):
             self.blocks.append(Block(self._line, text, self._kind, self._level))  # type: ignore[arg-type]
         self._parts.clear()
         self._line = self.getpos()[0]
-        if not self._item_depth:
+        if not self._items:
             self._kind, self._level = "text", 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: Attributes) -> None:
         if tag in _SKIPPED:
             self._skip_depth += 1
-        elif tag in _HEADINGS:
+            return
+        if tag == "div":
+            self._div_depth += 1
+        if tag in _HEADINGS:
             self._flush()
             self._kind, self._level = "heading", _HEADINGS[tag]
-        elif tag == "li":
+        elif tag == "li" or (tag == "div" and "csl-entry" in _classes(attrs)):
             self._flush()
-            self._item_depth += 1
+            self._items.append((tag, self._div_depth))
             self._kind, self._level = "item", 0
-        elif tag in _BLOCK_TAGS and not self._item_depth:
+        elif tag in _BLOCK_TAGS and _is_bibliography(attrs):
+            self._flush()
+            self.blocks.append(Block(self.getpos()[0], "References", "heading", 2))
+        elif tag in _BLOCK_TAGS and not self._items:
             self._flush()
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "hr") and not self._item_depth:
+    def handle_startendtag(self, tag: str, attrs: Attributes) -> None:
+        if tag in ("br", "hr") and not self._items:
             self._flush()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag in _HEADINGS:
+            return
+        closes_item = bool(self._items) and self._items[-1][0] == tag and (
+            tag == "li" or self._items[-1][1] == self._div_depth)
+        if tag == "div":
+            self._div_depth = max(0, self._div_depth - 1)
+        if tag in ("ol", "ul") and self._items and self._items[-1][0] == "li":  # an unclosed <li>
+            closes_item = True
+            while self._items and self._items[-1][0] == "li":
+                self._items.pop()
+            self._items.append(("li", 0))
+        if closes_item:
+            self._items.pop()
             self._flush()
-        elif tag == "li" and self._item_depth:
-            self._item_depth -= 1
-            self._flush()
-        elif tag in _BLOCK_TAGS and not self._item_depth:
+        elif tag in _HEADINGS or (tag in _BLOCK_TAGS and not self._items):
             self._flush()
 
     def handle_data(self, data: str) -> None:
@@ -71,7 +102,7 @@ class _TextCollector(HTMLParser):
 
 
 def html_blocks(text: str) -> list[Block]:
-    """Visible text of an HTML page as blocks; `<h1>`–`<h6>` are headings and `<li>` items."""
+    """Visible text of an HTML page as blocks; headings, list items and citeproc entries marked."""
     collector = _TextCollector()
     collector.feed(text)
     collector.close()
