@@ -245,3 +245,11 @@ def test_unclosed_list_items() -> None:
                               "<p>Written in 2020.</p>", "html")
     assert [(block.kind, block.text) for block in document.reference_blocks] == [
         ("item", "A. Abara, Sand, 2015."), ("item", "K. Brunn, Dunes, 2018."), ("text", "Written in 2020.")]
+
+
+def test_notes_are_read_only_when_there_is_no_reference_heading() -> None:
+    notes = ("Colonial maps outlived the empires that drew them.1\n\nNotes\n\n"
+             "1. Lucas Ferreira, “The Afterlife of Colonial Maps,” Imago Mundi 71, no. 2 (2019): 160–75.\n")
+    assert parse_document(notes).heading == "Notes"
+    both = notes + "\nBibliography\n\nFerreira, Lucas. “The Afterlife of Colonial Maps.” Imago Mundi 71 (2019).\n"
+    assert parse_document(both).heading == "Bibliography"

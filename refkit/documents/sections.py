@@ -16,6 +16,7 @@ REFERENCE_HEADINGS = frozenset({
     "references cited", "bibliographic references", "bibliography and references", "literaturverzeichnis",
     "literatur", "références", "bibliographie", "referencias", "bibliografía", "riferimenti bibliografici",
 })  # fmt: skip
+NOTE_HEADINGS = frozenset({"notes", "endnotes", "end notes"})  # read only when no reference heading exists
 BACK_MATTER_HEADINGS = frozenset({
     "appendix", "appendices", "acknowledgements", "acknowledgments", "acknowledgement", "acknowledgment",
     "supplementary material", "supplementary materials", "supporting information", "about the author",
@@ -57,11 +58,17 @@ def _ends_section(block: Block, heading: Block) -> bool:
     return block.kind == "heading" and (heading.level == 0 or block.level <= heading.level)
 
 
+def _last_heading(blocks: list[Block], wanted: frozenset[str]) -> int | None:
+    return next((index for index in range(len(blocks) - 1, -1, -1)
+                 if _is_reference_heading(blocks[index], wanted)), None)
+
+
 def split_document(blocks: list[Block], section: str | None = None) -> Split:
-    """Cut at the last heading named like a reference list (or named `section`) and find where it ends."""
-    wanted = frozenset({heading_name(section)}) if section else REFERENCE_HEADINGS
-    start = next((index for index in range(len(blocks) - 1, -1, -1)
-                  if _is_reference_heading(blocks[index], wanted)), None)
+    """Cut at the last heading named like a reference list (or named `section`; or, failing both, at a
+    Notes heading) and find where the section ends."""
+    start = _last_heading(blocks, frozenset({heading_name(section)}) if section else REFERENCE_HEADINGS)
+    if start is None and not section:  # Chicago notes-bibliography documents may have only their notes
+        start = _last_heading(blocks, NOTE_HEADINGS)
     if start is None:
         return Split(blocks, None, [])
     heading = blocks[start]
