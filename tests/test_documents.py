@@ -65,7 +65,7 @@ def test_last_matching_heading_wins_over_a_table_of_contents() -> None:
 
 
 def test_no_reference_section() -> None:
-    document = parse_document("# Notes\n\nJust prose here.\n", "markdown")
+    document = parse_document("# Thoughts\n\nJust prose here.\n", "markdown")
     assert not document.has_references
     assert document.references_start_line is None
     assert "Just prose here." in document.body
