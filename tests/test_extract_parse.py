@@ -183,3 +183,19 @@ def test_tokens() -> None:
     assert [text[start:end] for start, end in tokenize(text)] == [
         "Roest", "M,", "van der", "Schouw", "TT.", "Hip", "loss in older", "women.", "Circulation", "1999;", "100:",
         "1268-75.", "J.", "Opt.", "Soc.", "Am.", "66,", "837"]
+
+
+def test_chicago_notes_and_repeated_notes() -> None:
+    from refkit.extract import extract_references
+
+    notes = ("Notes\n\n"
+             "1. Lucas Ferreira, “The Afterlife of Colonial Maps,” Imago Mundi 71, no. 2 (2019): 160–75.\n"
+             "2. Ibid., 52.\n"
+             "3. Rosa Delgado, The Quiet Revolution: Rural Cooperatives in Andalusia (Chicago: University of "
+             "Chicago Press, 2009), 45.\n")
+    first, second = extract_references(notes)
+    assert (first.key, [str(name) for name in first.authors], first.container_title) == (
+        "ferreira2019afterlife", ["Ferreira, Lucas"], "Imago Mundi")
+    assert (second.type, second.title, second.publisher, second.publisher_place, second.year) == (
+        "book", "The Quiet Revolution: Rural Cooperatives in Andalusia", "University of Chicago Press", "Chicago",
+        2009)

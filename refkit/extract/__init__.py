@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from refkit.documents import Document, parse_document, read_document
@@ -14,6 +15,9 @@ from refkit.extract.keys import DEFAULT_KEY_PATTERN, assign_keys, make_key, vali
 from refkit.extract.parse import parse_reference
 from refkit.extract.split import Item, split_items
 from refkit.model import Reference
+
+# A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
+_REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
 
 
 class NoReferenceSection(RefkitError):
@@ -29,7 +33,7 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
         source = document if document.has_references else Document(
             path=None, format="text", body="", body_start_line=1, references_text=source, references_start_line=1,
             reference_blocks=text_blocks(source.splitlines()))
-    items = split_items(source.reference_blocks)
+    items = [item for item in split_items(source.reference_blocks) if not _REPEAT_NOTE_RE.match(item.text)]
     return assign_keys([parse_reference(item.text, file=source.path, line=item.line) for item in items],
                        key_pattern)
 
