@@ -199,3 +199,14 @@ def test_chicago_notes_and_repeated_notes() -> None:
     assert (second.type, second.title, second.publisher, second.publisher_place, second.year) == (
         "book", "The Quiet Revolution: Rural Cooperatives in Andalusia", "University of Chicago Press", "Chicago",
         2009)
+
+
+def test_place_and_publisher_of_books() -> None:
+    for text, place, publisher in [
+        ("Lindqvist, Karl. Havets kartor och deras historia. Stockholm: Norstedts, 2004.", "Stockholm", "Norstedts"),
+        ("Moreau, Claire. 2011. Les villes du fleuve. Lyon: Presses Universitaires de Lyon.", "Lyon",
+         "Presses Universitaires de Lyon"),
+    ]:
+        book = parse_reference(text)
+        assert (book.type, book.container_title, book.publisher_place, book.publisher) == ("book", "", place,
+                                                                                          publisher)

@@ -20,6 +20,7 @@ _IN_RE = re.compile(r"^\s*in\b\s*:?\s*", re.IGNORECASE)
 _EDITED_RE = re.compile(r"\((?:eds?|editors?|hrsg|coords?)\.?\)", re.IGNORECASE)
 _SERVER_AT_END_RE = re.compile(r"\.\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)"
                                r"(?: preprint)?\W*$", re.IGNORECASE)
+_IMPRINT_RE = re.compile(r"^\s*([A-Z][^:,;()]{1,30}?):\s+([A-Z][^:]{1,80}?)[.,;\s]*$")
 _PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
 
 
@@ -96,6 +97,10 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     ids = _identifiers(prepared.identifiers)
     if "container" not in segments and "title2" in segments:
         segments["container"] = segments["title2"]
+    imprint = _IMPRINT_RE.match(segments.get("container", ""))
+    if imprint and not segments.keys() & {"publisher", "location", "volume", "pages"}:  # "Düsseldorf: Artemis"
+        del segments["container"]
+        segments["location"], segments["publisher"] = imprint.groups()
     if "title" not in segments and "container" in segments and not segments.keys() & {"volume", "pages"}:
         segments["title"] = segments.pop("container")  # a book: its title was taken for a venue
     server = _SERVER_AT_END_RE.search(segments.get("title", ""))
