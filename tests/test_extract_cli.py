@@ -112,6 +112,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
     binary = tmp_path / "scan.txt"
     binary.write_bytes(b"\x00\x01\x02" * 1000)
     for args in (["extract", str(binary)], ["extract", str(tmp_path / "missing.md")],
+                 ["extract", str(_write(tmp_path, "refs.bib", "@article{a, title={T}}\n"))],
                  ["extract", str(_write(tmp_path, "a.md", DOCUMENT)), "--key-pattern", "{nope}"]):
         result = _refkit(*args)
         assert result.returncode == 2 and "Traceback" not in result.stderr

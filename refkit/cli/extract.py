@@ -13,6 +13,7 @@ import typer
 from refkit.cli.app import EXIT_FINDINGS, app, emit
 from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
 from refkit.config import Settings, load_settings
+from refkit.errors import RefkitError
 from refkit.export import export
 from refkit.extract import NoReferenceSection, extract_document
 from refkit.model import Reference
@@ -57,6 +58,8 @@ def extract_command(
     cache_dir: Path | None = CACHE_DIR,
 ) -> None:
     """Turn a document's reference list into structured references (offline unless --resolve)."""
+    if document.suffix.lower() in (".bib", ".bibtex"):
+        raise RefkitError(f"{document} is already BibTeX: `refkit validate` checks it, `refkit export` converts it")
     settings = load_settings(document, {"key_pattern": key_pattern,
                                         **source_overrides(snapshot, offline, api_url, mailto, cache_dir)})
     try:
