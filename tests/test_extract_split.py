@@ -66,3 +66,12 @@ def test_delimited_items_are_taken_as_they_are() -> None:
               Block(6, "2. Dube, S. (2020). Limpets.", "item")]
     assert [(item.line, item.text, item.label) for item in split_items(blocks)] == [
         (4, "Chen, L. (2012). Rock pools.", ""), (6, "Dube, S. (2020). Limpets.", "2")]
+
+
+def test_bare_numbers_that_count_up() -> None:
+    text = "1 Abara T. Sand budgets. Coast Sci 2015;4:10-20.\n2 Brunn K. Dune loss. Mar Geol\n2018;402:1-9.\n"
+    assert _items(text) == [(1, "Abara T. Sand budgets. Coast Sci 2015;4:10-20.", "1"),
+                            (2, "Brunn K. Dune loss. Mar Geol 2018;402:1-9.", "2")]
+    wrapped = "Abara T. Sand budgets. Coast Sci 2015;4:\n12 pages.\nBrunn K. Dunes.\n"
+    assert [text for _, text, _ in _items(wrapped)] == ["Abara T. Sand budgets. Coast Sci 2015;4:", "12 pages.",
+                                                        "Brunn K. Dunes."]

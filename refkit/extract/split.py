@@ -1,9 +1,9 @@
 """Cutting a reference section into one string per reference.
 
 The layouts recognised, in order: items the format delimits itself (`<li>`, `\\bibitem`, Word lists);
-numbered (`1.`, `[1]`, `1)`, `(1)`) or bulleted lines, each starting an item that runs until the next marker;
-paragraphs separated by blank lines; hanging indents (an item's later lines are indented); else one item a
-line. A single line holding a whole numbered list (`[1] … [2] …`) is cut at its markers.
+numbered (`1.`, `[1]`, `1)`, `(1)`, or bare numbers that count up) or bulleted lines, each starting an item
+that runs until the next marker; paragraphs separated by blank lines; hanging indents (an item's later lines
+are indented); else one item a line. A single line holding a whole numbered list (`[1] … [2] …`) is cut at its markers.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from refkit.documents.blocks import Block
 
 _MARKER_RE = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,3})[.)]|[-*•‣▪◦+–·])\s+")
+_BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s+(?=\S)")
 _INLINE_MARKER_RE = re.compile(r"(?:^|\s)\[(\d{1,4})\]\s")
 _SPACES_RE = re.compile(r"\s+")
 
@@ -43,8 +44,8 @@ def _join(lines: list[str]) -> str:
     return _SPACES_RE.sub(" ", text)
 
 
-def _strip_marker(text: str) -> tuple[str, str]:
-    match = _MARKER_RE.match(text)
+def _strip_marker(text: str, marker: re.Pattern[str] = _MARKER_RE) -> tuple[str, str]:
+    match = marker.match(text)
     if not match:
         return text.strip(), ""
     return text[match.end() :].strip(), next((group for group in match.groups() if group), "")
@@ -71,17 +72,17 @@ def _split_inline(item: Item) -> list[Item]:
     return ([Item(item.line, head, item.label)] if head else []) + pieces
 
 
-def _by_markers(blocks: list[Block]) -> list[Item]:
+def _by_markers(blocks: list[Block], marker: re.Pattern[str] = _MARKER_RE) -> list[Item]:
     items: list[Item] = []
     current: list[str] = []
     start, label = 0, ""
     for block in blocks:
         if block.kind == "blank":
             continue
-        if _MARKER_RE.match(block.text):
+        if marker.match(block.text):
             if current:
                 items.append(Item(start, _join(current), label))
-            text, label = _strip_marker(block.text)
+            text, label = _strip_marker(block.text, marker)
             current, start = [text], block.line
         elif current:
             current.append(block.text)
@@ -126,6 +127,13 @@ def _by_layout(blocks: list[Block]) -> list[Item]:
     return items
 
 
+def _counts_up(lines: list[str]) -> bool:
+    """Lines that start with bare numbers ("1 Smith J…") are a numbered list only if the numbers run 1, 2, 3…
+    without a gap: a wrapped line that starts with a number ("12, 345-350.") breaks the run."""
+    numbers = [int(found.group(1)) for line in lines if (found := _BARE_NUMBER_RE.match(line))]
+    return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
 def split_items(blocks: list[Block]) -> list[Item]:
     """The reference strings of a section, list markers removed (kept as `label`)."""
     delimited = [block for block in blocks if block.kind == "item"]
@@ -137,5 +145,10 @@ def split_items(blocks: list[Block]) -> list[Item]:
     else:
         lines = [block for block in blocks if block.kind in ("text", "blank")]
         marked = sum(1 for block in lines if _MARKER_RE.match(block.text))
-        items = _by_markers(lines) if marked >= 2 else _by_layout(lines)
+        if marked >= 2:
+            items = _by_markers(lines)
+        elif _counts_up([block.text for block in lines]):
+            items = _by_markers(lines, _BARE_NUMBER_RE)
+        else:
+            items = _by_layout(lines)
     return [piece for item in items for piece in _split_inline(item) if piece.text]
