@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from refkit.cli.app import EXIT_FINDINGS, app, emit
+from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
 from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
 from refkit.config import Settings, load_settings
 from refkit.errors import RefkitError
@@ -81,7 +81,11 @@ def _resolve(references: list[Reference], settings: Settings) -> None:
     from refkit.extract.resolve import Outcome, resolve_references
     from refkit.sources.chain import build_source
 
-    resolutions = resolve_references(references, build_source(settings))
+    source = build_source(settings)
+    with progress_bar("Looking references up") as on_progress:
+        if hasattr(source, "on_progress"):  # the Crossref client reports its batches
+            source.on_progress = on_progress
+        resolutions = resolve_references(references, source)
     resolved = sum(1 for item in resolutions if item.outcome is Outcome.RESOLVED)
     print(f"refkit: resolved {resolved} of {len(resolutions)} references", file=sys.stderr)
     for item in resolutions:
