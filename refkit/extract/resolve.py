@@ -46,7 +46,9 @@ def decide(reference: Reference, result: SearchResult) -> Resolution:
         return Resolution(reference.key, Outcome.UNAVAILABLE, reason=result.reason)
     match = best_match(reference, [to_reference(record) for record in result.records])
     if match is None or match.decision is Decision.NO_MATCH:
-        return Resolution(reference.key, Outcome.NOT_FOUND, reason="no candidate agrees on title, author and year")
+        searched = f"; {result.reason}" if result.reason else ""
+        return Resolution(reference.key, Outcome.NOT_FOUND,
+                          reason=f"no candidate agrees on title, author and year{searched}")
     if match.decision is Decision.MISCITATION:
         return Resolution(reference.key, Outcome.DOUBTFUL, match.record.doi,
                           f"the title matches {match.record.doi}, but {', '.join(match.disagreements)} differ")
