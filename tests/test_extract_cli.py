@@ -175,3 +175,15 @@ def test_the_same_list_in_every_format_gives_the_same_references(tmp_path: Path)
     assert [item["key"] for item in results[0]] == ["ortiz2016carbon", "lindqvist2019sediment",
                                                     "kowalczyk2022low"]
     assert all(result == results[0] for result in results[1:])
+
+
+def test_resolve_the_sample_against_the_repository_snapshot(shared: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(shared / "samples" / "imatinib-blog.txt"), "-f", "json", "--resolve",
+                                 "--offline", "--snapshot", str(ROOT / "cache" / "crossref-snapshot.jsonl"),
+                                 "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    dois = {item["key"]: item.get("doi", "") for item in json.loads(result.stdout)}
+    assert dois["druker2006five"] == "10.1056/NEJMoa062867"
+    assert sum(1 for doi in dois.values() if doi) == 8
+    assert dois["cortes2019imatinib"] == dois["patel2017chronic"] == ""
+    assert "cortes2019imatinib: not-found" in result.stderr and "patel2017chronic: doubtful" in result.stderr
