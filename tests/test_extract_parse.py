@@ -127,6 +127,8 @@ def test_corporate_author_and_web_page() -> None:
     ("King, Martin Luther, Jr.", ["King, Martin Luther, Jr."], False),
     ("Bergk, V., Martin- Facklam, M. & Haefeli, W. E.", ["Bergk, V.", "Martin-Facklam, M.", "Haefeli, W. E."], False),
     ("Smith, A. and others", ["Smith, A."], True),
+    ("García, J. y col.", ["García, J."], True),
+    ("Müller, K. u. a.", ["Müller, K."], True),
     ("European Society of Cardiology", ["European Society of Cardiology"], False),
 ])
 def test_name_lists(text: str, expected: list[str], truncated: bool) -> None:

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from refkit.model import Name
 
-_ET_AL_RE = re.compile(r"[,;\s]*(?:\bet\.?\s*al\b\.?|\band\s+others\b|\bu\.\s*a\.|\[et al\.?\]|…|\.\.\.)[\s.,;]*$",
-                       re.IGNORECASE)
+_ET_AL_RE = re.compile(r"[,;\s]*(?:\bet\.?\s*al\b\.?|\band\s+(?:others|colleagues)\b|\bu\.\s*a\.|\by\s+cols?\b\.?"
+                       r"|\bet\s+coll\b\.?|\bm\.\s*fl\.|\[et al\.?\]|…|\.\.\.)[\s.,;]*$", re.IGNORECASE)
 _EDITOR_RE = re.compile(r"\(?\b(?:eds?|editors?|edited by|ed\. by|hrsg|hg|dir|trans(?:lated)?(?: by)?)\b\.?\)?[.,:]?",
                         re.IGNORECASE)
 _EDITOR_HINT_RE = re.compile(r"ed|hrsg|hg|dir|trans", re.IGNORECASE)
