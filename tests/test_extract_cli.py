@@ -187,3 +187,10 @@ def test_resolve_the_sample_against_the_repository_snapshot(shared: Path, tmp_pa
     assert sum(1 for doi in dois.values() if doi) == 8
     assert dois["cortes2019imatinib"] == dois["patel2017chronic"] == ""
     assert "cortes2019imatinib: not-found" in result.stderr and "patel2017chronic: doubtful" in result.stderr
+
+
+def test_latex_with_a_bib_file_points_to_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, "paper.tex", "\\begin{document}\nText \\cite{a}.\n% \\bibliography{old}\n"
+                  "\\bibliography{refs,more}\n\\end{document}\n")
+    result = _refkit("extract", str(path))
+    assert result.returncode == 1 and "refs.bib, more.bib" in result.stderr and "old" not in result.stderr

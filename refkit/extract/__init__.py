@@ -14,9 +14,12 @@ from refkit.errors import RefkitError
 from refkit.extract.keys import DEFAULT_KEY_PATTERN, assign_keys, make_key, validate_pattern
 from refkit.extract.parse import parse_reference
 from refkit.extract.split import Item, split_items
+from refkit.files import read_text
 from refkit.model import Reference
 
 # A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
+_BIBLIOGRAPHY_COMMAND_RE = re.compile(r"^[^%\n]*\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}",
+                                      re.MULTILINE)
 _REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
 
 
@@ -38,12 +41,23 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
                        key_pattern)
 
 
+def _bibtex_files(path: str | Path) -> list[str]:
+    """The .bib files a LaTeX document takes its references from, if it does."""
+    names = _BIBLIOGRAPHY_COMMAND_RE.findall(read_text(path, what="document"))
+    return [name.strip() if name.strip().endswith(".bib") else name.strip() + ".bib"
+            for group in names for name in group.split(",") if name.strip()]
+
+
 def extract_document(path: str | Path, *, section: str | None = None,
                      key_pattern: str = DEFAULT_KEY_PATTERN) -> list[Reference]:
     """Read a document, find its reference section and parse it; NoReferenceSection when there is none."""
     validate_pattern(key_pattern)
     document = read_document(path, section=section)
     if not document.has_references:
+        bib_files = _bibtex_files(path) if document.format == "latex" else []
+        if bib_files and not section:
+            raise NoReferenceSection(f"{path}: the references are in {', '.join(bib_files)} (\\bibliography or "
+                                     "\\addbibresource): check that file with `refkit validate`")
         if section:
             raise NoReferenceSection(f"{path}: no heading '{section}' found; check the spelling given to --section")
         raise NoReferenceSection(f"{path}: no reference section found (looked for headings such as References, "
