@@ -8,6 +8,7 @@ suffixes (Jr., III), corporate authors, and a trailing "et al." / "and others" (
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from refkit.model import Name
@@ -134,8 +135,7 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
         chunk = chunks[index]
         following = chunks[index + 1] if index + 1 < len(chunks) else ""
         if chunk.lower() in _SUFFIXES and names:
-            last = names[-1]
-            names[-1] = Name(last.family, last.given, last.particle, chunk, last.literal)
+            names[-1] = replace(names[-1], suffix=chunk)
             index += 1
             continue
         pair = following and _looks_family(chunk) and _looks_given(following) and (
