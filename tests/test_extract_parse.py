@@ -128,6 +128,7 @@ def test_corporate_author_and_web_page() -> None:
     ("Bergk, V., Martin- Facklam, M. & Haefeli, W. E.", ["Bergk, V.", "Martin-Facklam, M.", "Haefeli, W. E."], False),
     ("Smith, A. and others", ["Smith, A."], True),
     ("García, J. y col.", ["García, J."], True),
+    ("Sueta CA, Smith SC Jr, Muguia JR.", ["Sueta, C. A.", "Smith, S. C., Jr", "Muguia, J. R."], False),
     ("Müller, K. u. a.", ["Müller, K."], True),
     ("European Society of Cardiology", ["European Society of Cardiology"], False),
 ])

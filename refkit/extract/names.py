@@ -23,7 +23,7 @@ _BROKEN_HYPHEN_RE = re.compile(r"(\w)- (\w)")
 _INITIAL_RE = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3})$"
                          r"|^(?:[A-Z]\.){2,4}$|^(?:[A-Z]\.-){1,2}[A-Z]\.$")
 _GIVEN_WORD_RE = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+\.?$|^[A-ZÀ-Ý][^\s,]*$")
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
+_SUFFIXES = {"Jr", "Jr.", "jr", "jr.", "Sr", "Sr.", "sr.", "II", "III", "IV", "2nd", "3rd"}  # not "JR": initials
 _PARTICLES = {"van", "von", "der", "den", "de", "du", "da", "di", "del", "della", "des", "la", "le", "dos", "das",
               "do", "ter", "ten", "van't", "bin", "al", "el", "zu", "zur", "vom", "op", "het", "'t"}
 _ORGANISATION_WORDS = {
@@ -63,7 +63,7 @@ def _looks_family(chunk: str) -> bool:
 def _trim(chunk: str) -> str:
     """Drop a sentence period after a name, but keep the period of a final initial ("B. J.")."""
     words = chunk.split()
-    if chunk.endswith(".") and words and not _is_initials(words[-1]) and words[-1].lower() not in _SUFFIXES:
+    if chunk.endswith(".") and words and not _is_initials(words[-1]) and words[-1] not in _SUFFIXES:
         return chunk.rstrip(".").strip()
     return chunk.strip()
 
@@ -92,6 +92,8 @@ def _organisation(chunk: str) -> bool:
 def _single(chunk: str) -> Name:
     """One name written in one piece: Vancouver "van der Schouw TT", natural "W.-P. de Roever"."""
     words = chunk.split()
+    if len(words) > 2 and words[-1] in _SUFFIXES:  # "Smith SC Jr", "Martin Luther King Jr."
+        return replace(_single(" ".join(words[:-1])), suffix=words[-1])
     if len(words) == 1:
         return Name(family=words[0])
     if _organisation(chunk):
@@ -134,7 +136,7 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
     while index < len(chunks):
         chunk = chunks[index]
         following = chunks[index + 1] if index + 1 < len(chunks) else ""
-        if chunk.lower() in _SUFFIXES and names:
+        if chunk in _SUFFIXES and names:
             names[-1] = replace(names[-1], suffix=chunk)
             index += 1
             continue
