@@ -129,6 +129,7 @@ def test_corporate_author_and_web_page() -> None:
     ("Smith, A. and others", ["Smith, A."], True),
     ("García, J. y col.", ["García, J."], True),
     ("Sueta CA, Smith SC Jr, Muguia JR.", ["Sueta, C. A.", "Smith, S. C., Jr", "Muguia, J. R."], False),
+    ("Regge T, Wheeler J A", ["Regge, T.", "Wheeler, J. A."], False),
     ("Müller, K. u. a.", ["Müller, K."], True),
     ("European Society of Cardiology", ["European Society of Cardiology"], False),
 ])

@@ -98,9 +98,13 @@ def _single(chunk: str) -> Name:
         return Name(family=words[0])
     if _organisation(chunk):
         return Name(literal=chunk)
-    if _is_initials(words[-1]) and not _is_initials(words[0]):
-        family, particle = _family_with_particle(words[:-1])
-        return Name(family=family, given=_spaced_initials(words[-1]), particle=particle)
+    if _is_initials(words[-1]) and not _is_initials(words[0]):  # Vancouver: "van der Schouw TT", "Wheeler J A"
+        first_initial = len(words) - 1
+        while first_initial > 1 and _is_initials(words[first_initial - 1]):
+            first_initial -= 1
+        family, particle = _family_with_particle(words[:first_initial])
+        given = " ".join(_spaced_initials(word) for word in words[first_initial:])
+        return Name(family=family, given=given, particle=particle)
     first_particle = next((i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES), len(words) - 1)
     family, particle = _family_with_particle(words[first_particle:])
     return Name(family=family, given=" ".join(words[:first_particle]), particle=particle)
