@@ -214,3 +214,13 @@ def test_place_and_publisher_of_books() -> None:
         book = parse_reference(text)
         assert (book.type, book.container_title, book.publisher_place, book.publisher) == ("book", "", place,
                                                                                           publisher)
+
+
+def test_titles_give_back_what_they_took_from_their_neighbours() -> None:
+    book = parse_reference("Okafor, Ngozi (2012), The Ethics of Coastal Retreat (Oxford: Oxford University Press).")
+    assert book.title == "The Ethics of Coastal Retreat"
+    kept = parse_reference("Smith, J. (2001). Trial outcomes (Part 2: results). Lancet, 3, 1-2.")
+    assert kept.title == "Trial outcomes (Part 2: results)"
+    taxon = parse_reference("Urban JM, Cryan JR (2007) Evolution of leafhoppers (Insecta: Hemiptera). Mol Phylogenet "
+                            "Evol 42:556-72.")
+    assert taxon.title == "Evolution of leafhoppers (Insecta: Hemiptera)"

@@ -21,6 +21,9 @@ _EDITED_RE = re.compile(r"\((?:eds?|editors?|hrsg|coords?)\.?\)", re.IGNORECASE)
 _SERVER_AT_END_RE = re.compile(r"\.\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)"
                                r"(?: preprint)?\W*$", re.IGNORECASE)
 _IMPRINT_RE = re.compile(r"^\s*([A-Z][^:,;()]{1,30}?):\s+([A-Z][^:]{1,80}?)[.,;\s]*$")
+# What a title span sometimes takes from its neighbours: "(Editors)." before it, "(Cambridge: CUP" after it.
+_TITLE_SPILL_RE = re.compile(r"^\s*\(?(?i:eds?|editors?)\)?[.,:]?\s+|\s*\([A-Z][^():]{0,30}:(?:\s*|[^()]*(?:Press|"
+                             r"University|Verlag|Publish\w*|Books|Routledge|Springer|Wiley|Elsevier)[^()]*\)?[.,]?\s*)$")
 _PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
 
 
@@ -119,7 +122,7 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
             _THESIS_RE.search(segments[name]) or _REPORT_RE.search(segments[name]))), "")
     return Reference(
         type=kind,
-        title=fields.clean_title(segments.get("title", "")),
+        title=fields.clean_title(_TITLE_SPILL_RE.sub("", segments.get("title", ""))),
         authors=authors,
         authors_truncated=truncated,
         editors=editors,
