@@ -62,6 +62,8 @@ def parse_document(text: str, format: str = "text", *, section: str | None = Non
 def read_document(path: str | Path, *, section: str | None = None, format: str | None = None) -> Document:
     """Read a file and find its reference section; unreadable or binary input raises RefkitError."""
     format = format or detect_format(path)
+    if Path(path).suffix.lower() == ".pdf":
+        raise RefkitError(f"{path}: PDF is not read; extract its text first (e.g. `pdftotext -layout {path}`)")
     if str(path) != "-" and Path(path).is_file() and Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
         raise RefkitError(f"{path}: {Path(path).stat().st_size // (1024 * 1024)} MB is larger than the "
                           f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a document may have")
