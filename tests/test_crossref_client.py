@@ -498,6 +498,12 @@ def test_bibliographic_query_uses_title_first_authors_container_and_year():
     assert bibliographic_query(reference) == "Deep learning LeCun Bengio Hinton Nature 2015"
 
 
+def test_bibliographic_query_sends_the_raw_citation_string_when_there_is_one():
+    raw = "LeCun Y, Bengio Y, Hinton G. Deep learning. Nature. 2015;521(7553):436-44."
+    reference = Reference(title="Deep learning", authors=[Name("LeCun", "Y")], raw=raw + "\n  ")
+    assert bibliographic_query(reference) == raw
+
+
 def test_search_without_anything_to_search_by_sends_nothing(http, source):
     result = source.search(Reference())
     assert result.records == [] and not result.unavailable and len(http.calls) == 0

@@ -43,6 +43,7 @@ SELECT = ("DOI", "title", "subtitle", "author", "editor", "container-title", "sh
           "update-to", "updated-by", "relation", "score")
 
 OFFLINE_MISS = "offline, and not in the cache"
+MAX_QUERY_CHARS = 1000  # a citation string longer than this is not one reference
 _WELL_FORMED_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
@@ -78,7 +79,11 @@ def doi_batches(dois: Iterable[str], budget: int, *, encode: Callable[[str], str
 
 
 def bibliographic_query(reference: Reference) -> str:
-    """Title, first authors' family names, container and year: what Crossref's bibliographic search weighs."""
+    """The reference as Crossref's bibliographic search wants it: the whole citation string when the reference
+    was parsed from one (Crossref matches raw strings best, its own reference matcher works that way), else its
+    title, first authors' family names, container and year."""
+    if reference.raw.strip():
+        return " ".join(reference.raw.split())[:MAX_QUERY_CHARS]
     parts = [reference.title, *(name.full_family for name in reference.authors[:SEARCH_AUTHORS]),
              reference.container_title or reference.container_title_short,
              str(reference.year) if reference.year else ""]
