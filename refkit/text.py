@@ -180,6 +180,7 @@ def page_bounds(value: str) -> tuple[str, str]:
 _DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|urn:doi:)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def normalize_doi(value: str) -> str:
     """The bare DOI in lower case ("https://doi.org/10.1/X" → "10.1/x"); DOIs are case-insensitive."""
     return _DOI_PREFIX_RE.sub("", value.strip()).strip().rstrip(".").lower()

@@ -106,13 +106,18 @@ _KNOWN = {
 def to_reference(entry: BibEntry, file: str | None = None) -> Reference:
     """Convert one BibTeX entry into a Reference with plain Unicode values."""
 
+    values = {**entry.inherited, **entry.fields} if entry.inherited else entry.fields
+
+    def raw(name: str) -> str:
+        return values.get(name) or ""
+
     def get(name: str) -> str:
-        value = entry.get(name)
+        value = values.get(name)
         return latex_to_unicode(value) if value else ""
 
     csl_type = BIB_TO_CSL.get(entry.entry_type, "document")
-    authors, truncated = parse_names(entry.get("author"))
-    editors, _ = parse_names(entry.get("editor"))
+    authors, truncated = parse_names(raw("author"))
+    editors, _ = parse_names(raw("editor"))
     title = get("title")
     if get("subtitle"):
         title = f"{title}: {get('subtitle')}"
@@ -120,7 +125,7 @@ def to_reference(entry: BibEntry, file: str | None = None) -> Reference:
     if csl_type in ("chapter", "paper-conference", "entry-encyclopedia") or not container:
         container = container or get("booktitle")
     year, suffix, month, day = _date(entry)
-    eprint_type = (entry.get("eprinttype") or entry.get("archiveprefix")).lower()
+    eprint_type = (raw("eprinttype") or raw("archiveprefix")).lower()
     genre = get("type")
     if entry.entry_type == "mastersthesis" and not genre:
         genre = "Master's thesis"
@@ -145,15 +150,15 @@ def to_reference(entry: BibEntry, file: str | None = None) -> Reference:
         day=day,
         volume=get("volume"),
         issue=issue,
-        page=normalize_pages(get("pages")) if entry.get("pages") else "",
+        page=normalize_pages(get("pages")) if raw("pages") else "",
         edition=get("edition"),
-        doi=normalize_doi(entry.get("doi")) if entry.get("doi") else "",
-        url=entry.get("url").strip(),
-        issn=tuple(part.strip() for part in re.split(r"[,;\s]+", entry.get("issn")) if part.strip()),
-        isbn=entry.get("isbn").strip(),
-        pmid=entry.get("pmid").strip(),
-        pmcid=entry.get("pmcid").strip(),
-        arxiv=entry.get("eprint").strip() if eprint_type == "arxiv" else "",
+        doi=normalize_doi(raw("doi")) if raw("doi") else "",
+        url=raw("url").strip(),
+        issn=tuple(part.strip() for part in re.split(r"[,;\s]+", raw("issn")) if part.strip()),
+        isbn=raw("isbn").strip(),
+        pmid=raw("pmid").strip(),
+        pmcid=raw("pmcid").strip(),
+        arxiv=raw("eprint").strip() if eprint_type == "arxiv" else "",
         publisher=get("publisher") or get("school") or get("institution") or get("organization"),
         publisher_place=get("address") or get("location"),
         genre=genre,

@@ -276,9 +276,9 @@ def _is_preprint(entry: BibEntry) -> bool:
 
 def check_required(entry: BibEntry, file: str | None) -> Iterator[Finding]:
     for requirement in REQUIRED.get(entry.entry_type, ()):
-        if requirement.startswith("journal") and _is_preprint(entry):
+        if any(entry.get(option).strip() for option in requirement.split("|")):
             continue
-        if not any(entry.get(option).strip() for option in requirement.split("|")):
+        if not (requirement.startswith("journal") and _is_preprint(entry)):
             yield MISSING_FIELD.finding(**{**_at(entry, file), "field": requirement.replace("|", " or ")},
                                         entry_type=entry.entry_type)
 
