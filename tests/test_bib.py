@@ -2,10 +2,12 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from refkit.bib import load_bibliography, parse_bibliography, to_reference, write_references
-from refkit.bib.convert import parse_names
+from refkit.bib.convert import _simple_name, parse_names
 from refkit.model import Name
+from refkit.text import latex_to_unicode
 from tests.conftest import ROOT, SHARED
 
 SAMPLE = """% my notes on CML
@@ -140,3 +142,25 @@ def test_written_bibtex_is_read_by_bibtexparser_and_escapes_specials():
     assert r"Pharmacology \& Therapeutics" in text
     assert "pages = {2408--2417}" in text
     assert len(bibtexparser.parse_string(text).entries) == 10
+
+
+def _bibtexparser_name(person: str) -> Name:
+    parts = parse_single_name_into_parts(person, strict=False)
+    return Name(family=latex_to_unicode(" ".join(parts.last)), given=latex_to_unicode(" ".join(parts.first)),
+                particle=latex_to_unicode(" ".join(parts.von)), suffix=latex_to_unicode(" ".join(parts.jr)))
+
+
+def test_the_fast_name_path_agrees_with_bibtexparser():
+    people = ["Druker, B. J.", "Brian J. Druker", "Gambacorti Passerini, C.", "Jean-Paul Sartre", "Mahon, F.-X."]
+    for name in ("tugboat.bib", "texbook3.bib", "biblatex-examples.bib"):
+        path = SHARED / "data" / "bibtex" / name
+        if path.exists():
+            for entry in load_bibliography(path).entries:
+                people += split_multiple_persons_names(entry.fields.get("author", ""))
+    fast = [person.strip() for person in people if _simple_name(person.strip()) is not None]
+    assert len(fast) >= 5
+    for person in fast:
+        assert _simple_name(person) == _bibtexparser_name(person), person
+    for person in ("van der Berg, Jan", "King, Jr, Martin", "D.~E. Knuth", "{World Health Organization}",
+                   "Sau{\\ss}ele, S.", "Ludwig van Beethoven"):
+        assert _simple_name(person) is None, person

@@ -58,6 +58,9 @@ def _parse_person(person: str) -> Name:
     """One person in BibTeX form; cached too, because people recur in different author lists."""
     if person.startswith("{") and person.endswith("}") and _balanced_inner(person):
         return Name(literal=latex_to_unicode(person[1:-1]))
+    simple = _simple_name(person)
+    if simple is not None:
+        return simple
     try:
         parts = parse_single_name_into_parts(person, strict=False)
     except Exception:  # bibtexparser raises on malformed names; keep the text
@@ -68,6 +71,26 @@ def _parse_person(person: str) -> Name:
         particle=latex_to_unicode(" ".join(parts.von)),
         suffix=latex_to_unicode(" ".join(parts.jr)),
     )
+
+
+def _simple_name(person: str) -> Name | None:
+    """The common plain forms, "Family Name, Given" and "Given Family", without bibtexparser's full name
+    grammar (a quarter of the time of a validate run on large files); None for anything with braces, macros,
+    ties, particles or suffixes, which the full grammar handles. Tests check it agrees with bibtexparser."""
+    if any(char in person for char in "{}\\~"):
+        return None
+    family, comma, given = person.partition(",")
+    words = family.split()
+    if not words or not all(word[0].isupper() for word in words):
+        return None
+    if comma:
+        given_words = given.split()
+        if "," in given or not given_words:
+            return None
+        return Name(family=" ".join(words), given=" ".join(given_words))
+    if len(words) < 2:
+        return None
+    return Name(family=words[-1], given=" ".join(words[:-1]))
 
 
 def _balanced_inner(text: str) -> bool:
