@@ -140,6 +140,13 @@ def test_latex_thebibliography() -> None:
     assert "comment" not in document.body
 
 
+
+def test_latex_nocite_leaves_no_citation_point() -> None:
+    """\\nocite lists a work without citing it: the body must not gain a marker `map` would count."""
+    document = parse_document("Dunes move inland~\\citep[see][p.~4]{brunn2018}.\n\\nocite{abara2015, chen2012}\n",
+                              "latex")
+    assert document.body.strip() == "Dunes move inland [brunn2018]."
+
 def _docx(path: Path, paragraphs: list[tuple[str, str]]) -> Path:
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     body = "".join(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from refkit.claims.model import Marker, Target
+from refkit.documents.latex import CITE_RE, cite_keys
 
 _MAX_RANGE = 200  # "[1–3]" expands; a "[1–5000]" is not a citation
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -19,7 +20,6 @@ _PANDOC_RE = re.compile(r"\[([^\[\]]*?-?@[^\[\]]+)\]")
 _PANDOC_KEY_RE = re.compile(r"(?<![\w.])-?@\{?(\w[\w:.#$%&+?<>~/-]*)")
 _KEY = r"(?:[A-Za-z][\w:.+/-]*\d[\w:.+/-]*|[A-Za-z][\w.-]*:[\w:.+/-]+)"
 _KEY_LIST_RE = re.compile(rf"\[({_KEY}(?:\s*[,;]\s*{_KEY})*)\]")  # \cite{a,b} as the LaTeX reader writes it
-_LATEX_RE = re.compile(r"\\(?!nocite)[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)\}")
 
 _NAME = r"(?:(?:van|von|de|der|den|da|di|du|le|la|del|dos|ten|ter)\s+)*[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*[a-zß-ÿ]"
 _AUTHORS = rf"(?P<authors>{_NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*,\s*(?:and|&)\s+){_NAME})*(?P<etal>\s+et\s+al\.?)?)"
@@ -96,8 +96,8 @@ def _pandoc(text: str) -> Iterator[Marker]:
 
 
 def _latex(text: str) -> Iterator[Marker]:
-    for match in _LATEX_RE.finditer(text):
-        keys = [key.strip() for key in match.group(1).split(",") if key.strip()]
+    for match in CITE_RE.finditer(text):
+        keys = cite_keys(match)
         if keys:
             yield Marker(match.group(0), "latex", match.start(), match.end(), tuple(Target("key", key) for key in keys))
 

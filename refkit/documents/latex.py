@@ -1,7 +1,8 @@
 """LaTeX: sectioning commands become headings, `thebibliography` a reference section of `\\bibitem`s.
 
 Nothing is expanded or run: comments are dropped, `\\cite{a,b}` is written as the marker `[a, b]` so the
-body keeps its citation points, and the rest goes through the bibliography-grade decoder in refkit.text.
+body keeps its citation points (`\\nocite` cites nothing in the text and is dropped), and the rest goes
+through the bibliography-grade decoder in refkit.text.
 """
 
 from __future__ import annotations
@@ -15,22 +16,29 @@ _COMMENT_RE = re.compile(r"(?<!\\)%.*")
 _SECTION_RE = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?"
                          r"\s*\{([^{}]*)\}")
 _LEVELS = {"part": 1, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
-_CITE_RE = re.compile(r"\\(?:[a-zA-Z]*cite[a-zA-Z]*)\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)\}")
+# \cite, \citep[p.~3]{a}, \parencite*, \textcite…: group 1 holds the keys. Shared with the marker finder of
+# `refkit map`, which reads raw LaTeX in documents that are not .tex (pandoc Markdown allows it).
+CITE_RE = re.compile(r"\\(?!nocite)[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)\}")
 _BEGIN_BIB_RE = re.compile(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?")
 _END_BIB_RE = re.compile(r"\\end\s*\{thebibliography\}")
 _BIBITEM_RE = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*(?:\{[^{}]*\})?")
 _FONT_SWITCH_RE = re.compile(r"\\(?:em|it|bf|sc|rm|tt|sl|sf|upshape|itshape|bfseries|scshape|normalfont|"
                              r"newblock|small|footnotesize|relax|unskip)(?![A-Za-z])\s*")
-_DROP_RE = re.compile(r"\\(?:label|ref|eqref|pageref|vspace|hspace|input|include|usepackage|documentclass)"
+_DROP_RE = re.compile(r"\\(?:label|ref|eqref|pageref|vspace|hspace|input|include|usepackage|documentclass|nocite)"
                       r"\*?(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 _HREF_RE = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _BEGIN_END_RE = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?")
 
 
+def cite_keys(cite: re.Match[str]) -> list[str]:
+    """The keys of one CITE_RE match, in order, blanks left out ("\\cite{a, b,}" cites a and b)."""
+    return [key.strip() for key in cite.group(1).split(",") if key.strip()]
+
+
 def decode_line(line: str) -> str:
     """One line of LaTeX source as readable text."""
     line = _HREF_RE.sub(r"\2 \1", line)
-    line = _CITE_RE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",")) + "]", line)
+    line = CITE_RE.sub(lambda cite: "[" + ", ".join(cite_keys(cite)) + "]", line)
     line = _DROP_RE.sub("", line)
     line = _BEGIN_END_RE.sub("", line)
     line = _FONT_SWITCH_RE.sub("", line)
