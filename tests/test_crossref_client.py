@@ -24,6 +24,7 @@ from refkit.sources.base import LookupStatus
 from refkit.sources.crossref import MAX_TARGET_BYTES, CrossrefSource, bibliographic_query, doi_batches
 from refkit.sources.http import (
     POLITE,
+    PUBLIC,
     HttpClient,
     Kind,
     RateLimiter,
@@ -425,12 +426,31 @@ def test_limiter_starts_from_the_published_limits_and_spaces_requests(fake_time)
 
 def test_limiter_follows_the_servers_headers(fake_time):
     limiter = RateLimiter(POLITE, clock=fake_time.clock, sleep=fake_time.sleep)
-    limiter.follow(Kind.LIST, {"X-Rate-Limit-Limit": "50", "X-Rate-Limit-Interval": "1s",
-                               "X-Concurrency-Limit": "1"})
-    assert limiter.rate(Kind.LIST) == (50, 1.0) and limiter.rate(Kind.SINGLE) == (10, 1.0)
+    limiter.follow({"X-Rate-Limit-Limit": "50", "X-Rate-Limit-Interval": "1s", "X-Concurrency-Limit": "1"})
+    assert limiter.rate(Kind.SINGLE) == (50, 1.0) and limiter.rate(Kind.LIST) == (3, 1.0)
     assert limiter.concurrency == 1
-    limiter.follow(Kind.SINGLE, {"X-Rate-Limit-Limit": "nonsense", "X-Rate-Limit-Interval": "2000ms"})
-    assert limiter.rate(Kind.SINGLE) == (10, 2.0)
+    limiter.follow({"X-Rate-Limit-Limit": "nonsense", "X-Rate-Limit-Interval": "2000ms"})
+    assert limiter.rate(Kind.SINGLE) == (50, 2.0)
+    limiter.follow({"X-Rate-Limit-Limit": "2", "X-Rate-Limit-Interval": "1s"})  # lists never outpace singles
+    assert limiter.rate(Kind.LIST) == (2, 1.0)
+
+
+@pytest.mark.parametrize("pool", ["polite", "public"])
+def test_list_requests_keep_the_pools_list_limit_whatever_the_header_says(fake_time, shared, pool):
+    """Crossref's headers give the single-record limit on list answers too (recorded: a polite /works?query
+    answer says 10 per second); lists are limited to 3 (polite) or 1 (public) all the same."""
+    index = {entry["request"]["url"]: entry for entry in json.loads(shared_file("data", "crossref", "index.json")
+                                                                     .read_text(encoding="utf-8"))}
+    url = {"polite": "https://api.crossref.org/works?query=ecology&rows=2",
+           "public": "https://api.crossref.org/works?sample=10"}[pool]
+    headers = requests.structures.CaseInsensitiveDict(index[url]["headers"])
+    assert headers["x-api-pool"] == pool
+    limiter = RateLimiter(POLITE, clock=fake_time.clock, sleep=fake_time.sleep)
+    limiter.follow(headers)
+    published = {"polite": POLITE, "public": PUBLIC}[pool]
+    assert limiter.rate(Kind.LIST) == (published.list, 1.0)
+    assert limiter.rate(Kind.SINGLE) == (float(headers["x-rate-limit-limit"]), 1.0) == (published.single, 1.0)
+    assert limiter.concurrency == published.concurrency
 
 
 def test_limiter_bounds_concurrency():

@@ -65,6 +65,7 @@ class Limits:
 # Crossref's published limits since 1 December 2025.
 POLITE = Limits(single=10, list=3, interval=1.0, concurrency=3)
 PUBLIC = Limits(single=5, list=1, interval=1.0, concurrency=1)
+POOLS = {"polite": POLITE, "public": PUBLIC}  # by the X-Api-Pool header's value
 
 
 def request_kind(url: str) -> Kind:
@@ -153,16 +154,21 @@ class RateLimiter:
         with self._condition:
             self._next_start[kind] = max(self._next_start[kind], self._clock() + seconds)
 
-    def follow(self, kind: Kind, headers: Mapping[str, str]) -> None:
-        """Adopt the limits the server announces for this kind of request."""
+    def follow(self, headers: Mapping[str, str]) -> None:
+        """Adopt the limits the server announces. Its one `X-Rate-Limit-Limit` is the single-record limit
+        whatever the request (recorded polite answers to /works?query say 10 where lists are allowed 3), so
+        lists follow the published limit of the pool `X-Api-Pool` names, and never go faster than singles."""
         limit = _positive_number(headers.get("X-Rate-Limit-Limit"))
         interval = parse_interval(headers.get("X-Rate-Limit-Interval") or "")
         concurrency = _positive_number(headers.get("X-Concurrency-Limit"))
+        pool = POOLS.get((headers.get("X-Api-Pool") or "").strip().lower())
         with self._condition:
-            if limit:
-                self._rate[kind] = limit
-            if interval:
-                self._interval[kind] = interval
+            self._rate[Kind.SINGLE] = limit or self._rate[Kind.SINGLE]
+            self._interval[Kind.SINGLE] = interval or self._interval[Kind.SINGLE]
+            if pool:
+                self._rate[Kind.LIST], self._interval[Kind.LIST] = pool.list, pool.interval
+            if self.spacing(Kind.LIST) < self.spacing(Kind.SINGLE):
+                self._rate[Kind.LIST], self._interval[Kind.LIST] = self.rate(Kind.SINGLE)
             if concurrency and int(concurrency) != self.concurrency:
                 self.concurrency = int(concurrency)
                 self._condition.notify_all()
@@ -254,7 +260,7 @@ class PoliteAdapter(HTTPAdapter):
                 logger.debug("%s on %s; retrying", type(error).__name__, request.url)
                 self._sleep(self.retry.delay(attempt, None, self._rand))
                 continue
-            self.limiter.follow(kind, response.headers)
+            self.limiter.follow(response.headers)
             if last or not retryable_status(response.status_code):
                 self.breaker.record(failed=retryable_status(response.status_code))
                 return response

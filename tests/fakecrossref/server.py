@@ -3,7 +3,8 @@
 Routes: `/works/{doi}` (a `work` envelope, or 404 plain text "Resource not found."), `/works/{doi}/agency`,
 and `/works` with `filter=doi:…` and/or `query.bibliographic=` (a `work-list`; `rows`, `offset`, `select`).
 JSON is compact with `/` escaped as `\\/`, like Crossref's. Every answer carries the rate-limit headers of
-its pool (polite when the client sends a `mailto`) and kind (single record or list). Knobs for tests:
+its pool (polite when the client sends a `mailto`), which like Crossref's give the single-record limit even on
+list answers; the list limit is enforced, never announced. Knobs for tests:
 latency, enforcing the limits (429 with Retry-After past them, counted), and scripted failures.
 """
 
@@ -143,11 +144,11 @@ class FakeCrossref:
 
     # -- limits ---------------------------------------------------------------------------------------------
 
-    def rate_headers(self, pool: str, kind: str) -> dict[str, str]:
+    def rate_headers(self, pool: str) -> dict[str, str]:
         if not self.send_rate_headers:
             return {}
         limits = self.limits[pool]
-        return {"x-rate-limit-limit": str(getattr(limits, kind)), "x-rate-limit-interval": f"{INTERVAL:g}s",
+        return {"x-rate-limit-limit": str(limits.single), "x-rate-limit-interval": f"{INTERVAL:g}s",
                 "x-concurrency-limit": str(limits.concurrency), "x-api-pool": pool}
 
     def admit(self, pool: str, kind: str) -> float | None:
@@ -266,7 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
             fake.requests.append((path, params))
         pool = "polite" if params.get("mailto") or "mailto:" in self.headers.get("User-Agent", "") else "public"
         kind = "list" if path.rstrip("/") == "/works" else "single"
-        headers = fake.rate_headers(pool, kind)
+        headers = fake.rate_headers(pool)
         wait = fake.admit(pool, kind)
         if wait is not None:
             seconds = fake.retry_after if fake.retry_after is not None else max(1, math.ceil(wait))
