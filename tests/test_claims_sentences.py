@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from refkit.claims import map_document
 from refkit.claims.sentences import item_text_start, line_index, sentence_spans, split_blocks
 
 
@@ -66,3 +67,21 @@ def test_line_index_counts_from_the_first_line_or_follows_the_readers_map() -> N
     body = "one\ntwo\nthree"
     assert [line_index(body, 10)(offset) for offset in (0, 4, 8)] == [10, 11, 12]
     assert [line_index(body, 1, (3, 7, 20))(offset) for offset in (0, 4, 8)] == [3, 7, 20]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("paper.md", "# Grazing\n## Why Limpets Matter.\nLimpets cut algal cover by 40% on exposed shores [1].\n\n"
+                 "## References\n1. Ek M. Limpet grazing. Mar Ecol. 2020;7:1-5.\n"),
+    ("paper.html", "<h1>Grazing</h1>\n<h2>Why Limpets Matter.</h2>\n<p>Limpets cut algal cover by 40% on exposed "
+                   "shores [1].</p>\n<h2>References</h2><ol><li>Ek M. Limpet grazing. Mar Ecol. 2020;7:1-5.</li>"
+                   "</ol>\n"),
+    ("paper.tex", "\\section{Grazing}\n\\subsection{Why Limpets Matter.}\nLimpets cut algal cover by 40\\% on exposed "
+                  "shores [1].\n\\begin{thebibliography}{1}\n\\bibitem{ek} Ek M. Limpet grazing. Mar Ecol. "
+                  "2020;7:1-5.\n\\end{thebibliography}\n"),
+])
+def test_a_heading_the_reader_found_is_not_read_into_the_paragraph_under_it(tmp_path, name: str, text: str) -> None:
+    document = tmp_path / name
+    document.write_text(text, encoding="utf-8")
+    claim_map = map_document(document)
+    assert [(sentence.line, sentence.text) for sentence in claim_map.sentences] == [
+        (3, "Limpets cut algal cover by 40% on exposed shores [1].")]

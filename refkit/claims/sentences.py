@@ -46,9 +46,10 @@ def line_index(body: str, first_line: int = 1, lines: tuple[int, ...] = ()) -> C
     return lambda offset: first_line + bisect_right(newlines, offset - 1)
 
 
-def split_blocks(body: str, line_of: Callable[[int], int]) -> list[Block]:
-    """Group the body's lines into blocks: blank lines end paragraphs; headings stand alone; list items and
-    footnotes start a block of their own that their continuation lines join."""
+def split_blocks(body: str, line_of: Callable[[int], int], headings: frozenset[int] = frozenset()) -> list[Block]:
+    """Group the body's lines into blocks: blank lines end paragraphs; headings (the lines numbered in
+    `headings`, and lines that look like one) stand alone; list items and footnotes start a block of their
+    own that their continuation lines join."""
     blocks: list[Block] = []
     current: list = []  # [kind, start, end, lines] of the block being built
 
@@ -62,11 +63,11 @@ def split_blocks(body: str, line_of: Callable[[int], int]) -> list[Block]:
             current.clear()
 
     offset = 0
-    for line in body.splitlines(keepends=True):
+    for number, line in enumerate(body.splitlines(keepends=True)):
         start, end = offset, offset + len(line.rstrip("\r\n"))
         offset += len(line)
         text = body[start:end]
-        kind = _line_kind(text) if text.strip() else None
+        kind = None if not text.strip() else "heading" if number in headings else _line_kind(text)
         if kind is None or kind in ("heading", "boilerplate", "item", "footnote"):
             close()
         if kind in ("heading", "boilerplate"):

@@ -29,7 +29,9 @@ _READERS = {"text": plain_blocks, "markdown": plain_blocks, "latex": latex_block
 class Document:
     """A document cut in two: the body (everything before the reference section, headings kept as lines)
     and the reference section. `*_lines` give the source line of each line of `body` / `references_text`;
-    `references_start_line` is None when no reference section was found."""
+    `body_headings` says which lines of `body` the format marked as headings (their markup is gone from the
+    text, and `map` must not read a heading into the paragraph under it); `references_start_line` is None
+    when no reference section was found."""
 
     path: str | None
     format: str
@@ -42,6 +44,7 @@ class Document:
     reference_blocks: list[Block] = field(default_factory=list)
     body_lines: tuple[int, ...] = ()
     references_lines: tuple[int, ...] = ()
+    body_headings: frozenset[int] = frozenset()
 
     @property
     def has_references(self) -> bool:
@@ -89,6 +92,7 @@ def _document(blocks: list[Block], format: str, section: str | None, path: str |
         reference_blocks=split.section,
         body_lines=tuple(block.line for block in split.body),
         references_lines=tuple(block.line for block in split.section),
+        body_headings=frozenset(index for index, block in enumerate(split.body) if block.kind == "heading"),
     )
 
 
