@@ -105,13 +105,11 @@ def describe_error(error: Exception, timeout: float) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def decode(response: requests.Response, *, offline: bool) -> Reply:
+def decode(response: requests.Response) -> Reply:
     """Turn a response into a Reply, checking content type, JSON and the Crossref envelope."""
     status = response.status_code
     if status == 404:
         return Reply(404)
-    if offline and status == 504:
-        return Reply(504, reason=OFFLINE_MISS)
     if status == 400:
         return Reply(400, reason=f"Crossref rejected the request: {_validation_messages(response)}")
     if status != 200:
@@ -223,7 +221,7 @@ class CrossrefSource:
                 response = self.client.get(self.api_url + path, params)
         except (requests.RequestException, sqlite3.Error) as error:
             return Reply(0, reason=describe_error(error, self.client.timeout[1]))
-        reply = decode(response, offline=self.client.offline)
+        reply = decode(response)
         if reply.status == 200 and reply.reason:
             self.client.forget(response)
         return reply
@@ -234,12 +232,7 @@ class CrossrefSource:
             response = self.client.cached(self.api_url + _work_path(doi))
         except sqlite3.Error:
             return None
-        reply = decode(response, offline=self.client.offline) if response is not None else Reply(0)
-        if reply.ok and isinstance(reply.message, dict):
-            return Lookup(doi, LookupStatus.FOUND, record=reply.message)
-        if reply.status == 404:
-            return self._agency(doi)
-        return None
+        return self._settle(doi, decode(response)) if response is not None else None
 
     def _batches(self, dois: list[str]) -> list[list[str]]:
         """Batches whose whole request target (path, filter, rows, select, mailto) fits the request line."""
@@ -270,11 +263,17 @@ class CrossrefSource:
 
     def _single(self, doi: str) -> Lookup:
         reply = self._get(_work_path(doi))
+        return self._settle(doi, reply) or Lookup(doi, LookupStatus.UNAVAILABLE,
+                                                  reason=reply.reason or "unexpected answer")
+
+    def _settle(self, doi: str, reply: Reply) -> Lookup | None:
+        """What an answer to /works/{doi} settles: the record, or (for a 404) what the registration agency
+        says; None when it settles nothing."""
         if reply.ok and isinstance(reply.message, dict):
             return Lookup(doi, LookupStatus.FOUND, record=reply.message)
         if reply.status == 404:
             return self._agency(doi)
-        return Lookup(doi, LookupStatus.UNAVAILABLE, reason=reply.reason or "unexpected answer")
+        return None
 
     def _agency(self, doi: str) -> Lookup:
         """Crossref has no record: is the DOI registered at all, and with whom?"""

@@ -359,9 +359,10 @@ class HttpClient:
         self.limiter = RateLimiter(POLITE if settings.mailto else PUBLIC, clock=clock, sleep=sleep)
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
         self.params = {"mailto": settings.mailto} if settings.mailto else {}
-        self.session = open_cache(cache_file(settings), offline=settings.offline)
+        path = cache_file(settings)
         # Offline with no cache file, every look-up misses: say so without computing cache keys.
-        self.nothing_cached = settings.offline and not cache_file(settings).exists()
+        self.nothing_cached = settings.offline and not path.exists()
+        self.session = open_cache(path, offline=settings.offline)
         self.session.headers["User-Agent"] = user_agent(settings.mailto)
         adapter = PoliteAdapter(self.limiter, retry or RetryPolicy(), Breaker(clock), sleep=sleep, rand=rand)
         self.session.mount("http://", adapter)
