@@ -53,3 +53,13 @@ def test_a_damaged_cache_is_one_line_of_error_and_clear_removes_it(tmp_path):
     assert info.stderr.count("\n") == 1 and "cannot use the HTTP cache" in info.stderr
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(tmp_path)])
     assert cleared.exit_code == 0 and not (tmp_path / CACHE_FILE).exists()
+
+
+def test_a_folder_where_the_cache_file_should_be_is_one_line_of_error(tmp_path):
+    (tmp_path / CACHE_FILE).mkdir()
+    for command in ("info", "clear"):
+        result = subprocess.run([sys.executable, "-m", "refkit", "cache", command, "--cache-dir", str(tmp_path)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"refkit: error: {tmp_path / CACHE_FILE}: cannot ")
+    assert (tmp_path / CACHE_FILE).is_dir()

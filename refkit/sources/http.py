@@ -449,7 +449,10 @@ def clear_cache(path: Path) -> int:
     try:
         session = open_cache(path, offline=True)
     except RefkitError:
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError as error:  # a folder in its place, or no permission: nothing this command may fix
+            raise RefkitError(f"{path}: cannot remove the HTTP cache ({error.strerror})") from error
         return 0
     try:
         count = len(session.cache.responses)
