@@ -35,8 +35,11 @@ def test_reads_jsonl_single_messages_api_responses_and_work_lists(tmp_path):
 def test_bad_snapshot_files_are_clean_errors(tmp_path):
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"DOI": "10.1/x"}\n{oops\n', encoding="utf-8")
-    with pytest.raises(RefkitError, match="line 1"):
+    with pytest.raises(RefkitError, match="invalid JSON at line 2"):
         SnapshotSource([broken])
+    (tmp_path / "broken.json").write_text('{"message":\n  {"DOI": }}', encoding="utf-8")
+    with pytest.raises(RefkitError, match="invalid JSON at line 2"):
+        SnapshotSource([tmp_path / "broken.json"])
     with pytest.raises(RefkitError, match="no such snapshot"):
         SnapshotSource([tmp_path / "absent.jsonl"])
 

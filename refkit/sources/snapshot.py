@@ -53,15 +53,17 @@ def read_records(path: Path) -> Iterator[Record]:
                 yield from read_records(child)
         return
     text = read_text(path, what="snapshot file")
-    try:
-        if path.suffix == ".jsonl":
-            for line in text.splitlines():
-                if line.strip():
-                    yield from _messages(json.loads(line))
-        else:
-            yield from _messages(json.loads(text))
-    except json.JSONDecodeError as error:
-        raise RefkitError(f"{path}: not a Crossref snapshot (invalid JSON at line {error.lineno})") from error
+    # A JSON-lines file is parsed line by line, so a parse error's own line number is always 1: count here.
+    chunks = enumerate(text.splitlines(), start=1) if path.suffix == ".jsonl" else [(1, text)]
+    for first_line, chunk in chunks:
+        if not chunk.strip():
+            continue
+        try:
+            value = json.loads(chunk)
+        except json.JSONDecodeError as error:
+            line = first_line + error.lineno - 1
+            raise RefkitError(f"{path}: not a Crossref snapshot (invalid JSON at line {line})") from error
+        yield from _messages(value)
 
 
 class SnapshotSource:
