@@ -3,9 +3,11 @@ environment variables, and command-line flags."""
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
+import math
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,6 @@ class Settings:
     config_file: Path | None = None  # where [tool.refkit] was read from, if anywhere
 
 
-_PATH_SETTINGS = {"cache_dir"}
-_PATH_LIST_SETTINGS = {"snapshot"}
 _ENVIRONMENT = {
     "REFKIT_CROSSREF_URL": "api_url",
     "REFKIT_MAILTO": "mailto",
@@ -41,58 +41,121 @@ _ENVIRONMENT = {
 }
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` that has a [tool.refkit] table."""
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _texts(value: Any) -> list[str]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueError("must be a string or a list of strings")
+    return items
+
+
+def _selectors(value: Any) -> list[str]:
+    """Rule ids or prefixes, however written: ["rk1", "RK3,RK501"] → ["RK1", "RK3", "RK501"]."""
+    return [part.strip().upper() for item in _texts(value) for part in item.split(",") if part.strip()]
+
+
+def _severity(value: Any) -> Severity:
+    try:
+        return Severity(str(value).lower())
+    except ValueError:
+        raise ValueError("must be error, warning or info") from None
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _seconds(value: Any) -> float:
+    seconds = math.nan
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):  # "abc" stays NaN
+            seconds = float(value)
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise ValueError("must be a positive number of seconds")
+    return seconds
+
+
+def _path(value: Any, base: Path) -> Path:
+    if not isinstance(value, str | os.PathLike):
+        raise ValueError("must be a path or a list of paths")
+    return (base / Path(value).expanduser()).resolve()
+
+
+def _paths(value: Any, base: Path) -> list[Path]:
+    return [_path(item, base) for item in (value if isinstance(value, list) else [value])]
+
+
+# How each setting's value is read; paths are resolved against the folder of the file that names them.
+_READERS: dict[str, Callable[[Any, Path], Any]] = {
+    "select": lambda value, _: _selectors(value),
+    "ignore": lambda value, _: _selectors(value),
+    "fail_on": lambda value, _: _severity(value),
+    "offline": lambda value, _: _flag(value),
+    "api_url": lambda value, _: _text(value),
+    "mailto": lambda value, _: _text(value),
+    "cache_dir": _path,
+    "snapshot": _paths,
+    "timeout": lambda value, _: _seconds(value),
+    "key_pattern": lambda value, _: _text(value),
+}
+
+
+def _refkit_table(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest pyproject.toml at or above `start` that has a [tool.refkit] table, and that table."""
     folder = start if start.is_dir() else start.parent
     for candidate in [folder.resolve(), *folder.resolve().parents]:
         path = candidate / "pyproject.toml"
-        if path.is_file():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-                raise RefkitError(f"{path}: cannot read [tool.refkit] ({error})") from error
-            if "refkit" in data.get("tool", {}):
-                return path
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise RefkitError(f"{path}: cannot read [tool.refkit] ({error})") from error
+        tool = data.get("tool")
+        if not isinstance(tool, dict) or "refkit" not in tool:
+            continue
+        if not isinstance(tool["refkit"], dict):
+            raise RefkitError(f"{path}: [tool.refkit] must be a table")
+        return path, tool["refkit"]
     return None
 
 
-def _coerce(name: str, value: Any, base: Path) -> Any:
-    names = {f.name: f for f in dataclasses.fields(Settings)}
-    if name not in names or name == "config_file":
-        raise RefkitError(f"unknown setting '{name.replace('_', '-')}' in [tool.refkit]")
-    if name in ("select", "ignore"):
-        return [value] if isinstance(value, str) else [str(v) for v in value]
-    if name == "fail_on":
+def _apply(settings: Settings, values: dict[str, Any], base: Path, where: str) -> None:
+    """Set each value on `settings`; a bad name or value is one RefkitError that says where it came from."""
+    for key, value in values.items():
+        name = key.replace("-", "_")
+        shown = name.replace("_", "-")
+        if name not in _READERS:
+            raise RefkitError(f"unknown setting '{shown}' in {where}")
         try:
-            return Severity(str(value).lower())
+            setattr(settings, name, _READERS[name](value, base))
         except ValueError as error:
-            raise RefkitError(f"fail-on must be error, warning or info, not '{value}'") from error
-    if name == "offline":
-        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-    if name == "timeout":
-        return float(value)
-    if name in _PATH_SETTINGS:
-        return (base / Path(os.path.expanduser(str(value)))).resolve()
-    if name in _PATH_LIST_SETTINGS:
-        values = [value] if isinstance(value, str) else value
-        return [(base / Path(os.path.expanduser(str(v)))).resolve() for v in values]
-    return str(value)
+            raise RefkitError(f"{shown} in {where} {error}, not {value!r}") from None
 
 
 def load_settings(start: Path, overrides: dict[str, Any] | None = None) -> Settings:
     """Settings for a run on the file at `start`; `overrides` are command-line values (None = not given)."""
     settings = Settings()
-    pyproject = find_pyproject(start)
-    if pyproject is not None:
-        table = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["refkit"]
-        for key, value in table.items():
-            name = key.replace("-", "_")
-            setattr(settings, name, _coerce(name, value, pyproject.parent))
+    found = _refkit_table(start)
+    if found is not None:
+        pyproject, table = found
+        _apply(settings, table, pyproject.parent, f"[tool.refkit] of {pyproject}")
         settings.config_file = pyproject
     for variable, name in _ENVIRONMENT.items():
         if os.environ.get(variable):
-            setattr(settings, name, _coerce(name, os.environ[variable], Path.cwd()))
-    for name, value in (overrides or {}).items():
-        if value is not None and value != []:
-            setattr(settings, name, _coerce(name, value, Path.cwd()))
+            _apply(settings, {name: os.environ[variable]}, Path.cwd(), variable)
+    given = {name: value for name, value in (overrides or {}).items() if value is not None and value != []}
+    _apply(settings, given, Path.cwd(), "the command line")
     return settings

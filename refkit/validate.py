@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,13 +9,12 @@ from refkit.bib import Bibliography, load_bibliography, to_reference
 from refkit.checks.heuristics import heuristics
 from refkit.checks.lint import lint
 from refkit.checks.registry import RULES, rule_selected
-from refkit.checks.verify import verify
+from refkit.checks.verify import Progress, verify
 from refkit.config import Settings, load_settings
-from refkit.model import Evidence, Finding, Reference, Severity, Status
+from refkit.errors import RefkitError
+from refkit.model import Evidence, Finding, Severity, Status
 from refkit.sources.base import Source
 from refkit.sources.chain import build_source
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -41,18 +39,27 @@ class ValidationReport:
 def validate_bibliography(bibliography: Bibliography, settings: Settings,
                           on_progress: Progress | None = None, source: Source | None = None) -> ValidationReport:
     """Run every selected rule over a parsed bibliography; `source` replaces the one the settings name."""
-    references: list[Reference] = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
+    _check_selectors(settings)
+    references = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
+    pairs = list(zip(bibliography.entries, references, strict=True))
     findings = lint(bibliography, references)
-    findings.extend(heuristics(list(zip(bibliography.entries, references, strict=True))))
+    findings.extend(heuristics(pairs))
     evidence: list[Evidence] = []
     if _verification_selected(settings):
-        online, evidence = verify(list(zip(bibliography.entries, references, strict=True)),
-                                  source or build_source(settings), on_progress)
+        online, evidence = verify(pairs, source or build_source(settings), on_progress)
         findings.extend(online)
     selected = [f for f in findings if rule_selected(f.rule, settings.select, settings.ignore)]
     selected.sort(key=lambda f: (f.line or 0, f.rule))
     keys = [(entry.key, entry.line) for entry in bibliography.entries]
     return ValidationReport(bibliography.path or "<stdin>", keys, selected, evidence)
+
+
+def _check_selectors(settings: Settings) -> None:
+    """A `select` entry that matches no rule is a typo that silently switches checks off: refuse it. (An
+    `ignore` entry that matches nothing switches nothing off.)"""
+    for selector in settings.select:
+        if not any(rule_id.startswith(selector) for rule_id in RULES):
+            raise RefkitError(f"unknown rule selector '{selector}' (rule ids look like RK301; see `refkit rules`)")
 
 
 def _verification_selected(settings: Settings) -> bool:

@@ -46,11 +46,6 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 
 
-def split_list(values: list[str] | None) -> list[str]:
-    """Options like `--select RK1,RK3 --select RK501` → ["RK1", "RK3", "RK501"]."""
-    return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
-
-
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar on stderr for long runs; silent when stderr is not a terminal."""

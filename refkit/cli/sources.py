@@ -18,5 +18,4 @@ CACHE_DIR = typer.Option(None, "--cache-dir", help="Where HTTP responses are cac
 def source_overrides(snapshot: list[Path] | None, offline: bool | None, api_url: str | None,
                      mailto: str | None, cache_dir: Path | None) -> dict[str, Any]:
     """The settings these options override (None = not given, so config and environment apply)."""
-    return {"snapshot": [str(path) for path in snapshot or []], "offline": offline, "api_url": api_url,
-            "mailto": mailto, "cache_dir": str(cache_dir) if cache_dir else None}
+    return {"snapshot": snapshot, "offline": offline, "api_url": api_url, "mailto": mailto, "cache_dir": cache_dir}

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import typer
 
-from refkit.cli.app import app, emit, progress_bar, split_list
+from refkit.cli.app import app, emit, progress_bar
 from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
 from refkit.config import load_settings
+from refkit.model import Severity
 from refkit.reports import RENDERERS
 from refkit.reports.text import render_rich
 from refkit.validate import exit_code, validate
@@ -24,12 +25,6 @@ class ReportFormat(StrEnum):
     junit = "junit"
 
 
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
 @app.command("validate")
 def validate_command(
     bib: Path = typer.Argument(..., help="The .bib file to check."),
@@ -37,7 +32,7 @@ def validate_command(
     output: str | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     select: list[str] = typer.Option(None, "--select", help="Only these rule ids or prefixes (RK1,RK301)."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
-    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run."),
+    fail_on: Severity | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run."),
     offline: bool | None = OFFLINE,
     snapshot: list[Path] = SNAPSHOT,
     api_url: str | None = API_URL,
@@ -46,8 +41,7 @@ def validate_command(
 ) -> None:
     """Check a bibliography: syntax, fields and identifiers offline; existence and agreement online."""
     settings = load_settings(bib, {
-        "select": split_list(select), "ignore": split_list(ignore),
-        "fail_on": fail_on.value if fail_on else None,
+        "select": select, "ignore": ignore, "fail_on": fail_on,
         **source_overrides(snapshot, offline, api_url, mailto, cache_dir),
     })
     with progress_bar("Checking references") as on_progress:
