@@ -96,6 +96,12 @@ def test_output_file_is_not_created_or_damaged_on_error(tmp_path):
     assert list(tmp_path.iterdir()) == [out]  # no temporary files left behind
 
 
+def test_enrich_in_place_refuses_standard_input(tmp_path):
+    result = refkit("enrich", "-", "--in-place", "--offline", cwd=tmp_path)
+    assert_one_line_error(result, "standard input cannot be rewritten")
+    assert list(tmp_path.iterdir()) == []  # no file called "-"
+
+
 def test_export_to_file_and_formats(tmp_path):
     out = tmp_path / "refs.ris"
     result = refkit("export", str(ROOT / "references.bib"), "--format", "ris", "-o", str(out))

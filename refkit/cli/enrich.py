@@ -50,6 +50,8 @@ def enrich_command(
     The diff goes to stdout (stderr when the enriched file itself is written to stdout)."""
     if output and in_place:
         raise RefkitError("give either --output or --in-place, not both")
+    if in_place and str(bib) == "-":
+        raise RefkitError("--in-place needs a file: standard input cannot be rewritten")
     settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir))
     bibliography = load_bibliography(bib)
     with progress_bar("Looking up references") as on_progress:
