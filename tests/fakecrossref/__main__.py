@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from refkit.errors import RefkitError
 from tests.fakecrossref.records import RecordStore
 from tests.fakecrossref.server import DEFAULT_AGENCIES, LIMITS, FakeCrossref, PoolLimits
 
@@ -24,15 +25,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-rate-headers", action="store_true",
                         help="leave out the x-rate-limit-*, x-concurrency-limit and x-api-pool headers")
     args = parser.parse_args(argv)
-    if not args.records.exists():
-        parser.error(f"{args.records}: no such file or folder")
     try:
         agencies = {**DEFAULT_AGENCIES, **dict(item.split("=", 1) for item in args.agency)}
         limits = {**LIMITS, **{pool: PoolLimits(*map(int, numbers.split(",")))
                                for pool, numbers in (item.split("=", 1) for item in args.limits)}}
     except (TypeError, ValueError):
         parser.error("--agency takes PREFIX=AGENCY and --limits POOL=SINGLE,LIST,CONCURRENT")
-    fake = FakeCrossref(RecordStore.load(args.records), port=args.port, latency=args.latency,
+    try:
+        store = RecordStore.load(args.records)
+    except RefkitError as error:
+        parser.error(str(error))
+    fake = FakeCrossref(store, port=args.port, latency=args.latency,
                         enforce_limits=args.enforce_limits, agencies=agencies, limits=limits,
                         send_rate_headers=not args.no_rate_headers)
     print(f"fake Crossref with {len(fake.store)} records at {fake.url} (Ctrl-C stops it)", flush=True)

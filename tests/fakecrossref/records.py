@@ -3,16 +3,15 @@ indexed by DOI and by the words a bibliographic query can match."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-Record = dict[str, Any]
+from refkit.sources.base import Record
+from refkit.sources.snapshot import read_records  # the same reader `--snapshot` uses
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -31,34 +30,6 @@ def record_words(record: Record) -> set[str]:
     if year:
         parts.append(str(year))
     return words(" ".join(parts))
-
-
-def read_records(path: Path) -> Iterator[Record]:
-    """Messages from a .jsonl file, a .json file (a message, an API envelope, or a list), or a folder of them."""
-    if path.is_dir():
-        for child in sorted(path.iterdir()):
-            if child.suffix in (".json", ".jsonl"):
-                yield from read_records(child)
-        return
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".jsonl":
-        for line in text.splitlines():
-            if line.strip():
-                yield json.loads(line)
-        return
-    yield from _messages(json.loads(text))
-
-
-def _messages(data: Any) -> Iterator[Record]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _messages(item)
-    elif isinstance(data, dict) and "message" in data:
-        message = data["message"]
-        yield from (message.get("items", []) if isinstance(message, dict) and "items" in message else
-                    _messages(message))
-    elif isinstance(data, dict) and data.get("DOI"):
-        yield data
 
 
 class RecordStore:
