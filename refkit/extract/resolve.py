@@ -11,6 +11,7 @@ from enum import StrEnum
 from refkit.match import Decision, best_match
 from refkit.model import Reference
 from refkit.sources.base import SearchResult, Source
+from refkit.sources.chain import search_many
 from refkit.sources.records import to_reference
 
 FILLED = ("doi", "container_title", "container_title_short", "year", "volume", "issue", "page", "publisher",
@@ -60,8 +61,7 @@ def resolve_references(references: list[Reference], source: Source) -> list[Reso
     """Resolve each reference in place; one Resolution per reference, in order. References that carry a DOI
     are not searched; the others are searched together when the source can (Crossref: concurrently)."""
     wanted = [reference for reference in references if not reference.doi]
-    search_many = getattr(source, "search_many", None)
-    results = search_many(wanted) if search_many else [source.search(reference) for reference in wanted]
+    results = search_many(source, wanted)
     decided = {id(reference): decide(reference, result) for reference, result in zip(wanted, results, strict=True)}
     return [decided.get(id(reference)) or Resolution(reference.key, Outcome.KEPT, reference.doi)
             for reference in references]
