@@ -27,6 +27,9 @@ def sentences(text: str) -> list[str]:
      ["Remission lasted (see Fig. 2) for years.", "Relapse was rare."]),
     ("Responses were deep.[3] Most patients stayed in remission.¹² Why? Nobody knows!",
      ["Responses were deep.[3]", "Most patients stayed in remission.¹²", "Why?", "Nobody knows!"]),
+    ("Responses were deep.[3; 5] Relapse was rare.[2—4] Cost fell.^1,2^ Dosing varied.[^n1] It ended.",
+     ["Responses were deep.[3; 5]", "Relapse was rare.[2—4]", "Cost fell.^1,2^", "Dosing varied.[^n1]",
+      "It ended."]),  # every marker the finder knows stays with the sentence it closes
     ("It works (Mahon et al. 2010; Etienne et al. 2017). Next sentence.",
      ["It works (Mahon et al. 2010; Etienne et al. 2017).", "Next sentence."]),
     ("He said “it works.” Then he left.", ["He said “it works.”", "Then he left."]),

@@ -12,10 +12,18 @@ from refkit.documents.latex import CITE_RE, cite_keys
 _MAX_RANGE = 200  # "[1–3]" expands; a "[1–5000]" is not a citation
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
-_NUMERIC_RE = re.compile(r"\[(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\]")
-_SUPERSCRIPT_RE = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]’”\"']))[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
-_CARET_RE = re.compile(r"\^(\d{1,4}(?:[,–-]\d{1,4})*)\^")
-_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_NUMERIC = r"\[(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\]"
+_SUPERSCRIPT_DIGITS = r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*"
+_CARET = r"\^(\d{1,4}(?:[,–-]\d{1,4})*)\^"
+_FOOTNOTE = r"\[\^([^\]\s]+)\](?!:)"
+# The markers written after a full stop ("…leukemia.[3] Next", "…leukemia.¹² Next"): the sentence splitter
+# keeps them with the sentence they close.
+NUMBER_MARKER = "|".join((_NUMERIC, _FOOTNOTE, _CARET, _SUPERSCRIPT_DIGITS))
+FOOTNOTE_DEFINITION_RE = re.compile(r"^\s*\[\^([^\]\s]+)\]:\s*(.*)", re.DOTALL)  # "[^2]: Druker BJ, … 2006."
+_NUMERIC_RE = re.compile(_NUMERIC)
+_SUPERSCRIPT_RE = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]’”\"']))" + _SUPERSCRIPT_DIGITS)
+_CARET_RE = re.compile(_CARET)
+_FOOTNOTE_RE = re.compile(_FOOTNOTE)
 _PANDOC_RE = re.compile(r"\[([^\[\]]*?-?@[^\[\]]+)\]")
 _PANDOC_KEY_RE = re.compile(r"(?<![\w.])-?@\{?(\w[\w:.#$%&+?<>~/-]*)")
 _KEY = r"(?:[A-Za-z][\w:.+/-]*\d[\w:.+/-]*|[A-Za-z][\w.-]*:[\w:.+/-]+)"

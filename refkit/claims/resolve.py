@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from refkit.claims.markers import find_markers
+from refkit.claims.markers import FOOTNOTE_DEFINITION_RE, find_markers
 from refkit.claims.model import Marker, Target
 from refkit.model import Reference
 from refkit.text import ascii_word
-
-_FOOTNOTE_DEFINITION_RE = re.compile(r"^\s*\[\^([^\]\s]+)\]:\s*(.*)", re.DOTALL)
 
 
 class Resolver:
@@ -93,7 +91,7 @@ def footnote_definitions(texts: list[str]) -> dict[str, str]:
     """`[^label]: text` blocks → {label: text}."""
     definitions = {}
     for text in texts:
-        match = _FOOTNOTE_DEFINITION_RE.match(text)
+        match = FOOTNOTE_DEFINITION_RE.match(text)
         if match:
             definitions[match.group(1)] = " ".join(match.group(2).split())
     return definitions

@@ -12,7 +12,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
+from refkit.claims.markers import FOOTNOTE_DEFINITION_RE, NUMBER_MARKER
 from refkit.claims.model import Block, BlockKind
+from refkit.documents.latex import SECTION_RE
+from refkit.documents.plain import ATX_HEADING_RE
 
 _ABBREVIATION_LIST = """
 al approx ca cf cit dept dr ed eds eg esp et etc fig figs eq eqs ie inc incl jr ltd mr mrs ms no nos nr
@@ -20,15 +23,10 @@ op pp prof resp sr st suppl tab vol vols vs viz jan feb mar apr jun jul aug sep 
 """
 ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 
-_MARKER_AFTER_STOP = (r"(?:\s?(?:\[\d[\d,\s–-]*\]|\[\^[^\]\s]+\]|\^[\d,–-]+\^"
-                      r"|[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*))*")
-_BOUNDARY_RE = re.compile(r"([.!?…]+)[\"'”’)\]]*" + _MARKER_AFTER_STOP + r"(?=\s+[\"“‘'(\[]?[A-Z0-9À-Þ])")
+_BOUNDARY_RE = re.compile(rf"([.!?…]+)[\"'”’)\]]*(?:\s?(?:{NUMBER_MARKER}))*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Þ])")
 _TOKEN_BEFORE_RE = re.compile(r"(\S+)$")
 _ITEM_RE = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*•+–])[ \t]+")
-_ATX_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+")
-_LATEX_HEADING_RE = re.compile(r"^\s*\\(?:part|chapter|(?:sub)*section|paragraph)\*?\{")
 _LATEX_ONLY_RE = re.compile(r"^\s*(?:%.*|\\[A-Za-z]+\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})*\s*)$")
-_FOOTNOTE_RE = re.compile(r"^\[\^[^\]\s]+\]:")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _URL_RE = re.compile(r"https?://|www\.")
 _DATE_ONLY_RE = re.compile(r"^[\d\s:/.,T-]+$")
@@ -81,9 +79,9 @@ def split_blocks(body: str, line_of: Callable[[int], int], headings: frozenset[i
 
 
 def _line_kind(line: str) -> BlockKind:
-    if _ATX_RE.match(line) or _LATEX_HEADING_RE.match(line):
+    if ATX_HEADING_RE.match(line) or SECTION_RE.match(line.lstrip()):
         return "heading"
-    if _FOOTNOTE_RE.match(line.lstrip()):
+    if FOOTNOTE_DEFINITION_RE.match(line):
         return "footnote"
     if _LATEX_ONLY_RE.match(line):
         return "boilerplate"

@@ -13,8 +13,8 @@ from refkit.documents.blocks import Block
 from refkit.text import latex_to_unicode
 
 _COMMENT_RE = re.compile(r"(?<!\\)%.*")
-_SECTION_RE = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?"
-                         r"\s*\{([^{}]*)\}")
+SECTION_RE = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?"
+                        r"\s*\{([^{}]*)\}")  # "\section*[short]{Title}": command, title
 _LEVELS = {"part": 1, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
 # \cite, \citep[p.~3]{a}, \parencite*, \textcite…: group 1 holds the keys. Shared with the marker finder of
 # `refkit map`, which reads raw LaTeX in documents that are not .tex (pandoc Markdown allows it).
@@ -75,7 +75,7 @@ def latex_blocks(text: str) -> list[Block]:
                 flush_item()
                 in_bibliography = False
             continue
-        section = _SECTION_RE.search(line)
+        section = SECTION_RE.search(line)
         if section:
             blocks.append(Block(number, latex_to_unicode(section.group(2)), "heading",
                                 _LEVELS[section.group(1)]))

@@ -10,7 +10,7 @@ import re
 
 from refkit.documents.blocks import Block, text_blocks
 
-_ATX_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+ATX_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")  # "## Methods ##": level, text
 _SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _IMAGE_RE = re.compile(r"!\[([^\]\n]{0,500})\]\([^)\s]{0,2000}(?:\s+\"[^\"]{0,200}\")?\)")
 _LINK_RE = re.compile(r"\[([^\]\n]{0,500})\]\(<?([^)\s>]{0,2000})>?(?:\s+\"[^\"]{0,200}\")?\)")
@@ -41,7 +41,7 @@ def plain_blocks(text: str) -> list[Block]:
     """Lines of a .txt or .md file; Markdown headings become heading blocks, their underline a blank."""
     blocks = text_blocks(text.splitlines())
     for index, block in enumerate(blocks):
-        atx = _ATX_RE.match(block.text)
+        atx = ATX_HEADING_RE.match(block.text)
         if atx:
             blocks[index] = Block(block.line, atx.group(2), "heading", len(atx.group(1)))
             continue
