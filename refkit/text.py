@@ -88,10 +88,11 @@ def latex_to_unicode(value: str) -> str:
         return _SPACES_RE.sub(" ", value).strip()
     text = value
     if "\\" in text:
+        text = text.replace("\\\\", " ")  # a line break; read first, or its second backslash starts a macro
         text = _ACCENT_RE.sub(_accent, text)
         text = _DANGLING_ACCENT_RE.sub("", text)  # an accent with nothing to sit on (`\\'{}`) is dropped
         text = _ESCAPE_RE.sub(lambda m: "\x00" + m.group(1) + "\x01", text)
-        text = _CONTROL_SPACE_RE.sub(" ", text.replace("\\\\", " ").replace("\\-", "").replace("\\/", ""))
+        text = _CONTROL_SPACE_RE.sub(" ", text.replace("\\-", "").replace("\\/", ""))
         # Formatting macros with one argument: keep the argument, innermost first.
         previous = None
         while previous != text:

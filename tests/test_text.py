@@ -17,6 +17,8 @@ from refkit.text import ascii_word, expand_pages, fold, latex_to_unicode, normal
         (r"The {\TeX}book and \AmSTeX{}", "The TeXbook and AmSTeX"),
         (r"\emph{In vivo} {RNA} studies", "In vivo RNA studies"),
         ("plain  words\n  wrapped", "plain words wrapped"),
+        (r"Imatinib \\ a five-year follow-up", "Imatinib a five-year follow-up"),  # a forced line break
+        (r"Part one\\Part two", "Part one Part two"),
     ],
 )
 def test_latex_to_unicode(latex, text):
