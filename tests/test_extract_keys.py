@@ -49,7 +49,8 @@ def test_custom_patterns() -> None:
     assert make_key(Reference(), "{auth}{title}") == "ref"
 
 
-@pytest.mark.parametrize("pattern", ["{nope}", "{auth", "plain", "{auth}{0}"])
+@pytest.mark.parametrize("pattern", ["{nope}", "{auth", "plain", "{auth}{0}", "{auth:%}", "{year:d}", "{auth!x}",
+                                     "{auth:{year}}"])
 def test_bad_patterns_are_refused(pattern: str) -> None:
     with pytest.raises(RefkitError, match="key pattern"):
         assign_keys([Reference()], pattern)

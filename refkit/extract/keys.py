@@ -56,15 +56,18 @@ def _placeholders(reference: Reference) -> dict[str, str]:
 
 
 def validate_pattern(pattern: str) -> None:
-    """Refuse a pattern with unknown or malformed placeholders before any key is made."""
+    """Refuse, before any key is made, a pattern `make_key` could not fill: malformed braces, no placeholder,
+    or a placeholder that is unknown or carries a conversion or format spec ("{auth!r}", "{year:d}")."""
     known = set(_placeholders(Reference()))
     try:
-        names = [field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None]
+        fields = [(name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(pattern)
+                  if name is not None]
     except ValueError as error:
         raise RefkitError(f"key pattern '{pattern}': {error}") from error
-    unknown = [name for name in names if name not in known]
-    if unknown or not names:
-        raise RefkitError(f"key pattern '{pattern}': unknown placeholder {{{unknown[0] if unknown else ''}}}; "
+    unknown = ["{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+               for name, conversion, spec in fields if name not in known or conversion or spec]
+    if unknown or not fields:
+        raise RefkitError(f"key pattern '{pattern}': unknown placeholder {unknown[0] if unknown else '{}'}; "
                           f"use {', '.join('{' + name + '}' for name in sorted(known))}")
 
 
