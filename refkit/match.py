@@ -122,9 +122,11 @@ def authors_agree(entry: Reference, record: Reference) -> tuple[bool, bool]:
     A written list agrees when every written name is in the record's list and, unless the entry says
     "et al." / "and others", no recorded author is left out."""
     first = bool(entry.authors and record.authors) and same_name(entry.authors[0], record.authors[0])
-    found = sum(1 for name in entry.authors if any(same_name(name, other) for other in record.authors))
+    if not first:  # most candidates of a search: skip comparing every name with every name
+        return False, False
     complete = entry.authors_truncated or len(entry.authors) >= len(record.authors)
-    return first, first and found == len(entry.authors) and complete
+    return True, complete and all(any(same_name(name, other) for other in record.authors)
+                                  for name in entry.authors)
 
 
 _STOP = {"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "des", "und", "fur", "to"}
@@ -153,7 +155,7 @@ def _ordered_in(letters: str, word: str) -> bool:
 def _venue_names(reference: Reference) -> list[str]:
     names = [reference.container_title, reference.container_title_short]
     folded = [_fold(name) for name in names if name]
-    return [re.sub(r"^the ", "", name) for name in folded if name]
+    return [name.removeprefix("the ") for name in folded if name]
 
 
 def container_agrees(entry: Reference, record: Reference) -> bool:
@@ -219,9 +221,10 @@ def compare(entry: Reference, record: Reference) -> Match:
         years = record_years(record)
         agreement["year"] = entry.year in years
         match.near_year = not agreement["year"] and any(abs(entry.year - y) == 1 for y in years)
-    if _venue_names(entry) and _venue_names(record):
+    written_venues = _venue_names(entry)
+    if written_venues and _venue_names(record):
         agreement["container"] = container_agrees(entry, record)
-    elif is_preprint(record) and _venue_names(entry) and not any(map(_names_preprint, _venue_names(entry))):
+    elif is_preprint(record) and written_venues and not any(map(_names_preprint, written_venues)):
         agreement["container"] = False  # a preprint cited as published in a journal or proceedings
     for name in ("volume", "issue"):
         written, recorded = getattr(entry, name), getattr(record, name)
