@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from refkit.files import write_atomic
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORKS = HERE.parent.parent / "shared" / "samples" / "imatinib-works.json"
 DEFAULT_OUT = HERE / "crossref-snapshot.jsonl"
@@ -48,7 +50,7 @@ def to_message(work: dict[str, Any]) -> dict[str, Any]:
 def build(works_path: Path, out: Path) -> int:
     works = json.loads(works_path.read_text(encoding="utf-8"))["works"]
     lines = [json.dumps(to_message(work), ensure_ascii=False, sort_keys=True) for work in works]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_atomic(out, "\n".join(lines) + "\n")
     return len(lines)
 
 
