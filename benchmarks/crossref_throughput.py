@@ -49,8 +49,12 @@ def records_with_dois(count: int) -> tuple[list[Record], str]:
     return records, f"{real} real records from {source.name}{made}"
 
 
+def polite_source(fake: FakeCrossref, cache: Path) -> CrossrefSource:
+    return CrossrefSource(Settings(api_url=fake.url, mailto=MAILTO, cache_dir=cache))
+
+
 def lookup_all(fake: FakeCrossref, cache: Path, dois: list[str]) -> tuple[float, Counter[str]]:
-    source = CrossrefSource(Settings(api_url=fake.url, mailto=MAILTO, cache_dir=cache))
+    source = polite_source(fake, cache)
     start = time.perf_counter()
     found = source.works(dois)
     elapsed = time.perf_counter() - start
@@ -60,7 +64,7 @@ def lookup_all(fake: FakeCrossref, cache: Path, dois: list[str]) -> tuple[float,
 
 def search_all(fake: FakeCrossref, cache: Path, records: list[Record]) -> float:
     """Entries without a DOI: one bibliographic query each, as concurrently as the limits allow."""
-    source = CrossrefSource(Settings(api_url=fake.url, mailto=MAILTO, cache_dir=cache))
+    source = polite_source(fake, cache)
     references = [Reference(title=" ".join(record.get("title") or ["untitled"]),
                             authors=[Name(family=author.get("family", "")) for author in record.get("author", [])])
                   for record in records]

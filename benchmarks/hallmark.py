@@ -20,7 +20,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from refkit.bib import parse_bibliography  # noqa: E402
 from refkit.bib.convert import parse_names  # noqa: E402
 from refkit.config import Settings  # noqa: E402
-from refkit.model import Reference, Severity  # noqa: E402
+from refkit.model import Finding, Reference, Severity  # noqa: E402
 from refkit.sources.base import Lookup, LookupStatus, SearchResult  # noqa: E402
 from refkit.sources.chain import UnavailableSource  # noqa: E402
 from refkit.sources.snapshot import SnapshotSource  # noqa: E402
@@ -100,7 +100,8 @@ def to_bibtex(entries: list[dict[str, Any]]) -> str:
     return "\n".join(blocks)
 
 
-def flagged_keys(findings, rules: list[str]) -> dict[str, set[str]]:
+def flagged_keys(findings: Iterable[Finding], rules: list[str]) -> dict[str, set[str]]:
+    """Rule ids of warnings and errors by entry key, only those of `rules` (id prefixes) when given."""
     by_key: dict[str, set[str]] = defaultdict(set)
     for finding in findings:
         if finding.key is None or finding.severity.rank < Severity.WARNING.rank:

@@ -27,6 +27,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def invented_title(rng: random.Random) -> str:
     return " ".join(rng.sample(INVENTED_WORDS, 7)).capitalize()
 
 
-def cases(records: list[Reference], rng: random.Random, sample: int):
+def cases(records: list[Reference], rng: random.Random, sample: int) -> Iterator[tuple[str, Reference, Decision, str]]:
     """(case kind, reference, expected decision, expected DOI)."""
     chosen = rng.sample(records, min(sample, len(records)))
     for index, record in enumerate(chosen):
