@@ -91,11 +91,15 @@ def test_without_bib_the_documents_own_reference_list_is_used(tmp_path: Path) ->
     (["missing.md"], "no such document"),
     (["{doc}", "--bib", "missing.bib"], "no such BibTeX file"),
     (["{doc}"], "no reference list found"),
+    (["{doc}", "--bib", "{unclosed}"], "no BibTeX entries"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     document = tmp_path / "doc.md"
     document.write_text("Caffeine shortens sleep by an hour.\n", encoding="utf-8")
-    result = refkit("map", *[arg.replace("{doc}", str(document)) for arg in args], cwd=tmp_path)
+    unclosed = tmp_path / "unclosed.bib"
+    unclosed.write_text("@article{naps,\n  title = {Brief afternoon naps improve alertness},\n", encoding="utf-8")
+    result = refkit("map", *[arg.replace("{doc}", str(document)).replace("{unclosed}", str(unclosed)) for arg in args],
+                    cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
 

@@ -28,6 +28,8 @@ def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str
     document = read_document(path)
     if bib is not None:
         references = read_references(bib)
+        if not references:  # every claim would come out unsupported, which would look like an answer
+            raise RefkitError(f"{bib}: no BibTeX entries found to map the claims to")
     elif document.has_references:
         references = extract_references(document)
     else:
