@@ -87,6 +87,13 @@ def test_problems_are_reported_with_lines():
     bib = parse_bibliography(text)
     assert [(p.kind, p.line, p.key) for p in bib.problems] == [
         ("duplicate-key", 2, "a"), ("duplicate-field", 3, "b"), ("syntax", 4, "c")]
+    assert [e.key for e in bib.entries] == ["a", "a", "b"]  # duplicates are still read, in file order
+
+
+def test_a_syntax_error_says_what_bibtexparser_expected():
+    bib = parse_bibliography("@article{roe2020 title = {T}}\n")
+    assert [(p.kind, p.message) for p in bib.problems] == [
+        ("syntax", "Expected comma after entry key, but found =")]
 
 
 def _semantic(path: Path) -> list:

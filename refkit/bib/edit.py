@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from refkit.bib.read import BibEntry
+from refkit.bib.read import ENTRY_OPENING_RE, BibEntry
 from refkit.errors import RefkitError
 
 _NAME_RE = re.compile(r"[^\s=,{}()\"#]+")
@@ -93,7 +93,7 @@ def field_spans(raw: str) -> list[FieldSpan]:
     """The fields of one entry's raw text (`@type{key, name = value, …}`), in order.
 
     Raises ValueError when the text is not an entry this scanner understands; callers then leave it alone."""
-    opening = re.match(r"\s*@\s*\w+\s*[{(]\s*[^,\s]*\s*,", raw)
+    opening = ENTRY_OPENING_RE.match(raw)
     if not opening:
         raise ValueError("not an entry with fields")
     scanner = _Scanner(raw)
@@ -184,7 +184,7 @@ def edit_entry(raw: str, changes: dict[str, str]) -> str:
             return text[:cut] + lines + text[cut:]
         cut = last.value_end + shift
         return text[:cut] + "," + lines[:-1] + text[cut:]
-    opening = re.match(r"\s*@\s*\w+\s*[{(]\s*[^,\s]*\s*,", text)
+    opening = ENTRY_OPENING_RE.match(text)
     assert opening is not None  # field_spans has checked it
     rest = text[opening.end():]
     return text[:opening.end()] + lines[:-1] + (rest if rest.startswith(("\n", "\r")) else layout.newline + rest)

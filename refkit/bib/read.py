@@ -21,6 +21,9 @@ from refkit.files import read_text
 # bibtexparser logs every block it cannot parse; refkit reports those itself (RK101), with their lines.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
+# `@type{key,` — the opening of an entry with fields; group 1 is the key.
+ENTRY_OPENING_RE = re.compile(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)\s*,")
+
 MONTH_MACROS = {
     name: str(number)
     for number, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -58,7 +61,6 @@ class Problem:
     line: int
     message: str
     key: str | None = None
-    raw: str = ""
 
 
 @dataclass(slots=True)
@@ -92,32 +94,32 @@ def parse_bibliography(text: str, path: str | None = None) -> Bibliography:
         if isinstance(block, Entry):
             entries.append(_to_bib_entry(block, macros))
         elif isinstance(block, ParsingFailedBlock):
-            problems.append(_to_problem(block, macros, entries))
+            problems.append(_to_problem(block))
+            if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and isinstance(
+                    block.ignore_error_block, Entry):  # bibtexparser still read the entry: keep it
+                entries.append(_to_bib_entry(block.ignore_error_block, macros))
     _inherit_crossref(entries)
     return Bibliography(path, text, library, entries, problems, macros)
 
 
-def _to_problem(block: ParsingFailedBlock, macros: dict[str, str], entries: list[BibEntry]) -> Problem:
+def _to_problem(block: ParsingFailedBlock) -> Problem:
     line = (block.start_line or 0) + 1
     if isinstance(block, DuplicateBlockKeyBlock):
-        duplicate = block.ignore_error_block
-        if isinstance(duplicate, Entry):
-            entries.append(_to_bib_entry(duplicate, macros))
-        return Problem("duplicate-key", line, f"key '{block.key}' is used again", block.key, block.raw or "")
+        return Problem("duplicate-key", line, f"key '{block.key}' is used again", block.key)
     if isinstance(block, DuplicateFieldKeyBlock):
-        entry = block.ignore_error_block
-        if isinstance(entry, Entry):
-            entries.append(_to_bib_entry(entry, macros))
         names = ", ".join(sorted(block.duplicate_keys))
-        key = entry.key if isinstance(entry, Entry) else None
-        return Problem("duplicate-field", line, f"field {names} is given twice", key, block.raw or "")
-    message = str(block.error).strip().splitlines()[-1] if str(block.error).strip() else "cannot be parsed"
-    return Problem("syntax", line, message, _guess_key(block.raw or ""), block.raw or "")
+        entry = block.ignore_error_block
+        return Problem("duplicate-field", line, f"field {names} is given twice",
+                       entry.key if isinstance(entry, Entry) else None)
+    # bibtexparser keeps its reason on the exception, not in its text (BlockAbortedException has none).
+    reason = getattr(block.error, "abort_reason", "") or str(block.error).strip()
+    message = reason.splitlines()[-1].rstrip(".") if reason else "unrecognised syntax"
+    return Problem("syntax", line, message, _guess_key(block.raw or ""))
 
 
 def _guess_key(raw: str) -> str | None:
-    match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", raw)
-    return match.group(1) if match else None
+    match = ENTRY_OPENING_RE.match(raw)
+    return match.group(1) or None if match else None
 
 
 def _to_bib_entry(block: Entry, macros: dict[str, str]) -> BibEntry:
