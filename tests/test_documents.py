@@ -141,6 +141,15 @@ def test_latex_thebibliography() -> None:
 
 
 
+def test_latex_bibitem_text_on_the_lines_after_it() -> None:
+    """The layout BibTeX writes into .bbl files (and many templates use): `\\bibitem{key}` alone on its line."""
+    document = parse_document("\\begin{thebibliography}{2}\n\\providecommand{\\url}[1]{#1}\n\\bibitem{abara2015}\n"
+                              "T.~Abara.\n\\newblock Sand budgets.\n\\bibitem[Brunn(2018)]{brunn2018}\n"
+                              "K.~Brunn. Dune loss. 2018.\n\\end{thebibliography}\n", "latex")
+    assert [(block.line, block.text) for block in document.reference_blocks] == [
+        (3, "T. Abara. Sand budgets."), (6, "K. Brunn. Dune loss. 2018.")]
+
+
 def test_latex_nocite_leaves_no_citation_point() -> None:
     """\\nocite lists a work without citing it: the body must not gain a marker `map` would count."""
     document = parse_document("Dunes move inland~\\citep[see][p.~4]{brunn2018}.\n\\nocite{abara2015, chen2012}\n",

@@ -50,7 +50,7 @@ def latex_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     in_bibliography = False
     item: list[str] = []
-    item_line = 0
+    item_line = 0  # the line of the \bibitem being read; 0 before the first one
 
     def flush_item() -> None:
         if item:
@@ -69,11 +69,11 @@ def latex_blocks(text: str) -> list[Block]:
                 if index:
                     flush_item()
                     item_line = number
-                if piece.strip() and (index or item):
+                if piece.strip() and item_line:  # the text may start on the line after its \bibitem
                     item.append(piece.strip())
             if end:
                 flush_item()
-                in_bibliography = False
+                in_bibliography, item_line = False, 0
             continue
         section = SECTION_RE.search(line)
         if section:
