@@ -106,6 +106,17 @@ def latex_to_unicode(value: str) -> str:
     return _SPACES_RE.sub(" ", text).strip()
 
 
+def balanced_braces(text: str) -> bool:
+    """Whether every `{` in the text is closed and no `}` closes more than was opened: BibTeX reads past
+    the end of a value whose braces do not balance."""
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 _LATEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$"}
 _SPECIALS_RE = re.compile(r"[&%#_$]")
 

@@ -1,6 +1,15 @@
 import pytest
 
-from refkit.text import ascii_word, expand_pages, fold, latex_to_unicode, normalize_doi, page_bounds, unicode_to_latex
+from refkit.text import (
+    ascii_word,
+    balanced_braces,
+    expand_pages,
+    fold,
+    latex_to_unicode,
+    normalize_doi,
+    page_bounds,
+    unicode_to_latex,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +65,11 @@ def test_page_bounds():
 def test_normalize_doi():
     assert normalize_doi("https://doi.org/10.1056/NEJMoa062867") == "10.1056/nejmoa062867"
     assert normalize_doi("doi: 10.1016/S1470-2045(10)70233-3.") == "10.1016/s1470-2045(10)70233-3"
+
+
+@pytest.mark.parametrize(("text", "balanced"), [
+    ("{DNA} repair in {{E. coli}}", True), ("no braces", True), ("{open", False), ("close}", False),
+    ("}{", False),  # as many of each, but a brace closes before one opens
+])
+def test_balanced_braces(text, balanced):
+    assert balanced_braces(text) is balanced

@@ -9,7 +9,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 
 from refkit.bib.read import BibEntry
 from refkit.model import Location, Name, Reference
-from refkit.text import latex_to_unicode, normalize_doi, normalize_pages
+from refkit.text import balanced_braces, latex_to_unicode, normalize_doi, normalize_pages
 
 BIB_TO_CSL = {
     "article": "article-journal", "book": "book", "mvbook": "book", "inbook": "chapter",
@@ -56,7 +56,7 @@ def _parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
 @lru_cache(maxsize=65536)
 def _parse_person(person: str) -> Name:
     """One person in BibTeX form; cached too, because people recur in different author lists."""
-    if person.startswith("{") and person.endswith("}") and _balanced_inner(person):
+    if person.startswith("{") and person.endswith("}") and balanced_braces(person[1:-1]):
         return Name(literal=latex_to_unicode(person[1:-1]))
     simple = _simple_name(person)
     if simple is not None:
@@ -91,15 +91,6 @@ def _simple_name(person: str) -> Name | None:
     if len(words) < 2:
         return None
     return Name(family=words[-1], given=" ".join(words[:-1]))
-
-
-def _balanced_inner(text: str) -> bool:
-    depth = 0
-    for char in text[1:-1]:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def _date(entry: BibEntry) -> tuple[int | None, str, int | None, int | None]:

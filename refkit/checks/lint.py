@@ -15,7 +15,7 @@ from refkit.bib.read import BibEntry, Bibliography
 from refkit.checks.registry import Rule, register
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
-from refkit.text import fold, normalize_doi
+from refkit.text import balanced_braces, fold, normalize_doi
 
 SYNTAX = register(Rule(
     "RK101", "syntax-error", S.ERROR,
@@ -256,14 +256,8 @@ def check_structure(entry: BibEntry, file: str | None) -> Iterator[Finding]:
     for name, value in entry.fields.items():
         if not value.strip():
             yield EMPTY_FIELD.finding(**_at(entry, file, name))
-        elif "{" in value or "}" in value:
-            depth = 0
-            for char in value:
-                depth += 1 if char == "{" else -1 if char == "}" else 0
-                if depth < 0:
-                    break
-            if depth != 0:
-                yield UNBALANCED.finding(**_at(entry, file, name))
+        elif ("{" in value or "}" in value) and not balanced_braces(value):
+            yield UNBALANCED.finding(**_at(entry, file, name))
 
 
 _ARXIV_RE = re.compile(r"10\.48550/arxiv|arxiv\.org/|^arxiv$", re.IGNORECASE)
