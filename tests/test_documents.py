@@ -146,8 +146,8 @@ def test_latex_bibitem_text_on_the_lines_after_it() -> None:
     document = parse_document("\\begin{thebibliography}{2}\n\\providecommand{\\url}[1]{#1}\n\\bibitem{abara2015}\n"
                               "T.~Abara.\n\\newblock Sand budgets.\n\\bibitem[Brunn(2018)]{brunn2018}\n"
                               "K.~Brunn. Dune loss. 2018.\n\\end{thebibliography}\n", "latex")
-    assert [(block.line, block.text) for block in document.reference_blocks] == [
-        (3, "T. Abara. Sand budgets."), (6, "K. Brunn. Dune loss. 2018.")]
+    assert [(block.line, block.text, block.key) for block in document.reference_blocks] == [
+        (3, "T. Abara. Sand budgets.", "abara2015"), (6, "K. Brunn. Dune loss. 2018.", "brunn2018")]
 
 
 def test_latex_nocite_leaves_no_citation_point() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from refkit.claims import map_document
 from tests.conftest import ROOT, shared_file
 
 DATA = Path(__file__).parent / "data" / "map"
@@ -141,3 +142,14 @@ def test_the_sample_document_maps_to_the_sample_bibliography(tmp_path: Path) -> 
     # Long-term outcome claims find the long-term follow-up papers.
     assert claim("For patients with CML, Imatinib treatment is typically a long-term")["references"][0]["key"] in {
         "hochhaus2017long", "etienne2017long", "gambacortipasserini2011multicenter"}
+
+
+def test_latex_citations_resolve_to_the_documents_own_bibitems(tmp_path: Path) -> None:
+    document = tmp_path / "limpets.tex"
+    document.write_text(
+        "\\section{Grazing}\nLimpets cut algal cover by 40\\% on exposed shores~\\cite{ek2020}.\n\n"
+        "\\begin{thebibliography}{1}\n\\bibitem{ek2020}\nM.~Ek. Limpet grazing on exposed shores. "
+        "\\emph{Mar. Ecol.} 7:1--5, 2020.\n\\end{thebibliography}\n", encoding="utf-8")
+    claim_map = map_document(document)
+    assert [(marker.keys, marker.unresolved) for marker in claim_map.markers] == [(["ek2020"], [])]
+    assert [reference.key for reference in claim_map.references] == ["ek2020"]

@@ -31,7 +31,7 @@ def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str
         if not references:  # every claim would come out unsupported, which would look like an answer
             raise RefkitError(f"{bib}: no BibTeX entries found to map the claims to")
     elif document.has_references:
-        references = extract_references(document)
+        references = extract_references(document, document_keys=True)  # \cite{key} names a \bibitem{key}
     else:
         raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
     if snapshot:

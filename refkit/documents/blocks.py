@@ -19,6 +19,7 @@ class Block:
     text: str
     kind: BlockKind = "text"
     level: int = 0  # heading depth: 1 for a top-level heading; 0 when not a heading
+    key: str = ""  # an item's own citation key (LaTeX `\bibitem{key}`), which the document's citations use
 
 
 def text_blocks(lines: list[str], first_line: int = 1) -> list[Block]:

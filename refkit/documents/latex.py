@@ -21,7 +21,7 @@ _LEVELS = {"part": 1, "chapter": 1, "section": 2, "subsection": 3, "subsubsectio
 CITE_RE = re.compile(r"\\(?!nocite)[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]*)\}")
 _BEGIN_BIB_RE = re.compile(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?")
 _END_BIB_RE = re.compile(r"\\end\s*\{thebibliography\}")
-_BIBITEM_RE = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*(?:\{[^{}]*\})?")
+_BIBITEM_RE = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*(?:\{([^{}]*)\})?")  # group 1: the key
 _FONT_SWITCH_RE = re.compile(r"\\(?:em|it|bf|sc|rm|tt|sl|sf|upshape|itshape|bfseries|scshape|normalfont|"
                              r"newblock|small|footnotesize|relax|unskip)(?![A-Za-z])\s*")
 _DROP_RE = re.compile(r"\\(?:label|ref|eqref|pageref|vspace|hspace|input|include|usepackage|documentclass|nocite)"
@@ -50,11 +50,11 @@ def latex_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     in_bibliography = False
     item: list[str] = []
-    item_line = 0  # the line of the \bibitem being read; 0 before the first one
+    item_line, item_key = 0, ""  # the line and key of the \bibitem being read; line 0 before the first one
 
     def flush_item() -> None:
         if item:
-            blocks.append(Block(item_line, decode_line(" ".join(item)), "item"))
+            blocks.append(Block(item_line, decode_line(" ".join(item)), "item", key=item_key))
             item.clear()
 
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -65,12 +65,13 @@ def latex_blocks(text: str) -> list[Block]:
             line = _BEGIN_BIB_RE.sub("", line)
         if in_bibliography:
             end = _END_BIB_RE.search(line)
-            for index, piece in enumerate(_BIBITEM_RE.split(line[: end.start()] if end else line)):
+            pieces = _BIBITEM_RE.split(line[: end.start()] if end else line)  # text, then key and text per item
+            for index in range(0, len(pieces), 2):
                 if index:
                     flush_item()
-                    item_line = number
-                if piece.strip() and item_line:  # the text may start on the line after its \bibitem
-                    item.append(piece.strip())
+                    item_line, item_key = number, (pieces[index - 1] or "").strip()
+                if pieces[index].strip() and item_line:  # the text may start on the line after its \bibitem
+                    item.append(pieces[index].strip())
             if end:
                 flush_item()
                 in_bibliography, item_line = False, 0

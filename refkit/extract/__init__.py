@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from refkit.documents import Document, parse_document, read_document
@@ -27,9 +28,12 @@ class NoReferenceSection(RefkitError):
     """The document has no heading that names a reference list (or none named as the user asked)."""
 
 
-def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY_PATTERN) -> list[Reference]:
+def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY_PATTERN,
+                       document_keys: bool = False) -> list[Reference]:
     """Parse a Document's reference section, or a text: its section under a reference heading if it has
-    one, else the whole text as a list. Locations point into the document or text (1-based lines)."""
+    one, else the whole text as a list. Locations point into the document or text (1-based lines). Keys
+    follow `key_pattern`; with `document_keys`, a reference the document gives a key of its own (LaTeX
+    `\\bibitem{key}`) keeps that key, so the document's own citations resolve to it."""
     validate_pattern(key_pattern)
     if isinstance(source, str):
         document = parse_document(source)
@@ -37,8 +41,14 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
             path=None, format="text", body="", body_start_line=1, references_text=source, references_start_line=1,
             reference_blocks=text_blocks(source.splitlines()))
     items = [item for item in split_items(source.reference_blocks) if not _REPEAT_NOTE_RE.match(item.text)]
-    return assign_keys([parse_reference(item.text, file=source.path, line=item.line) for item in items],
-                       key_pattern)
+    references = assign_keys([parse_reference(item.text, file=source.path, line=item.line) for item in items],
+                             key_pattern)
+    if document_keys:
+        for item, reference in zip(items, references, strict=True):
+            if item.key:
+                reference.key = item.key
+                reference.location = replace(reference.location, key=item.key)
+    return references
 
 
 def _bibtex_files(path: str | Path) -> list[str]:

@@ -21,11 +21,13 @@ _SPACES_RE = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One reference string, where it starts in the source, and its list number if it had one."""
+    """One reference string, where it starts in the source, its list number if it had one, and its own
+    citation key if the format gives one (LaTeX `\\bibitem{key}`)."""
 
     line: int
     text: str
     label: str = ""
+    key: str = ""
 
 
 def _indent(text: str) -> int:
@@ -69,7 +71,7 @@ def _split_inline(item: Item) -> list[Item]:
         if text:
             pieces.append(Item(item.line, text, marker.group(1)))
     head = item.text[: cuts[0].start()].strip()
-    return ([Item(item.line, head, item.label)] if head else []) + pieces
+    return ([Item(item.line, head, item.label, item.key)] if head else []) + pieces
 
 
 def _by_markers(blocks: list[Block], marker: re.Pattern[str] = _MARKER_RE) -> list[Item]:
@@ -141,7 +143,7 @@ def split_items(blocks: list[Block]) -> list[Item]:
         items = []
         for block in delimited:
             text, label = _strip_marker(block.text)
-            items.append(Item(block.line, _join([text]), label))
+            items.append(Item(block.line, _join([text]), label, block.key))
     else:
         lines = [block for block in blocks if block.kind in ("text", "blank")]
         marked = sum(1 for block in lines if _MARKER_RE.match(block.text))
