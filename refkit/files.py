@@ -16,21 +16,25 @@ MAX_INPUT_BYTES = 200 * 1024 * 1024
 def read_text(path: str | Path, *, what: str = "file") -> str:
     """Read a text file as UTF-8 (BOM tolerated), falling back to Latin-1; refuse binaries and directories."""
     path = Path(path)
-    if str(path) == "-":
-        return sys.stdin.read()
+    if str(path) == "-":  # decoded as a file is, so a Latin-1 or binary pipe gets the same treatment
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        _check_size(len(data), "standard input")
+        return decode(data, "standard input")
     if not path.exists():
         raise RefkitError(f"{path}: no such {what}")
     if path.is_dir():
         raise RefkitError(f"{path}: is a directory, expected a {what}")
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            megabytes = size // (1024 * 1024)
-            raise RefkitError(f"{path}: {megabytes} MB is larger than the {MAX_INPUT_BYTES >> 20} MB limit")
+        _check_size(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as error:
         raise RefkitError(f"{path}: cannot read ({error.strerror or error})") from error
     return decode(data, str(path))
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise RefkitError(f"{name}: {size >> 20} MB is larger than the {MAX_INPUT_BYTES >> 20} MB limit")
 
 
 def decode(data: bytes, name: str) -> str:

@@ -59,6 +59,18 @@ def test_latin1_file_is_read(tmp_path):
     assert json.loads(result.stdout)[0]["author"] == [{"family": "Müller", "given": "Jo"}]
 
 
+def test_standard_input_is_decoded_as_a_file_is():
+    def piped(data: bytes) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "refkit", "export", "-"], input=data, capture_output=True)
+
+    latin1 = piped(GOOD.replace("Roe", "Müller").encode("latin-1"))
+    assert latin1.returncode == 0, latin1.stderr
+    assert json.loads(latin1.stdout)[0]["author"] == [{"family": "Müller", "given": "Jo"}]
+    binary = piped(bytes(range(256)) * 100)
+    assert binary.returncode == 2 and b"Traceback" not in binary.stderr
+    assert binary.stderr.decode() == "refkit: error: standard input: looks like a binary file, not text\n"
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_text("")
