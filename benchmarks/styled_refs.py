@@ -28,7 +28,8 @@ def _initials(given: str, *, dots: bool = True, spaced: bool = True) -> str:
     return (" " if spaced and dots else "").join(letters)
 
 
-def _names(record: dict, style: str, limit: int) -> tuple[str, bool]:
+def _names(record: dict, style: str, limit: int) -> str:
+    """The author list as the style writes it; more than `limit` authors are cut to the style's "et al." form."""
     people = [a for a in record["author"] if a.get("family")]
     truncated = len(people) > limit
     shown = people[: (1 if style in ("mla", "apa-etal") else 3 if style == "vancouver" else limit)] \
@@ -45,14 +46,14 @@ def _names(record: dict, style: str, limit: int) -> tuple[str, bool]:
         else:  # chicago, mla: first inverted, others natural
             names.append(f"{family}, {given}" if index == 0 and given else f"{given} {family}".strip())
     if style == "vancouver":
-        return ", ".join(names) + (", et al." if truncated else "."), truncated
+        return ", ".join(names) + (", et al." if truncated else ".")
     if truncated:
-        return ", ".join(names) + ", et al.", True
+        return ", ".join(names) + ", et al."
     if len(names) == 1:
-        return names[0], False
+        return names[0]
     joiner = {"apa": ", & ", "apa-etal": ", & ", "nature": " & ", "harvard": " and ", "ieee": ", and ",
               "science": ", ", "chicago": ", and ", "chicago-nb": ", and ", "mla": ", and "}[style]
-    return ", ".join(names[:-1]) + joiner + names[-1], False
+    return ", ".join(names[:-1]) + joiner + names[-1]
 
 
 def _text(value: str) -> str:
@@ -174,8 +175,7 @@ def render(record: dict, style: str) -> TaggedRef | None:
     if fields is None:
         return None
     build, name_style, limit = STYLES[style]
-    authors, _ = _names(record, name_style, limit)
-    pieces = build(fields, authors)
+    pieces = build(fields, _names(record, name_style, limit))
     text, labels, spans = "", [], []
     for coarse, fine, piece in pieces:
         if text.endswith(".") and piece.startswith("."):
