@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from refkit.extract import parse_reference
+from refkit.errors import RefkitError
+from refkit.extract import parse_reference, tagger
 from refkit.extract.fields import date_parts, pages, volume_issue
 from refkit.extract.identifiers import find_identifiers
 from refkit.extract.names import parse_names
@@ -224,3 +225,15 @@ def test_titles_give_back_what_they_took_from_their_neighbours() -> None:
     taxon = parse_reference("Urban JM, Cryan JR (2007) Evolution of leafhoppers (Insecta: Hemiptera). Mol Phylogenet "
                             "Evol 42:556-72.")
     assert taxon.title == "Evolution of leafhoppers (Insecta: Hemiptera)"
+
+
+def test_a_damaged_model_file_is_a_one_line_error(tmp_path, monkeypatch) -> None:
+    """An install that holds a Git LFS pointer instead of the model must not end in a traceback."""
+    (tmp_path / tagger.MODEL_FILE).write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\n")
+    monkeypatch.setattr(tagger.resources, "files", lambda package: tmp_path)
+    tagger._tagger.cache_clear()
+    try:
+        with pytest.raises(RefkitError, match="missing or damaged"):
+            parse_reference("Ek, M. (2020). Limpet grazing. Marine Ecology, 7, 1-5.")
+    finally:
+        tagger._tagger.cache_clear()

@@ -54,8 +54,9 @@ def _tagger() -> pycrfsuite.Tagger:
     try:
         with resources.as_file(path) as model:
             tagger.open(str(model))
-    except (OSError, FileNotFoundError) as error:  # pragma: no cover - a broken install
-        raise RefkitError(f"the reference model {MODEL_FILE} is missing from the refkit package") from error
+    except (OSError, ValueError) as error:  # a broken install: the file is missing, or not a model (an LFS pointer)
+        raise RefkitError(f"the reference model {MODEL_FILE} in the refkit package is missing or damaged "
+                          f"({error}); reinstall refkit") from error
     return tagger
 
 
