@@ -67,8 +67,9 @@ def read_document(path: str | Path, *, section: str | None = None, format: str |
     format = format or detect_format(path)
     if Path(path).suffix.lower() == ".pdf":
         raise RefkitError(f"{path}: PDF is not read; extract its text first (e.g. `pdftotext -layout {path}`)")
-    if str(path) != "-" and Path(path).is_file() and Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
-        raise RefkitError(f"{path}: {Path(path).stat().st_size // (1024 * 1024)} MB is larger than the "
+    size = Path(path).stat().st_size if str(path) != "-" and Path(path).is_file() else 0
+    if size > MAX_DOCUMENT_BYTES:
+        raise RefkitError(f"{path}: {size // (1024 * 1024)} MB is larger than the "
                           f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a document may have")
     if format == "docx":
         return _document(docx_blocks(path), format, section, str(path))

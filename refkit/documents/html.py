@@ -94,6 +94,11 @@ class _TextCollector(HTMLParser):
         elif tag in _HEADINGS or (tag in _BLOCK_TAGS and not self._items):
             self._flush()
 
+    def close(self) -> None:
+        """End of input: the text after the last block-level tag is a block too."""
+        super().close()
+        self._flush()
+
     def handle_data(self, data: str) -> None:
         if not self._skip_depth:
             if not self._parts:
@@ -106,5 +111,4 @@ def html_blocks(text: str) -> list[Block]:
     collector = _TextCollector()
     collector.feed(text)
     collector.close()
-    collector._flush()
     return collector.blocks
