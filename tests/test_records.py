@@ -102,3 +102,16 @@ def test_synthetic_retraction_and_concern_are_read():
 def test_strip_markup_keeps_words_apart():
     assert strip_markup("<jats:p>Alpha<jats:sup>2</jats:sup> and beta</jats:p><jats:p>Gamma</jats:p>") == \
         "Alpha 2 and beta Gamma"
+
+
+def test_hand_made_records_with_lone_values_are_read_not_crashed_on():
+    # Hand-written, as a user's own snapshot file might have it: strings where Crossref gives lists, an author
+    # written as a citation string, a relation item that is not an object.
+    record = {"DOI": "10.5555/hand.1", "title": "A study of things", "author": ["Smith, J.", {"family": "Jones"}],
+              "ISSN": "1234-5678", "container-title": "Journal of Things",
+              "relation": {"is-retracted-by": ["10.5555/notice", {"id": "10.5555/retraction.2"}]}}
+    reference = to_reference(record)
+    assert (reference.title, reference.container_title) == ("A study of things", "Journal of Things")
+    assert [name.family for name in reference.authors] == ["Jones"]
+    assert reference.issn == ("1234-5678",)
+    assert [(u.kind, u.doi) for u in updates(record)] == [("retraction", "10.5555/retraction.2")]

@@ -76,3 +76,10 @@ def test_search_stays_fast_on_a_large_snapshot():
     elapsed = (time.perf_counter() - started) / 20
     assert result.records[0]["DOI"] == "10.5555/4242"
     assert elapsed < 0.05
+
+
+def test_a_title_given_as_a_string_is_searchable(tmp_path):
+    path = tmp_path / "hand.jsonl"
+    path.write_text(json.dumps(dict(RECORD, title=RECORD["title"][0])) + "\n", encoding="utf-8")
+    result = SnapshotSource([path]).search(Reference(title=RECORD["title"][0]))
+    assert [record["DOI"] for record in result.records] == [RECORD["DOI"]]

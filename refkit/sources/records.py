@@ -46,12 +46,17 @@ def strip_markup(value: str) -> str:
     return text.strip()
 
 
+def as_list(value: Any) -> list[Any]:
+    """A field Crossref gives as a list; a lone value, as hand-made snapshot records have, is a list of one."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None or value == "" else [value]
+
+
 def _first(record: Record, name: str) -> str:
     """Crossref keeps most text fields as lists; the first item is the one to cite."""
-    value = record.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return strip_markup(str(value)) if value else ""
+    values = as_list(record.get(name))
+    return strip_markup(str(values[0])) if values and values[0] else ""
 
 
 def date_parts(record: Record, name: str) -> tuple[int | None, int | None, int | None]:
@@ -72,15 +77,17 @@ def years(record: Record) -> set[int]:
     return {year for name in DATE_FIELDS[:4] if (year := date_parts(record, name)[0])}
 
 
-def _names(people: list[dict[str, Any]] | None) -> list[Name]:
+def _names(people: Any) -> list[Name]:
     names = []
-    for person in people or []:
-        family = strip_markup(person.get("family", "") or "")
+    for person in as_list(people):
+        if not isinstance(person, dict):  # not Crossref's shape (a hand-made "Smith, J." string): unusable
+            continue
+        family = strip_markup(str(person.get("family") or ""))
         if family:
-            names.append(Name(family=family, given=strip_markup(person.get("given", "") or ""),
-                              suffix=person.get("suffix", "") or ""))
+            names.append(Name(family=family, given=strip_markup(str(person.get("given") or "")),
+                              suffix=str(person.get("suffix") or "")))
         elif person.get("name"):
-            names.append(Name(literal=strip_markup(person["name"])))
+            names.append(Name(literal=strip_markup(str(person["name"]))))
     return names
 
 
@@ -119,7 +126,7 @@ def to_reference(record: Record) -> Reference:
         edition=str(record.get("edition-number", "") or ""),
         doi=doi,
         url=str(record.get("URL", "") or ""),
-        issn=tuple(record.get("ISSN") or ()),
+        issn=tuple(str(issn) for issn in as_list(record.get("ISSN"))),
         isbn=_first(record, "ISBN"),
         publisher=str(record.get("publisher", "") or ""),
         publisher_place=str(record.get("publisher-location", "") or ""),
@@ -156,18 +163,20 @@ def updates(record: Record) -> list[Update]:
     """Notices that change the standing of this work: `updated-by` entries, `update-to` entries that point at
     the record itself (some publishers deposit them that way) and retraction/correction `relation`s."""
     own = normalize_doi(str(record.get("DOI", "")))
-    found = [_update(item) for item in record.get("updated-by") or [] if isinstance(item, dict)]
-    found += [_update(item) for item in record.get("update-to") or []
+    found = [_update(item) for item in as_list(record.get("updated-by")) if isinstance(item, dict)]
+    found += [_update(item) for item in as_list(record.get("update-to"))
               if isinstance(item, dict) and normalize_doi(str(item.get("DOI", ""))) == own]
-    for relation, items in (record.get("relation") or {}).items():
+    relations = record.get("relation")
+    for relation, items in relations.items() if isinstance(relations, dict) else ():
         kind = _RELATION_KINDS.get(relation)
-        for item in items if kind and isinstance(items, list) else []:
-            found.append(Update(kind=kind, doi=normalize_doi(str(item.get("id", ""))), source="relation"))
+        for item in as_list(items) if kind else []:
+            if isinstance(item, dict):
+                found.append(Update(kind=kind, doi=normalize_doi(str(item.get("id", ""))), source="relation"))
     return list(dict.fromkeys(found))
 
 
 def notice_of(record: Record) -> list[Update]:
     """When the record is itself a notice (a retraction or correction of other works), what it updates."""
     own = normalize_doi(str(record.get("DOI", "")))
-    return [_update(item) for item in record.get("update-to") or []
+    return [_update(item) for item in as_list(record.get("update-to"))
             if isinstance(item, dict) and normalize_doi(str(item.get("DOI", ""))) != own]

@@ -19,7 +19,7 @@ from refkit.files import read_text
 from refkit.match import compare
 from refkit.model import Reference
 from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.records import to_reference
+from refkit.sources.records import as_list, to_reference
 from refkit.text import fold, normalize_doi
 
 SHORTLIST = 40  # candidates scored by the matcher per search
@@ -93,7 +93,7 @@ class SnapshotSource:
             self._records.append(record)
             self._references.append(None)
             self._by_doi[doi] = position
-            titles = [*(record.get("title") or []), *(record.get("subtitle") or [])]
+            titles = [*as_list(record.get("title")), *as_list(record.get("subtitle"))]
             for token in title_tokens(" ".join(map(str, titles))):
                 self._index[token].append(position)
 
