@@ -56,8 +56,6 @@ class EnrichResult:
 
 def _bibtex(name: str, record: Reference, bib_name: str) -> str:
     value = field_value(record, name, written=False)
-    if name == "page":
-        return value.replace("–", "--")
     if bib_name == "date" and record.month:  # a biblatex date keeps the precision the record has
         return f"{record.year}-{record.month:02d}"
     return value if name in _VERBATIM else unicode_to_latex(value)

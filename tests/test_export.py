@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 
 from refkit.bib import load_bibliography, parse_bibliography, to_reference
+from refkit.errors import RefkitError
 from refkit.export import export
 from tests.conftest import ROOT, shared_file
 
@@ -49,6 +50,11 @@ def test_bibtex_export_reads_back_the_same():
     for before, after in zip(refs, again, strict=True):
         before.location = after.location = None
         assert before == after
+
+
+def test_an_unknown_format_is_a_refkit_error():
+    with pytest.raises(RefkitError, match=r"unknown export format 'csv' .*csl-json"):
+        export(references(ROOT / "references.bib"), "csv")
 
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")

@@ -61,7 +61,7 @@ def bib_fields(reference: Reference) -> list[tuple[str, str]]:
         add("date", f"{reference.year:04d}-{reference.month:02d}-{reference.day:02d}")
     add("volume", reference.volume)
     add("number", reference.issue)
-    add("pages", reference.page.replace("–", "--"), encoded=True)
+    add("pages", reference.page)  # the en dash becomes --
     add("edition", reference.edition)
     publisher_field = {"phdthesis": "school", "techreport": "institution"}.get(bib_type, "publisher")
     add(publisher_field, reference.publisher)

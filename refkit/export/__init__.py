@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from refkit.bib.write import write_references
+from refkit.errors import RefkitError
 from refkit.export import csl_json, ris
 from refkit.model import Reference
 
@@ -16,6 +17,9 @@ EXPORTERS: dict[str, Callable[[list[Reference]], str]] = {
 
 
 def export(references: list[Reference], format: str) -> str:
+    """The references as text in `format` (a key of EXPORTERS)."""
+    if format not in EXPORTERS:
+        raise RefkitError(f"unknown export format '{format}' (choose from {', '.join(EXPORTERS)})")
     return EXPORTERS[format](references)
 
 
