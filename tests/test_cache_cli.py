@@ -62,4 +62,5 @@ def test_a_folder_where_the_cache_file_should_be_is_one_line_of_error(tmp_path):
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith(f"refkit: error: {tmp_path / CACHE_FILE}: cannot ")
+        assert "cache clear" not in result.stderr  # which could not fix this
     assert (tmp_path / CACHE_FILE).is_dir()

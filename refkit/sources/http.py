@@ -335,7 +335,8 @@ def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
             only_if_cached=offline,
         )
     except (OSError, sqlite3.Error) as error:
-        raise RefkitError(f"{path}: cannot use the HTTP cache ({error}); `refkit cache clear` resets it") from error
+        hint = "; `refkit cache clear` resets it" if path.is_file() else ""  # a damaged file, not a bad folder
+        raise RefkitError(f"{path}: cannot use the HTTP cache ({error}){hint}") from error
 
 
 def user_agent(mailto: str) -> str:
