@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-from refkit.bib.read import BibEntry
+from refkit.bib.read import MONTH_MACROS, BibEntry
 from refkit.model import Location, Name, Reference
 from refkit.text import balanced_braces, latex_to_unicode, normalize_doi, normalize_pages
 
@@ -31,8 +31,6 @@ CSL_TO_BIB = {
     "entry-encyclopedia": "inreference", "entry-dictionary": "inreference", "periodical": "periodical",
 }  # fmt: skip
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _YEAR_RE = re.compile(r"^\s*(\d{4})([a-z]?)\s*$")
 _DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _ET_AL = {"others", "et al.", "et al", "{et al.}"}
@@ -96,8 +94,8 @@ def _simple_name(person: str) -> Name | None:
 def _date(entry: BibEntry) -> tuple[int | None, str, int | None, int | None]:
     year_text = entry.get("year")
     month_text = entry.get("month").strip().lower()[:3]
-    month = _MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() and 0 < int(month_text) <= 12
-                                        else None)
+    month_text = MONTH_MACROS.get(month_text, month_text)  # a braced {March} is no macro: read it as one
+    month = int(month_text) if month_text.isdigit() and 1 <= int(month_text) <= 12 else None
     match = _YEAR_RE.match(latex_to_unicode(year_text)) if year_text else None
     date = _DATE_RE.match(entry.get("date"))
     day_text = entry.get("day").strip()

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from refkit.bib.read import BibEntry, Bibliography
+from refkit.bib.read import MONTH_MACROS, BibEntry, Bibliography
 from refkit.checks.registry import Rule, register
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
@@ -233,9 +233,8 @@ _PAGE_ITEM_RE = re.compile(
     r"|^[ivxlcdm]+(?:-[ivxlcdm]+)?$",  # roman front matter
     re.IGNORECASE,
 )
-_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "january",
-           "february", "march", "april", "june", "july", "august", "september", "october", "november",
-           "december", "sept"}
+_MONTHS = {*MONTH_MACROS, "january", "february", "march", "april", "june", "july", "august", "september",
+           "october", "november", "december", "sept"}
 _NAME_FIELDS = ("author", "editor", "translator")
 _ET_AL_RE = re.compile(r"(?:^|\band\s+)\{?et\.?\s*al\.?\}?\s*$|,\s*et\.?\s+al\.?", re.IGNORECASE)
 _AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
