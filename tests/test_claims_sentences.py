@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
 from refkit.claims import map_document
@@ -88,3 +90,26 @@ def test_a_heading_the_reader_found_is_not_read_into_the_paragraph_under_it(tmp_
     claim_map = map_document(document)
     assert [(sentence.line, sentence.text) for sentence in claim_map.sentences] == [
         (3, "Limpets cut algal cover by 40% on exposed shores [1].")]
+
+
+def test_list_items_and_paragraphs_the_reader_delimited_stay_apart(tmp_path) -> None:
+    """HTML and Word give no blank line between paragraphs, and list items often end without a full stop."""
+    html = tmp_path / "findings.html"
+    html.write_text("<h2>Findings</h2><ul><li>Limpets cut algal cover by 40%</li><li>Barnacles doubled in number"
+                    "</li></ul><p>Grazing pressure fell after 2010.</p><p>Cover recovered within a year.</p>\n"
+                    "<h2>References</h2><ol><li>Ek M. Limpet grazing. Mar Ecol. 2020;7:1-5.</li></ol>\n",
+                    encoding="utf-8")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    bullet = "<w:pPr><w:numPr/></w:pPr>"
+    paragraphs = [(bullet, "Limpets cut algal cover by 40%"), (bullet, "Barnacles doubled in number"),
+                  ("", "References"), ("", "Ek M. Limpet grazing. Mar Ecol. 2020;7:1-5.")]
+    docx = tmp_path / "findings.docx"
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{w}"><w:body>'
+                         + "".join(f"<w:p>{style}<w:r><w:t>{text}</w:t></w:r></w:p>" for style, text in paragraphs)
+                         + "</w:body></w:document>")
+    assert [sentence.text for sentence in map_document(html).sentences] == [
+        "Limpets cut algal cover by 40%", "Barnacles doubled in number", "Grazing pressure fell after 2010.",
+        "Cover recovered within a year."]
+    assert [(sentence.line, sentence.text) for sentence in map_document(docx).sentences] == [
+        (1, "Limpets cut algal cover by 40%"), (2, "Barnacles doubled in number")]

@@ -37,4 +37,4 @@ def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str
     if snapshot:
         references, _ = add_abstracts(references, SnapshotSource(snapshot))
     return map_claims(document.body, references, ranker=ranker, body_start_line=document.body_start_line,
-                      body_lines=document.body_lines, body_headings=document.body_headings, thresholds=thresholds)
+                      body_lines=document.body_lines, body_starts=document.body_starts, thresholds=thresholds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from refkit.claims.kinds import classify
@@ -30,13 +30,13 @@ class Ranker(Protocol):
 
 
 def map_claims(body: str, references: list[Reference], *, ranker: str = "lexical", body_start_line: int = 1,
-               body_lines: tuple[int, ...] = (), body_headings: frozenset[int] = frozenset(),
+               body_lines: tuple[int, ...] = (), body_starts: Mapping[int, str] | None = None,
                thresholds: Thresholds | None = None, top: int = TOP) -> ClaimMap:
     """Find the claims of a document body and the references that support each. `body_lines` and
-    `body_headings` (from refkit.documents) give each body line's file line and say which body lines are
-    headings; without them lines count from `body_start_line` and headings are recognised by their look."""
+    `body_starts` (from refkit.documents) give each body line's file line and the blocks the format
+    delimits; without them lines count from `body_start_line` and blocks are recognised by their look."""
     line_of = line_index(body, body_start_line, body_lines)
-    blocks = split_blocks(body, line_of, body_headings)
+    blocks = split_blocks(body, line_of, body_starts or {})
     resolver = Resolver(references, footnote_definitions([block.text for block in blocks if block.kind == "footnote"]))
     sentences = read_sentences(body, blocks, resolver, line_of)
     index, notice = build_ranker(ranker, [passages(reference) for reference in references])

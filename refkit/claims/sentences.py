@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from refkit.claims.markers import FOOTNOTE_DEFINITION_RE, NUMBER_MARKER
 from refkit.claims.model import Block, BlockKind
@@ -44,10 +44,11 @@ def line_index(body: str, first_line: int = 1, lines: tuple[int, ...] = ()) -> C
     return lambda offset: first_line + bisect_right(newlines, offset - 1)
 
 
-def split_blocks(body: str, line_of: Callable[[int], int], headings: frozenset[int] = frozenset()) -> list[Block]:
-    """Group the body's lines into blocks: blank lines end paragraphs; headings (the lines numbered in
-    `headings`, and lines that look like one) stand alone; list items and footnotes start a block of their
-    own that their continuation lines join."""
+def split_blocks(body: str, line_of: Callable[[int], int], starts: Mapping[int, str] | None = None) -> list[Block]:
+    """Group the body's lines into blocks: the blocks the format delimits (`starts`: body line → "heading",
+    "item" or "paragraph") begin where it says; elsewhere blank lines end paragraphs, headings stand alone,
+    and list items and footnotes start a block of their own that their continuation lines join."""
+    starts = starts or {}
     blocks: list[Block] = []
     current: list = []  # [kind, start, end, lines] of the block being built
 
@@ -65,8 +66,9 @@ def split_blocks(body: str, line_of: Callable[[int], int], headings: frozenset[i
         start, end = offset, offset + len(line.rstrip("\r\n"))
         offset += len(line)
         text = body[start:end]
-        kind = None if not text.strip() else "heading" if number in headings else _line_kind(text)
-        if kind is None or kind in ("heading", "boilerplate", "item", "footnote"):
+        given = starts.get(number)
+        kind = None if not text.strip() else given if given in ("heading", "item") else _line_kind(text)
+        if kind is None or given or kind in ("heading", "boilerplate", "item", "footnote"):
             close()
         if kind in ("heading", "boilerplate"):
             blocks.append(Block(len(blocks), kind, start, end, line_of(start), text))

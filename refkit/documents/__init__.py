@@ -23,15 +23,16 @@ FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "mar
            ".docx": "docx"}
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
 _READERS = {"text": plain_blocks, "markdown": plain_blocks, "latex": latex_blocks, "html": html_blocks}
+_PARAGRAPH_FORMATS = frozenset({"html", "docx"})  # their text blocks are whole paragraphs, not source lines
 
 
 @dataclass(slots=True)
 class Document:
     """A document cut in two: the body (everything before the reference section, headings kept as lines)
     and the reference section. `*_lines` give the source line of each line of `body` / `references_text`;
-    `body_headings` says which lines of `body` the format marked as headings (their markup is gone from the
-    text, and `map` must not read a heading into the paragraph under it); `references_start_line` is None
-    when no reference section was found."""
+    `body_starts` names the lines of `body` where the format itself starts a block ("heading", "item" or
+    "paragraph"; their markup is gone from the text, and `map` must not read a heading or a list item into
+    the text around it); `references_start_line` is None when no reference section was found."""
 
     path: str | None
     format: str
@@ -44,7 +45,7 @@ class Document:
     reference_blocks: list[Block] = field(default_factory=list)
     body_lines: tuple[int, ...] = ()
     references_lines: tuple[int, ...] = ()
-    body_headings: frozenset[int] = frozenset()
+    body_starts: dict[int, str] = field(default_factory=dict)
 
     @property
     def has_references(self) -> bool:
@@ -76,6 +77,17 @@ def read_document(path: str | Path, *, section: str | None = None, format: str |
     return parse_document(read_text(path, what="document"), format, section=section, path=str(path))
 
 
+def _block_starts(blocks: list[Block], format: str) -> dict[int, str]:
+    """The blocks, by index, that begin a heading, a list item or (where blocks are paragraphs) a paragraph."""
+    starts = {}
+    for index, block in enumerate(blocks):
+        if block.kind in ("heading", "item"):
+            starts[index] = block.kind
+        elif block.kind == "text" and format in _PARAGRAPH_FORMATS:
+            starts[index] = "paragraph"
+    return starts
+
+
 def _document(blocks: list[Block], format: str, section: str | None, path: str | None) -> Document:
     split = split_document(blocks, section)
     if format == "markdown":
@@ -93,7 +105,7 @@ def _document(blocks: list[Block], format: str, section: str | None, path: str |
         reference_blocks=split.section,
         body_lines=tuple(block.line for block in split.body),
         references_lines=tuple(block.line for block in split.section),
-        body_headings=frozenset(index for index, block in enumerate(split.body) if block.kind == "heading"),
+        body_starts=_block_starts(split.body, format),
     )
 
 
