@@ -156,25 +156,17 @@ class CrossrefSource:
         found = {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
                  for doi in wanted if not _WELL_FORMED_DOI.match(doi)}
         progress = _Counter(len(wanted), self.on_progress, done=len(found))
-        unknown = [doi for doi in wanted if doi not in found]
-        for doi in unknown:  # cache reads are cheaper than handing them to threads
+        for doi in [doi for doi in wanted if doi not in found]:  # cache reads cost less than handing them to threads
             lookup = self._cached(doi)
             if lookup:
                 found[doi] = lookup
                 progress.add(1)
+        missing = [doi for doi in wanted if doi not in found]
         if self.client.offline:
-            unknown = [doi for doi in wanted if doi not in found]
-            found.update((doi, Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS)) for doi in unknown)
-            progress.add(len(unknown))
-        with ThreadPoolExecutor(max_workers=self._workers()) as pool:
-            batchable = sorted(doi for doi in wanted if doi not in found and "," not in doi)
-            for answers in pool.map(self._batch, self._batches(batchable)):
-                found.update(answers)
-                progress.add(len(answers))
-            rest = [doi for doi in wanted if doi not in found]
-            for lookup in pool.map(self._single, rest):
-                found[lookup.doi] = lookup
-                progress.add(1)
+            found.update((doi, Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS)) for doi in missing)
+            progress.add(len(missing))
+        else:
+            found.update(self._fetch(missing, progress))
         return {given: _keyed(found[normalize_doi(given)], given) for given in dois}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
@@ -210,6 +202,19 @@ class CrossrefSource:
 
     def _workers(self) -> int:
         return max(1, self.client.limiter.concurrency)
+
+    def _fetch(self, dois: list[str], progress: _Counter) -> dict[str, Lookup]:
+        """Batches first, then one request each for what they left out, as concurrently as the server allows."""
+        found: dict[str, Lookup] = {}
+        with ThreadPoolExecutor(max_workers=self._workers()) as pool:
+            batchable = sorted(doi for doi in dois if "," not in doi)  # a comma would split the filter
+            for answers in pool.map(self._batch, self._batches(batchable)):
+                found.update(answers)
+                progress.add(len(answers))
+            for lookup in pool.map(self._single, [doi for doi in dois if doi not in found]):
+                found[lookup.doi] = lookup
+                progress.add(1)
+        return found
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Reply:
         try:
