@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from refkit.match import Decision, best_match  # noqa: E402
 from refkit.model import Name, Reference  # noqa: E402
 from refkit.sources.records import to_reference  # noqa: E402
-from refkit.sources.snapshot import SnapshotSource  # noqa: E402
+from refkit.sources.snapshot import SnapshotSource, read_records  # noqa: E402
 from refkit.text import normalize_doi  # noqa: E402
 
 RECORDS = ROOT.parent / "shared" / "data" / "crossref-records" / "works.jsonl"
@@ -144,7 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.records.exists():
         sys.exit(f"{args.records} is not present (../shared/data/crossref-records)")
-    raw = [json.loads(line) for line in args.records.open(encoding="utf-8")]
+    raw = list(read_records(args.records))
     source = SnapshotSource(records=raw, name="crossref-records")
     truth = [to_reference(record) for record in raw if citable(record)]
     rng = random.Random(args.seed)
