@@ -55,11 +55,14 @@ def write_atomic(path: str | Path, text: str, *, backup: bool = False) -> None:
     """Write through a temporary file in the same folder and rename it over the target, so a crash or a
     full disk never leaves a half-written file; optionally keep the old file as `<name>.bak`."""
     path = Path(path)
+    if path.is_symlink():  # write through the link, as an editor does, rather than replace it with a file
+        path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise RefkitError(f"{path}: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temporary: str | None = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         if path.exists():
@@ -68,5 +71,7 @@ def write_atomic(path: str | Path, text: str, *, backup: bool = False) -> None:
                 shutil.copy2(path, path.with_name(path.name + ".bak"))
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise RefkitError(f"{path}: cannot write ({error.strerror or error})") from error
+    finally:  # whatever went wrong (an unencodable character, Ctrl-C), no temporary file stays behind
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,42 @@
+"""write_atomic: the old file or the new one, never half of either, and never a stray temporary file."""
+
+import os
+import sys
+
+import pytest
+
+from refkit.errors import RefkitError
+from refkit.files import write_atomic
+
+
+def test_a_symlink_is_written_through_not_replaced(tmp_path):
+    real = tmp_path / "shared" / "references.bib"
+    real.parent.mkdir()
+    real.write_text("@misc{old}\n", encoding="utf-8")
+    link = tmp_path / "references.bib"
+    link.symlink_to(real)
+    write_atomic(link, "@misc{new}\n", backup=True)
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "@misc{new}\n"
+    assert (real.parent / "references.bib.bak").read_text(encoding="utf-8") == "@misc{old}\n"
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("precious", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        write_atomic(target, "a lone surrogate \ud800 cannot be UTF-8")
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert os.listdir(tmp_path) == ["report.json"]
+
+
+def test_a_folder_that_cannot_take_files_is_a_refkit_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(RefkitError, match="does not exist"):
+        write_atomic(blocker / "out.json", "{}")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc, where no one can create files")
+def test_a_folder_that_refuses_files_is_a_refkit_error():
+    with pytest.raises(RefkitError, match="cannot write"):
+        write_atomic("/proc/refkit-cannot-write-here.json", "{}")
