@@ -71,7 +71,7 @@ class PoolSource:
     Registrant prefixes known to exist: those of the pool and of the 1,747 real Crossref records in
     ../shared/data/crossref-records; a DOI under any other prefix is not registered."""
 
-    def __init__(self, records: list[dict[str, Any]], known_prefixes: set[str]):
+    def __init__(self, records: list[dict[str, Any]], known_prefixes: set[str]) -> None:
         self.snapshot = SnapshotSource(records=records, name="hallmark-pool")
         self.name = self.snapshot.name
         self.prefixes = known_prefixes | {_prefix(r["DOI"]) for r in records if not r["DOI"].startswith("10.0000/")}

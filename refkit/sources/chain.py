@@ -21,7 +21,7 @@ from refkit.sources.snapshot import SnapshotSource
 class UnavailableSource:
     """Answers nothing: every look-up is unavailable, for the reason given (a source that cannot be asked)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str) -> None:
         self.name = "unavailable"
         self.reason = reason
 
@@ -35,7 +35,7 @@ class UnavailableSource:
 class FallbackSource:
     """Ask `primary` first and `fallback` only for what `primary` could not settle."""
 
-    def __init__(self, primary: Source, fallback: Source):
+    def __init__(self, primary: Source, fallback: Source) -> None:
         self.primary = primary
         self.fallback = fallback
         self.name = f"{primary.name}+{fallback.name}"

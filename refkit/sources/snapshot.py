@@ -69,7 +69,7 @@ def read_records(path: Path) -> Iterator[Record]:
 class SnapshotSource:
     """Source over records held in memory, indexed by DOI and by title words."""
 
-    def __init__(self, paths: Sequence[str | Path] = (), records: Iterable[Record] = (), name: str = ""):
+    def __init__(self, paths: Sequence[str | Path] = (), records: Iterable[Record] = (), name: str = "") -> None:
         self.name = name or "snapshot:" + ",".join(Path(p).name for p in paths)
         self._records: list[Record] = []
         self._references: list[Reference | None] = []
