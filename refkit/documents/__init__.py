@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from refkit.documents.blocks import Block
@@ -26,30 +26,64 @@ _READERS = {"text": plain_blocks, "markdown": plain_blocks, "latex": latex_block
 _PARAGRAPH_FORMATS = frozenset({"html", "docx"})  # their text blocks are whole paragraphs, not source lines
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A document cut in two: the body (everything before the reference section, headings kept as lines)
-    and the reference section. `*_lines` give the source line of each line of `body` / `references_text`;
-    `body_starts` names the lines of `body` where the format itself starts a block ("heading", "item" or
-    "paragraph"; their markup is gone from the text, and `map` must not read a heading or a list item into
-    the text around it); `references_start_line` is None when no reference section was found."""
+    """A document cut in two at its reference section: the blocks before the section heading (the body) and
+    the blocks of the section. Everything else is read off them: the body as text with the file line of each
+    of its lines, and where the format itself starts a block in it (its markup is gone from the text, and
+    `map` must not read a heading or a list item into the text around it)."""
 
     path: str | None
     format: str
-    body: str
-    body_start_line: int
-    references_text: str
-    references_start_line: int | None
-    heading: str = ""
-    heading_line: int | None = None
-    reference_blocks: list[Block] = field(default_factory=list)
-    body_lines: tuple[int, ...] = ()
-    references_lines: tuple[int, ...] = ()
-    body_starts: dict[int, str] = field(default_factory=dict)
+    body_blocks: list[Block]
+    reference_blocks: list[Block]
+    heading_block: Block | None = None  # None: no reference section was found
 
     @property
     def has_references(self) -> bool:
-        return self.heading_line is not None
+        return self.heading_block is not None
+
+    @property
+    def heading(self) -> str:
+        return self.heading_block.text if self.heading_block else ""
+
+    @property
+    def heading_line(self) -> int | None:
+        return self.heading_block.line if self.heading_block else None
+
+    @property
+    def body(self) -> str:
+        return "\n".join(block.text for block in self.body_blocks)
+
+    @property
+    def body_start_line(self) -> int:
+        return self.body_blocks[0].line if self.body_blocks else 1
+
+    @property
+    def body_lines(self) -> tuple[int, ...]:
+        """The file line of each line of `body`."""
+        return tuple(block.line for block in self.body_blocks)
+
+    @property
+    def body_starts(self) -> dict[int, str]:
+        """The lines of `body` that begin a heading, a list item or (where blocks are paragraphs) a paragraph."""
+        starts = {}
+        for index, block in enumerate(self.body_blocks):
+            if block.kind in ("heading", "item"):
+                starts[index] = block.kind
+            elif block.kind == "text" and self.format in _PARAGRAPH_FORMATS:
+                starts[index] = "paragraph"
+        return starts
+
+    @property
+    def references_text(self) -> str:
+        return "\n".join(block.text for block in self.reference_blocks)
+
+    @property
+    def references_start_line(self) -> int | None:
+        """The first line of the section, or of its heading when it is empty; None without a section."""
+        first = self.reference_blocks[0] if self.reference_blocks else self.heading_block
+        return first.line if first else None
 
 
 def detect_format(path: str | Path) -> str:
@@ -77,36 +111,11 @@ def read_document(path: str | Path, *, section: str | None = None, format: str |
     return parse_document(read_text(path, what="document"), format, section=section, path=str(path))
 
 
-def _block_starts(blocks: list[Block], format: str) -> dict[int, str]:
-    """The blocks, by index, that begin a heading, a list item or (where blocks are paragraphs) a paragraph."""
-    starts = {}
-    for index, block in enumerate(blocks):
-        if block.kind in ("heading", "item"):
-            starts[index] = block.kind
-        elif block.kind == "text" and format in _PARAGRAPH_FORMATS:
-            starts[index] = "paragraph"
-    return starts
-
-
 def _document(blocks: list[Block], format: str, section: str | None, path: str | None) -> Document:
     split = split_document(blocks, section)
     if format == "markdown":
         split = replace(split, section=[replace(block, text=markdown_inline(block.text)) for block in split.section])
-    return Document(
-        path=path,
-        format=format,
-        body="\n".join(block.text for block in split.body),
-        body_start_line=split.body[0].line if split.body else 1,
-        references_text="\n".join(block.text for block in split.section),
-        references_start_line=(split.section[0].line if split.section else
-                               split.heading.line if split.heading else None),
-        heading=split.heading.text if split.heading else "",
-        heading_line=split.heading.line if split.heading else None,
-        reference_blocks=split.section,
-        body_lines=tuple(block.line for block in split.body),
-        references_lines=tuple(block.line for block in split.section),
-        body_starts=_block_starts(split.body, format),
-    )
+    return Document(path, format, split.body, split.section, split.heading)
 
 
 __all__ = ["REFERENCE_HEADINGS", "Block", "Document", "detect_format", "parse_document", "read_document"]

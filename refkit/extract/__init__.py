@@ -37,9 +37,7 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
     validate_pattern(key_pattern)
     if isinstance(source, str):
         document = parse_document(source)
-        source = document if document.has_references else Document(
-            path=None, format="text", body="", body_start_line=1, references_text=source, references_start_line=1,
-            reference_blocks=text_blocks(source.splitlines()))
+        source = document if document.has_references else Document(None, "text", [], text_blocks(source.splitlines()))
     items = [item for item in split_items(source.reference_blocks) if not _REPEAT_NOTE_RE.match(item.text)]
     references = assign_keys([parse_reference(item.text, file=source.path, line=item.line) for item in items],
                              key_pattern)
