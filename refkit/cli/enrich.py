@@ -59,11 +59,8 @@ def enrich_command(
     diff = result.diff(bib.name)
     to_stdout = not (dry_run or in_place or output)
     (sys.stderr if to_stdout else sys.stdout).write(diff)
-    if dry_run:
-        pass
-    elif in_place:
-        if result.changes:
-            write_atomic(bib, keep_bom(bib, result.new_text), backup=True)
-    else:
+    if in_place and result.changes and not dry_run:
+        write_atomic(bib, keep_bom(bib, result.new_text), backup=True)
+    elif not (in_place or dry_run):
         emit(result.new_text, output)
     print(f"refkit enrich: {summary(result)}" + (" (dry run)" if dry_run else ""), file=sys.stderr)

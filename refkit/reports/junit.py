@@ -12,7 +12,7 @@ def render(report: ValidationReport) -> str:
     by_key: dict[str | None, list] = {}
     for finding in report.findings:
         by_key.setdefault(finding.key, []).append(finding)
-    cases = [(key, line) for key, line in report.keys]
+    cases = list(report.keys)
     if by_key.get(None):
         cases.insert(0, ("(file)", 0))
     suite = ET.Element("testsuite", name="refkit validate", tests=str(len(cases)))

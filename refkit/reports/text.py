@@ -22,8 +22,9 @@ _STATUS_WORDS = {
 
 
 def _change(finding: Finding) -> str:
+    """"written → recorded", when a finding sets the entry's value beside the record's."""
     if finding.written is not None and finding.recorded is not None:
-        return f"{finding.written!s} → {finding.recorded!s}"
+        return f"{finding.written} → {finding.recorded}"
     return ""
 
 
@@ -41,7 +42,7 @@ def summary(report: ValidationReport) -> str:
 
 def render_plain(report: ValidationReport) -> str:
     lines = [f"{f.file or report.path}:{f.line or 0}: {f.rule} [{f.severity.value}] {f.message}"
-             + (f" ({_change(f)})" if _change(f) else "") for f in report.findings]
+             + (f" ({change})" if (change := _change(f)) else "") for f in report.findings]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
