@@ -59,10 +59,9 @@ _VOCABULARY = {
 
 
 _RUNS = [(re.compile(letter + "{3,}"), letter * 2) for letter in "Xxd"]
-_VOCABULARY_INDEX: dict[str, tuple[str, ...]] = {}
-for _name, _words in _VOCABULARY.items():
-    for _entry in _words:
-        _VOCABULARY_INDEX[_entry] = (*_VOCABULARY_INDEX.get(_entry, ()), "D" + _name)
+# word → the dictionaries it is in, as features ("ed" → ("Deditor", "Dedition"))
+_VOCABULARY_INDEX = {entry: tuple("D" + name for name, entries in _VOCABULARY.items() if entry in entries)
+                     for entry in set().union(*_VOCABULARY.values())}
 
 
 def _shape(token: str) -> str:

@@ -31,9 +31,6 @@ class Prepared:
     identifiers: list[Match]
     spans: list[tuple[int, int]]
 
-    def words(self) -> list[str]:
-        return [self.text[start:end] for start, end in self.spans]
-
 
 def prepare(text: str) -> Prepared:
     """Find identifiers, then tokenize what lies between them."""
