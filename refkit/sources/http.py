@@ -4,7 +4,7 @@ Layering, from the outside in: requests-cache answers what it already has (a hit
 below, so it never waits for the limiter); a miss goes to `PoliteAdapter`, which takes a slot from the
 `RateLimiter` for each attempt and retries connection errors, timeouts, truncated bodies, 429 and 5xx with
 exponential backoff and jitter, honouring `Retry-After`. The limiter starts from Crossref's published limits
-and follows the `X-Rate-Limit-*` and `X-Concurrency-Limit` headers the server sends back.
+and follows the `X-Rate-Limit-*`, `X-Concurrency-Limit` and `X-Api-Pool` headers the server sends back.
 """
 
 from __future__ import annotations
