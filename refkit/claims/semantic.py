@@ -18,8 +18,13 @@ import contextlib
 import io
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from refkit.claims.lexical import LexicalIndex
+
+if TYPE_CHECKING:  # the extra's packages, imported only where the ranker runs
+    from numpy import ndarray
+    from sentence_transformers import SentenceTransformer
 
 BATCH_SIZE = 64
 MEDIAN_FROM = 5  # references needed before the list's median and spread are fair
@@ -40,7 +45,7 @@ def _offline_environment() -> None:
 
 
 @lru_cache(maxsize=1)
-def load_model():
+def load_model() -> SentenceTransformer:
     """The packaged model on the CPU, or SemanticUnavailable saying what is missing."""
     _offline_environment()
     try:
@@ -71,11 +76,11 @@ class SemanticIndex:
         self.owner = numpy.asarray([index for index, passages in enumerate(documents) for _ in passages], dtype=int)
         self.flat = [passage for passages in documents for passage in passages]
         self.embeddings = self._encode(self.flat)
-        self.queries: dict[str, object] = {}  # claim text → its embedding, from the last top_many
-        self.closeness: dict[str, object] = {}  # claim text → best cosine per reference
+        self.queries: dict[str, ndarray] = {}  # claim text → its embedding, from the last top_many
+        self.closeness: dict[str, ndarray] = {}  # claim text → best cosine per reference
         self.lexical = LexicalIndex(documents)  # half the score, and the words shown as evidence
 
-    def _encode(self, texts: list[str]):
+    def _encode(self, texts: list[str]) -> ndarray:
         return self.model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
 
@@ -99,7 +104,7 @@ class SemanticIndex:
         return [[(int(index), _clip(float(margins[row, index]))) for index in order[row]]
                 for row in range(len(queries))]
 
-    def _standardised(self, best):
+    def _standardised(self, best: ndarray) -> ndarray:
         """MEANING_WEIGHT × how many spreads each reference stands above the list's median, per claim (row)."""
         import numpy
 
@@ -110,7 +115,7 @@ class SemanticIndex:
             baseline, spread = FIXED_BASELINE, FIXED_SPREAD
         return MEANING_WEIGHT * (best - baseline) / spread
 
-    def _vector(self, query: str):
+    def _vector(self, query: str) -> ndarray:
         vector = self.queries.get(query)
         return self._encode([query])[0] if vector is None else vector
 
