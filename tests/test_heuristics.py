@@ -23,6 +23,11 @@ def test_year_before_the_arxiv_identifier():
     assert late.recorded == "2021"
 
 
+def test_a_biblatex_date_is_pointed_at_where_it_is_written():
+    [finding] = findings("@online{a, title={T},\n  date={2021-05},\n  eprint={2310.01362}, eprinttype={arxiv}}")
+    assert (finding.rule, finding.field, finding.line) == ("RK801", "date", 2)
+
+
 def test_old_style_and_non_arxiv_numbers_are_ignored():
     assert findings("@misc{a, title={T}, year={1999}, eprint={hep-th/9901001}, archiveprefix={arXiv}}") == []
     assert findings("@article{b, title={T}, year={2001}, doi={10.1103/PhysRevB.2310.01362}}") == []

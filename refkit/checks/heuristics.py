@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from refkit.bib.read import BibEntry
 from refkit.checks.registry import Rule, register
+from refkit.checks.verify import bib_field
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
 from refkit.text import fold
@@ -98,7 +99,8 @@ def _preprint_year(entry: BibEntry, reference: Reference, file: str | None) -> I
     if not found or not reference.year:
         return
     identifier, posted = found
-    values = {"key": entry.key, "file": file, "line": entry.line_of("year"), "field": "year",
+    year_field = bib_field(entry, "year")
+    values = {"key": entry.key, "file": file, "line": entry.line_of(year_field), "field": year_field,
               "written": str(reference.year), "recorded": str(posted), "arxiv": identifier}
     if reference.year < posted:
         yield BEFORE_PREPRINT.finding(**values)
@@ -139,11 +141,12 @@ def _doi_venue_and_year(entry: BibEntry, reference: Reference, file: str | None)
     venue, year = found
     written = reference.container_title or reference.container_title_short
     if written and not any(name in fold(written) for name in _VENUE_NAMES[venue]):
-        field = next((f for f in ("booktitle", "journal", "journaltitle") if f in entry.fields), "booktitle")
+        field = bib_field(entry, "container")
         yield DOI_VENUE.finding(key=entry.key, file=file, line=entry.line_of(field), field=field, written=written,
                                 recorded=venue.upper(), doi=reference.doi, venue=venue.upper(), year=year)
     if reference.year and abs(reference.year - year) >= 2:
-        yield DOI_YEAR.finding(key=entry.key, file=file, line=entry.line_of("year"), field="year",
+        year_field = bib_field(entry, "year")
+        yield DOI_YEAR.finding(key=entry.key, file=file, line=entry.line_of(year_field), field=year_field,
                                written=str(reference.year), recorded=str(year), doi=reference.doi,
                                venue=venue.upper())
 
