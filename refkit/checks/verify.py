@@ -145,18 +145,19 @@ def _finding(rule: Rule, entry: BibEntry, reference: Reference, name: str | None
 
 def describe(record: Reference) -> str:
     """'"Title" (Family et al., 2011, Journal; doi)' — enough to see which work a record is."""
-    who = record.first_author_family or "no author"
-    if len(record.authors) > 1:
-        who += " et al."
-    parts = [who, str(record.year or "n.d."), record.container_title]
+    parts = [_first_author(record), str(record.year or "n.d."), record.container_title]
     return f"\"{record.title}\" ({', '.join(p for p in parts if p)}; {record.doi or 'no DOI'})"
+
+
+def _first_author(reference: Reference) -> str:
+    """"Patel et al.", "Patel" or "no author"."""
+    more = len(reference.authors) > 1 or reference.authors_truncated
+    return (reference.first_author_family or "no author") + (" et al." if more else "")
 
 
 def _byline(reference: Reference) -> str:
     """"Patel et al. 2017, Pharmacology & Therapeutics": who, when and where, to set two works side by side."""
-    who = reference.first_author_family or "no author"
-    if len(reference.authors) > 1 or reference.authors_truncated:
-        who += " et al."
+    who = _first_author(reference)
     venue = reference.container_title or reference.container_title_short
     return f"{who} {reference.year or 'n.d.'}" + (f", {venue}" if venue else "")
 
