@@ -8,6 +8,8 @@ import dataclasses
 import itertools
 import json
 import logging
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -19,6 +21,7 @@ import requests
 import responses
 
 from refkit.config import Settings
+from refkit.errors import RefkitError
 from refkit.model import Name, Reference
 from refkit.sources.base import LookupStatus
 from refkit.sources.crossref import MAX_TARGET_BYTES, CrossrefSource, bibliographic_query, doi_batches
@@ -580,3 +583,20 @@ def test_a_server_that_stopped_answering_is_not_asked_again_for_a_while(http, so
                  content_type="application/json")
     fake_time.sleep(61)  # after the cool-down the server is asked again
     assert source.search(Reference(title="Deep learning")).records[0]["DOI"] == "10.1038/nrd839"
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://api.test", "http://exa mple", "https://"])
+def test_an_api_url_that_is_not_http_is_refused_up_front(tmp_path, url):
+    with pytest.raises(RefkitError, match=r"is not an http\(s\) URL for the Crossref API"):
+        CrossrefSource(Settings(api_url=url, cache_dir=tmp_path))
+    assert not (tmp_path / "http.sqlite").exists()
+
+
+def test_a_bad_api_url_is_one_line_of_error_from_validate(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title={Deep learning}, author={LeCun, Y.}, year={2015}}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "refkit", "validate", str(bib), "--online", "--api-url", "notaurl",
+                             "--cache-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "refkit: error: 'notaurl' is not an http(s) URL for the Crossref API (--api-url, " \
+                            "REFKIT_CROSSREF_URL or api-url in [tool.refkit])\n"

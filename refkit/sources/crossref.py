@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from refkit.config import Settings
+from refkit.errors import RefkitError
 from refkit.model import Reference
 from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
 from refkit.sources.http import QUERY_SAFE, HttpClient, Unreachable
@@ -90,6 +91,17 @@ def bibliographic_query(reference: Reference) -> str:
     return " ".join(" ".join(part.split()) for part in parts if part and part.strip())
 
 
+def api_base(url: str) -> str:
+    """The API's base URL without a trailing slash. Anything but an http(s) URL is refused up front: requests
+    would otherwise fail each entry with a paragraph-long reason."""
+    base = url.strip().rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(char.isspace() for char in base):
+        raise RefkitError(f"{url!r} is not an http(s) URL for the Crossref API "
+                          "(--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit])")
+    return base
+
+
 def describe_error(error: Exception, timeout: float) -> str:
     """A short reason for a failed request (requests' own messages run to several lines)."""
     if isinstance(error, Unreachable):
@@ -143,7 +155,7 @@ class CrossrefSource:
 
     def __init__(self, settings: Settings, *, client: HttpClient | None = None,
                  on_progress: Progress | None = None) -> None:
-        self.api_url = settings.api_url.rstrip("/")
+        self.api_url = api_base(settings.api_url)
         self.client = client or HttpClient(settings)
         self.on_progress = on_progress
 
