@@ -85,11 +85,8 @@ def entry_changes(entry: BibEntry, evidence: Evidence) -> dict[str, tuple[str | 
             bib_name = _container_field(entry) or ""
             if not bib_name:
                 continue
-        disagrees = evidence.agreement.get(name) is False
-        if name == "doi" and present and not disagrees:
-            continue
-        if not present or disagrees:
-            changes[bib_name] = (entry.fields.get(bib_name) if present else None, _bibtex(name, record, bib_name))
+        if not present or evidence.agreement.get(name) is False:
+            changes[bib_name] = (entry.fields.get(bib_name), _bibtex(name, record, bib_name))
     return changes
 
 
