@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from refkit.claims.markers import find_markers
@@ -50,6 +52,16 @@ def test_marker_styles(text: str, expected: list) -> None:
 ])
 def test_not_markers(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "We thank " + "Okafor and Lindqvist, " * 2500 + "for 2019 data",  # a paragraph of names, no citation
+    "Contact [" + "@okafor @lindqvist " * 6000,  # an unclosed bracket of handles
+])
+def test_long_paragraphs_without_markers_are_read_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    assert found(text) == []
+    assert time.perf_counter() - started < 2  # the quadratic patterns took 5 to 12 s
 
 
 def ref(key: str, family: str, year: int, second: str = "", suffix: str = "") -> Reference:

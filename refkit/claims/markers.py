@@ -24,13 +24,16 @@ _NUMERIC_RE = re.compile(_NUMERIC)
 _SUPERSCRIPT_RE = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]’”\"']))" + _SUPERSCRIPT_DIGITS)
 _CARET_RE = re.compile(_CARET)
 _FOOTNOTE_RE = re.compile(_FOOTNOTE)
-_PANDOC_RE = re.compile(r"\[([^\[\]]*?-?@[^\[\]]+)\]")
+_PANDOC_RE = re.compile(r"\[([^\[\]@]*@[^\[\]]+)\]")  # no lazy prefix: one pass over an unclosed "["
 _PANDOC_KEY_RE = re.compile(r"(?<![\w.])-?@\{?(\w[\w:.#$%&+?<>~/-]*)")
 _KEY = r"(?:[A-Za-z][\w:.+/-]*\d[\w:.+/-]*|[A-Za-z][\w.-]*:[\w:.+/-]+)"
 _KEY_LIST_RE = re.compile(rf"\[({_KEY}(?:\s*[,;]\s*{_KEY})*)\]")  # \cite{a,b} as the LaTeX reader writes it
 
-_NAME = r"(?:(?:van|von|de|der|den|da|di|du|le|la|del|dos|ten|ter)\s+)*[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*[a-zß-ÿ]"
-_AUTHORS = rf"(?P<authors>{_NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*,\s*(?:and|&)\s+){_NAME})*(?P<etal>\s+et\s+al\.?)?)"
+# Names are bounded (three particles, ten names): a longer run is no citation, and an unbounded one would
+# be rescanned from each of its words, which takes minutes on a long paragraph of names.
+_NAME = r"(?:(?:van|von|de|der|den|da|di|du|le|la|del|dos|ten|ter)\s+){0,3}[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*[a-zß-ÿ]"
+_AUTHORS = (rf"(?P<authors>{_NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*,\s*(?:and|&)\s+){_NAME}){{0,9}}"
+            r"(?P<etal>\s+et\s+al\.?)?)")
 _YEAR = r"\d{4}[a-z]?"
 _YEARS = rf"(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)"
 _LOCATOR = r"(?:\s*,\s*(?:p|pp|ch|chap|sec|fig)\.?\s*[\w–-]+)?"
