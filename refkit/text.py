@@ -32,10 +32,14 @@ _SYMBOLS = {
     "textquotedblleft": "“", "textquotedblright": "”", "guillemotleft": "«", "guillemotright": "»",
     "textbullet": "•", "textperiodcentered": "·", "textless": "<", "textgreater": ">",
     "times": "×", "pm": "±", "leq": "≤", "geq": "≥", "infty": "∞", "textasciitilde": "~",
+    "textbraceleft": "\ue000", "textbraceright": "\ue001",  # braces kept until grouping braces are gone
 }  # fmt: skip
 _SORT_ONLY = {"noopsort", "SortNoop", "sortnoop", "NOOPSORT", "noop"}  # `{\\noopsort{1985a}}1985` → 1985
 _QUOTING = {"mkbibquote", "enquote", "textquote"}
-_ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ", ",": " "}
+# Escaped braces stand in as private-use characters until the grouping braces are gone; other escapes are
+# the character itself, and `\ ` and `\,` are spaces.
+_ESCAPED = {"{": "\ue000", "}": "\ue001", " ": " ", ",": " "}
+_UNESCAPE_BRACES = str.maketrans({"\ue000": "{", "\ue001": "}"})
 
 # \"u  \"{u}  {\"u}  \c{c}  \c c  \'{\i}
 _ACCENT_RE = re.compile(
@@ -91,7 +95,7 @@ def latex_to_unicode(value: str) -> str:
         text = text.replace("\\\\", " ")  # a line break; read first, or its second backslash starts a macro
         text = _ACCENT_RE.sub(_accent, text)
         text = _DANGLING_ACCENT_RE.sub("", text)  # an accent with nothing to sit on (`\\'{}`) is dropped
-        text = _ESCAPE_RE.sub(lambda m: "\x00" + m.group(1) + "\x01", text)
+        text = _ESCAPE_RE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), text)
         text = _CONTROL_SPACE_RE.sub(" ", text.replace("\\-", "").replace("\\/", ""))
         # Formatting macros with one argument: keep the argument, innermost first.
         previous = None
@@ -101,7 +105,7 @@ def latex_to_unicode(value: str) -> str:
         text = _SYMBOL_RE.sub(_symbol, text)
     text = text.replace("---", "—").replace("--", "–").replace("~", " ")
     text = text.replace("{", "").replace("}", "")
-    text = re.sub(r"\x00(.)\x01", lambda m: _ESCAPED.get(m.group(1), m.group(1)), text)
+    text = text.translate(_UNESCAPE_BRACES)
     text = text.replace("``", "“").replace("''", "”")
     return _SPACES_RE.sub(" ", text).strip()
 
@@ -118,7 +122,10 @@ def balanced_braces(text: str) -> bool:
 
 
 _LATEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$"}
-_SPECIALS_RE = re.compile(r"[&%#_$]")
+_SPECIALS_RE = re.compile(r"[&%#_${}]")
+# BibTeX counts braces even when escaped: \{ and \} only keep a value readable when they pair up.
+_PAIRED_BRACES = {"{": r"\{", "}": r"\}"}
+_LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +138,8 @@ def _encoder():  # pragma: no cover - trivial factory
 
 def unicode_to_latex(value: str) -> str:
     """Encode text for a BibTeX field that classic BibTeX (not only biber) reads correctly."""
-    text = _SPECIALS_RE.sub(lambda m: _LATEX_SPECIALS[m.group(0)], value)
+    specials = {**_LATEX_SPECIALS, **(_PAIRED_BRACES if balanced_braces(value) else _LONE_BRACES)}
+    text = _SPECIALS_RE.sub(lambda m: specials[m.group(0)], value)
     text = text.replace("—", "---").replace("–", "--")
     if text.isascii():
         return text

@@ -6,8 +6,10 @@ import jsonschema
 import pytest
 
 from refkit.bib import load_bibliography, parse_bibliography, to_reference
+from refkit.config import Settings
 from refkit.errors import RefkitError
 from refkit.export import export
+from refkit.validate import validate_bibliography
 from tests.conftest import ROOT, shared_file
 
 
@@ -50,6 +52,15 @@ def test_bibtex_export_reads_back_the_same():
     for before, after in zip(refs, again, strict=True):
         before.location = after.location = None
         assert before == after
+
+
+def test_bibtex_export_writes_braces_in_values_so_bibtex_still_balances_them():
+    text = "@article{set2020, title = {The set \\{x\\} and a lone \\textbraceright{} brace}, year = {2020}}\n"
+    [reference] = [to_reference(e) for e in parse_bibliography(text).entries]
+    assert reference.title == "The set {x} and a lone } brace"
+    written = parse_bibliography(export([reference], "bibtex"))
+    assert validate_bibliography(written, Settings(select=["RK1"])).findings == []  # no RK101, no RK104
+    assert to_reference(written.entries[0]).title == reference.title
 
 
 def test_an_unknown_format_is_a_refkit_error():
