@@ -31,15 +31,16 @@ _SYMBOLS = {
     "hyphen": "-", "slash": "/", "emdash": "—", "endash": "–", "Dash": "—",
     "textquotedblleft": "“", "textquotedblright": "”", "guillemotleft": "«", "guillemotright": "»",
     "textbullet": "•", "textperiodcentered": "·", "textless": "<", "textgreater": ">",
-    "times": "×", "pm": "±", "leq": "≤", "geq": "≥", "infty": "∞", "textasciitilde": "~",
-    "textbraceleft": "\ue000", "textbraceright": "\ue001",  # braces kept until grouping braces are gone
+    "times": "×", "pm": "±", "leq": "≤", "geq": "≥", "infty": "∞",
+    # Characters that decoding itself consumes stand in as private-use ones until the end (see _LITERAL).
+    "textbraceleft": "\ue000", "textbraceright": "\ue001", "textasciitilde": "\ue002", "textbackslash": "\ue003",
 }  # fmt: skip
 _SORT_ONLY = {"noopsort", "SortNoop", "sortnoop", "NOOPSORT", "noop"}  # `{\\noopsort{1985a}}1985` → 1985
 _QUOTING = {"mkbibquote", "enquote", "textquote"}
 # Escaped braces stand in as private-use characters until the grouping braces are gone; other escapes are
 # the character itself, and `\ ` and `\,` are spaces.
 _ESCAPED = {"{": "\ue000", "}": "\ue001", " ": " ", ",": " "}
-_UNESCAPE_BRACES = str.maketrans({"\ue000": "{", "\ue001": "}"})
+_LITERAL = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "~", "\ue003": "\\"})
 
 # \"u  \"{u}  {\"u}  \c{c}  \c c  \'{\i}
 _ACCENT_RE = re.compile(
@@ -105,7 +106,7 @@ def latex_to_unicode(value: str) -> str:
         text = _SYMBOL_RE.sub(_symbol, text)
     text = text.replace("---", "—").replace("--", "–").replace("~", " ")
     text = text.replace("{", "").replace("}", "")
-    text = text.translate(_UNESCAPE_BRACES)
+    text = text.translate(_LITERAL)
     text = text.replace("``", "“").replace("''", "”")
     return _SPACES_RE.sub(" ", text).strip()
 
@@ -121,8 +122,9 @@ def balanced_braces(text: str) -> bool:
     return depth == 0
 
 
-_LATEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$"}
-_SPECIALS_RE = re.compile(r"[&%#_${}]")
+_LATEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}",
+                   "\\": r"\textbackslash{}"}
+_SPECIALS_RE = re.compile(r"[&%#_${}~\\]")
 # BibTeX counts braces even when escaped: \{ and \} only keep a value readable when they pair up.
 _PAIRED_BRACES = {"{": r"\{", "}": r"\}"}
 _LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}

@@ -29,6 +29,7 @@ from refkit.text import (
         (r"Imatinib \\ a five-year follow-up", "Imatinib a five-year follow-up"),  # a forced line break
         (r"Part one\\Part two", "Part one Part two"),
         (r"The set \{x\} and a lone \} in \emph{a \{b\}}", "The set {x} and a lone } in a {b}"),
+        (r"home~page of \textasciitilde{}user", "home page of ~user"),
     ],
 )
 def test_latex_to_unicode(latex, text):
@@ -37,7 +38,7 @@ def test_latex_to_unicode(latex, text):
 
 def test_unicode_to_latex_round_trips_through_the_decoder():
     for text in ["Saußele", "Gambacorti-Passerini", "Pharmacology & Therapeutics", "Čapek – 50% off", "Ørsted",
-                 "Sets {x : x > 0} and a lone } brace"]:
+                 "Sets {x : x > 0} and a lone } brace", "see ~user/notes and C:\\refs"]:
         encoded = unicode_to_latex(text)
         assert encoded.isascii()
         assert latex_to_unicode(encoded) == text
