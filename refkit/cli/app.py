@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from refkit import __version__
+from refkit.files import write_atomic
 
 app = typer.Typer(
     name="refkit",
@@ -38,8 +39,6 @@ def root(
 
 def emit(text: str, output: str | None) -> None:
     """Write a command's result to stdout, or atomically to a file."""
-    from refkit.files import write_atomic
-
     if output and output != "-":
         write_atomic(output, text)
     else:
