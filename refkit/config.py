@@ -20,6 +20,8 @@ DEFAULT_API_URL = "https://api.crossref.org"
 
 @dataclass(slots=True)
 class Settings:
+    """What a run may be told from outside; load_settings checks every value, so code can trust the types."""
+
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     fail_on: Severity = Severity.ERROR

@@ -7,8 +7,11 @@ import sys
 import pytest
 
 from refkit.bib import load_bibliography, to_reference
+from refkit.cli.export import ExportFormat
+from refkit.cli.validate import ReportFormat
 from refkit.config import Settings
-from refkit.export import export
+from refkit.export import EXPORTERS, export
+from refkit.reports import RENDERERS
 from refkit.validate import validate
 from tests.conftest import ROOT
 
@@ -34,6 +37,11 @@ def test_version_and_help():
     assert result.returncode == 0
     for command in ("validate", "export", "rules"):
         assert command in result.stdout
+
+
+def test_format_options_offer_every_renderer_and_exporter():
+    assert {choice.value for choice in ReportFormat} == set(RENDERERS)
+    assert {choice.value for choice in ExportFormat} == set(EXPORTERS)
 
 
 @pytest.mark.parametrize("command", ["validate", "export"])
