@@ -12,8 +12,9 @@ from refkit.claims.model import Kind
 
 _CLAIM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.compile(pattern, re.IGNORECASE)) for
                                                                   reason, pattern in (
-    ("figure", r"\d+(?:[.,]\d+)?\s*(?:%|‰|percent|per cent|fold\b|-fold|times\b|x\b)|\b\d+(?:[.,]\d+)?\s*(?:[-–]\s*\d+"
-               r"(?:[.,]\d+)?\s*)?(?:patients|participants|people|subjects|cases|children|adults|women|men|"
+    ("figure", r"(?<!\d)\d+(?:[.,]\d+)?\s*(?:%|‰|percent|per cent|fold\b|-fold|times\b|x\b)"  # (?<!\d): linear
+               r"|\b\d+(?:[.,]\d+)?\s*(?:[-–]\s*\d+(?:[.,]\d+)?\s*)?"
+               r"(?:patients|participants|people|subjects|cases|children|adults|women|men|"
                r"years?|months?|weeks?|days?|hours?|mg|g|kg|ml|mm|cm|km|m|°C|ppm|tonnes?|species|studies|trials)\b"
                r"|\b(?:one|two|three|four|half|a third|a quarter)\s+(?:in|of)\s+(?:every\s+)?(?:\w+\s+)?"
                r"(?:patients|people|cases|adults|children)|\b(?:1[5-9]|20)\d\d(?:s)?\b|\b\d+\.\d+\b"),
