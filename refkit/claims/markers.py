@@ -13,7 +13,8 @@ _MAX_RANGE = 200  # "[1–3]" expands; a "[1–5000]" is not a citation
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 _NUMERIC = r"\[(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\]"
-_SUPERSCRIPT_DIGITS = r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*"
+# Whole runs of one to four digits, like the numbers in brackets: a longer run is no reference number.
+_SUPERSCRIPT_DIGITS = r"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})*(?![⁰¹²³⁴⁵⁶⁷⁸⁹])"
 _CARET = r"\^(\d{1,4}(?:[,–-]\d{1,4})*)\^"
 _FOOTNOTE = r"\[\^([^\]\s]+)\](?!:)"
 # The markers written after a full stop ("…leukemia.[3] Next", "…leukemia.¹² Next"): the sentence splitter
