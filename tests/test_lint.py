@@ -72,6 +72,14 @@ def test_each_rule_fires_on_its_problem(change, rule, line):
     assert (rule, "good2020", line) in found
 
 
+def test_a_biblatex_date_is_checked_for_its_year():
+    dated = GOOD.replace("year = {2020}, month = mar,", "date = {2031-03},")
+    assert ("RK301", "good2020", 5) in findings_for(dated)
+    assert ("RK302", "good2020", 5) in findings_for(dated.replace("2031-03", "1066"))
+    for fine in ["2020-03-14", "2020-05/2021-01", "2021~", "{2020}"]:
+        assert rules_for(dated.replace("2031-03", fine)) == set(), fine
+
+
 def test_pages_forms_that_are_fine():
     for pages in ["e1234", "S12--S19", "12, 15--17", "xi--xiv", "123", "99--101", "1029--35"]:
         assert "RK305" not in rules_for(GOOD.replace("101--109", pages)), pages

@@ -228,6 +228,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 _DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 _ISSN_RE = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
 _YEAR_RE = re.compile(r"^\d{4}[a-z]?$")
+_DATE_YEAR_RE = re.compile(r"^\s*(\d{4})(?:-\d{2}){0,2}[~?%]?(?:/|\s*$)")  # EDTF: 2021-05~, 2021/2022
 _PAGE_ITEM_RE = re.compile(
     r"^[A-Za-z]{0,4}\d+[A-Za-z]?(?:-[A-Za-z]{0,4}\d+[A-Za-z]?)?$"  # 12, S12-S19, e1234, 12a-13b
     r"|^[ivxlcdm]+(?:-[ivxlcdm]+)?$",  # roman front matter
@@ -317,15 +318,24 @@ def check_identifiers(entry: BibEntry, file: str | None) -> Iterator[Finding]:
             yield BAD_URL.finding(**_at(entry, file, "url"), written=url)
 
 
-def check_dates(entry: BibEntry, file: str | None, this_year: int) -> Iterator[Finding]:
+def _dated_by(entry: BibEntry) -> tuple[str, str]:
+    """The field that dates the entry and the year it gives: `year` as written, else the year a biblatex
+    `date` starts with (2021, 2021-05-14, 2021-05/2022); ("", "") when neither does."""
     year = entry.fields.get("year", "").strip().strip("{}")
     if year:
-        if not _YEAR_RE.match(year):
-            yield BAD_YEAR.finding(**_at(entry, file, "year"), written=year)
-        elif int(year[:4]) > this_year + 1:  # next year's volumes appear online late in the year
-            yield FUTURE_YEAR.finding(**_at(entry, file, "year"), written=year)
-        elif int(year[:4]) < 1450:
-            yield ANCIENT_YEAR.finding(**_at(entry, file, "year"), written=year)
+        return "year", year
+    match = _DATE_YEAR_RE.match(entry.fields.get("date", "").strip().strip("{}"))
+    return ("date", match.group(1)) if match else ("", "")
+
+
+def check_dates(entry: BibEntry, file: str | None, this_year: int) -> Iterator[Finding]:
+    field, year = _dated_by(entry)
+    if field == "year" and not _YEAR_RE.match(year):
+        yield BAD_YEAR.finding(**_at(entry, file, field), written=year)
+    elif year and int(year[:4]) > this_year + 1:  # next year's volumes appear online late in the year
+        yield FUTURE_YEAR.finding(**_at(entry, file, field), written=year)
+    elif year and int(year[:4]) < 1450:
+        yield ANCIENT_YEAR.finding(**_at(entry, file, field), written=year)
     month = entry.fields.get("month", "").strip().lower().rstrip(".")
     if month and month not in _MONTHS and not (month.isdigit() and 1 <= int(month) <= 12):
         yield BAD_MONTH.finding(**_at(entry, file, "month"), written=entry.fields["month"])
