@@ -5,6 +5,7 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
+from refkit.checks import catalogue_markdown
 from refkit.config import Settings
 from refkit.model import Finding, Severity
 from refkit.reports import RENDERERS
@@ -67,6 +68,9 @@ def test_sarif_report_is_valid_sarif_2_1_0(report):
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
     rules = data["runs"][0]["tool"]["driver"]["rules"]
     assert rules[result["ruleIndex"]]["id"] == "RK301"
+    headings = {line[3:].lower().replace(" ", "-") for line in catalogue_markdown().splitlines()
+                if line.startswith("## ")}  # GitHub's anchors for docs/rules.md
+    assert {rule["helpUri"].partition("#")[2] for rule in rules} <= headings
 
 
 def test_github_annotations_escape_properties_and_data(report):

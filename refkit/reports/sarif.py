@@ -21,7 +21,7 @@ def to_dict(report: ValidationReport) -> dict:
             "id": rule_id,
             "name": RULES[rule_id].name,
             "shortDescription": {"text": RULES[rule_id].summary},
-            "helpUri": f"{_DOCS}#{rule_id.lower()}",
+            "helpUri": f"{_DOCS}#{rule_id.lower()}-{RULES[rule_id].name}",  # the heading "RKnnn name"
             "defaultConfiguration": {"level": _LEVEL[RULES[rule_id].severity]},
         }
         for rule_id in used
