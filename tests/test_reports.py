@@ -93,6 +93,12 @@ def test_junit_has_one_case_per_entry_and_fails_the_bad_one(report):
     assert root.find("testsuite").get("failures") == "1"
 
 
+def test_junit_stays_well_formed_when_a_message_carries_a_control_character():
+    finding = Finding("RK203", Severity.ERROR, "a: malformed DOI '10.1234/a\x0bb'", "a", "x.bib", 1)
+    root = ET.fromstring(RENDERERS["junit"](ValidationReport("x.bib", [("a", 1)], [finding])))
+    assert root.find("./testsuite/testcase/failure").get("message") == "a: malformed DOI '10.1234/a\ufffdb'"
+
+
 def test_plain_and_rich_text(report):
     plain = RENDERERS["text"](report)
     assert "refs.bib:13: RK301 [error] bad2031: year 2031 is in the future" in plain

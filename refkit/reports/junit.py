@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 from refkit.model import Severity
 from refkit.validate import ValidationReport
+
+# Characters XML 1.0 forbids even when escaped; ElementTree writes them through, a written value (a DOI with a
+# vertical tab) can carry one into a message, and CI would then reject the whole report.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def render(report: ValidationReport) -> str:
@@ -33,4 +38,5 @@ def render(report: ValidationReport) -> str:
     root = ET.Element("testsuites", name="refkit", tests=str(len(cases)), failures=str(failures))
     root.append(suite)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    xml = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML_RE.sub("\ufffd", xml) + "\n"
