@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import zipfile
 
 import pytest
@@ -113,3 +114,15 @@ def test_list_items_and_paragraphs_the_reader_delimited_stay_apart(tmp_path) -> 
         "Cover recovered within a year."]
     assert [(sentence.line, sentence.text) for sentence in map_document(docx).sentences] == [
         (1, "Limpets cut algal cover by 40%"), (2, "Barnacles doubled in number")]
+
+
+@pytest.mark.parametrize("text", [
+    "Contents" + "." * 20000 + " see page five",  # a leader of dots
+    "Signed by " + "A. " * 13000 + "and others",  # a run of initials, each stop checked for an abbreviation
+    "Checksum " + "f" * 60000 + " noted",  # one very long word, searched for an e-mail address
+])
+def test_long_paragraphs_are_split_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    split_blocks(text, line_index(text))
+    assert len(sentence_spans(text)) <= 2
+    assert time.perf_counter() - started < 2  # the quadratic patterns took 5 s and more

@@ -23,11 +23,12 @@ op pp prof resp sr st suppl tab vol vols vs viz jan feb mar apr jun jul aug sep 
 """
 ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 
-_BOUNDARY_RE = re.compile(rf"([.!?…]+)[\"'”’)\]]*(?:\s?(?:{NUMBER_MARKER}))*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Þ])")
+_BOUNDARY_RE = re.compile(rf"(?<![.!?…])([.!?…]+)[\"'”’)\]]*(?:\s?(?:{NUMBER_MARKER}))*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Þ])")
 _TOKEN_BEFORE_RE = re.compile(r"(\S+)$")
+_ABBREVIATION_REACH = 40  # how far back from a full stop its word is looked for; abbreviations are short
 _ITEM_RE = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*•+–])[ \t]+")
 _LATEX_ONLY_RE = re.compile(r"^\s*(?:%.*|\\[A-Za-z]+\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})*\s*)$")
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _URL_RE = re.compile(r"https?://|www\.")
 _DATE_ONLY_RE = re.compile(r"^[\d\s:/.,T-]+$")
 _BOILERPLATE_RE = re.compile(
@@ -119,7 +120,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY_RE.finditer(text):
-        if match.group(1) == "." and _is_abbreviation(text[start:match.start(1)]):
+        if match.group(1) == "." and _is_abbreviation(text[max(start, match.start(1) - _ABBREVIATION_REACH):
+                                                            match.start(1)]):
             continue
         spans.append((start, match.end()))
         start = match.end()
