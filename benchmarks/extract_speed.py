@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 
 from tagged_refs import real_refs
 
@@ -34,7 +35,7 @@ def _clear_caches() -> None:
     _word.cache_clear()
 
 
-def measure(function, items: list[str], repeat: int) -> tuple[float, float]:
+def measure(function: Callable[[str], object], items: list[str], repeat: int) -> tuple[float, float]:
     """Best-of-`repeat` (cpu seconds, wall seconds) for calling `function` on every item."""
     best_cpu = best_wall = float("inf")
     for _ in range(repeat):

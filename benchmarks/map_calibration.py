@@ -18,14 +18,14 @@ from pathlib import Path
 from refkit.claims.evaluate import Scores, empty_scores, evaluate, load_labels
 from refkit.claims.labels import THRESHOLDS
 from refkit.claims.load import map_document
-from refkit.claims.model import Thresholds
+from refkit.claims.model import ClaimMap, Thresholds
 from refkit.claims.semantic import SemanticUnavailable, load_model
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "map"
 GRID = [round(0.05 * step, 2) for step in range(1, 20)]
 
 
-def labeled_maps(ranker: str) -> list[tuple[object, dict]]:
+def labeled_maps(ranker: str) -> list[tuple[ClaimMap, dict]]:
     """Each labeled document mapped once with zero thresholds, so every offered reference keeps its score."""
     maps = []
     for path in sorted(DATA.glob("*.labels.json")):
@@ -36,7 +36,7 @@ def labeled_maps(ranker: str) -> list[tuple[object, dict]]:
     return maps
 
 
-def score_all(maps, thresholds: Thresholds) -> Scores:
+def score_all(maps: list[tuple[ClaimMap, dict]], thresholds: Thresholds) -> Scores:
     total = empty_scores()
     for claim_map, labels in maps:
         total.add(evaluate(claim_map, labels, thresholds))
