@@ -14,7 +14,7 @@ MAX_INPUT_BYTES = 200 * 1024 * 1024
 
 
 def read_text(path: str | Path, *, what: str = "file") -> str:
-    """Read a text file as UTF-8 (BOM tolerated), falling back to Latin-1; refuse binaries and directories."""
+    """Read a text file as UTF-8 (BOM tolerated), else Windows-1252 or Latin-1; refuse binaries and folders."""
     path = Path(path)
     if str(path) == "-":  # decoded as a file is, so a Latin-1 or binary pipe gets the same treatment
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
@@ -38,11 +38,16 @@ def _check_size(size: int, name: str) -> None:
 
 
 def decode(data: bytes, name: str) -> str:
-    """Bytes → text: UTF-8 first, then Latin-1 (which never fails) unless the bytes look binary."""
+    """Bytes → text: UTF-8 first, then Windows-1252, then Latin-1 (which never fails), unless the bytes look
+    binary."""
     if b"\x00" in data[:65536]:
         raise RefkitError(f"{name}: looks like a binary file, not text")
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # Windows editors write cp1252: Latin-1 would turn its dashes and quotes into control characters
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")

@@ -67,6 +67,14 @@ def test_latin1_file_is_read(tmp_path):
     assert json.loads(result.stdout)[0]["author"] == [{"family": "Müller", "given": "Jo"}]
 
 
+def test_a_windows_1252_file_keeps_its_dashes_and_quotes(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_bytes(GOOD.replace("Roe", "Müller").replace("{Title}", "{“Quoted” – title}").encode("cp1252"))
+    result = refkit("export", str(path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["title"] == "“Quoted” – title"
+
+
 def test_standard_input_is_decoded_as_a_file_is():
     def piped(data: bytes) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "refkit", "export", "-"], input=data, capture_output=True)
