@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from refkit.documents.blocks import Block
+from refkit.documents.blocks import Block, BlockKind
 from refkit.errors import RefkitError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -31,7 +31,7 @@ def _paragraph_text(paragraph: ElementTree.Element) -> str:
     return " ".join("".join(parts).split())
 
 
-def _kind(paragraph: ElementTree.Element) -> tuple[str, int]:
+def _kind(paragraph: ElementTree.Element) -> tuple[BlockKind, int]:
     properties = paragraph.find(_W + "pPr")
     if properties is None:
         return "text", 0
@@ -60,5 +60,5 @@ def docx_blocks(path: str | Path) -> list[Block]:
     for number, paragraph in enumerate(root.iter(_W + "p"), start=1):
         text = _paragraph_text(paragraph)
         kind, level = _kind(paragraph)
-        blocks.append(Block(number, text, kind if text else "blank", level if text else 0))  # type: ignore[arg-type]
+        blocks.append(Block(number, text, kind if text else "blank", level if text else 0))
     return blocks

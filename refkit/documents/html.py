@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from refkit.documents.blocks import Block
+from refkit.documents.blocks import Block, BlockKind
 
 _SKIPPED = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"}
 _BLOCK_TAGS = {"p", "div", "br", "tr", "td", "dd", "dt", "section", "article", "blockquote", "pre", "ul", "ol",
@@ -37,7 +37,7 @@ class _TextCollector(HTMLParser):
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._line = 1
-        self._kind: str = "text"
+        self._kind: BlockKind = "text"
         self._level = 0
         self._skip_depth = 0
         self._div_depth = 0
@@ -46,7 +46,7 @@ class _TextCollector(HTMLParser):
     def _flush(self) -> None:
         text = " ".join("".join(self._parts).split())
         if text:
-            self.blocks.append(Block(self._line, text, self._kind, self._level))  # type: ignore[arg-type]
+            self.blocks.append(Block(self._line, text, self._kind, self._level))
         self._parts.clear()
         self._line = self.getpos()[0]
         if not self._items:
