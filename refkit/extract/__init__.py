@@ -18,9 +18,9 @@ from refkit.extract.split import Item, split_items
 from refkit.files import read_text
 from refkit.model import Reference
 
-# A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
 _BIBLIOGRAPHY_COMMAND_RE = re.compile(r"^[^%\n]*\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}",
                                       re.MULTILINE)
+# A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
 _REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
 
 
@@ -62,12 +62,12 @@ def extract_document(path: str | Path, *, section: str | None = None,
     validate_pattern(key_pattern)
     document = read_document(path, section=section)
     if not document.has_references:
-        bib_files = _bibtex_files(path) if document.format == "latex" else []
-        if bib_files and not section:
-            raise NoReferenceSection(f"{path}: the references are in {', '.join(bib_files)} (\\bibliography or "
-                                     "\\addbibresource): check that file with `refkit validate`")
         if section:
             raise NoReferenceSection(f"{path}: no heading '{section}' found; check the spelling given to --section")
+        bib_files = _bibtex_files(path) if document.format == "latex" else []
+        if bib_files:
+            raise NoReferenceSection(f"{path}: the references are in {', '.join(bib_files)} (\\bibliography or "
+                                     "\\addbibresource): check that file with `refkit validate`")
         raise NoReferenceSection(f"{path}: no reference section found (looked for headings such as References, "
                                  "Bibliography, Works Cited); name its heading with --section TEXT")
     return extract_references(document, key_pattern=key_pattern)
