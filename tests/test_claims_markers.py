@@ -65,6 +65,12 @@ def test_long_paragraphs_without_markers_are_read_in_linear_time(text: str) -> N
     assert time.perf_counter() - started < 2  # the quadratic patterns took 5 to 12 s
 
 
+def test_a_paragraph_of_many_markers_is_read_in_linear_time() -> None:
+    started = time.perf_counter()
+    assert len(find_markers("Shown [1] " * 20000)) == 20000
+    assert time.perf_counter() - started < 2  # checking each marker against all earlier ones took 5 s
+
+
 def ref(key: str, family: str, year: int, second: str = "", suffix: str = "") -> Reference:
     authors = [Name(family=family, given="A.")] + ([Name(family=second, given="B.")] if second else [])
     return Reference(key=key, title=key, authors=authors, year=year, year_suffix=suffix)

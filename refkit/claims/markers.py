@@ -51,13 +51,12 @@ _NOT_NAMES = frozenset({"The", "This", "These", "That", "Those", "In", "On", "At
 def find_markers(text: str, offset: int = 0) -> list[Marker]:
     """Every citation marker in `text`, in order; offsets are shifted by `offset` (the text's body start)."""
     markers: list[Marker] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an earlier finder's marker stands: later finders keep off it
     for finder in (_latex, _pandoc, _footnotes, _numeric, _key_list, _caret, _superscript, _parenthetical, _narrative):
         for marker in finder(text):
-            if any(marker.start < end and start < marker.end for start, end in taken):
-                continue
-            taken.append((marker.start, marker.end))
-            markers.append(marker)
+            if taken.find(1, marker.start, marker.end) < 0:
+                taken[marker.start:marker.end] = b"\x01" * (marker.end - marker.start)
+                markers.append(marker)
     markers.sort(key=lambda marker: marker.start)
     for marker in markers:
         marker.start += offset
