@@ -56,6 +56,14 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
+def _new_file_mode() -> int:
+    """The mode open() would give a new file (0666 less the umask); mkstemp's own 0600 would hide a report
+    from the group and from CI artifact uploaders."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: str | Path, text: str, *, backup: bool = False) -> None:
     """Write through a temporary file in the same folder and rename it over the target, so a crash or a
     full disk never leaves a half-written file; optionally keep the old file as `<name>.bak`."""
@@ -70,10 +78,9 @@ def write_atomic(path: str | Path, text: str, *, backup: bool = False) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-            if backup:
-                shutil.copy2(path, path.with_name(path.name + ".bak"))
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
+        if backup and path.exists():
+            shutil.copy2(path, path.with_name(path.name + ".bak"))
         os.replace(temporary, path)
     except OSError as error:
         raise RefkitError(f"{path}: cannot write ({error.strerror or error})") from error

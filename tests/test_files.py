@@ -20,6 +20,21 @@ def test_a_symlink_is_written_through_not_replaced(tmp_path):
     assert (real.parent / "references.bib.bak").read_text(encoding="utf-8") == "@misc{old}\n"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_new_file_gets_the_usual_permissions_and_an_old_one_keeps_its_own(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.json", "{}")
+        old = tmp_path / "old.bib"
+        old.write_text("", encoding="utf-8")
+        old.chmod(0o640)
+        write_atomic(old, "@misc{a}\n")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+    assert old.stat().st_mode & 0o777 == 0o640
+
+
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     target = tmp_path / "report.json"
     target.write_text("precious", encoding="utf-8")
