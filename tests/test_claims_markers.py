@@ -129,3 +129,10 @@ def test_footnotes_resolve_through_their_definitions_then_their_labels() -> None
     assert set(definitions) == {"d", "k"}
     assert resolve("a[^d] b[^k] c[^4] d[^druker2006] e[^zz]", definitions) == [
         (["druker2006"], []), (["saussele2016"], []), (["jabbour2018"], []), (["druker2006"], []), ([], ["zz"])]
+
+
+def test_footnotes_that_point_at_each_other_resolve_once() -> None:
+    definitions = footnote_definitions(["[^1]: Druker AB. Five-year follow-up. 2006. See also [^2].",
+                                        "[^2]: As in [^1] and [^2]; Saussele (2016)."])
+    assert [(sorted(keys), unresolved) for keys, unresolved in resolve("a[^1] b[^2]", definitions)] == [
+        (["druker2006", "saussele2016"], []), (["druker2006", "saussele2016"], [])]

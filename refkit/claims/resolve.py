@@ -34,7 +34,8 @@ class Resolver:
             else:
                 marker.unresolved.append(target.value)
 
-    def keys_for(self, target: Target) -> list[str]:
+    def keys_for(self, target: Target, reading: frozenset[str] = frozenset()) -> list[str]:
+        """The keys one target resolves to; `reading` holds the footnotes whose definitions are being read."""
         if target.kind == "number":
             number = int(target.value)
             return [self.references[number - 1].key] if 1 <= number <= len(self.references) else []
@@ -42,15 +43,18 @@ class Resolver:
             key = self.by_key.get(target.value) or self.by_folded_key.get(target.value.casefold())
             return [key] if key else []
         if target.kind == "footnote":
-            return self._footnote(target.value)
+            return self._footnote(target.value, reading)
         return self._author_year(target)
 
-    def _footnote(self, label: str) -> list[str]:
-        """A footnote resolves through the citations its definition carries, else by its label."""
+    def _footnote(self, label: str, reading: frozenset[str]) -> list[str]:
+        """A footnote resolves through the citations its definition carries, else by its label. A definition
+        that points back at a footnote being read ("[^1]: as in [^2]", "[^2]: see [^1]") adds nothing."""
+        if label in reading:
+            return []
         definition = self.footnotes.get(label)
         if definition:
             keys = [key for marker in find_markers(definition) for target in marker.targets
-                    for key in self.keys_for(target)]
+                    for key in self.keys_for(target, reading | {label})]
             keys += self._named_in(definition)
             if keys:
                 return list(dict.fromkeys(keys))
