@@ -199,7 +199,7 @@ def page_bounds(value: str) -> tuple[str, str]:
     return first, (last or first)
 
 
-_DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|urn:doi:)", re.IGNORECASE)
+_DOI_PREFIX_RE = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*|urn:doi:)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)

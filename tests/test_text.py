@@ -68,6 +68,9 @@ def test_page_bounds():
 def test_normalize_doi():
     assert normalize_doi("https://doi.org/10.1056/NEJMoa062867") == "10.1056/nejmoa062867"
     assert normalize_doi("doi: 10.1016/S1470-2045(10)70233-3.") == "10.1016/s1470-2045(10)70233-3"
+    for written in ["doi.org/10.1056/NEJMoa062867", "https://www.doi.org/10.1056/NEJMoa062867",
+                    "http://dx.doi.org/10.1056/NEJMoa062867", "DOI:10.1056/NEJMoa062867"]:
+        assert normalize_doi(written) == "10.1056/nejmoa062867", written
 
 
 @pytest.mark.parametrize(("text", "balanced"), [
