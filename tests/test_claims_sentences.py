@@ -63,6 +63,12 @@ def test_question_line_in_sentence_case_is_not_a_heading() -> None:
     assert kinds == ["paragraph", "heading"]
 
 
+@pytest.mark.parametrize("line", ["Imatinib cut deaths by 40%.[1]", "Imatinib cut deaths by 40%.¹²",
+                                  "Imatinib cut deaths by 40%.[^n1]"])
+def test_a_one_line_paragraph_ending_in_a_marker_after_its_stop_is_not_a_heading(line: str) -> None:
+    assert [block.kind for block in split_blocks(line, line_index(line))] == ["paragraph"]
+
+
 def test_markdown_and_latex_headings_and_commands() -> None:
     body = "## Results\n\\section{Methods}\n\\begin{document}\n% a comment\nText here.\n"
     kinds = [block.kind for block in split_blocks(body, line_index(body))]

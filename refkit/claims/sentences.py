@@ -24,6 +24,7 @@ op pp prof resp sr st suppl tab vol vols vs viz jan feb mar apr jun jul aug sep 
 ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 
 _BOUNDARY_RE = re.compile(rf"(?<![.!?…])([.!?…]+)[\"'”’)\]]*(?:\s?(?:{NUMBER_MARKER}))*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Þ])")
+_TRAILING_MARKERS_RE = re.compile(rf"(?:\s?(?:{NUMBER_MARKER}))+$")
 _TOKEN_BEFORE_RE = re.compile(r"(\S+)$")
 _ABBREVIATION_REACH = 40  # how far back from a full stop its word is looked for; abbreviations are short
 _ITEM_RE = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*•+–])[ \t]+")
@@ -106,9 +107,10 @@ def _paragraph_kind(text: str, lines: int) -> BlockKind:
 def _looks_like_heading(line: str) -> bool:
     """A short line without a full stop, in title case when it ends with a colon or question mark."""
     words = line.split()
-    if len(words) > 15 or line[-1] in ".!,;…":
+    last = (_TRAILING_MARKERS_RE.sub("", line[-40:]) or line)[-1]  # "…by 40%.[1]" ends with its full stop
+    if len(words) > 15 or last in ".!,;…":
         return False
-    if line[-1] not in ":?":
+    if last not in ":?":
         return True
     long_words = [word for word in words if len(word.strip("():")) > 3]
     capitalised = sum(1 for word in long_words if word.strip("(")[:1].isupper())
