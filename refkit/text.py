@@ -204,5 +204,6 @@ _DOI_PREFIX_RE = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*
 
 @lru_cache(maxsize=65536)
 def normalize_doi(value: str) -> str:
-    """The bare DOI in lower case ("https://doi.org/10.1/X" → "10.1/x"); DOIs are case-insensitive."""
-    return _DOI_PREFIX_RE.sub("", value.strip()).strip().rstrip(".").lower()
+    """The bare DOI in lower case ("https://doi.org/10.1/X" → "10.1/x"); DOIs are case-insensitive. An
+    underscore escaped for LaTeX (`…-8\\_13`, as some exporters write it) is a plain underscore."""
+    return _DOI_PREFIX_RE.sub("", value.strip()).strip().rstrip(".").replace("\\_", "_").lower()

@@ -71,6 +71,7 @@ def test_normalize_doi():
     for written in ["doi.org/10.1056/NEJMoa062867", "https://www.doi.org/10.1056/NEJMoa062867",
                     "http://dx.doi.org/10.1056/NEJMoa062867", "DOI:10.1056/NEJMoa062867"]:
         assert normalize_doi(written) == "10.1056/nejmoa062867", written
+    assert normalize_doi(r"10.1007/978-3-030-58452-8\_13") == "10.1007/978-3-030-58452-8_13"
 
 
 @pytest.mark.parametrize(("text", "balanced"), [
