@@ -168,13 +168,23 @@ def _in_every_format(tmp_path: Path) -> list[Path]:
 def test_the_same_list_in_every_format_gives_the_same_references(tmp_path: Path) -> None:
     results = []
     for path in _in_every_format(tmp_path):
-        result = runner.invoke(app, ["extract", str(path), "-f", "json"])
+        result = runner.invoke(app, ["extract", str(path), "-f", "json", "--renew-keys"])
         assert result.exit_code == 0, (path.name, result.output)
         results.append([{k: v for k, v in item.items() if k not in ("location", "raw")}
                         for item in json.loads(result.stdout)])
     assert [item["key"] for item in results[0]] == ["ortiz2016carbon", "lindqvist2019sediment",
                                                     "kowalczyk2022low"]
     assert all(result == results[0] for result in results[1:])
+
+
+def test_latex_keeps_its_bibitem_keys_so_its_cites_still_resolve(tmp_path: Path) -> None:
+    path = _write(tmp_path, "paper.tex", "As shown \\cite{ortiz}.\n\\begin{thebibliography}{9}\n"
+                  "\\bibitem{ortiz} Ortiz, A. (2016). Carbon budgets of small lakes. Limnology, 12(3), 45-67.\n"
+                  "\\end{thebibliography}\n")
+    kept = json.loads(runner.invoke(app, ["extract", str(path), "-f", "json"]).stdout)
+    renewed = json.loads(runner.invoke(app, ["extract", str(path), "-f", "json", "--renew-keys"]).stdout)
+    assert [item["key"] for item in kept] == ["ortiz"]
+    assert [item["key"] for item in renewed] == ["ortiz2016carbon"]
 
 
 def test_resolve_the_sample_against_the_repository_snapshot(shared: Path, tmp_path: Path) -> None:

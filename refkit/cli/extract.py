@@ -49,6 +49,9 @@ def extract_command(
                                        "is not one of the usual names (References, Bibliography, …)."),
     key_pattern: str | None = typer.Option(None, "--key-pattern", help="Citation key pattern, e.g. "
                                            "'{auth}{year}{title}' (the default) or '{auth}_{year}'."),
+    keep_keys: bool = typer.Option(True, "--keep-keys/--renew-keys", help="Keep the keys a LaTeX list gives "
+                                   "its items (\\bibitem{key}), so the document's \\cite commands still "
+                                   "resolve; --renew-keys applies the key pattern to them too."),
     resolve: bool = typer.Option(False, "--resolve", help="Look each reference up on Crossref and add the DOI "
                                  "and missing fields for confident matches."),
     offline: bool | None = OFFLINE,
@@ -63,7 +66,8 @@ def extract_command(
     settings = load_settings(document, {"key_pattern": key_pattern,
                                         **source_overrides(snapshot, offline, api_url, mailto, cache_dir)})
     try:
-        references = extract_document(document, section=section, key_pattern=settings.key_pattern)
+        references = extract_document(document, section=section, key_pattern=settings.key_pattern,
+                                      document_keys=keep_keys)
     except NoReferenceSection as error:
         print(f"refkit: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None

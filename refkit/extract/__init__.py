@@ -56,9 +56,10 @@ def _bibtex_files(path: str | Path) -> list[str]:
             for group in names for name in group.split(",") if name.strip()]
 
 
-def extract_document(path: str | Path, *, section: str | None = None,
-                     key_pattern: str = DEFAULT_KEY_PATTERN) -> list[Reference]:
-    """Read a document, find its reference section and parse it; NoReferenceSection when there is none."""
+def extract_document(path: str | Path, *, section: str | None = None, key_pattern: str = DEFAULT_KEY_PATTERN,
+                     document_keys: bool = True) -> list[Reference]:
+    """Read a document, find its reference section and parse it; NoReferenceSection when there is none.
+    LaTeX `\\bibitem{key}` keys are kept unless `document_keys` is off (see extract_references)."""
     validate_pattern(key_pattern)
     document = read_document(path, section=section)
     if not document.has_references:
@@ -70,7 +71,7 @@ def extract_document(path: str | Path, *, section: str | None = None,
                                      "\\addbibresource): check that file with `refkit validate`")
         raise NoReferenceSection(f"{path}: no reference section found (looked for headings such as References, "
                                  "Bibliography, Works Cited); name its heading with --section TEXT")
-    return extract_references(document, key_pattern=key_pattern)
+    return extract_references(document, key_pattern=key_pattern, document_keys=document_keys)
 
 
 __all__ = ["DEFAULT_KEY_PATTERN", "Item", "NoReferenceSection", "extract_document", "extract_references",
