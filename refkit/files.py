@@ -26,7 +26,9 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
         raise RefkitError(f"{path}: is a directory, expected a {what}")
     try:
         _check_size(path.stat().st_size, str(path))
-        data = path.read_bytes()
+        with path.open("rb") as stream:  # bounded: a pipe or device (/dev/zero) has no size to check first
+            data = stream.read(MAX_INPUT_BYTES + 1)
+        _check_size(len(data), str(path))
     except OSError as error:
         raise RefkitError(f"{path}: cannot read ({error.strerror or error})") from error
     return decode(data, str(path))
@@ -34,7 +36,7 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
 
 def _check_size(size: int, name: str) -> None:
     if size > MAX_INPUT_BYTES:
-        raise RefkitError(f"{name}: {size >> 20} MB is larger than the {MAX_INPUT_BYTES >> 20} MB limit")
+        raise RefkitError(f"{name}: larger than the {MAX_INPUT_BYTES >> 20} MB input limit")
 
 
 def decode(data: bytes, name: str) -> str:

@@ -1,12 +1,14 @@
 """write_atomic: the old file or the new one, never half of either, and never a stray temporary file."""
 
+import contextlib
 import os
 import sys
+import threading
 
 import pytest
 
 from refkit.errors import RefkitError
-from refkit.files import write_atomic
+from refkit.files import read_text, write_atomic
 
 
 def test_a_symlink_is_written_through_not_replaced(tmp_path):
@@ -55,3 +57,23 @@ def test_a_folder_that_cannot_take_files_is_a_refkit_error(tmp_path):
 def test_a_folder_that_refuses_files_is_a_refkit_error():
     with pytest.raises(RefkitError, match="cannot write"):
         write_atomic("/proc/refkit-cannot-write-here.json", "{}")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_input_without_a_size_is_held_to_the_limit_too(tmp_path, monkeypatch):
+    """A pipe or device reports size 0 (and /dev/zero never ends): the read itself must stop at the limit."""
+    monkeypatch.setattr("refkit.files.MAX_INPUT_BYTES", 1024)
+    pipe = tmp_path / "refs.bib"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError), open(pipe, "wb") as stream:
+            stream.write(b"@misc{a, title = {T}}\n" * 200)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        with pytest.raises(RefkitError, match="input limit"):
+            read_text(pipe)
+    finally:
+        writer.join(timeout=5)
