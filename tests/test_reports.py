@@ -20,11 +20,11 @@ BIB = """% a comment
   year = {2020}
 }
 
-@article{bad2031,
+@article{bad2931,
   author = {Ito, Ken and et al.},
   title = {From the future, with 100% certainty: a "quoted", comma-laden title},
   journal = {Journal of Fine Things},
-  year = {2031},
+  year = {2931},
   pages = {20--10},
   doi = {doi:10.12/not a doi}
 }
@@ -40,7 +40,7 @@ def report(tmp_path) -> ValidationReport:
 
 def test_findings_are_sorted_by_line_with_keys(report):
     assert [(f.rule, f.key, f.line) for f in report.findings] == [
-        ("RK401", "bad2031", 10), ("RK301", "bad2031", 13), ("RK306", "bad2031", 14), ("RK203", "bad2031", 15)]
+        ("RK401", "bad2931", 10), ("RK301", "bad2931", 13), ("RK306", "bad2931", 14), ("RK203", "bad2931", 15)]
 
 
 def test_exit_codes_follow_fail_on(report):
@@ -55,7 +55,7 @@ def test_json_report_matches_its_schema(report):
     data = json.loads(RENDERERS["json"](report))
     jsonschema.validate(data, schema)
     assert data["summary"]["error"] == 3
-    assert [e["key"] for e in data["entries"]] == ["ok2020", "bad2031"]
+    assert [e["key"] for e in data["entries"]] == ["ok2020", "bad2931"]
 
 
 def test_sarif_report_is_valid_sarif_2_1_0(report):
@@ -77,7 +77,7 @@ def test_github_annotations_escape_properties_and_data(report):
     lines = RENDERERS["github"](report).splitlines()
     assert len(lines) == 4
     assert lines[1].startswith("::error file=")
-    assert ",line=13,title=RK301 future-year::bad2031: year 2031 is in the future" in lines[1]
+    assert ",line=13,title=RK301 future-year::bad2931: year 2931 is in the future" in lines[1]
     finding = Finding("RK101", Severity.ERROR, "50% broken\nline two", None, "a,b:c.bib", 3)
     text = RENDERERS["github"](ValidationReport("a,b:c.bib", [], [finding]))
     assert text == "::error file=a%2Cb%3Ac.bib,line=3,title=RK101 syntax-error::50%25 broken%0Aline two\n"
@@ -86,7 +86,7 @@ def test_github_annotations_escape_properties_and_data(report):
 def test_junit_has_one_case_per_entry_and_fails_the_bad_one(report):
     root = ET.fromstring(RENDERERS["junit"](report))
     cases = root.findall("./testsuite/testcase")
-    assert [c.get("name") for c in cases] == ["ok2020", "bad2031"]
+    assert [c.get("name") for c in cases] == ["ok2020", "bad2931"]
     assert cases[0].find("failure") is None
     failure = cases[1].find("failure")
     assert failure is not None and failure.get("type") == "RK401"
@@ -101,7 +101,7 @@ def test_junit_stays_well_formed_when_a_message_carries_a_control_character():
 
 def test_plain_and_rich_text(report):
     plain = RENDERERS["text"](report)
-    assert "refs.bib:13: RK301 [error] bad2031: year 2031 is in the future" in plain
+    assert "refs.bib:13: RK301 [error] bad2931: year 2931 is in the future" in plain
     assert plain.rstrip().endswith("2 entries checked in " + report.path + ": 3 errors, 1 warning, 0 infos")
     rich = render_rich(report, width=120)
-    assert "bad2031" in rich and "RK306" in rich
+    assert "bad2931" in rich and "RK306" in rich
