@@ -585,7 +585,7 @@ def test_a_server_that_stopped_answering_is_not_asked_again_for_a_while(http, so
     assert source.search(Reference(title="Deep learning")).records[0]["DOI"] == "10.1038/nrd839"
 
 
-@pytest.mark.parametrize("url", ["notaurl", "ftp://api.test", "http://exa mple", "https://"])
+@pytest.mark.parametrize("url", ["notaurl", "ftp://api.test", "http://exa mple", "https://", "http://[::1"])
 def test_an_api_url_that_is_not_http_is_refused_up_front(tmp_path, url):
     with pytest.raises(RefkitError, match=r"is not an http\(s\) URL for the Crossref API"):
         CrossrefSource(Settings(api_url=url, cache_dir=tmp_path))

@@ -95,8 +95,12 @@ def api_base(url: str) -> str:
     """The API's base URL without a trailing slash. Anything but an http(s) URL is refused up front: requests
     would otherwise fail each entry with a paragraph-long reason."""
     base = url.strip().rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(char.isspace() for char in base):
+    try:
+        parts = urlsplit(base)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and other URLs urllib cannot take apart
+        usable = False
+    if not usable or any(char.isspace() for char in base):
         raise RefkitError(f"{url!r} is not an http(s) URL for the Crossref API "
                           "(--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit])")
     return base
