@@ -114,12 +114,17 @@ def latex_to_unicode(value: str) -> str:
 def balanced_braces(text: str) -> bool:
     """Whether every `{` in the text is closed and no `}` closes more than was opened: BibTeX reads past
     the end of a value whose braces do not balance."""
+    if text.count("{") != text.count("}"):
+        return False
     depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
+    for match in _BRACE_RE.finditer(text):
+        depth += 1 if match.group() == "{" else -1
         if depth < 0:
             return False
-    return depth == 0
+    return True
+
+
+_BRACE_RE = re.compile(r"[{}]")
 
 
 _LATEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}",
