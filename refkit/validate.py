@@ -48,7 +48,8 @@ def validate_bibliography(bibliography: Bibliography, settings: Settings,
     if _verification_selected(settings):
         online, evidence = verify(pairs, source or build_source(settings), on_progress)
         findings.extend(online)
-    selected = [f for f in findings if rule_selected(f.rule, settings.select, settings.ignore)]
+    chosen = {rule_id for rule_id in RULES if rule_selected(rule_id, settings.select, settings.ignore)}
+    selected = [f for f in findings if f.rule in chosen]
     selected.sort(key=lambda f: (f.line or 0, f.rule))
     keys = [(entry.key, entry.line) for entry in bibliography.entries]
     return ValidationReport(bibliography.path or "<stdin>", keys, selected, evidence)
