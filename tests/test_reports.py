@@ -105,3 +105,9 @@ def test_plain_and_rich_text(report):
     assert plain.rstrip().endswith("2 entries checked in " + report.path + ": 3 errors, 1 warning, 0 infos")
     rich = render_rich(report, width=120)
     assert "bad2931" in rich and "RK306" in rich
+
+
+def test_rich_text_shows_brackets_in_messages_literally():
+    finding = Finding("RK610", Severity.WARNING, "k: title is '[red]Deep[/red] nets'", "k", "x.bib", 3)
+    rich = render_rich(ValidationReport("x.bib", [("k", 1)], [finding]), width=120)
+    assert "title is '[red]Deep[/red] nets'" in rich

@@ -6,6 +6,7 @@ import io
 import shutil
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from refkit.model import Finding, Severity, Status
@@ -59,8 +60,9 @@ def render_rich(report: ValidationReport, width: int | None = None) -> str:
         title = f"[bold]{key or report.path}[/bold]" + (f"  ({_STATUS_WORDS[status]})" if status else "")
         table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
         for finding in findings:
+            message = finding.message.removeprefix(f"{key}: ")  # the table's title already names the entry
             table.add_row(f"{finding.line or ''}", f"[{_STYLE[finding.severity]}]{finding.rule}[/]",
-                          finding.message, _change(finding))
+                          escape(message), escape(_change(finding)))
         console.print(table)
     console.print(summary(report))
     return buffer.getvalue()
