@@ -41,8 +41,12 @@ class _Scanner:
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
-    def braced(self) -> None:
+    def delimited(self) -> None:
+        """Skip a `{…}` or `"…"` value: braces nest inside both; a quote ends a quoted value only outside
+        braces (and unescaped)."""
+        quoted = self.text[self.pos] == '"'
         depth = 0
+        self.pos += 1 if quoted else 0
         while self.pos < len(self.text):
             char = self.text[self.pos]
             self.pos += 1
@@ -50,32 +54,18 @@ class _Scanner:
                 depth += 1
             elif char == "}":
                 depth -= 1
-                if depth == 0:
+                if depth == 0 and not quoted:
                     return
-        raise ValueError("unbalanced braces")
-
-    def quoted(self) -> None:
-        depth = 0
-        self.pos += 1
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            self.pos += 1
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-            elif char == '"' and depth == 0 and self.text[self.pos - 2] != "\\":
+            elif quoted and char == '"' and depth == 0 and self.text[self.pos - 2] != "\\":
                 return
-        raise ValueError("unterminated quote")
+        raise ValueError("unterminated quote" if quoted else "unbalanced braces")
 
     def value(self) -> tuple[int, int]:
         start = self.pos
         while True:
             char = self.peek()
-            if char == "{":
-                self.braced()
-            elif char == '"':
-                self.quoted()
+            if char in '{"':
+                self.delimited()
             else:
                 bare = _BARE_RE.match(self.text, self.pos)
                 if not bare:
