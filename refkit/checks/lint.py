@@ -103,7 +103,8 @@ FUTURE_YEAR = register(Rule(
     summary="The year lies in the future.",
     template="{key}: year {written} is in the future",
     explanation="A publication date more than a year ahead cannot be right; invented references often carry one. Next "
-                "year's date is accepted because journals publish issues ahead of their cover date.",
+                "year's date is accepted because journals publish issues ahead of their cover date. Both `year` and "
+                "biblatex's `date` are read.",
 ))
 ANCIENT_YEAR = register(Rule(
     "RK302", "implausible-year", S.WARNING,
