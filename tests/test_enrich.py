@@ -10,15 +10,9 @@ from refkit.bib.edit import apply_edits, edit_entry, field_spans
 from refkit.enrich import enrich_bibliography
 from refkit.sources.snapshot import SnapshotSource
 from tests.conftest import shared_file
+from tests.records import STIM_RECORD
 
-STIM = {
-    "DOI": "10.1016/S1470-2045(10)70233-3", "type": "journal-article",
-    "title": ["Discontinuation of imatinib in patients with chronic myeloid leukaemia who have maintained complete "
-              "molecular remission for at least 2 years: the prospective, multicentre Stop Imatinib (STIM) trial"],
-    "author": [{"family": "Mahon", "given": "François-Xavier"}, {"family": "Réa", "given": "Delphine"}],
-    "container-title": ["The Lancet Oncology"], "short-container-title": ["Lancet Oncol"],
-    "issued": {"date-parts": [[2010, 11]]}, "volume": "11", "issue": "11", "page": "1029-1035",
-}
+STIM = STIM_RECORD
 ETIENNE = {
     "DOI": "10.1200/JCO.2016.68.2914", "type": "journal-article",
     "title": ["Long-Term Follow-Up of the French Stop Imatinib (STIM1) Study in Patients With Chronic Myeloid "

@@ -20,15 +20,9 @@ from refkit.match import (
 from refkit.model import Name, Reference
 from refkit.sources.records import to_reference as record_reference
 from tests.conftest import shared_file
+from tests.records import STIM_RECORD
 
-STIM = record_reference({
-    "DOI": "10.1016/S1470-2045(10)70233-3", "type": "journal-article",
-    "title": ["Discontinuation of imatinib in patients with chronic myeloid leukaemia who have maintained complete "
-              "molecular remission for at least 2 years: the prospective, multicentre Stop Imatinib (STIM) trial"],
-    "author": [{"family": "Mahon", "given": "François-Xavier"}, {"family": "Réa", "given": "Delphine"}],
-    "container-title": ["The Lancet Oncology"], "short-container-title": ["Lancet Oncol"],
-    "issued": {"date-parts": [[2010, 11]]}, "volume": "11", "issue": "11", "page": "1029-1035",
-})
+STIM = record_reference(STIM_RECORD)
 
 
 def entry(bibtex: str) -> Reference:
