@@ -9,19 +9,16 @@ import typer
 
 from refkit.bib import load_bibliography, to_reference
 from refkit.cli.app import app, emit
-from refkit.export import export
+from refkit.export import EXPORTERS, export
 
-
-class ExportFormat(StrEnum):
-    csl_json = "csl-json"
-    bibtex = "bibtex"
-    ris = "ris"
+# The choices are the registered exporters, so a new format needs no second list here.
+ExportFormat = StrEnum("ExportFormat", {name.replace("-", "_"): name for name in EXPORTERS})
 
 
 @app.command("export")
 def export_command(
     bib: Path = typer.Argument(..., help="The .bib file to convert."),
-    format: ExportFormat = typer.Option(ExportFormat.csl_json, "--format", "-f", help="Output format."),
+    format: ExportFormat = typer.Option(ExportFormat["csl_json"], "--format", "-f", help="Output format."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Convert a bibliography to CSL-JSON (pandoc, Zotero, citeproc), RIS or normalised BibTeX."""

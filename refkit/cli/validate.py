@@ -16,19 +16,14 @@ from refkit.reports import RENDERERS
 from refkit.reports.text import render_rich
 from refkit.validate import exit_code, validate
 
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
+# The choices are the registered renderers, so a new report format needs no second list here.
+ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})
 
 
 @app.command("validate")
 def validate_command(
     bib: Path = typer.Argument(..., help="The .bib file to check."),
-    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
+    format: ReportFormat = typer.Option(ReportFormat["text"], "--format", "-f", help="Report format."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     select: list[str] = typer.Option(None, "--select", help="Only these rule ids or prefixes (RK1,RK301)."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
@@ -46,7 +41,7 @@ def validate_command(
     })
     with progress_bar("Checking references") as on_progress:
         report = validate(bib, settings, on_progress)
-    if format is ReportFormat.text and output is None and sys.stdout.isatty():
+    if format == "text" and output is None and sys.stdout.isatty():
         text = render_rich(report)
     else:
         text = RENDERERS[format.value](report)
