@@ -65,9 +65,13 @@ def lookup_all(fake: FakeCrossref, cache: Path, dois: list[str]) -> tuple[float,
 def search_all(fake: FakeCrossref, cache: Path, records: list[Record]) -> float:
     """Entries without a DOI: one bibliographic query each, as concurrently as the limits allow."""
     source = polite_source(fake, cache)
-    references = [Reference(title=" ".join(record.get("title") or ["untitled"]),
-                            authors=[Name(family=author.get("family", "")) for author in record.get("author", [])])
-                  for record in records]
+    references = [
+        Reference(
+            title=" ".join(record.get("title") or ["untitled"]),
+            authors=[Name(family=author.get("family", "")) for author in record.get("author", [])],
+        )
+        for record in records
+    ]
     start = time.perf_counter()
     results = source.search_many(references)
     elapsed = time.perf_counter() - start
@@ -93,44 +97,63 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.1)
-    parser.add_argument("--sequential-sample", type=int, default=100,
-                        help="DOIs fetched one by one to time the sequential peer (then extrapolated)")
-    parser.add_argument("--searches", type=int, default=30,
-                        help="entries without a DOI to match by bibliographic search (0: skip)")
+    parser.add_argument(
+        "--sequential-sample",
+        type=int,
+        default=100,
+        help="DOIs fetched one by one to time the sequential peer (then extrapolated)",
+    )
+    parser.add_argument(
+        "--searches", type=int, default=30, help="entries without a DOI to match by bibliographic search (0: skip)"
+    )
     args = parser.parse_args()
 
     records, provenance = records_with_dois(args.entries)
     dois = [record["DOI"].lower() for record in records]
-    with FakeCrossref(RecordStore(records), latency=args.latency, enforce_limits=True) as fake, \
-            tempfile.TemporaryDirectory() as cache:
+    with (
+        FakeCrossref(RecordStore(records), latency=args.latency, enforce_limits=True) as fake,
+        tempfile.TemporaryDirectory() as cache,
+    ):
         cold, statuses = lookup_all(fake, Path(cache), dois)
         cold_requests, cold_429 = dict(fake.served), fake.rejected
         warm, warm_statuses = lookup_all(fake, Path(cache), dois)
         warm_requests = sum(fake.served.values()) - sum(cold_requests.values())
         client_429 = fake.rejected
-        sample = dois[:args.sequential_sample]
+        sample = dois[: args.sequential_sample]
         peer = sequential(fake, sample) * len(dois) / len(sample)
         peer_429 = fake.rejected - client_429
-        searching = search_all(fake, Path(cache), records[:args.searches]) if args.searches else 0.0
+        searching = search_all(fake, Path(cache), records[: args.searches]) if args.searches else 0.0
         search_429 = fake.rejected - client_429 - peer_429
 
     assert statuses == {LookupStatus.FOUND.value: len(dois)} == warm_statuses, (statuses, warm_statuses)
     ratio = peer / cold
     print(f"Crossref throughput: {len(dois):,} DOIs ({provenance}) against the fake Crossref,")
-    print(f"  {args.latency * 1000:.0f} ms latency, polite-pool limits enforced "
-          "(single 10/s, list 3/s, 3 concurrent, 429 past them)")
-    print(f"cold (empty cache):        {cold:7.2f} s  {cold_requests.get('list', 0)} list + "
-          f"{cold_requests.get('single', 0)} single requests, {cold_429} × 429")
+    print(
+        f"  {args.latency * 1000:.0f} ms latency, polite-pool limits enforced "
+        "(single 10/s, list 3/s, 3 concurrent, 429 past them)"
+    )
+    print(
+        f"cold (empty cache):        {cold:7.2f} s  {cold_requests.get('list', 0)} list + "
+        f"{cold_requests.get('single', 0)} single requests, {cold_429} × 429"
+    )
     print(f"warm (cached):             {warm:7.2f} s  {warm_requests} requests")
-    print(f"sequential one-per-DOI:    {peer:7.2f} s  (measured on {len(sample)} DOIs, "
-          f"×{len(dois) / len(sample):g}), {peer_429} × 429")
+    print(
+        f"sequential one-per-DOI:    {peer:7.2f} s  (measured on {len(sample)} DOIs, "
+        f"×{len(dois) / len(sample):g}), {peer_429} × 429"
+    )
     print(f"ratio sequential / cold:   {ratio:7.1f} ×")
     print(f"429s provoked by refkit:   {client_429}")
     if args.searches:
-        print(f"searches (no DOI):         {searching:7.2f} s  for {args.searches}: "
-              f"{args.searches / searching:.1f} per second, {search_429} × 429")
-    checks = {"cold ≤ 10 s": cold <= 10, "warm ≤ 1 s": warm <= 1, "ratio ≥ 20×": ratio >= 20,
-              "zero 429s": client_429 == 0}
+        print(
+            f"searches (no DOI):         {searching:7.2f} s  for {args.searches}: "
+            f"{args.searches / searching:.1f} per second, {search_429} × 429"
+        )
+    checks = {
+        "cold ≤ 10 s": cold <= 10,
+        "warm ≤ 1 s": warm <= 1,
+        "ratio ≥ 20×": ratio >= 20,
+        "zero 429s": client_429 == 0,
+    }
     print("targets:", ", ".join(f"{name} {'met' if ok else 'MISSED'}" for name, ok in checks.items()))
 
 

@@ -45,21 +45,32 @@ def gold_values(ref: TaggedRef) -> Values:
     if "issue" in spans:
         issue = fields.clean(spans["issue"])
     year = fields.date_parts(spans.get("date", ""))[0]
-    return normalise({
-        "authors": _families(spans.get("author", "")),
-        "title": fields.clean_title(spans.get("title", "")),
-        "container": fields.clean_container(spans.get("journal") or spans.get("container-title", "")),
-        "year": str(year or ""), "volume": volume, "issue": issue, "pages": fields.pages(spans.get("pages", "")),
-    })
+    return normalise(
+        {
+            "authors": _families(spans.get("author", "")),
+            "title": fields.clean_title(spans.get("title", "")),
+            "container": fields.clean_container(spans.get("journal") or spans.get("container-title", "")),
+            "year": str(year or ""),
+            "volume": volume,
+            "issue": issue,
+            "pages": fields.pages(spans.get("pages", "")),
+        }
+    )
 
 
 def refkit_values(text: str) -> Values:
     reference = parse_reference(text)
-    return normalise({
-        "authors": " | ".join(fold(name.family or name.literal) for name in reference.authors),
-        "title": reference.title, "container": reference.container_title, "year": str(reference.year or ""),
-        "volume": reference.volume, "issue": reference.issue, "pages": reference.page,
-    })
+    return normalise(
+        {
+            "authors": " | ".join(fold(name.family or name.literal) for name in reference.authors),
+            "title": reference.title,
+            "container": reference.container_title,
+            "year": str(reference.year or ""),
+            "volume": reference.volume,
+            "issue": reference.issue,
+            "pages": reference.page,
+        }
+    )
 
 
 def refextract_values(text: str) -> Values:
@@ -77,11 +88,17 @@ def refextract_values(text: str) -> Values:
     def first(*keys: str) -> str:
         return next((found[key][0] for key in keys if found.get(key)), "")
 
-    return normalise({
-        "authors": _families(first("author")), "title": first("title"), "container": first("journal_title"),
-        "year": first("year", "journal_year"), "volume": first("journal_volume"), "issue": "",
-        "pages": fields.pages(first("journal_page")),
-    })
+    return normalise(
+        {
+            "authors": _families(first("author")),
+            "title": first("title"),
+            "container": first("journal_title"),
+            "year": first("year", "journal_year"),
+            "volume": first("journal_volume"),
+            "issue": "",
+            "pages": fields.pages(first("journal_page")),
+        }
+    )
 
 
 def normalise(values: Values) -> Values:
@@ -146,8 +163,10 @@ def main() -> int:
     theirs, theirs_by_source = Counter(), {}
     if not peer_problem:
         theirs, theirs_by_source, _ = run(refextract_values, refs)
-    print(f"held-out strings: {len(refs)} ({Counter(r.source.split(':')[0] for r in refs)}); "
-          f"refkit parsed them in {seconds:.2f} s")
+    print(
+        f"held-out strings: {len(refs)} ({Counter(r.source.split(':')[0] for r in refs)}); "
+        f"refkit parsed them in {seconds:.2f} s"
+    )
     print(f"\n{'field':<10} {'refkit P':>9} {'R':>6} {'F1':>6}   {'refextract P':>12} {'R':>6} {'F1':>6}")
     for name in FIELDS:
         mine = prf(*(ours[name, kind] for kind in ("tp", "fp", "fn")))

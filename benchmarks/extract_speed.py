@@ -57,12 +57,16 @@ def main() -> int:
     strings = [ref.text for ref in real_refs()] or FALLBACK * 200
     parse_reference(strings[0])  # load the model
     cpu, wall = measure(parse_reference, strings, args.repeat)
-    print(f"refkit parse_reference: {len(strings)} strings, {len(strings) / cpu:,.0f} refs/s on one core "
-          f"(CPU {cpu:.2f} s, wall {wall:.2f} s, mean {sum(map(len, strings)) / len(strings):.0f} chars)")
+    print(
+        f"refkit parse_reference: {len(strings)} strings, {len(strings) / cpu:,.0f} refs/s on one core "
+        f"(CPU {cpu:.2f} s, wall {wall:.2f} s, mean {sum(map(len, strings)) / len(strings):.0f} chars)"
+    )
     listing = "References\n" + " ".join(f"[{n}] {text}" for n, text in enumerate(strings, start=1))
     cpu, wall = measure(extract_references, [listing], args.repeat)
-    print(f"refkit extract_references on one {len(listing) / 1e6:.2f} MB line of {len(strings)} numbered "
-          f"references: CPU {cpu:.2f} s ({len(strings) / cpu:,.0f} refs/s), wall {wall:.2f} s")
+    print(
+        f"refkit extract_references on one {len(listing) / 1e6:.2f} MB line of {len(strings)} numbered "
+        f"references: CPU {cpu:.2f} s ({len(strings) / cpu:,.0f} refs/s), wall {wall:.2f} s"
+    )
     if args.no_peer:
         return 0
     try:
@@ -74,8 +78,10 @@ def main() -> int:
     extract_references_from_string(sample[0], is_only_references=True)  # load its knowledge bases
     cpu, _ = measure(lambda text: extract_references_from_string(text, is_only_references=True), sample, 1)
     ours, _ = measure(parse_reference, sample, args.repeat)
-    print(f"refextract: {len(sample) / cpu:,.0f} refs/s on the first {len(sample)} strings "
-          f"(refkit on the same: {len(sample) / ours:,.0f} refs/s, {cpu / ours:.0f}× faster)")
+    print(
+        f"refextract: {len(sample) / cpu:,.0f} refs/s on the first {len(sample)} strings "
+        f"(refkit on the same: {len(sample) / ours:,.0f} refs/s, {cpu / ours:.0f}× faster)"
+    )
     return 0
 
 

@@ -118,18 +118,25 @@ def main() -> None:
     parser.add_argument("--pool", type=Path, default=DATA / "raw_valid_entries.jsonl")
     parser.add_argument("--show", default="", help="print the entries of this type (or VALID) that were missed")
     parser.add_argument("--rules", default="", help="count only findings of these rule-id prefixes")
-    parser.add_argument("--no-records", action="store_true",
-                        help="serve no records at all: what the offline rules alone detect")
+    parser.add_argument(
+        "--no-records", action="store_true", help="serve no records at all: what the offline rules alone detect"
+    )
     args = parser.parse_args()
     if not args.split.exists():
         sys.exit(f"{args.split} is not present (../shared/data/hallmark)")
     pool = [json.loads(line) for line in args.pool.open(encoding="utf-8")]
     entries = [json.loads(line) for line in args.split.open(encoding="utf-8")]
-    known = {_prefix(json.loads(line)["DOI"]) for line in CROSSREF_RECORDS.open(encoding="utf-8")} \
-        if CROSSREF_RECORDS.exists() else set()
+    known = (
+        {_prefix(json.loads(line)["DOI"]) for line in CROSSREF_RECORDS.open(encoding="utf-8")}
+        if CROSSREF_RECORDS.exists()
+        else set()
+    )
     started = time.perf_counter()
-    source = UnavailableSource("no records (--no-records)") if args.no_records else \
-        PoolSource([to_message(work) for work in pool], known)
+    source = (
+        UnavailableSource("no records (--no-records)")
+        if args.no_records
+        else PoolSource([to_message(work) for work in pool], known)
+    )
     findings = []
     for entry in entries:  # one bibliography per entry: the split repeats works, which is no duplicate
         bibliography = parse_bibliography(to_bibtex([entry]), "hallmark.bib")
@@ -159,11 +166,15 @@ def main() -> None:
     detection = true_pos / positives if positives else 0.0
     precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 0.0
     f1 = 2 * precision * detection / (precision + detection) if precision + detection else 0.0
-    print(f"HALLMARK {args.split.name}: {len(entries)} entries ({positives} hallucinated, {negatives} valid), "
-          + ("no records (offline rules only)" if args.no_records else f"pool of {len(pool)} works as the snapshot")
-          + f"; {elapsed:.1f} s")
-    print(f"detection rate {detection:.3f}   false-positive rate {false_pos / negatives:.3f}   "
-          f"precision {precision:.3f}   F1 {f1:.3f}")
+    print(
+        f"HALLMARK {args.split.name}: {len(entries)} entries ({positives} hallucinated, {negatives} valid), "
+        + ("no records (offline rules only)" if args.no_records else f"pool of {len(pool)} works as the snapshot")
+        + f"; {elapsed:.1f} s"
+    )
+    print(
+        f"detection rate {detection:.3f}   false-positive rate {false_pos / negatives:.3f}   "
+        f"precision {precision:.3f}   F1 {f1:.3f}"
+    )
     print("detection per hallucination type:")
     for kind in sorted(per_type, key=lambda k: (k == "VALID", k)):
         counts = per_type[kind]

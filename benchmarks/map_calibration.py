@@ -30,8 +30,9 @@ def labeled_maps(ranker: str) -> list[tuple[ClaimMap, dict]]:
     maps = []
     for path in sorted(DATA.glob("*.labels.json")):
         labels = load_labels(path)
-        claim_map = map_document(DATA / labels["document"], DATA / labels["bib"], ranker=ranker,
-                                 thresholds=Thresholds(likely=0.0, weak=0.0))
+        claim_map = map_document(
+            DATA / labels["document"], DATA / labels["bib"], ranker=ranker, thresholds=Thresholds(likely=0.0, weak=0.0)
+        )
         maps.append((claim_map, labels))
     return maps
 
@@ -44,12 +45,14 @@ def score_all(maps: list[tuple[ClaimMap, dict]], thresholds: Thresholds) -> Scor
 
 
 def describe(scores: Scores) -> str:
-    return (f"claims P {scores.claims.precision:.2f} R {scores.claims.recall:.2f} F1 {scores.claims.f1:.2f} | "
-            f"markers→keys P {scores.cited.precision:.2f} R {scores.cited.recall:.2f} | "
-            f"support P {scores.support.precision:.2f} R {scores.support.recall:.2f} F1 {scores.support.f1:.2f} | "
-            f"top-1 {scores.top1:.2f} | none P {scores.unsupported.precision:.2f} "
-            f"R {scores.unsupported.recall:.2f} F1 {scores.unsupported.f1:.2f} | "
-            f"unlocated {scores.missing} | markers {'ok' if scores.markers_ok else 'WRONG'}")
+    return (
+        f"claims P {scores.claims.precision:.2f} R {scores.claims.recall:.2f} F1 {scores.claims.f1:.2f} | "
+        f"markers→keys P {scores.cited.precision:.2f} R {scores.cited.recall:.2f} | "
+        f"support P {scores.support.precision:.2f} R {scores.support.recall:.2f} F1 {scores.support.f1:.2f} | "
+        f"top-1 {scores.top1:.2f} | none P {scores.unsupported.precision:.2f} "
+        f"R {scores.unsupported.recall:.2f} F1 {scores.unsupported.f1:.2f} | "
+        f"unlocated {scores.missing} | markers {'ok' if scores.markers_ok else 'WRONG'}"
+    )
 
 
 def main() -> int:
@@ -64,17 +67,19 @@ def main() -> int:
                 print(f"semantic: skipped ({error})")
                 continue
         maps = labeled_maps(ranker)
-        print(f"== {ranker}: {len(maps)} documents, "
-              f"{sum(len(m.claims) for m, _ in maps)} detected claims")
+        print(f"== {ranker}: {len(maps)} documents, {sum(len(m.claims) for m, _ in maps)} detected claims")
         print("likely  support-F1  P     R     top-1 | weak  none-F1  P     R")
         for likely in GRID:
             support = score_all(maps, Thresholds(likely=likely, weak=likely))
-            best_weak = max((w for w in GRID if w <= likely),
-                            key=lambda w: score_all(maps, Thresholds(likely, w)).unsupported.f1)
+            best_weak = max(
+                (w for w in GRID if w <= likely), key=lambda w: score_all(maps, Thresholds(likely, w)).unsupported.f1
+            )
             none = score_all(maps, Thresholds(likely, best_weak)).unsupported
-            print(f"{likely:5.2f}   {support.support.f1:.3f}     {support.support.precision:.2f}  "
-                  f"{support.support.recall:.2f}  {support.top1:.2f}  | {best_weak:4.2f}  {none.f1:.3f}    "
-                  f"{none.precision:.2f}  {none.recall:.2f}")
+            print(
+                f"{likely:5.2f}   {support.support.f1:.3f}     {support.support.precision:.2f}  "
+                f"{support.support.recall:.2f}  {support.top1:.2f}  | {best_weak:4.2f}  {none.f1:.3f}    "
+                f"{none.precision:.2f}  {none.recall:.2f}"
+            )
         shipped = THRESHOLDS[ranker]
         print(f"shipped thresholds likely={shipped.likely} weak={shipped.weak}:")
         print("  " + describe(score_all(maps, shipped)))

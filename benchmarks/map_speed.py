@@ -18,19 +18,62 @@ from refkit.claims import map_claims
 from refkit.claims.semantic import SemanticUnavailable, load_model
 from refkit.model import Name, Reference
 
-TOPICS = ("imatinib", "metformin", "caffeine", "neonicotinoid", "sea level", "code review", "melatonin", "statin",
-          "vaccination", "insulin", "aspirin", "pair programming", "glacier", "coral reef", "antibiotic",
-          "tyrosine kinase", "remission", "altimetry", "pollinator", "hypertension")
-OUTCOMES = ("overall survival", "relapse", "sleep time", "colony growth", "defect density", "blood glucose",
-            "mortality", "response rate", "hospital admissions", "flood risk", "bug reports", "memory recall")
-POPULATIONS = ("older adults", "children", "students", "patients with diabetes", "wild bees", "industrial teams",
-               "coastal cities", "patients in remission", "newly diagnosed patients", "honeybee colonies")
+TOPICS = (
+    "imatinib",
+    "metformin",
+    "caffeine",
+    "neonicotinoid",
+    "sea level",
+    "code review",
+    "melatonin",
+    "statin",
+    "vaccination",
+    "insulin",
+    "aspirin",
+    "pair programming",
+    "glacier",
+    "coral reef",
+    "antibiotic",
+    "tyrosine kinase",
+    "remission",
+    "altimetry",
+    "pollinator",
+    "hypertension",
+)
+OUTCOMES = (
+    "overall survival",
+    "relapse",
+    "sleep time",
+    "colony growth",
+    "defect density",
+    "blood glucose",
+    "mortality",
+    "response rate",
+    "hospital admissions",
+    "flood risk",
+    "bug reports",
+    "memory recall",
+)
+POPULATIONS = (
+    "older adults",
+    "children",
+    "students",
+    "patients with diabetes",
+    "wild bees",
+    "industrial teams",
+    "coastal cities",
+    "patients in remission",
+    "newly diagnosed patients",
+    "honeybee colonies",
+)
 VERBS = ("reduced", "increased", "improved", "doubled", "halved", "did not change", "delayed", "lowered")
 
 
 def sentence(rng: random.Random, references: int) -> str:
-    text = (f"{rng.choice(TOPICS).capitalize()} {rng.choice(VERBS)} {rng.choice(OUTCOMES)} by "
-            f"{rng.randint(5, 80)}% in {rng.choice(POPULATIONS)} compared with {rng.choice(TOPICS)}")
+    text = (
+        f"{rng.choice(TOPICS).capitalize()} {rng.choice(VERBS)} {rng.choice(OUTCOMES)} by "
+        f"{rng.randint(5, 80)}% in {rng.choice(POPULATIONS)} compared with {rng.choice(TOPICS)}"
+    )
     if rng.random() < 0.3:
         return f"{text} [{rng.randint(1, references + 5)}]."
     return text + "."
@@ -43,11 +86,17 @@ def generate(sentences: int, references: int, seed: int = 5) -> tuple[str, list[
         size = min(rng.randint(3, 7), sentences - written)
         paragraphs.append(" ".join(sentence(rng, references) for _ in range(size)))
         written += size
-    refs = [Reference(key=f"ref{index}", title=f"Effect of {rng.choice(TOPICS)} on {rng.choice(OUTCOMES)} in "
-                      f"{rng.choice(POPULATIONS)}: a {rng.choice(('randomized', 'cohort', 'field'))} study",
-                      authors=[Name(family=f"Author{index}", given="A.")], year=1990 + index % 35,
-                      abstract=" ".join(sentence(rng, 0).replace(" [", "").split(" [")[0] for _ in range(4)))
-            for index in range(references)]
+    refs = [
+        Reference(
+            key=f"ref{index}",
+            title=f"Effect of {rng.choice(TOPICS)} on {rng.choice(OUTCOMES)} in "
+            f"{rng.choice(POPULATIONS)}: a {rng.choice(('randomized', 'cohort', 'field'))} study",
+            authors=[Name(family=f"Author{index}", given="A.")],
+            year=1990 + index % 35,
+            abstract=" ".join(sentence(rng, 0).replace(" [", "").split(" [")[0] for _ in range(4)),
+        )
+        for index in range(references)
+    ]
     return "\n\n".join(paragraphs), refs
 
 
@@ -65,8 +114,10 @@ def main() -> int:
     parser.add_argument("--references", type=int, default=500)
     args = parser.parse_args()
     body, references = generate(args.sentences, args.references)
-    print(f"document: {args.sentences} sentences, {len(body):,} characters; {len(references)} references "
-          f"with abstracts; {os.cpu_count()} cores")
+    print(
+        f"document: {args.sentences} sentences, {len(body):,} characters; {len(references)} references "
+        f"with abstracts; {os.cpu_count()} cores"
+    )
     seconds, claims = timed(body, references, "lexical")
     print(f"lexical:  {seconds:6.2f} s for {claims} claims (target ≤ 5 s)")
     try:

@@ -43,15 +43,43 @@ from refkit.text import normalize_doi  # noqa: E402
 
 RECORDS = ROOT.parent / "shared" / "data" / "crossref-records" / "works.jsonl"
 REFSTRINGS = ROOT.parent / "shared" / "data" / "refmatch" / "crossref-real-refstrings-2000.json"
-INVENTED_WORDS = ("adaptive", "robust", "framework", "novel", "towards", "scalable", "analysis", "learning",
-                  "dynamics", "assessment", "quantum", "cellular", "networks", "patients", "outcomes", "efficient",
-                  "inference", "structure", "evidence", "review", "model", "clinical", "systems", "theory")
+INVENTED_WORDS = (
+    "adaptive",
+    "robust",
+    "framework",
+    "novel",
+    "towards",
+    "scalable",
+    "analysis",
+    "learning",
+    "dynamics",
+    "assessment",
+    "quantum",
+    "cellular",
+    "networks",
+    "patients",
+    "outcomes",
+    "efficient",
+    "inference",
+    "structure",
+    "evidence",
+    "review",
+    "model",
+    "clinical",
+    "systems",
+    "theory",
+)
 
 
 def citable(record: dict[str, Any]) -> bool:
     reference = to_reference(record)
-    return (len(reference.title.split()) >= 4 and bool(reference.authors) and bool(reference.authors[0].family)
-            and reference.year is not None and bool(reference.container_title))
+    return (
+        len(reference.title.split()) >= 4
+        and bool(reference.authors)
+        and bool(reference.authors[0].family)
+        and reference.year is not None
+        and bool(reference.container_title)
+    )
 
 
 def as_cited(record: Reference, rng: random.Random) -> Reference:
@@ -61,11 +89,21 @@ def as_cited(record: Reference, rng: random.Random) -> Reference:
     if last and len(first) == len(last) and first[:-2] == last[:-2] and rng.random() < 0.5:
         pages = f"{first}–{last[-2:]}"
     truncated = len(record.authors) > 3 and rng.random() < 0.7
-    return replace(record, key="", doi="", url="", issn=(), fields={},
-                   title=record.title.lower() if rng.random() < 0.3 else record.title,
-                   authors=record.authors[:1] if truncated else list(record.authors), authors_truncated=truncated,
-                   container_title=(record.container_title_short or record.container_title)
-                   if rng.random() < 0.5 else record.container_title, page=pages)
+    return replace(
+        record,
+        key="",
+        doi="",
+        url="",
+        issn=(),
+        fields={},
+        title=record.title.lower() if rng.random() < 0.3 else record.title,
+        authors=record.authors[:1] if truncated else list(record.authors),
+        authors_truncated=truncated,
+        container_title=(record.container_title_short or record.container_title)
+        if rng.random() < 0.5
+        else record.container_title,
+        page=pages,
+    )
 
 
 def near_miss(title: str, rng: random.Random) -> str:
@@ -92,8 +130,12 @@ def cases(records: list[Reference], rng: random.Random, sample: int) -> Iterator
         if record.page:
             yield "wrong-pages", replace(cited, page="101–115"), Decision.ACCEPT, record.doi
         if len(record.authors) > 1:
-            yield "truncated-authors", replace(cited, authors=record.authors[:1], authors_truncated=True), \
-                Decision.ACCEPT, record.doi
+            yield (
+                "truncated-authors",
+                replace(cited, authors=record.authors[:1], authors_truncated=True),
+                Decision.ACCEPT,
+                record.doi,
+            )
         yield "year-one-off", replace(cited, year=(record.year or 2000) + 1), Decision.ACCEPT, record.doi
         yield "no-authors", replace(cited, authors=[], authors_truncated=False), Decision.ACCEPT, record.doi
         yield "near-miss-title", replace(cited, title=near_miss(record.title, rng)), Decision.ACCEPT, record.doi
@@ -102,12 +144,22 @@ def cases(records: list[Reference], rng: random.Random, sample: int) -> Iterator
             yield "chimeric", replace(as_cited(other, rng), title=record.title), Decision.MISCITATION, record.doi
         number = re.search(r"\b\d+\b", record.title)
         if number and record.page:  # Part 2 of a series: same authors, venue and year, another number and pages
-            sibling = record.title[:number.start()] + str(int(number.group()) + 1) + record.title[number.end():]
+            sibling = record.title[: number.start()] + str(int(number.group()) + 1) + record.title[number.end() :]
             yield "numbered-sibling", replace(cited, title=sibling, page="901–915"), Decision.NO_MATCH, ""
         yield "invented-title", replace(cited, title=invented_title(rng)), Decision.NO_MATCH, ""
-        yield "invented", Reference(title=invented_title(rng), authors=[Name("Nonesuch", "Q.")], year=2019,
-                                    container_title="Journal of Imaginary Results", volume="12", page="1–9"), \
-            Decision.NO_MATCH, ""
+        yield (
+            "invented",
+            Reference(
+                title=invented_title(rng),
+                authors=[Name("Nonesuch", "Q.")],
+                year=2019,
+                container_title="Journal of Imaginary Results",
+                volume="12",
+                page="1–9",
+            ),
+            Decision.NO_MATCH,
+            "",
+        )
 
 
 def real_strings(source: SnapshotSource, path: Path) -> None:
@@ -168,13 +220,17 @@ def main() -> None:
         by_kind.setdefault(kind, Counter())["right" if right else f"→{got.value}"] += 1
     elapsed = time.perf_counter() - started
 
-    print(f"matching benchmark: {total} references from {args.sample} real Crossref records "
-          f"({len(raw)} records in the snapshot); {elapsed:.1f} s, {1000 * elapsed / total:.1f} ms per reference")
+    print(
+        f"matching benchmark: {total} references from {args.sample} real Crossref records "
+        f"({len(raw)} records in the snapshot); {elapsed:.1f} s, {1000 * elapsed / total:.1f} ms per reference"
+    )
     for decision in Decision:
         precision = correct[decision] / predicted[decision] if predicted[decision] else 0.0
         recall = correct[decision] / expected[decision] if expected[decision] else 0.0
-        print(f"  {decision.value:12s} precision {precision:.3f}  recall {recall:.3f}  "
-              f"(predicted {predicted[decision]}, expected {expected[decision]})")
+        print(
+            f"  {decision.value:12s} precision {precision:.3f}  recall {recall:.3f}  "
+            f"(predicted {predicted[decision]}, expected {expected[decision]})"
+        )
     print("per case:")
     for kind, counts in by_kind.items():
         n = sum(counts.values())

@@ -24,20 +24,28 @@ from refkit.export.csl_json import to_csl_json  # noqa: E402
 from refkit.text import normalize_doi  # noqa: E402
 
 FIELDS = ["type", "title", "author", "issued", "container-title", "volume", "issue", "page", "DOI"]
-NORMALISED = ("letter case of titles (pandoc turns English titles into sentence case); typographic quotes "
-              "(pandoc makes ' into ’); page dashes (pandoc keeps '-', refkit writes '–'); DOIs as bare "
-              "lower-case DOIs (pandoc copies a doi.org URL as written); a name particle counted as part of the "
-              "family name (pandoc calls 'van der' dropping, refkit non-dropping); a trailing 'others' author "
-              "(pandoc keeps it as an author called 'others', refkit as a truncation mark); an issue given both as "
-              "biblatex `number` and `issue` (pandoc joins them, '1, 1'; refkit takes the number); Unicode NFC")
-DEFAULT_FILES = [ROOT / "references.bib", *(ROOT.parent / "shared" / "data" / "bibtex" / name
-                                           for name in ("biblatex-examples.bib", "texbook3.bib", "tugboat.bib"))]
+NORMALISED = (
+    "letter case of titles (pandoc turns English titles into sentence case); typographic quotes "
+    "(pandoc makes ' into ’); page dashes (pandoc keeps '-', refkit writes '–'); DOIs as bare "
+    "lower-case DOIs (pandoc copies a doi.org URL as written); a name particle counted as part of the "
+    "family name (pandoc calls 'van der' dropping, refkit non-dropping); a trailing 'others' author "
+    "(pandoc keeps it as an author called 'others', refkit as a truncation mark); an issue given both as "
+    "biblatex `number` and `issue` (pandoc joins them, '1, 1'; refkit takes the number); Unicode NFC"
+)
+DEFAULT_FILES = [
+    ROOT / "references.bib",
+    *(
+        ROOT.parent / "shared" / "data" / "bibtex" / name
+        for name in ("biblatex-examples.bib", "texbook3.bib", "tugboat.bib")
+    ),
+]
 
 
 def pandoc_items(path: Path) -> dict[str, dict]:
     dialect = "biblatex" if "biblatex" in path.name else "bibtex"
-    output = subprocess.run(["pandoc", str(path), "-f", dialect, "-t", "csljson"], capture_output=True,
-                            check=True).stdout
+    output = subprocess.run(
+        ["pandoc", str(path), "-f", dialect, "-t", "csljson"], capture_output=True, check=True
+    ).stdout
     return {item["id"]: item for item in json.loads(output)}
 
 

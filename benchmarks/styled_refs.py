@@ -32,8 +32,9 @@ def _names(record: dict, style: str, limit: int) -> str:
     """The author list as the style writes it; more than `limit` authors are cut to the style's "et al." form."""
     people = [a for a in record["author"] if a.get("family")]
     truncated = len(people) > limit
-    shown = people[: (1 if style in ("mla", "apa-etal") else 3 if style == "vancouver" else limit)] \
-        if truncated else people
+    shown = (
+        people[: (1 if style in ("mla", "apa-etal") else 3 if style == "vancouver" else limit)] if truncated else people
+    )
     names = []
     for index, person in enumerate(shown):
         family, given = person["family"], person.get("given", "")
@@ -51,8 +52,17 @@ def _names(record: dict, style: str, limit: int) -> str:
         return ", ".join(names) + ", et al."
     if len(names) == 1:
         return names[0]
-    joiner = {"apa": ", & ", "apa-etal": ", & ", "nature": " & ", "harvard": " and ", "ieee": ", and ",
-              "science": ", ", "chicago": ", and ", "chicago-nb": ", and ", "mla": ", and "}[style]
+    joiner = {
+        "apa": ", & ",
+        "apa-etal": ", & ",
+        "nature": " & ",
+        "harvard": " and ",
+        "ieee": ", and ",
+        "science": ", ",
+        "chicago": ", and ",
+        "chicago-nb": ", and ",
+        "mla": ", and ",
+    }[style]
     return ", ".join(names[:-1]) + joiner + names[-1]
 
 
@@ -70,16 +80,29 @@ def _fields(record: dict) -> dict[str, str] | None:
     if not (title and journal and year and people and record.get("type") == "journal-article"):
         return None
     month = parts[0][1] if len(parts[0]) > 1 else None
-    return {"title": title.rstrip("."), "journal": journal, "short": short, "year": str(year),
-            "month": MONTHS[month - 1] if month else "", "volume": record.get("volume", ""),
-            "issue": record.get("issue", ""), "pages": record.get("page", "").replace("-", "–"),
-            "doi": record.get("DOI", "")}
+    return {
+        "title": title.rstrip("."),
+        "journal": journal,
+        "short": short,
+        "year": str(year),
+        "month": MONTHS[month - 1] if month else "",
+        "volume": record.get("volume", ""),
+        "issue": record.get("issue", ""),
+        "pages": record.get("page", "").replace("-", "–"),
+        "doi": record.get("DOI", ""),
+    }
 
 
 def _apa(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", " ("), ("date", "date", f["year"]),
-                           ("other", "", "). "), ("title", "title", f["title"]), ("other", "", ". "),
-                           ("container", "journal", f["journal"])]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", " ("),
+        ("date", "date", f["year"]),
+        ("other", "", "). "),
+        ("title", "title", f["title"]),
+        ("other", "", ". "),
+        ("container", "journal", f["journal"]),
+    ]
     if f["volume"]:
         pieces += [("other", "", ", "), ("volume", "volume", f["volume"])]
     if f["issue"]:
@@ -90,9 +113,16 @@ def _apa(f: dict, authors: str) -> list[Piece]:
 
 
 def _vancouver(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", " "), ("title", "title", f["title"]),
-                           ("other", "", ". "), ("container", "journal", f["short"].replace(".", "")),
-                           ("other", "", ". "), ("date", "date", f["year"]), ("other", "", ";")]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", " "),
+        ("title", "title", f["title"]),
+        ("other", "", ". "),
+        ("container", "journal", f["short"].replace(".", "")),
+        ("other", "", ". "),
+        ("date", "date", f["year"]),
+        ("other", "", ";"),
+    ]
     pieces += [("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", "("), ("volume", "issue", f["issue"]), ("other", "", ")")] if f["issue"] else []
     pieces += [("other", "", ":"), ("pages", "pages", f["pages"].replace("–", "-"))] if f["pages"] else []
@@ -100,8 +130,13 @@ def _vancouver(f: dict, authors: str) -> list[Piece]:
 
 
 def _ieee(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", ", “"), ("title", "title", f["title"]),
-                           ("other", "", ",” "), ("container", "journal", f["short"])]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", ", “"),
+        ("title", "title", f["title"]),
+        ("other", "", ",” "),
+        ("container", "journal", f["short"]),
+    ]
     pieces += [("other", "", ", vol. "), ("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", ", no. "), ("volume", "issue", f["issue"])] if f["issue"] else []
     pieces += [("other", "", ", pp. "), ("pages", "pages", f["pages"])] if f["pages"] else []
@@ -110,9 +145,15 @@ def _ieee(f: dict, authors: str) -> list[Piece]:
 
 
 def _harvard(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", " ("), ("date", "date", f["year"]),
-                           ("other", "", ") ‘"), ("title", "title", f["title"]), ("other", "", "’, "),
-                           ("container", "journal", f["journal"])]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", " ("),
+        ("date", "date", f["year"]),
+        ("other", "", ") ‘"),
+        ("title", "title", f["title"]),
+        ("other", "", "’, "),
+        ("container", "journal", f["journal"]),
+    ]
     pieces += [("other", "", ", "), ("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", "("), ("volume", "issue", f["issue"]), ("other", "", ")")] if f["issue"] else []
     pieces += [("other", "", ", pp. "), ("pages", "pages", f["pages"])] if f["pages"] else []
@@ -120,9 +161,15 @@ def _harvard(f: dict, authors: str) -> list[Piece]:
 
 
 def _chicago(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", ". "), ("date", "date", f["year"]),
-                           ("other", "", ". “"), ("title", "title", f["title"]), ("other", "", ".” "),
-                           ("container", "journal", f["journal"])]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", ". "),
+        ("date", "date", f["year"]),
+        ("other", "", ". “"),
+        ("title", "title", f["title"]),
+        ("other", "", ".” "),
+        ("container", "journal", f["journal"]),
+    ]
     pieces += [("other", "", " "), ("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", " ("), ("volume", "issue", f["issue"]), ("other", "", ")")] if f["issue"] else []
     pieces += [("other", "", ": "), ("pages", "pages", f["pages"])] if f["pages"] else []
@@ -130,8 +177,13 @@ def _chicago(f: dict, authors: str) -> list[Piece]:
 
 
 def _chicago_nb(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", ". “"), ("title", "title", f["title"]),
-                           ("other", "", ".” "), ("container", "journal", f["journal"])]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", ". “"),
+        ("title", "title", f["title"]),
+        ("other", "", ".” "),
+        ("container", "journal", f["journal"]),
+    ]
     pieces += [("other", "", " "), ("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", ", no. "), ("volume", "issue", f["issue"])] if f["issue"] else []
     pieces += [("other", "", " ("), ("date", "date", f"{f['month']} {f['year']}".strip()), ("other", "", ")")]
@@ -140,8 +192,13 @@ def _chicago_nb(f: dict, authors: str) -> list[Piece]:
 
 
 def _mla(f: dict, authors: str) -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", ". “"), ("title", "title", f["title"]),
-                           ("other", "", ".” "), ("container", "journal", f["journal"])]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", ". “"),
+        ("title", "title", f["title"]),
+        ("other", "", ".” "),
+        ("container", "journal", f["journal"]),
+    ]
     pieces += [("other", "", ", vol. "), ("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", ", no. "), ("volume", "issue", f["issue"])] if f["issue"] else []
     pieces += [("other", "", ", "), ("date", "date", f["year"])]
@@ -150,8 +207,13 @@ def _mla(f: dict, authors: str) -> list[Piece]:
 
 
 def _nature(f: dict, authors: str, separator: str = " ") -> list[Piece]:
-    pieces: list[Piece] = [("author", "author", authors), ("other", "", separator),
-                           ("title", "title", f["title"]), ("other", "", ". "), ("container", "journal", f["short"])]
+    pieces: list[Piece] = [
+        ("author", "author", authors),
+        ("other", "", separator),
+        ("title", "title", f["title"]),
+        ("other", "", ". "),
+        ("container", "journal", f["short"]),
+    ]
     pieces += [("other", "", " "), ("volume", "volume", f["volume"])] if f["volume"] else []
     pieces += [("other", "", ", "), ("pages", "pages", f["pages"])] if f["pages"] else []
     return [*pieces, ("other", "", " ("), ("date", "date", f["year"]), ("other", "", ").")]

@@ -104,8 +104,14 @@ def _grobid_tag(element: ElementTree.Element, has_article_title: bool) -> tuple[
         if kind in ("pp", "page"):
             return "pages", "pages"
         return "note", "note"
-    simple = {"author": "author", "editor": "editor", "date": "date", "pubPlace": "location",
-              "publisher": "publisher", "orgName": "publisher"}
+    simple = {
+        "author": "author",
+        "editor": "editor",
+        "date": "date",
+        "pubPlace": "location",
+        "publisher": "publisher",
+        "orgName": "publisher",
+    }
     if tag in simple:
         return simple[tag], tag
     if tag == "note" and kind == "report":
@@ -119,8 +125,7 @@ def grobid() -> list[TaggedRef]:
     root = ElementTree.parse(TAGGED / "grobid-citations.tei.xml").getroot()
     refs = []
     for bibl in root.iter(_TEI + "bibl"):
-        has_article_title = any(child.get("level") in ("a", "j") for child in bibl
-                                if child.tag == _TEI + "title")
+        has_article_title = any(child.get("level") in ("a", "j") for child in bibl if child.tag == _TEI + "title")
         builder = _Builder()
         builder.add("other", None, bibl.text or "")
         for child in bibl:

@@ -54,12 +54,15 @@ def main() -> int:
             raise SystemExit(f"labels outside refkit.extract.tagger.LABELS: {sorted(unknown)} in {ref.text!r}")
         if labels:
             trainer.append(features, labels)
-    trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": args.iterations,
-                        "feature.possible_transitions": True})
+    trainer.set_params(
+        {"c1": 0.05, "c2": 0.01, "max_iterations": args.iterations, "feature.possible_transitions": True}
+    )
     started = time.perf_counter()
     trainer.train(str(args.output))
-    print(f"trained on {len(training)} strings ({len(refs) - len(training)} held out) in "
-          f"{time.perf_counter() - started:.1f} s → {args.output} ({args.output.stat().st_size // 1024} KB)")
+    print(
+        f"trained on {len(training)} strings ({len(refs) - len(training)} held out) in "
+        f"{time.perf_counter() - started:.1f} s → {args.output} ({args.output.stat().st_size // 1024} KB)"
+    )
     return 0
 
 

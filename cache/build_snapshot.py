@@ -24,9 +24,15 @@ DEFAULT_OUT = HERE / "crossref-snapshot.jsonl"
 
 def to_message(work: dict[str, Any]) -> dict[str, Any]:
     """One collected work → a Crossref `message` (only fields the facts support; nothing invented)."""
-    authors = [{"given": person.get("given", ""), "family": person["family"],
-                "sequence": "first" if index == 0 else "additional", "affiliation": []}
-               for index, person in enumerate(work.get("authors", []))]
+    authors = [
+        {
+            "given": person.get("given", ""),
+            "family": person["family"],
+            "sequence": "first" if index == 0 else "additional",
+            "affiliation": [],
+        }
+        for index, person in enumerate(work.get("authors", []))
+    ]
     message: dict[str, Any] = {
         "DOI": work["doi"],
         "type": work.get("type", "journal-article"),

@@ -44,10 +44,13 @@ class EnrichResult:
 
     def diff(self, name: str = "references.bib") -> str:
         """A unified diff from the original to the enriched text ("" when nothing changed)."""
-        lines = difflib.unified_diff(self.text.splitlines(keepends=True), self.new_text.splitlines(keepends=True),
-                                     fromfile=f"a/{name}", tofile=f"b/{name}")
-        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                       for line in lines)
+        lines = difflib.unified_diff(
+            self.text.splitlines(keepends=True),
+            self.new_text.splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
     def skipped(self) -> list[Evidence]:
         """Entries left alone because nothing confident was known about them."""
@@ -92,13 +95,17 @@ def entry_changes(entry: BibEntry, evidence: Evidence) -> dict[str, tuple[str | 
 
 def plan(bibliography: Bibliography, evidence: list[Evidence]) -> list[Change]:
     by_key = {item.key: item for item in evidence}
-    return [Change(entry.key, name, old, new)
-            for entry in bibliography.entries if entry.key in by_key
-            for name, (old, new) in entry_changes(entry, by_key[entry.key]).items()]
+    return [
+        Change(entry.key, name, old, new)
+        for entry in bibliography.entries
+        if entry.key in by_key
+        for name, (old, new) in entry_changes(entry, by_key[entry.key]).items()
+    ]
 
 
-def enrich_bibliography(bibliography: Bibliography, source: Source,
-                        on_progress: Progress | None = None) -> EnrichResult:
+def enrich_bibliography(
+    bibliography: Bibliography, source: Source, on_progress: Progress | None = None
+) -> EnrichResult:
     """Verify every entry against `source` and apply the confident fixes to the original text."""
     pairs = [(entry, to_reference(entry, bibliography.path)) for entry in bibliography.entries]
     _, evidence = verify(pairs, source, on_progress)

@@ -125,8 +125,7 @@ def authors_agree(entry: Reference, record: Reference) -> tuple[bool, bool]:
     if not first:  # most candidates of a search: skip comparing every name with every name
         return False, False
     complete = entry.authors_truncated or len(entry.authors) >= len(record.authors)
-    return True, complete and all(any(same_name(name, other) for other in record.authors)
-                                  for name in entry.authors)
+    return True, complete and all(any(same_name(name, other) for other in record.authors) for name in entry.authors)
 
 
 _STOP = {"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "des", "und", "fur", "to"}
@@ -138,8 +137,10 @@ def _abbreviates(short: str, full: str) -> bool:
     target = [w for w in full.split() if w not in _STOP]
     if not words or len(words) != len(target):
         return False
-    return all(t.startswith(w) or (len(w) >= 3 and w[0] == t[0] and _ordered_in(w, t))
-               for w, t in zip(words, target, strict=True))
+    return all(
+        t.startswith(w) or (len(w) >= 3 and w[0] == t[0] and _ordered_in(w, t))
+        for w, t in zip(words, target, strict=True)
+    )
 
 
 def _ordered_in(letters: str, word: str) -> bool:
@@ -185,7 +186,7 @@ def _names_preprint(venue: str) -> bool:
 
 
 def _number(value: str) -> str:
-    """"07" and "7" are the same volume; "Suppl 2" keeps its words."""
+    """ "07" and "7" are the same volume; "Suppl 2" keeps its words."""
     return fold(value).lstrip("0") or fold(value)
 
 
@@ -211,9 +212,13 @@ def compare(entry: Reference, record: Reference) -> Match:
     match = Match(entry, record, title_similarity(entry.title, record.title))
     agreement = match.agreement
     if entry.title and record.title:
-        agreement["title"] = _fold(entry.title) == _fold(record.title) or (match.title >= 0.95 and (
-            _fold(_main_title(entry.title)) == _fold(record.title)
-            or _fold(entry.title) == _fold(_main_title(record.title))))
+        agreement["title"] = _fold(entry.title) == _fold(record.title) or (
+            match.title >= 0.95
+            and (
+                _fold(_main_title(entry.title)) == _fold(record.title)
+                or _fold(entry.title) == _fold(_main_title(record.title))
+            )
+        )
     if entry.authors and record.authors:
         match.first_author, whole = authors_agree(entry, record)
         agreement["author"] = whole
@@ -260,8 +265,7 @@ def _decide(match: Match) -> Decision:
     return Decision.NO_MATCH
 
 
-_WEIGHTS = {"author": 0.15, "year": 0.1, "container": 0.1, "volume": 0.05, "issue": 0.025, "page": 0.05,
-            "doi": 0.1}
+_WEIGHTS = {"author": 0.15, "year": 0.1, "container": 0.1, "volume": 0.05, "issue": 0.025, "page": 0.05, "doi": 0.1}
 
 
 def _score(match: Match) -> float:

@@ -127,8 +127,15 @@ def balanced_braces(text: str) -> bool:
 _BRACE_RE = re.compile(r"[{}]")
 
 
-_LATEX_SPECIALS = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}",
-                   "\\": r"\textbackslash{}"}
+_LATEX_SPECIALS = {
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "\\": r"\textbackslash{}",
+}
 _SPECIALS_RE = re.compile(r"[&%#_${}~\\]")
 # BibTeX counts braces even when escaped: \{ and \} only keep a value readable when they pair up.
 _PAIRED_BRACES = {"{": r"\{", "}": r"\}"}
@@ -139,8 +146,12 @@ _LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 def _encoder():  # pragma: no cover - trivial factory
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
-                                 unknown_char_policy="keep", unknown_char_warning=False)
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+    )
 
 
 def unicode_to_latex(value: str) -> str:
@@ -153,8 +164,9 @@ def unicode_to_latex(value: str) -> str:
     return _encoder().unicode_to_latex(text)
 
 
-_FOLD_TABLE = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
-                             "þ": "th", "ı": "i", "&": " and "})
+_FOLD_TABLE = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "&": " and "}
+)
 _NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
 
 

@@ -36,8 +36,9 @@ class ValidationReport:
         return counts
 
 
-def validate_bibliography(bibliography: Bibliography, settings: Settings,
-                          on_progress: Progress | None = None, source: Source | None = None) -> ValidationReport:
+def validate_bibliography(
+    bibliography: Bibliography, settings: Settings, on_progress: Progress | None = None, source: Source | None = None
+) -> ValidationReport:
     """Run every selected rule over a parsed bibliography; `source` replaces the one the settings name."""
     _check_selectors(settings)
     references = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
@@ -68,8 +69,9 @@ def _verification_selected(settings: Settings) -> bool:
     return any(rule.online and rule_selected(rule.id, settings.select, settings.ignore) for rule in RULES.values())
 
 
-def validate(path: str | Path, settings: Settings | None = None,
-             on_progress: Progress | None = None) -> ValidationReport:
+def validate(
+    path: str | Path, settings: Settings | None = None, on_progress: Progress | None = None
+) -> ValidationReport:
     """Validate a .bib file: `refkit.validate("references.bib")`, with the settings of the nearest
     `[tool.refkit]` when none are given, as the command line does."""
     return validate_bibliography(load_bibliography(path), settings or load_settings(Path(path)), on_progress)

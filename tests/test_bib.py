@@ -86,14 +86,16 @@ def test_problems_are_reported_with_lines():
     text = "@article{a, title={x}}\n@article{a, title={y}}\n@article{b, title={x}, title={y}}\n@article{c, title={x\n"
     bib = parse_bibliography(text)
     assert [(p.kind, p.line, p.key) for p in bib.problems] == [
-        ("duplicate-key", 2, "a"), ("duplicate-field", 3, "b"), ("syntax", 4, "c")]
+        ("duplicate-key", 2, "a"),
+        ("duplicate-field", 3, "b"),
+        ("syntax", 4, "c"),
+    ]
     assert [e.key for e in bib.entries] == ["a", "a", "b"]  # duplicates are still read, in file order
 
 
 def test_a_syntax_error_says_what_bibtexparser_expected():
     bib = parse_bibliography("@article{roe2020 title = {T}}\n")
-    assert [(p.kind, p.message) for p in bib.problems] == [
-        ("syntax", "Expected comma after entry key, but found =")]
+    assert [(p.kind, p.message) for p in bib.problems] == [("syntax", "Expected comma after entry key, but found =")]
 
 
 def _semantic(path: Path) -> list:
@@ -106,8 +108,9 @@ def _without_location(reference):
     return reference
 
 
-@pytest.mark.parametrize(("name", "allowed"), [("references.bib", 0), ("biblatex-examples.bib", 0),
-                                              ("texbook3.bib", 4), ("tugboat.bib", 3)])
+@pytest.mark.parametrize(
+    ("name", "allowed"), [("references.bib", 0), ("biblatex-examples.bib", 0), ("texbook3.bib", 4), ("tugboat.bib", 3)]
+)
 def test_reference_round_trip_is_lossless(name, allowed, tmp_path):
     """bib → Reference → bib → Reference gives the same References (values, names, unknown fields).
 
@@ -153,8 +156,12 @@ def test_written_bibtex_is_read_by_bibtexparser_and_escapes_specials():
 
 def _bibtexparser_name(person: str) -> Name:
     parts = parse_single_name_into_parts(person, strict=False)
-    return Name(family=latex_to_unicode(" ".join(parts.last)), given=latex_to_unicode(" ".join(parts.first)),
-                particle=latex_to_unicode(" ".join(parts.von)), suffix=latex_to_unicode(" ".join(parts.jr)))
+    return Name(
+        family=latex_to_unicode(" ".join(parts.last)),
+        given=latex_to_unicode(" ".join(parts.first)),
+        particle=latex_to_unicode(" ".join(parts.von)),
+        suffix=latex_to_unicode(" ".join(parts.jr)),
+    )
 
 
 def test_the_fast_name_path_agrees_with_bibtexparser():
@@ -168,6 +175,12 @@ def test_the_fast_name_path_agrees_with_bibtexparser():
     assert len(fast) >= 5
     for person in fast:
         assert _simple_name(person) == _bibtexparser_name(person), person
-    for person in ("van der Berg, Jan", "King, Jr, Martin", "D.~E. Knuth", "{World Health Organization}",
-                   "Sau{\\ss}ele, S.", "Ludwig van Beethoven"):
+    for person in (
+        "van der Berg, Jan",
+        "King, Jr, Martin",
+        "D.~E. Knuth",
+        "{World Health Organization}",
+        "Sau{\\ss}ele, S.",
+        "Ludwig van Beethoven",
+    ):
         assert _simple_name(person) is None, person

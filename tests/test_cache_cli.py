@@ -47,8 +47,12 @@ def test_the_cache_folder_comes_from_the_environment(fake_crossref, tmp_path, mo
 
 def test_a_damaged_cache_is_one_line_of_error_and_clear_removes_it(tmp_path):
     (tmp_path / CACHE_FILE).write_bytes(b"this is not an SQLite database" * 100)
-    info = subprocess.run([sys.executable, "-m", "refkit", "cache", "info", "--cache-dir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=60)
+    info = subprocess.run(
+        [sys.executable, "-m", "refkit", "cache", "info", "--cache-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert info.returncode == 2 and info.stdout == ""
     assert info.stderr.count("\n") == 1 and "cannot use the HTTP cache" in info.stderr
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(tmp_path)])
@@ -58,8 +62,12 @@ def test_a_damaged_cache_is_one_line_of_error_and_clear_removes_it(tmp_path):
 def test_a_folder_where_the_cache_file_should_be_is_one_line_of_error(tmp_path):
     (tmp_path / CACHE_FILE).mkdir()
     for command in ("info", "clear"):
-        result = subprocess.run([sys.executable, "-m", "refkit", "cache", command, "--cache-dir", str(tmp_path)],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "refkit", "cache", command, "--cache-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith(f"refkit: error: {tmp_path / CACHE_FILE}: cannot ")
         assert "cache clear" not in result.stderr  # which could not fix this

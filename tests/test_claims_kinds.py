@@ -10,20 +10,23 @@ from refkit.claims.kinds import classify
 from refkit.claims.model import Kind
 
 
-@pytest.mark.parametrize("sentence, kind, reason", [
-    ("Overall survival at five years was 89% in the imatinib arm.", Kind.CLAIM, "figure"),
-    ("Pair programming produced fewer defects than solo work.", Kind.CLAIM, "comparison"),
-    ("Caffeine delays sleep onset by blocking adenosine receptors.", Kind.CLAIM, "causal"),
-    ("Metformin is effective and well tolerated in older adults.", Kind.CLAIM, "efficacy"),
-    ("Studies have shown that most patients stay in remission after stopping treatment.", Kind.CLAIM, "evidence"),
-    ("What types of cancer does imatinib treat?", Kind.QUESTION, "question"),
-    ("Talk to your doctor before you stop any medicine.", Kind.ADVICE, "what to do"),
-    ("It's crucial for patients to keep regular follow-up appointments.", Kind.ADVICE, "what to do"),
-    ("This blog post will delve into the mechanism of action of imatinib.", Kind.FRAMING, "frames"),
-    ("In conclusion, the drug changed how the disease is treated.", Kind.FRAMING, "frames"),
-    ("Some approaches being studied include:", Kind.FRAMING, "introduces"),
-    ("The committee met in the spring.", Kind.FRAMING, "no checkable"),
-])
+@pytest.mark.parametrize(
+    "sentence, kind, reason",
+    [
+        ("Overall survival at five years was 89% in the imatinib arm.", Kind.CLAIM, "figure"),
+        ("Pair programming produced fewer defects than solo work.", Kind.CLAIM, "comparison"),
+        ("Caffeine delays sleep onset by blocking adenosine receptors.", Kind.CLAIM, "causal"),
+        ("Metformin is effective and well tolerated in older adults.", Kind.CLAIM, "efficacy"),
+        ("Studies have shown that most patients stay in remission after stopping treatment.", Kind.CLAIM, "evidence"),
+        ("What types of cancer does imatinib treat?", Kind.QUESTION, "question"),
+        ("Talk to your doctor before you stop any medicine.", Kind.ADVICE, "what to do"),
+        ("It's crucial for patients to keep regular follow-up appointments.", Kind.ADVICE, "what to do"),
+        ("This blog post will delve into the mechanism of action of imatinib.", Kind.FRAMING, "frames"),
+        ("In conclusion, the drug changed how the disease is treated.", Kind.FRAMING, "frames"),
+        ("Some approaches being studied include:", Kind.FRAMING, "introduces"),
+        ("The committee met in the spring.", Kind.FRAMING, "no checkable"),
+    ],
+)
 def test_kinds(sentence: str, kind: Kind, reason: str) -> None:
     found, reasons = classify(sentence)
     assert found is kind

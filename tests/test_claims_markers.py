@@ -12,53 +12,74 @@ from refkit.model import Name, Reference
 
 
 def found(text: str) -> list[tuple[str, str, list[str]]]:
-    return [(marker.style, marker.text, [target.value for target in marker.targets])
-            for marker in find_markers(text)]
+    return [(marker.style, marker.text, [target.value for target in marker.targets]) for marker in find_markers(text)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Shown before [1].", [("numeric", "[1]", ["1"])]),
-    ("Shown before [1, 3].", [("numeric", "[1, 3]", ["1", "3"])]),
-    ("Shown before [2–4,7].", [("numeric", "[2–4,7]", ["2", "3", "4", "7"])]),
-    ("Shown before.¹² Then", [("superscript", "¹²", ["12"])]),
-    ("Shown before¹,³ here", [("superscript", "¹,³", ["1", "3"])]),
-    ("Shown before^1^ and^2,3^.", [("superscript", "^1^", ["1"]), ("superscript", "^2,3^", ["2", "3"])]),
-    ("As seen (Druker et al., 2006).", [("author-year", "(Druker et al., 2006)", ["Druker et al. 2006"])]),
-    ("As seen (Mahon et al. 2010; Etienne et al. 2017).",
-     [("author-year", "(Mahon et al. 2010; Etienne et al. 2017)", ["Mahon et al. 2010", "Etienne et al. 2017"])]),
-    ("As seen (see Jabbour & Kantarjian, 2018, p. 4).",
-     [("author-year", "(see Jabbour & Kantarjian, 2018, p. 4)", ["Jabbour & Kantarjian 2018"])]),
-    ("Druker et al. (2006) showed it.", [("narrative", "Druker et al. (2006)", ["Druker et al. 2006"])]),
-    ("Smith (2019a, 2019b) agrees.", [("narrative", "Smith (2019a, 2019b)", ["Smith 2019a", "Smith 2019b"])]),
-    ("Saußele et al. (2016) stopped it.", [("narrative", "Saußele et al. (2016)", ["Saußele et al. 2016"])]),
-    ("Pandoc [@druker2006; -@mahon2010, p. 3].",
-     [("pandoc", "[@druker2006; -@mahon2010, p. 3]", ["druker2006", "mahon2010"])]),
-    (r"LaTeX \cite{a1,b2} \citep[p.~3]{c3} \citet{d4}.",
-     [("latex", r"\cite{a1,b2}", ["a1", "b2"]), ("latex", r"\citep[p.~3]{c3}", ["c3"]),
-      ("latex", r"\citet{d4}", ["d4"])]),
-    ("As the LaTeX reader writes it [fox2021ocean, kulp2019].",
-     [("key", "[fox2021ocean, kulp2019]", ["fox2021ocean", "kulp2019"])]),
-    ("A footnote[^2] and another[^note].", [("footnote", "[^2]", ["2"]), ("footnote", "[^note]", ["note"])]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Shown before [1].", [("numeric", "[1]", ["1"])]),
+        ("Shown before [1, 3].", [("numeric", "[1, 3]", ["1", "3"])]),
+        ("Shown before [2–4,7].", [("numeric", "[2–4,7]", ["2", "3", "4", "7"])]),
+        ("Shown before.¹² Then", [("superscript", "¹²", ["12"])]),
+        ("Shown before¹,³ here", [("superscript", "¹,³", ["1", "3"])]),
+        ("Shown before^1^ and^2,3^.", [("superscript", "^1^", ["1"]), ("superscript", "^2,3^", ["2", "3"])]),
+        ("As seen (Druker et al., 2006).", [("author-year", "(Druker et al., 2006)", ["Druker et al. 2006"])]),
+        (
+            "As seen (Mahon et al. 2010; Etienne et al. 2017).",
+            [("author-year", "(Mahon et al. 2010; Etienne et al. 2017)", ["Mahon et al. 2010", "Etienne et al. 2017"])],
+        ),
+        (
+            "As seen (see Jabbour & Kantarjian, 2018, p. 4).",
+            [("author-year", "(see Jabbour & Kantarjian, 2018, p. 4)", ["Jabbour & Kantarjian 2018"])],
+        ),
+        ("Druker et al. (2006) showed it.", [("narrative", "Druker et al. (2006)", ["Druker et al. 2006"])]),
+        ("Smith (2019a, 2019b) agrees.", [("narrative", "Smith (2019a, 2019b)", ["Smith 2019a", "Smith 2019b"])]),
+        ("Saußele et al. (2016) stopped it.", [("narrative", "Saußele et al. (2016)", ["Saußele et al. 2016"])]),
+        (
+            "Pandoc [@druker2006; -@mahon2010, p. 3].",
+            [("pandoc", "[@druker2006; -@mahon2010, p. 3]", ["druker2006", "mahon2010"])],
+        ),
+        (
+            r"LaTeX \cite{a1,b2} \citep[p.~3]{c3} \citet{d4}.",
+            [
+                ("latex", r"\cite{a1,b2}", ["a1", "b2"]),
+                ("latex", r"\citep[p.~3]{c3}", ["c3"]),
+                ("latex", r"\citet{d4}", ["d4"]),
+            ],
+        ),
+        (
+            "As the LaTeX reader writes it [fox2021ocean, kulp2019].",
+            [("key", "[fox2021ocean, kulp2019]", ["fox2021ocean", "kulp2019"])],
+        ),
+        ("A footnote[^2] and another[^note].", [("footnote", "[^2]", ["2"]), ("footnote", "[^note]", ["note"])]),
+    ],
+)
 def test_marker_styles(text: str, expected: list) -> None:
     assert found(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "An area of 5 m² and 10⁹/L cells.",  # units, not superscript citations
-    "Write to me@example.com or see [sic] and (CML, 2006) and (Phase 3, 2019).",
-    r"\nocite{hidden} is not a citation in the text.",
-    "In (2006) the drug was approved; The (2001) label.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An area of 5 m² and 10⁹/L cells.",  # units, not superscript citations
+        "Write to me@example.com or see [sic] and (CML, 2006) and (Phase 3, 2019).",
+        r"\nocite{hidden} is not a citation in the text.",
+        "In (2006) the drug was approved; The (2001) label.",
+    ],
+)
 def test_not_markers(text: str) -> None:
     assert found(text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "We thank " + "Okafor and Lindqvist, " * 2500 + "for 2019 data",  # a paragraph of names, no citation
-    "Contact [" + "@okafor @lindqvist " * 6000,  # an unclosed bracket of handles
-    "Counts rose" + "⁹" * 5000 + " here.",  # no reference number has 5,000 digits (int() refuses 4,300)
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We thank " + "Okafor and Lindqvist, " * 2500 + "for 2019 data",  # a paragraph of names, no citation
+        "Contact [" + "@okafor @lindqvist " * 6000,  # an unclosed bracket of handles
+        "Counts rose" + "⁹" * 5000 + " here.",  # no reference number has 5,000 digits (int() refuses 4,300)
+    ],
+)
 def test_long_paragraphs_without_markers_are_read_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     assert found(text) == []
@@ -96,18 +117,21 @@ def resolve(text: str, footnotes: dict[str, str] | None = None) -> list[tuple[li
     return result
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("[1, 3] [8]", [(["druker2006", "smith2019second"], []), ([], ["8"])]),
-    ("[1–2]", [(["druker2006", "smith2019first"], [])]),
-    ("Smith (2019b) then (Smith 2019a)", [(["smith2019second"], []), (["smith2019first"], [])]),
-    ("(Smith 2019c)", [([], ["Smith 2019c"])]),
-    ("(Druker et al., 2007)", [([], ["Druker et al. 2007"])]),
-    ("(Jabbour & Kantarjian, 2018)", [(["jabbour2018"], [])]),
-    ("Saußele et al. (2016)", [(["saussele2016"], [])]),
-    ("Gambacorti-Passerini et al. (2011)", [(["Gambacorti:2011"], [])]),
-    ("[@druker2006; @missing2020]", [(["druker2006"], ["missing2020"])]),
-    (r"\cite{gambacorti:2011}", [(["Gambacorti:2011"], [])]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[1, 3] [8]", [(["druker2006", "smith2019second"], []), ([], ["8"])]),
+        ("[1–2]", [(["druker2006", "smith2019first"], [])]),
+        ("Smith (2019b) then (Smith 2019a)", [(["smith2019second"], []), (["smith2019first"], [])]),
+        ("(Smith 2019c)", [([], ["Smith 2019c"])]),
+        ("(Druker et al., 2007)", [([], ["Druker et al. 2007"])]),
+        ("(Jabbour & Kantarjian, 2018)", [(["jabbour2018"], [])]),
+        ("Saußele et al. (2016)", [(["saussele2016"], [])]),
+        ("Gambacorti-Passerini et al. (2011)", [(["Gambacorti:2011"], [])]),
+        ("[@druker2006; @missing2020]", [(["druker2006"], ["missing2020"])]),
+        (r"\cite{gambacorti:2011}", [(["Gambacorti:2011"], [])]),
+    ],
+)
 def test_resolution(text: str, expected: list) -> None:
     assert resolve(text) == expected
 
@@ -124,15 +148,24 @@ def test_written_year_suffixes_win_over_list_order() -> None:
 
 
 def test_footnotes_resolve_through_their_definitions_then_their_labels() -> None:
-    definitions = footnote_definitions(["[^d]: Druker AB. Five-year follow-up. 2006.", "[^k]: See [@saussele2016].",
-                                        "not a footnote"])
+    definitions = footnote_definitions(
+        ["[^d]: Druker AB. Five-year follow-up. 2006.", "[^k]: See [@saussele2016].", "not a footnote"]
+    )
     assert set(definitions) == {"d", "k"}
     assert resolve("a[^d] b[^k] c[^4] d[^druker2006] e[^zz]", definitions) == [
-        (["druker2006"], []), (["saussele2016"], []), (["jabbour2018"], []), (["druker2006"], []), ([], ["zz"])]
+        (["druker2006"], []),
+        (["saussele2016"], []),
+        (["jabbour2018"], []),
+        (["druker2006"], []),
+        ([], ["zz"]),
+    ]
 
 
 def test_footnotes_that_point_at_each_other_resolve_once() -> None:
-    definitions = footnote_definitions(["[^1]: Druker AB. Five-year follow-up. 2006. See also [^2].",
-                                        "[^2]: As in [^1] and [^2]; Saussele (2016)."])
+    definitions = footnote_definitions(
+        ["[^1]: Druker AB. Five-year follow-up. 2006. See also [^2].", "[^2]: As in [^1] and [^2]; Saussele (2016)."]
+    )
     assert [(sorted(keys), unresolved) for keys, unresolved in resolve("a[^1] b[^2]", definitions)] == [
-        (["druker2006", "saussele2016"], []), (["druker2006", "saussele2016"], [])]
+        (["druker2006", "saussele2016"], []),
+        (["druker2006", "saussele2016"], []),
+    ]

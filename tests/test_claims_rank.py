@@ -18,15 +18,18 @@ from refkit.model import Reference
 DATA = Path(__file__).parent / "data" / "map"
 
 
-@pytest.mark.parametrize("words", [
-    ("inhibits", "inhibited", "inhibiting", "inhibition"),
-    ("tumour", "tumors", "tumor"),
-    ("leukaemia", "leukemia"),
-    ("randomised", "randomized", "randomize"),
-    ("studies", "study", "studied"),
-    ("treatment", "treatments", "treated", "treats"),
-    ("stopped", "stopping", "stop"),
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("inhibits", "inhibited", "inhibiting", "inhibition"),
+        ("tumour", "tumors", "tumor"),
+        ("leukaemia", "leukemia"),
+        ("randomised", "randomized", "randomize"),
+        ("studies", "study", "studied"),
+        ("treatment", "treatments", "treated", "treats"),
+        ("stopped", "stopping", "stop"),
+    ],
+)
 def test_stem_brings_variants_together(words: tuple[str, ...]) -> None:
     assert len({stem(word) for word in words}) == 1, [stem(word) for word in words]
 
@@ -35,8 +38,10 @@ def test_terms_drop_stop_words_and_digits_and_fold_accents() -> None:
     assert terms("The Saußele trial (2016) and the EURO-SKI results") == ["saussel", "trial", "euro", "ski", "result"]
 
 
-ABSTRACT = ("<jats:p>Caffeine taken six hours before bed still reduced total sleep time by more than an hour. "
-            "Effects were measured with home polysomnography.</jats:p>")
+ABSTRACT = (
+    "<jats:p>Caffeine taken six hours before bed still reduced total sleep time by more than an hour. "
+    "Effects were measured with home polysomnography.</jats:p>"
+)
 REFERENCES = [
     Reference(key="caffeine", title="Caffeine given 0, 3 or 6 hours before going to bed", abstract=ABSTRACT),
     Reference(key="naps", title="Brief afternoon naps improve alertness"),
@@ -47,8 +52,11 @@ REFERENCES = [
 def test_passages_are_title_abstract_sentences_and_keywords_without_markup() -> None:
     reference = Reference(key="k", title="T", abstract=ABSTRACT, keywords=("sleep", "caffeine"))
     assert passages(reference) == [
-        "T", "Caffeine taken six hours before bed still reduced total sleep time by more than an hour.",
-        "Effects were measured with home polysomnography.", "sleep, caffeine"]
+        "T",
+        "Caffeine taken six hours before bed still reduced total sleep time by more than an hour.",
+        "Effects were measured with home polysomnography.",
+        "sleep, caffeine",
+    ]
 
 
 def test_bm25_ranks_the_reference_that_shares_the_distinctive_words_and_explains_why() -> None:
@@ -71,14 +79,21 @@ def test_a_claim_about_something_no_reference_mentions_scores_low() -> None:
 def test_labels_follow_the_thresholds() -> None:
     thresholds = Thresholds(likely=0.3, weak=0.2)
     assert [label_for(score, thresholds) for score in (0.5, 0.3, 0.25, 0.2, 0.1)] == [
-        Label.LIKELY, Label.LIKELY, Label.WEAK, Label.WEAK, Label.NONE]
+        Label.LIKELY,
+        Label.LIKELY,
+        Label.WEAK,
+        Label.WEAK,
+        Label.NONE,
+    ]
 
 
 def test_map_claims_labels_cited_supported_and_unsupported_claims() -> None:
-    body = ("Caffeine taken six hours before bed reduces total sleep time [1].\n\n"
-            "Brief afternoon naps improve alertness in adults.\n\n"
-            "Zolpidem doubles the risk of falls in older people.\n\n"
-            "Is coffee bad for you? Talk to your doctor.\n")
+    body = (
+        "Caffeine taken six hours before bed reduces total sleep time [1].\n\n"
+        "Brief afternoon naps improve alertness in adults.\n\n"
+        "Zolpidem doubles the risk of falls in older people.\n\n"
+        "Is coffee bad for you? Talk to your doctor.\n"
+    )
     claim_map = map_claims(body, REFERENCES, ranker="lexical")
     by_text = {claim.sentence.text[:12]: claim for claim in claim_map.claims}
     assert by_text["Caffeine tak"].label is Label.CITED
@@ -102,8 +117,9 @@ def test_lexical_scores_on_the_labeled_documents_meet_the_documented_floors() ->
     total = empty_scores()
     for path in sorted(DATA.glob("*.labels.json")):
         labels = load_labels(path)
-        claim_map = map_document(DATA / labels["document"], DATA / labels["bib"], ranker="lexical",
-                                 thresholds=Thresholds(0.0, 0.0))
+        claim_map = map_document(
+            DATA / labels["document"], DATA / labels["bib"], ranker="lexical", thresholds=Thresholds(0.0, 0.0)
+        )
         scores = evaluate(claim_map, labels, THRESHOLDS["lexical"])
         assert scores.markers_ok, path.name
         total.add(scores)

@@ -13,10 +13,12 @@ from refkit.claims import map_claims
 from refkit.claims.report_html import render_html
 from refkit.model import Reference
 
-HOSTILE = ("Imatinib blocks the BCR-ABL kinase in leukemia cells <script>document.title='pwned'</script>.\n\n"
-           "Naps improve alertness <img src=x onerror=\"document.title='img'\"> in adults [1].\n\n"
-           "Zolpidem doubles the risk of falls in older people.\n\n"
-           "Is this a question?\n")
+HOSTILE = (
+    "Imatinib blocks the BCR-ABL kinase in leukemia cells <script>document.title='pwned'</script>.\n\n"
+    "Naps improve alertness <img src=x onerror=\"document.title='img'\"> in adults [1].\n\n"
+    "Zolpidem doubles the risk of falls in older people.\n\n"
+    "Is this a question?\n"
+)
 REFERENCES = [
     Reference(key="naps", title="Brief naps improve alertness </q><script>alert(1)</script>"),
     Reference(key="kinase", title="Imatinib inhibits the BCR-ABL kinase in chronic myeloid leukemia cells"),
@@ -47,7 +49,7 @@ def test_claims_carry_their_status_and_cards_their_references(page: str) -> None
     assert page.count('class="s claim likely"') == 1
     assert page.count('class="s claim none"') == 1
     assert 'class="s question"' in page
-    assert 'class="card cited"' in page and "marker <span class=\"marker\">[1]</span>" in page
+    assert 'class="card cited"' in page and 'marker <span class="marker">[1]</span>' in page
     assert "No reference in the list supports this." in page
 
 
@@ -59,8 +61,16 @@ def chromium() -> str:
 
 
 def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", *args]
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=90)
     except subprocess.TimeoutExpired:

@@ -67,8 +67,9 @@ def test_semantic_scores_on_the_labeled_documents_meet_the_documented_floors() -
     total = empty_scores()
     for path in sorted(DATA.glob("*.labels.json")):
         labels = load_labels(path)
-        claim_map = map_document(DATA / labels["document"], DATA / labels["bib"], ranker="semantic",
-                                 thresholds=Thresholds(0.0, 0.0))
+        claim_map = map_document(
+            DATA / labels["document"], DATA / labels["bib"], ranker="semantic", thresholds=Thresholds(0.0, 0.0)
+        )
         total.add(evaluate(claim_map, labels, THRESHOLDS["semantic"]))
     assert total.support.precision >= 0.85 and total.support.recall >= 0.65
     assert total.top1 >= 0.80

@@ -22,8 +22,11 @@ def test_every_setting_can_be_configured():
 
 
 def test_values_are_read_in_the_types_settings_hold(tmp_path):
-    start = _project(tmp_path, 'select = "rk1, RK3"\nignore = ["rk306"]\nfail-on = "Warning"\noffline = true\n'
-                               'timeout = 5\nsnapshot = "records.jsonl"\ncache-dir = "cache"')
+    start = _project(
+        tmp_path,
+        'select = "rk1, RK3"\nignore = ["rk306"]\nfail-on = "Warning"\noffline = true\n'
+        'timeout = 5\nsnapshot = "records.jsonl"\ncache-dir = "cache"',
+    )
     settings = load_settings(start)
     assert settings.select == ["RK1", "RK3"] and settings.ignore == ["RK306"]
     assert settings.fail_on is Severity.WARNING and settings.offline is True and settings.timeout == 5.0
@@ -38,16 +41,19 @@ def test_flags_override_the_file_and_split_selectors(tmp_path):
     assert settings.select == ["RK2", "RK3", "RK501"] and settings.timeout == 5.0
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ('timeout = "soon"', "timeout in [tool.refkit] of"),
-    ("timeout = 0", "must be a positive number of seconds"),
-    ("select = 5", "select in [tool.refkit] of"),
-    ("snapshot = 5", "must be a path or a list of paths"),
-    ('offline = "maybe"', "offline in [tool.refkit] of"),
-    ('fail-on = "sometimes"', "must be error, warning or info, not 'sometimes'"),
-    ("mailto = 5", "mailto in [tool.refkit] of"),
-    ("colour = 1", "unknown setting 'colour'"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('timeout = "soon"', "timeout in [tool.refkit] of"),
+        ("timeout = 0", "must be a positive number of seconds"),
+        ("select = 5", "select in [tool.refkit] of"),
+        ("snapshot = 5", "must be a path or a list of paths"),
+        ('offline = "maybe"', "offline in [tool.refkit] of"),
+        ('fail-on = "sometimes"', "must be error, warning or info, not 'sometimes'"),
+        ("mailto = 5", "mailto in [tool.refkit] of"),
+        ("colour = 1", "unknown setting 'colour'"),
+    ],
+)
 def test_bad_values_in_pyproject_are_one_clear_error(tmp_path, table, message):
     with pytest.raises(RefkitError) as raised:
         load_settings(_project(tmp_path, table))

@@ -79,8 +79,13 @@ def http() -> responses.RequestsMock:
 def make_source(cache: Path, fake_time: FakeTime, **settings: object) -> CrossrefSource:
     options = {"api_url": API, "mailto": "dev@example.org", "cache_dir": cache, "timeout": 2.0, **settings}
     config = Settings(**options)  # type: ignore[arg-type]
-    client = HttpClient(config, retry=RetryPolicy(attempts=3, backoff=0.5), clock=fake_time.clock,
-                        sleep=fake_time.sleep, rand=lambda: 1.0)
+    client = HttpClient(
+        config,
+        retry=RetryPolicy(attempts=3, backoff=0.5),
+        clock=fake_time.clock,
+        sleep=fake_time.sleep,
+        rand=lambda: 1.0,
+    )
     return CrossrefSource(config, client=client)
 
 
@@ -91,8 +96,16 @@ def source(tmp_path: Path, fake_time: FakeTime) -> CrossrefSource:
 
 def work_list(*dois: str) -> bytes:
     items = [{**RECORDS[doi], "score": 0.0} for doi in dois]
-    return envelope("work-list", {"facets": {}, "total-results": len(items), "items": items,
-                                  "items-per-page": len(items), "query": {"start-index": 0, "search-terms": None}})
+    return envelope(
+        "work-list",
+        {
+            "facets": {},
+            "total-results": len(items),
+            "items": items,
+            "items-per-page": len(items),
+            "query": {"start-index": 0, "search-terms": None},
+        },
+    )
 
 
 def add_batch(http: responses.RequestsMock, *dois: str, **extra: object) -> None:
@@ -100,19 +113,22 @@ def add_batch(http: responses.RequestsMock, *dois: str, **extra: object) -> None
 
 
 def add_single(http: responses.RequestsMock, doi: str) -> None:
-    http.add(responses.GET, f"{API}/works/{doi}", body=envelope("work", RECORDS[doi]),
-             content_type="application/json")
+    http.add(responses.GET, f"{API}/works/{doi}", body=envelope("work", RECORDS[doi]), content_type="application/json")
 
 
 def add_not_found(http: responses.RequestsMock, doi: str, agency: str | None = None) -> None:
-    http.add(responses.GET, f"{API}/works/{doi}", body="Resource not found.", status=404,
-             content_type="text/plain")
+    http.add(responses.GET, f"{API}/works/{doi}", body="Resource not found.", status=404, content_type="text/plain")
     if agency:
         body = envelope("work-agency", {"DOI": doi, "agency": {"id": agency.lower(), "label": agency}})
         http.add(responses.GET, f"{API}/works/{doi}/agency", body=body, content_type="application/json")
     else:
-        http.add(responses.GET, f"{API}/works/{doi}/agency", body="Resource not found.", status=404,
-                 content_type="text/plain")
+        http.add(
+            responses.GET,
+            f"{API}/works/{doi}/agency",
+            body="Resource not found.",
+            status=404,
+            content_type="text/plain",
+        )
 
 
 def paths(http: responses.RequestsMock) -> list[str]:
@@ -125,8 +141,7 @@ def paths(http: responses.RequestsMock) -> list[str]:
 def test_dois_are_looked_up_in_one_batch(http, source):
     add_batch(http, NEJM, NRD)
     found = source.works([NEJM, NRD])
-    assert {doi: lookup.status for doi, lookup in found.items()} == {NEJM: LookupStatus.FOUND,
-                                                                     NRD: LookupStatus.FOUND}
+    assert {doi: lookup.status for doi, lookup in found.items()} == {NEJM: LookupStatus.FOUND, NRD: LookupStatus.FOUND}
     assert found[NRD].record["title"] == RECORDS[NRD]["title"]
     assert len(http.calls) == 1
     query = requests.utils.urlparse(http.calls[0].request.url).query
@@ -145,9 +160,16 @@ def test_what_a_batch_leaves_out_is_asked_singly_then_by_agency(http, source):
     assert found[missing].status is LookupStatus.FOUND and found[missing].record["volume"] == "171"
     assert found[unknown].status is LookupStatus.NOT_FOUND
     assert found[zenodo].status is LookupStatus.ELSEWHERE and found[zenodo].agency == "DataCite"
-    assert sorted(paths(http)) == sorted(["/works", f"/works/{missing}", f"/works/{unknown}",
-                                          f"/works/{unknown}/agency", f"/works/{zenodo}",
-                                          f"/works/{zenodo}/agency"])
+    assert sorted(paths(http)) == sorted(
+        [
+            "/works",
+            f"/works/{missing}",
+            f"/works/{unknown}",
+            f"/works/{unknown}/agency",
+            f"/works/{zenodo}",
+            f"/works/{zenodo}/agency",
+        ]
+    )
 
 
 def test_an_unreachable_agency_is_unavailable_not_not_found(http, source):
@@ -282,8 +304,11 @@ def test_timeout_is_retried_then_unavailable(http, source):
 
 
 def test_connection_reset_then_success(http, source):
-    http.add(responses.GET, f"{API}/works",
-             body=requests.ConnectionError(ConnectionResetError(104, "Connection reset by peer")))
+    http.add(
+        responses.GET,
+        f"{API}/works",
+        body=requests.ConnectionError(ConnectionResetError(104, "Connection reset by peer")),
+    )
     add_batch(http, NRD)
     assert source.works([NRD])[NRD].status is LookupStatus.FOUND
 
@@ -301,8 +326,12 @@ def test_connection_refused_everywhere_is_unavailable(http, source):
 
 
 def test_malformed_json_is_unavailable_and_never_cached(http, source):
-    http.add(responses.GET, f"{API}/works", body='{"status":"ok","message-type":"work-list","message":{"items":[{',
-             content_type="application/json")
+    http.add(
+        responses.GET,
+        f"{API}/works",
+        body='{"status":"ok","message-type":"work-list","message":{"items":[{',
+        content_type="application/json",
+    )
     add_batch(http, NRD)
     first = source.works([NRD])[NRD]
     assert first.status is LookupStatus.UNAVAILABLE and "malformed or truncated JSON" in first.reason
@@ -322,8 +351,12 @@ def test_a_body_always_cut_off_is_unavailable(http, source):
 
 
 def test_html_instead_of_json(http, source):
-    http.add(responses.GET, f"{API}/works", body="<!DOCTYPE html><html><title>Error</title></html>",
-             content_type="text/html;charset=utf-8")
+    http.add(
+        responses.GET,
+        f"{API}/works",
+        body="<!DOCTYPE html><html><title>Error</title></html>",
+        content_type="text/html;charset=utf-8",
+    )
     lookup = source.works([NRD])[NRD]
     assert lookup.status is LookupStatus.UNAVAILABLE and lookup.reason == "expected JSON, got text/html"
 
@@ -342,8 +375,11 @@ def test_validation_failure_is_unavailable_with_the_servers_message(http, source
 
 
 def test_a_rejected_batch_falls_back_to_single_lookups(http, source):
-    failure = {"status": "failed", "message-type": "validation-failure",
-               "message": [{"type": "filter-not-valid", "value": "doi", "message": "Filter value is not valid"}]}
+    failure = {
+        "status": "failed",
+        "message-type": "validation-failure",
+        "message": [{"type": "filter-not-valid", "value": "doi", "message": "Filter value is not valid"}],
+    }
     http.add(responses.GET, f"{API}/works", json=failure, status=400)
     add_single(http, NRD)
     http.add(responses.GET, f"{API}/works/{NEJM}", json=failure, status=400)
@@ -442,10 +478,14 @@ def test_limiter_follows_the_servers_headers(fake_time):
 def test_list_requests_keep_the_pools_list_limit_whatever_the_header_says(fake_time, shared, pool):
     """Crossref's headers give the single-record limit on list answers too (recorded: a polite /works?query
     answer says 10 per second); lists are limited to 3 (polite) or 1 (public) all the same."""
-    index = {entry["request"]["url"]: entry for entry in json.loads(shared_file("data", "crossref", "index.json")
-                                                                     .read_text(encoding="utf-8"))}
-    url = {"polite": "https://api.crossref.org/works?query=ecology&rows=2",
-           "public": "https://api.crossref.org/works?sample=10"}[pool]
+    index = {
+        entry["request"]["url"]: entry
+        for entry in json.loads(shared_file("data", "crossref", "index.json").read_text(encoding="utf-8"))
+    }
+    url = {
+        "polite": "https://api.crossref.org/works?query=ecology&rows=2",
+        "public": "https://api.crossref.org/works?sample=10",
+    }[pool]
     headers = requests.structures.CaseInsensitiveDict(index[url]["headers"])
     assert headers["x-api-pool"] == pool
     limiter = RateLimiter(POLITE, clock=fake_time.clock, sleep=fake_time.sleep)
@@ -489,8 +529,16 @@ def test_request_kinds_and_intervals():
 
 
 def test_the_session_responds_to_headers_it_receives(http, source):
-    add_batch(http, NRD, headers={"X-Rate-Limit-Limit": "1", "X-Rate-Limit-Interval": "1s",
-                                  "X-Concurrency-Limit": "1", "X-Api-Pool": "public"})
+    add_batch(
+        http,
+        NRD,
+        headers={
+            "X-Rate-Limit-Limit": "1",
+            "X-Rate-Limit-Interval": "1s",
+            "X-Concurrency-Limit": "1",
+            "X-Api-Pool": "public",
+        },
+    )
     source.works([NRD])
     assert source.client.limiter.rate(Kind.LIST) == (1, 1.0)
     assert source.client.limiter.concurrency == 1
@@ -501,11 +549,15 @@ def test_the_session_responds_to_headers_it_receives(http, source):
 
 def test_search_sends_a_bibliographic_query_with_few_rows_and_a_select(http, source):
     record = {**RECORDS[NRD], "score": 61.2}
-    http.add(responses.GET, f"{API}/works", body=envelope("work-list", {"items": [record]}),
-             content_type="application/json")
-    reference = Reference(title="Glivec (STI571, imatinib), a rationally developed, targeted anticancer drug",
-                          authors=[Name(family="Capdeville", given="R."), Name(family="Buchdunger")],
-                          container_title="Nature Reviews Drug Discovery", year=2002)
+    http.add(
+        responses.GET, f"{API}/works", body=envelope("work-list", {"items": [record]}), content_type="application/json"
+    )
+    reference = Reference(
+        title="Glivec (STI571, imatinib), a rationally developed, targeted anticancer drug",
+        authors=[Name(family="Capdeville", given="R."), Name(family="Buchdunger")],
+        container_title="Nature Reviews Drug Discovery",
+        year=2002,
+    )
     result = source.search(reference, rows=3)
     assert not result.unavailable and result.records[0]["DOI"] == "10.1038/nrd839"
     params = dict(parse_qsl(urlsplit(http.calls[0].request.url).query))
@@ -515,9 +567,12 @@ def test_search_sends_a_bibliographic_query_with_few_rows_and_a_select(http, sou
 
 
 def test_bibliographic_query_uses_title_first_authors_container_and_year():
-    reference = Reference(title="Deep  learning", authors=[Name(family="LeCun"), Name(family="Bengio"),
-                                                           Name(family="Hinton"), Name(family="Extra")],
-                          container_title_short="Nature", year=2015)
+    reference = Reference(
+        title="Deep  learning",
+        authors=[Name(family="LeCun"), Name(family="Bengio"), Name(family="Hinton"), Name(family="Extra")],
+        container_title_short="Nature",
+        year=2015,
+    )
     assert bibliographic_query(reference) == "Deep learning LeCun Bengio Hinton Nature 2015"
 
 
@@ -533,8 +588,12 @@ def test_search_without_anything_to_search_by_sends_nothing(http, source):
 
 
 def test_search_many_keeps_order_and_reports_progress(http, tmp_path, fake_time):
-    http.add(responses.GET, f"{API}/works", body=envelope("work-list", {"items": [RECORDS[NRD]]}),
-             content_type="application/json")
+    http.add(
+        responses.GET,
+        f"{API}/works",
+        body=envelope("work-list", {"items": [RECORDS[NRD]]}),
+        content_type="application/json",
+    )
     seen: list[tuple[int, int]] = []
     source = make_source(tmp_path, fake_time)
     source.on_progress = lambda done, total: seen.append((done, total))
@@ -556,8 +615,13 @@ def test_works_reports_progress_to_the_total(http, tmp_path, fake_time):
 def test_the_recorded_api_answers_decode(http, source, shared):
     body = shared_file("data", "crossref", "work_10.1038_srep16696.json").read_bytes()
     add_batch(http)
-    http.add(responses.GET, f"{API}/works/10.1038/srep16696", body=body, content_type="application/json",
-             headers={"x-rate-limit-limit": "10", "x-rate-limit-interval": "1s", "x-concurrency-limit": "3"})
+    http.add(
+        responses.GET,
+        f"{API}/works/10.1038/srep16696",
+        body=body,
+        content_type="application/json",
+        headers={"x-rate-limit-limit": "10", "x-rate-limit-interval": "1s", "x-concurrency-limit": "3"},
+    )
     lookup = source.works(["10.1038/srep16696"])["10.1038/srep16696"]
     assert lookup.status is LookupStatus.FOUND
     assert lookup.record == json.loads(body)["message"]
@@ -565,8 +629,10 @@ def test_the_recorded_api_answers_decode(http, source, shared):
 
 def test_cache_keys_ignore_mailto_parameter_order_and_escaping():
     plain = url_key("GET", f"{API}/works/10.1002/(sici)1097-4636<1::aid>3.0.co;2-x?rows=2&select=DOI")
-    assert plain == url_key("get", f"{API.upper()}/works/10.1002/%28sici%291097-4636%3C1::aid%3E3.0.co;2-x"
-                                   "?select=DOI&mailto=a%40b.org&rows=2")
+    assert plain == url_key(
+        "get",
+        f"{API.upper()}/works/10.1002/%28sici%291097-4636%3C1::aid%3E3.0.co;2-x?select=DOI&mailto=a%40b.org&rows=2",
+    )
     assert plain != url_key("GET", f"{API}/works/10.1002/(sici)1097-4636<1::aid>3.0.co;2-y?rows=2&select=DOI")
     assert plain != url_key("GET", f"{API}/works/10.1002/(sici)1097-4636<1::aid>3.0.co;2-x?rows=3&select=DOI")
 
@@ -579,8 +645,12 @@ def test_a_server_that_stopped_answering_is_not_asked_again_for_a_while(http, so
     result = source.search(Reference(title="Deep learning"))
     assert result.unavailable and result.reason.startswith("not sent: the last 3 requests failed")
     assert len(http.calls) == 9  # failed at once, no backoff spent
-    http.replace(responses.GET, f"{API}/works", body=envelope("work-list", {"items": [RECORDS[NRD]]}),
-                 content_type="application/json")
+    http.replace(
+        responses.GET,
+        f"{API}/works",
+        body=envelope("work-list", {"items": [RECORDS[NRD]]}),
+        content_type="application/json",
+    )
     fake_time.sleep(61)  # after the cool-down the server is asked again
     assert source.search(Reference(title="Deep learning")).records[0]["DOI"] == "10.1038/nrd839"
 
@@ -595,8 +665,26 @@ def test_an_api_url_that_is_not_http_is_refused_up_front(tmp_path, url):
 def test_a_bad_api_url_is_one_line_of_error_from_validate(tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_text("@article{a, title={Deep learning}, author={LeCun, Y.}, year={2015}}\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "refkit", "validate", str(bib), "--online", "--api-url", "notaurl",
-                             "--cache-dir", str(tmp_path)], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "refkit",
+            "validate",
+            str(bib),
+            "--online",
+            "--api-url",
+            "notaurl",
+            "--cache-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == "refkit: error: 'notaurl' is not an http(s) URL for the Crossref API (--api-url, " \
-                            "REFKIT_CROSSREF_URL or api-url in [tool.refkit])\n"
+    assert (
+        result.stderr == "refkit: error: 'notaurl' is not an http(s) URL for the Crossref API (--api-url, "
+        "REFKIT_CROSSREF_URL or api-url in [tool.refkit])\n"
+    )

@@ -40,11 +40,21 @@ def test_markdown_heading_splits_body_and_section() -> None:
     assert "Survey sheets" not in document.references_text  # the appendix ends the section
     assert document.body.splitlines()[0] == "Coastal erosion after dredging"  # headings kept as lines
     assert "Dredging changes how sand moves [1]." in document.body
-    assert document.body_lines[: 3] == (1, 2, 3)
+    assert document.body_lines[:3] == (1, 2, 3)
 
 
-@pytest.mark.parametrize("heading", ["References:", "BIBLIOGRAPHY", "Works Cited", "**Literature Cited**",
-                                     "7. References", "VII. Notes and References", "Sources"])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "References:",
+        "BIBLIOGRAPHY",
+        "Works Cited",
+        "**Literature Cited**",
+        "7. References",
+        "VII. Notes and References",
+        "Sources",
+    ],
+)
 def test_plain_line_headings_in_any_case(heading: str) -> None:
     text = f"Some prose.\n\n{heading}\n\nAbara, T. (2015). Sand budgets. Coastal Science, 4, 10-20.\n"
     document = parse_document(text, "text")
@@ -140,40 +150,55 @@ def test_latex_thebibliography() -> None:
     assert "comment" not in document.body
 
 
-
 def test_latex_bibitem_text_on_the_lines_after_it() -> None:
     """The layout BibTeX writes into .bbl files (and many templates use): `\\bibitem{key}` alone on its line."""
-    document = parse_document("\\begin{thebibliography}{2}\n\\providecommand{\\url}[1]{#1}\n\\bibitem{abara2015}\n"
-                              "T.~Abara.\n\\newblock Sand budgets.\n\\bibitem[Brunn(2018)]{brunn2018}\n"
-                              "K.~Brunn. Dune loss. 2018.\n\\end{thebibliography}\n", "latex")
+    document = parse_document(
+        "\\begin{thebibliography}{2}\n\\providecommand{\\url}[1]{#1}\n\\bibitem{abara2015}\n"
+        "T.~Abara.\n\\newblock Sand budgets.\n\\bibitem[Brunn(2018)]{brunn2018}\n"
+        "K.~Brunn. Dune loss. 2018.\n\\end{thebibliography}\n",
+        "latex",
+    )
     assert [(block.line, block.text, block.key) for block in document.reference_blocks] == [
-        (3, "T. Abara. Sand budgets.", "abara2015"), (6, "K. Brunn. Dune loss. 2018.", "brunn2018")]
+        (3, "T. Abara. Sand budgets.", "abara2015"),
+        (6, "K. Brunn. Dune loss. 2018.", "brunn2018"),
+    ]
 
 
 def test_latex_nocite_leaves_no_citation_point() -> None:
     """\\nocite lists a work without citing it: the body must not gain a marker `map` would count."""
-    document = parse_document("Dunes move inland~\\citep[see][p.~4]{brunn2018}.\n\\nocite{abara2015, chen2012}\n",
-                              "latex")
+    document = parse_document(
+        "Dunes move inland~\\citep[see][p.~4]{brunn2018}.\n\\nocite{abara2015, chen2012}\n", "latex"
+    )
     assert document.body.strip() == "Dunes move inland [brunn2018]."
+
 
 def _docx(path: Path, paragraphs: list[tuple[str, str]]) -> Path:
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     body = "".join(
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>' if style else
-        f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for style, text in paragraphs)
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+        if style
+        else f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+        for style, text in paragraphs
+    )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("word/document.xml", f'<w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>')
     return path
 
 
 def test_docx_paragraphs_and_heading_styles(tmp_path: Path) -> None:
-    path = _docx(tmp_path / "paper.docx", [("Heading1", "Results"), ("", "Yields rose."),
-                                           ("Heading1", "Bibliography"), ("", "Abara, T. (2015). Sand budgets."),
-                                           ("ListParagraph", "Brunn, K. (2018). Dune loss.")])
+    path = _docx(
+        tmp_path / "paper.docx",
+        [
+            ("Heading1", "Results"),
+            ("", "Yields rose."),
+            ("Heading1", "Bibliography"),
+            ("", "Abara, T. (2015). Sand budgets."),
+            ("ListParagraph", "Brunn, K. (2018). Dune loss."),
+        ],
+    )
     document = read_document(path)
     assert document.format == "docx" and document.heading == "Bibliography"
-    assert document.references_text.splitlines() == ["Abara, T. (2015). Sand budgets.",
-                                                      "Brunn, K. (2018). Dune loss."]
+    assert document.references_text.splitlines() == ["Abara, T. (2015). Sand budgets.", "Brunn, K. (2018). Dune loss."]
     assert "Yields rose." in document.body
 
 
@@ -195,7 +220,13 @@ def test_binary_and_missing_files_are_clean_errors(tmp_path: Path) -> None:
 
 def test_formats_from_extensions() -> None:
     assert [detect_format(name) for name in ("a.md", "b.TEX", "c.htm", "d.docx", "e.txt", "f.unknown")] == [
-        "markdown", "latex", "html", "docx", "text", "text"]
+        "markdown",
+        "latex",
+        "html",
+        "docx",
+        "text",
+        "text",
+    ]
 
 
 def test_sample_document(shared: Path) -> None:
@@ -207,22 +238,29 @@ def test_sample_document(shared: Path) -> None:
 
 
 def test_markdown_markup_is_removed_from_the_reference_section_only() -> None:
-    text = ("Body with *emphasis* kept.\n\n## References\n\n"
-            "1. Abara, T. (2015). Sand budgets. *Coastal Science*, *4*(2), 10-20. "
-            "[doi:10.1000/sand.42](https://doi.org/10.1000/sand.42)\n"
-            "2. Brunn, K. (2018). **Dune** loss. _Marine Geology_, 402, 1-9. <https://example.org/dunes_2018>\n")
+    text = (
+        "Body with *emphasis* kept.\n\n## References\n\n"
+        "1. Abara, T. (2015). Sand budgets. *Coastal Science*, *4*(2), 10-20. "
+        "[doi:10.1000/sand.42](https://doi.org/10.1000/sand.42)\n"
+        "2. Brunn, K. (2018). **Dune** loss. _Marine Geology_, 402, 1-9. <https://example.org/dunes_2018>\n"
+    )
     document = parse_document(text, "markdown")
     assert "*emphasis*" in document.body
     assert document.references_text.splitlines()[1] == (
         "1. Abara, T. (2015). Sand budgets. Coastal Science, 4(2), 10-20. doi:10.1000/sand.42 "
-        "https://doi.org/10.1000/sand.42")
+        "https://doi.org/10.1000/sand.42"
+    )
     assert document.references_text.splitlines()[2] == (
-        "2. Brunn, K. (2018). Dune loss. Marine Geology, 402, 1-9. https://example.org/dunes_2018")
+        "2. Brunn, K. (2018). Dune loss. Marine Geology, 402, 1-9. https://example.org/dunes_2018"
+    )
 
 
 def test_latex_links_keep_text_and_address() -> None:
-    document = parse_document("\\begin{thebibliography}{1}\n\\bibitem{a} A. Abara, \\href{https://x.org/s}{Sand}, "
-                              "\\url{https://y.org/t}.\n\\end{thebibliography}\n", "latex")
+    document = parse_document(
+        "\\begin{thebibliography}{1}\n\\bibitem{a} A. Abara, \\href{https://x.org/s}{Sand}, "
+        "\\url{https://y.org/t}.\n\\end{thebibliography}\n",
+        "latex",
+    )
     assert document.reference_blocks[0].text == "A. Abara, Sand https://x.org/s, https://y.org/t."
 
 
@@ -253,19 +291,26 @@ def test_citeproc_html_without_a_heading() -> None:
     assert document.has_references and "Dunes move [1]." in document.body
     assert [block.text for block in document.reference_blocks] == [
         "[1] T. Abara, “Sand budgets,” Coastal Science, vol. 4, no. 2, pp. 10–20, 2015.",
-        "Brunn, K. (2018). Dune loss. Marine Geology, 402, 1–9."]
+        "Brunn, K. (2018). Dune loss. Marine Geology, 402, 1–9.",
+    ]
 
 
 def test_unclosed_list_items() -> None:
-    document = parse_document("<h2>References</h2><ol><li>A. Abara, Sand, 2015.<li>K. Brunn, Dunes, 2018.</ol>"
-                              "<p>Written in 2020.</p>", "html")
+    document = parse_document(
+        "<h2>References</h2><ol><li>A. Abara, Sand, 2015.<li>K. Brunn, Dunes, 2018.</ol><p>Written in 2020.</p>", "html"
+    )
     assert [(block.kind, block.text) for block in document.reference_blocks] == [
-        ("item", "A. Abara, Sand, 2015."), ("item", "K. Brunn, Dunes, 2018."), ("text", "Written in 2020.")]
+        ("item", "A. Abara, Sand, 2015."),
+        ("item", "K. Brunn, Dunes, 2018."),
+        ("text", "Written in 2020."),
+    ]
 
 
 def test_notes_are_read_only_when_there_is_no_reference_heading() -> None:
-    notes = ("Colonial maps outlived the empires that drew them.1\n\nNotes\n\n"
-             "1. Lucas Ferreira, “The Afterlife of Colonial Maps,” Imago Mundi 71, no. 2 (2019): 160–75.\n")
+    notes = (
+        "Colonial maps outlived the empires that drew them.1\n\nNotes\n\n"
+        "1. Lucas Ferreira, “The Afterlife of Colonial Maps,” Imago Mundi 71, no. 2 (2019): 160–75.\n"
+    )
     assert parse_document(notes).heading == "Notes"
     both = notes + "\nBibliography\n\nFerreira, Lucas. “The Afterlife of Colonial Maps.” Imago Mundi 71 (2019).\n"
     assert parse_document(both).heading == "Bibliography"

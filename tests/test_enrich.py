@@ -14,12 +14,17 @@ from tests.records import STIM_RECORD
 
 STIM = STIM_RECORD
 ETIENNE = {
-    "DOI": "10.1200/JCO.2016.68.2914", "type": "journal-article",
-    "title": ["Long-Term Follow-Up of the French Stop Imatinib (STIM1) Study in Patients With Chronic Myeloid "
-              "Leukemia"],
+    "DOI": "10.1200/JCO.2016.68.2914",
+    "type": "journal-article",
+    "title": [
+        "Long-Term Follow-Up of the French Stop Imatinib (STIM1) Study in Patients With Chronic Myeloid Leukemia"
+    ],
     "author": [{"family": "Etienne", "given": "Gabriel"}, {"family": "Guilhot", "given": "Joëlle"}],
-    "container-title": ["Journal of Clinical Oncology"], "issued": {"date-parts": [[2017, 1, 20]]},
-    "volume": "35", "issue": "3", "page": "298-305",
+    "container-title": ["Journal of Clinical Oncology"],
+    "issued": {"date-parts": [[2017, 1, 20]]},
+    "volume": "35",
+    "issue": "3",
+    "page": "298-305",
 }
 
 # Deliberately untidy: comments, a @string macro, quotes, bare numbers, aligned '=', an unknown field,
@@ -57,17 +62,23 @@ def test_confident_fixes_keep_every_other_byte():
     result = run(BIB, STIM, ETIENNE)
     new = result.new_text
     assert {(c.key, c.field, c.old, c.new) for c in result.changes} == {
-        ("Mahon:2010", "year", "2011", "2010"), ("Mahon:2010", "volume", None, "11"),
-        ("Mahon:2010", "number", None, "11"), ("Mahon:2010", "doi", None, "10.1016/S1470-2045(10)70233-3"),
-        ("etienne", "pages", None, "298--305"), ("etienne", "doi", None, "10.1200/JCO.2016.68.2914")}
+        ("Mahon:2010", "year", "2011", "2010"),
+        ("Mahon:2010", "volume", None, "11"),
+        ("Mahon:2010", "number", None, "11"),
+        ("Mahon:2010", "doi", None, "10.1016/S1470-2045(10)70233-3"),
+        ("etienne", "pages", None, "298--305"),
+        ("etienne", "doi", None, "10.1200/JCO.2016.68.2914"),
+    }
     assert "    year      = 2010,\n" in new  # a bare number stays bare, alignment kept
     assert "    mynote    = {read twice},\n    volume    = {11},\n    number    = {11},\n" in new
     assert "  journal = {J Clin Oncol}, year = {2017}, volume = {35}, number = {3},\n  pages = {298--305},\n" in new
     # Everything outside the edited fields is untouched.
     removed = [line for line in BIB.splitlines() if line not in new.splitlines()]
-    assert removed == ["    year      = 2011,",
-                       "  journal = {J Clin Oncol}, year = {2017}, volume = {35}, number = {3}"]
-    assert new.startswith("%% My bibliography -- keep this header\n@string{lo = \"The Lancet Oncology\"}\n")
+    assert removed == [
+        "    year      = 2011,",
+        "  journal = {J Clin Oncol}, year = {2017}, volume = {35}, number = {3}",
+    ]
+    assert new.startswith('%% My bibliography -- keep this header\n@string{lo = "The Lancet Oncology"}\n')
     assert new.endswith("@misc{unrelated, title = {Something no snapshot holds}, note = {leave me}}\n")
     assert [e.key for e in result.skipped()] == ["unrelated"]
     # The result parses, and the fixed entry now verifies cleanly.
@@ -98,16 +109,21 @@ def test_diff_is_unified():
 
 def test_edit_entry_replaces_with_the_same_delimiters_and_adds_fields():
     raw = '@book{k,\n  title = "Old",\n  year = {1999}\n}'
-    assert edit_entry(raw, {"title": "New", "year": "2000", "doi": "10.1/x"}) == \
-        '@book{k,\n  title = "New",\n  year = {2000},\n  doi = {10.1/x}\n}'
+    assert (
+        edit_entry(raw, {"title": "New", "year": "2000", "doi": "10.1/x"})
+        == '@book{k,\n  title = "New",\n  year = {2000},\n  doi = {10.1/x}\n}'
+    )
     assert edit_entry("@misc{k,\n}", {"doi": "10.1/x"}) == "@misc{k,\n  doi = {10.1/x}\n}"
 
 
 def test_field_spans_cover_concatenation_and_nested_braces():
     raw = '@article{k, title = {A {B} c}, journal = jan # " and " # {x}, pages = 5}'
     spans = field_spans(raw)
-    assert [(s.name, raw[s.value_start:s.value_end]) for s in spans] == [
-        ("title", "{A {B} c}"), ("journal", 'jan # " and " # {x}'), ("pages", "5")]
+    assert [(s.name, raw[s.value_start : s.value_end]) for s in spans] == [
+        ("title", "{A {B} c}"),
+        ("journal", 'jan # " and " # {x}'),
+        ("pages", "5"),
+    ]
     with pytest.raises(ValueError):
         field_spans("@article{k, title = {unbalanced}")
 
@@ -136,19 +152,32 @@ def test_edits_on_real_files_touch_only_the_edited_entries(name):
         if entry.key in changes:
             assert entry.fields.get("refkitnote", "added") == "added"
             assert entry.fields.get("title") == changes[entry.key].get("title", before[entry.key].fields.get("title"))
-            assert {n: v for n, v in entry.fields.items() if n not in changes[entry.key]} == \
-                {n: v for n, v in before[entry.key].fields.items() if n not in changes[entry.key]}
+            assert {n: v for n, v in entry.fields.items() if n not in changes[entry.key]} == {
+                n: v for n, v in before[entry.key].fields.items() if n not in changes[entry.key]
+            }
         elif keys.count(entry.key) == 1:
             assert entry.raw == before[entry.key].raw
     assert len(reparsed.entries) == len(bibliography.entries)
     # Nothing outside the entries moved: comments, @string and @preamble blocks are the same text.
-    untouched = [b.raw for b in bibliography.library.blocks
-                 if isinstance(b, String | Preamble | ExplicitComment | ImplicitComment)]
+    untouched = [
+        b.raw
+        for b in bibliography.library.blocks
+        if isinstance(b, String | Preamble | ExplicitComment | ImplicitComment)
+    ]
     assert all(raw in new for raw in untouched)
 
 
-@pytest.mark.parametrize("name", ["traps.bib", "article_comma_first.bib", "article_start_with_bom.bib",
-                                  "comments_spaces_and_declarations.bib", "string.bib", "features2.bib"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "traps.bib",
+        "article_comma_first.bib",
+        "article_start_with_bom.bib",
+        "comments_spaces_and_declarations.bib",
+        "string.bib",
+        "features2.bib",
+    ],
+)
 def test_enrich_without_matches_returns_tricky_files_unchanged(name):
     path = shared_file("data", "bibtex", "tricky-bibtexparser-v1", name)
     text = path.read_text(encoding="utf-8-sig")
@@ -157,8 +186,12 @@ def test_enrich_without_matches_returns_tricky_files_unchanged(name):
 
 
 def test_a_doi_of_another_work_is_replaced_when_the_described_work_is_known():
-    other = {"DOI": "10.5555/another.work", "title": ["A study of something else entirely in rodents"],
-             "author": [{"family": "Elsewhere", "given": "E."}], "issued": {"date-parts": [[1999]]}}
+    other = {
+        "DOI": "10.5555/another.work",
+        "title": ["A study of something else entirely in rodents"],
+        "author": [{"family": "Elsewhere", "given": "E."}],
+        "issued": {"date-parts": [[1999]]},
+    }
     bib = """@article{etienne,
   author = {Etienne, G. and others},
   title = {Long-term follow-up of the French Stop Imatinib (STIM1) study in patients with chronic myeloid leukemia},
@@ -168,7 +201,8 @@ def test_a_doi_of_another_work_is_replaced_when_the_described_work_is_known():
 """
     result = run(bib, ETIENNE, other)
     assert [(c.field, c.old, c.new) for c in result.changes] == [
-        ("doi", "10.5555/another.work", "10.1200/JCO.2016.68.2914")]
+        ("doi", "10.5555/another.work", "10.1200/JCO.2016.68.2914")
+    ]
     assert result.new_text == bib.replace("10.5555/another.work", "10.1200/JCO.2016.68.2914")
 
 

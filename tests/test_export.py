@@ -40,8 +40,11 @@ def test_csl_json_of_the_sample():
 def test_ris_export():
     text = export(references(ROOT / "references.bib"), "ris")
     first = text.split("ER  - ")[0]
-    assert first.splitlines()[:3] == ["TY  - JOUR", "AU  - Druker, B. J.", "TI  - Five-year follow-up of patients "
-                                      "receiving imatinib for chronic myeloid leukemia"]
+    assert first.splitlines()[:3] == [
+        "TY  - JOUR",
+        "AU  - Druker, B. J.",
+        "TI  - Five-year follow-up of patients receiving imatinib for chronic myeloid leukemia",
+    ]
     assert "SP  - 2408\nEP  - 2417\n" in first
     assert text.count("ER  - ") == 10
 
@@ -73,8 +76,13 @@ def test_pandoc_reads_our_csl_json(tmp_path):
     """pandoc's citeproc renders a citation from our CSL-JSON (a real consumer, not only the schema)."""
     (tmp_path / "refs.json").write_text(export(references(ROOT / "references.bib"), "csl-json"), encoding="utf-8")
     (tmp_path / "doc.md").write_text("See [@saussele2016discontinuation].\n", encoding="utf-8")
-    result = subprocess.run(["pandoc", "doc.md", "--citeproc", "--bibliography", "refs.json", "-t", "plain"],
-                            cwd=tmp_path, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["pandoc", "doc.md", "--citeproc", "--bibliography", "refs.json", "-t", "plain"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     text = " ".join(result.stdout.split())
     assert text.startswith("See (Saußele 2016).")
     assert "The Lancet Oncology 17 (5): 685–93." in text

@@ -63,21 +63,24 @@ def test_one_megabyte_single_reference_without_markers() -> None:
     assert references[0].raw == line.strip()
 
 
-@pytest.mark.parametrize("text", [
-    "(" * 100_000,
-    "10." + "1" * 50_000 + "/" + "x" * 50_000,
-    "https://" + "a." * 50_000,
-    "ISBN " + "1-" * 50_000,
-    "arXiv:" + "a" * 100_000,
-    "A. " * 30_000 + "et al.",
-    "“" * 50_000 + "”" * 50_000,
-    "pp. " + "1-" * 50_000,
-    "[cited " + " " * 100_000,
-    "\\emph{" * 20_000 + "}" * 20_000,
-    "." * 100_000,
-    "Am.1" * 25_000,
-    "(" * 30_000 + "a" * 30_000 + ")" * 30_000 + "," * 10_000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 100_000,
+        "10." + "1" * 50_000 + "/" + "x" * 50_000,
+        "https://" + "a." * 50_000,
+        "ISBN " + "1-" * 50_000,
+        "arXiv:" + "a" * 100_000,
+        "A. " * 30_000 + "et al.",
+        "“" * 50_000 + "”" * 50_000,
+        "pp. " + "1-" * 50_000,
+        "[cited " + " " * 100_000,
+        "\\emph{" * 20_000 + "}" * 20_000,
+        "." * 100_000,
+        "Am.1" * 25_000,
+        "(" * 30_000 + "a" * 30_000 + ")" * 30_000 + "," * 10_000,
+    ],
+)
 def test_pathological_strings_are_linear(text: str) -> None:
     for function in (find_identifiers, parse_names, parse_reference, tokenize):
         _, seconds = _timed(function, text)
@@ -85,26 +88,36 @@ def test_pathological_strings_are_linear(text: str) -> None:
 
 
 def test_pathological_documents() -> None:
-    for text, format in [("<li>" * 50_000, "html"), ("<script>" + "x" * 100_000, "html"),
-                         ("\\bibitem{a}" * 30_000, "latex"), ("#" * 100_000, "markdown"),
-                         ("References\n" + "- \n" * 100_000, "text")]:
+    for text, format in [
+        ("<li>" * 50_000, "html"),
+        ("<script>" + "x" * 100_000, "html"),
+        ("\\bibitem{a}" * 30_000, "latex"),
+        ("#" * 100_000, "markdown"),
+        ("References\n" + "- \n" * 100_000, "text"),
+    ]:
         _, seconds = _timed(parse_document, text, format)
         assert seconds < 1.0, format
 
 
 def test_html_scripts_are_never_run_or_read(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
-    path.write_text("<h2>References</h2><ol><li>" + REFERENCE + "<script>alert('x')</script>"
-                    "<img src='https://example.org/track.png'></li></ol>", encoding="utf-8")
+    path.write_text(
+        "<h2>References</h2><ol><li>" + REFERENCE + "<script>alert('x')</script>"
+        "<img src='https://example.org/track.png'></li></ol>",
+        encoding="utf-8",
+    )
     references = extract_document(path)
     assert references[0].raw == REFERENCE
 
 
 def test_latex_macros_in_titles(tmp_path: Path) -> None:
     path = tmp_path / "paper.tex"
-    path.write_text("\\begin{thebibliography}{1}\n\\bibitem{k} M.~M{\\\"u}ller and J.~Sm{\\'\\i}th, "
-                    "\\newblock ``{\\em Stra{\\ss}e} networks of {G}{\\\"o}ttingen,'' \\newblock "
-                    "\\emph{J. Urban Geogr.}, vol.~3, pp.~1--9, 2001.\n\\end{thebibliography}\n", encoding="utf-8")
+    path.write_text(
+        "\\begin{thebibliography}{1}\n\\bibitem{k} M.~M{\\\"u}ller and J.~Sm{\\'\\i}th, "
+        "\\newblock ``{\\em Stra{\\ss}e} networks of {G}{\\\"o}ttingen,'' \\newblock "
+        "\\emph{J. Urban Geogr.}, vol.~3, pp.~1--9, 2001.\n\\end{thebibliography}\n",
+        encoding="utf-8",
+    )
     reference = extract_document(path)[0]
     assert [str(name) for name in reference.authors] == ["Müller, M.", "Smíth, J."]
     assert reference.title == "Straße networks of Göttingen"

@@ -51,7 +51,9 @@ def test_bibtex_to_stdout_with_keys_and_types(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     entries = parse_bibliography(result.stdout).entries
     assert [(entry.key, entry.entry_type) for entry in entries] == [
-        ("ortiz2016carbon", "article"), ("lindqvist2019sediment", "article")]
+        ("ortiz2016carbon", "article"),
+        ("lindqvist2019sediment", "article"),
+    ]
     assert entries[0].fields["journal"] == "Estuarine, Coastal and Shelf Science"
     assert entries[1].fields["pages"] == "37--49" and entries[1].fields["author"] == "Lindqvist, K. and Aho, M."
 
@@ -111,9 +113,12 @@ def test_no_reference_section_exits_1_with_a_hint(tmp_path: Path) -> None:
 def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
     binary = tmp_path / "scan.txt"
     binary.write_bytes(b"\x00\x01\x02" * 1000)
-    for args in (["extract", str(binary)], ["extract", str(tmp_path / "missing.md")],
-                 ["extract", str(_write(tmp_path, "refs.bib", "@article{a, title={T}}\n"))],
-                 ["extract", str(_write(tmp_path, "a.md", DOCUMENT)), "--key-pattern", "{nope}"]):
+    for args in (
+        ["extract", str(binary)],
+        ["extract", str(tmp_path / "missing.md")],
+        ["extract", str(_write(tmp_path, "refs.bib", "@article{a, title={T}}\n"))],
+        ["extract", str(_write(tmp_path, "a.md", DOCUMENT)), "--key-pattern", "{nope}"],
+    ):
         result = _refkit(*args)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
@@ -125,15 +130,34 @@ def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
 
 
 def test_resolve_fills_doi_for_confident_matches_only(tmp_path: Path) -> None:
-    record = {"DOI": "10.1016/j.ecss.2016.08.021", "type": "journal-article",
-              "title": ["Carbon burial in seagrass meadows of the western Mediterranean"],
-              "author": [{"family": "Ortiz", "given": "Rosa"}, {"family": "Hale", "given": "Peter"}],
-              "container-title": ["Estuarine, Coastal and Shelf Science"], "volume": "181", "issue": "4",
-              "page": "145-153", "issued": {"date-parts": [[2016, 11]]}}
+    record = {
+        "DOI": "10.1016/j.ecss.2016.08.021",
+        "type": "journal-article",
+        "title": ["Carbon burial in seagrass meadows of the western Mediterranean"],
+        "author": [{"family": "Ortiz", "given": "Rosa"}, {"family": "Hale", "given": "Peter"}],
+        "container-title": ["Estuarine, Coastal and Shelf Science"],
+        "volume": "181",
+        "issue": "4",
+        "page": "145-153",
+        "issued": {"date-parts": [[2016, 11]]},
+    }
     snapshot = _write(tmp_path, "records.jsonl", json.dumps(record) + "\n")
     path = _write(tmp_path, "paper.md", DOCUMENT)
-    result = runner.invoke(app, ["extract", str(path), "-f", "json", "--resolve", "--offline", "--snapshot",
-                                 str(snapshot), "--cache-dir", str(tmp_path / "cache")])
+    result = runner.invoke(
+        app,
+        [
+            "extract",
+            str(path),
+            "-f",
+            "json",
+            "--resolve",
+            "--offline",
+            "--snapshot",
+            str(snapshot),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)
     assert items[0]["doi"] == "10.1016/j.ecss.2016.08.021" and items[0]["issue"] == "4"
@@ -144,8 +168,7 @@ def test_resolve_fills_doi_for_confident_matches_only(tmp_path: Path) -> None:
 REFERENCES = [
     "Ortiz, R., & Hale, P. (2016). Carbon burial in seagrass meadows of the western Mediterranean. Estuarine, "
     "Coastal and Shelf Science, 181, 145-153.",
-    "Lindqvist K, Aho M. Sediment grain size and organic carbon in eelgrass beds. Mar Ecol Prog Ser. "
-    "2019;612:37-49.",
+    "Lindqvist K, Aho M. Sediment grain size and organic carbon in eelgrass beds. Mar Ecol Prog Ser. 2019;612:37-49.",
     "A. Kowalczyk and B. Tanaka, “Low-latency scheduling for edge inference,” IEEE Trans. Parallel Distrib. "
     "Syst., vol. 33, no. 7, pp. 1654–1667, Jul. 2022.",
 ]
@@ -153,15 +176,24 @@ REFERENCES = [
 
 def _in_every_format(tmp_path: Path) -> list[Path]:
     html_items = "".join(f"<li>{text}</li>" for text in REFERENCES)
-    tex_items = "".join("\\bibitem{k" + str(n) + "} " + text.replace("&", "\\&") + "\n"
-                        for n, text in enumerate(REFERENCES))
+    tex_items = "".join(
+        "\\bibitem{k" + str(n) + "} " + text.replace("&", "\\&") + "\n" for n, text in enumerate(REFERENCES)
+    )
     return [
-        _write(tmp_path, "doc.md", "# Title\n\nProse.\n\n## References\n\n" + "\n".join(
-            f"{n}. {text}" for n, text in enumerate(REFERENCES, start=1)) + "\n"),
+        _write(
+            tmp_path,
+            "doc.md",
+            "# Title\n\nProse.\n\n## References\n\n"
+            + "\n".join(f"{n}. {text}" for n, text in enumerate(REFERENCES, start=1))
+            + "\n",
+        ),
         _write(tmp_path, "doc.txt", "Prose.\n\nBibliography\n\n" + "\n\n".join(REFERENCES) + "\n"),
         _write(tmp_path, "doc.html", f"<h1>T</h1><p>Prose.</p><h2>Works Cited</h2><ol>{html_items}</ol>"),
-        _write(tmp_path, "doc.tex", "\\section{Intro}\nProse.\n\\begin{thebibliography}{9}\n" + tex_items
-               + "\\end{thebibliography}\n"),
+        _write(
+            tmp_path,
+            "doc.tex",
+            "\\section{Intro}\nProse.\n\\begin{thebibliography}{9}\n" + tex_items + "\\end{thebibliography}\n",
+        ),
     ]
 
 
@@ -170,17 +202,21 @@ def test_the_same_list_in_every_format_gives_the_same_references(tmp_path: Path)
     for path in _in_every_format(tmp_path):
         result = runner.invoke(app, ["extract", str(path), "-f", "json", "--renew-keys"])
         assert result.exit_code == 0, (path.name, result.output)
-        results.append([{k: v for k, v in item.items() if k not in ("location", "raw")}
-                        for item in json.loads(result.stdout)])
-    assert [item["key"] for item in results[0]] == ["ortiz2016carbon", "lindqvist2019sediment",
-                                                    "kowalczyk2022low"]
+        results.append(
+            [{k: v for k, v in item.items() if k not in ("location", "raw")} for item in json.loads(result.stdout)]
+        )
+    assert [item["key"] for item in results[0]] == ["ortiz2016carbon", "lindqvist2019sediment", "kowalczyk2022low"]
     assert all(result == results[0] for result in results[1:])
 
 
 def test_latex_keeps_its_bibitem_keys_so_its_cites_still_resolve(tmp_path: Path) -> None:
-    path = _write(tmp_path, "paper.tex", "As shown \\cite{ortiz}.\n\\begin{thebibliography}{9}\n"
-                  "\\bibitem{ortiz} Ortiz, A. (2016). Carbon budgets of small lakes. Limnology, 12(3), 45-67.\n"
-                  "\\end{thebibliography}\n")
+    path = _write(
+        tmp_path,
+        "paper.tex",
+        "As shown \\cite{ortiz}.\n\\begin{thebibliography}{9}\n"
+        "\\bibitem{ortiz} Ortiz, A. (2016). Carbon budgets of small lakes. Limnology, 12(3), 45-67.\n"
+        "\\end{thebibliography}\n",
+    )
     kept = json.loads(runner.invoke(app, ["extract", str(path), "-f", "json"]).stdout)
     renewed = json.loads(runner.invoke(app, ["extract", str(path), "-f", "json", "--renew-keys"]).stdout)
     assert [item["key"] for item in kept] == ["ortiz"]
@@ -188,9 +224,21 @@ def test_latex_keeps_its_bibitem_keys_so_its_cites_still_resolve(tmp_path: Path)
 
 
 def test_resolve_the_sample_against_the_repository_snapshot(shared: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["extract", str(shared / "samples" / "imatinib-blog.txt"), "-f", "json", "--resolve",
-                                 "--offline", "--snapshot", str(ROOT / "cache" / "crossref-snapshot.jsonl"),
-                                 "--cache-dir", str(tmp_path / "cache")])
+    result = runner.invoke(
+        app,
+        [
+            "extract",
+            str(shared / "samples" / "imatinib-blog.txt"),
+            "-f",
+            "json",
+            "--resolve",
+            "--offline",
+            "--snapshot",
+            str(ROOT / "cache" / "crossref-snapshot.jsonl"),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     dois = {item["key"]: item.get("doi", "") for item in json.loads(result.stdout)}
     assert dois["druker2006five"] == "10.1056/NEJMoa062867"
@@ -200,7 +248,10 @@ def test_resolve_the_sample_against_the_repository_snapshot(shared: Path, tmp_pa
 
 
 def test_latex_with_a_bib_file_points_to_it(tmp_path: Path) -> None:
-    path = _write(tmp_path, "paper.tex", "\\begin{document}\nText \\cite{a}.\n% \\bibliography{old}\n"
-                  "\\bibliography{refs,more}\n\\end{document}\n")
+    path = _write(
+        tmp_path,
+        "paper.tex",
+        "\\begin{document}\nText \\cite{a}.\n% \\bibliography{old}\n\\bibliography{refs,more}\n\\end{document}\n",
+    )
     result = _refkit("extract", str(path))
     assert result.returncode == 1 and "refs.bib, more.bib" in result.stderr and "old" not in result.stderr

@@ -17,42 +17,113 @@ def _names(reference) -> list[str]:
 
 
 ARTICLES = {
-    "apa": ("Okafor, N. C., van der Linde, P., & Brennan, T. J., Jr. (2019a). Soil moisture memory in semi-arid "
-            "grasslands. Journal of Hydrology, 571, 221–233. https://doi.org/10.1016/j.jhydrol.2019.01.045",
-            ["Okafor, N. C.", "van der Linde, P.", "Brennan, T. J., Jr."], 2019,
-            "Soil moisture memory in semi-arid grasslands", "Journal of Hydrology", "571", "", "221–233"),
-    "vancouver": ("Lindqvist K, de Groot HJ, Okonkwo A, et al. Early mobilisation after hip fracture surgery: a "
-                  "cohort study. BMJ Open. 2021;11(4):e043215. doi:10.1136/bmjopen-2020-043215. PMID: 33837095.",
-                  ["Lindqvist, K.", "de Groot, H. J.", "Okonkwo, A."], 2021,
-                  "Early mobilisation after hip fracture surgery: a cohort study", "BMJ Open", "11", "4", "e043215"),
-    "ama": ("Haddad RS, Whitcombe E. Ketamine for refractory status epilepticus. JAMA Neurol. 2018;75(9):1112-8.",
-            ["Haddad, R. S.", "Whitcombe, E."], 2018, "Ketamine for refractory status epilepticus", "JAMA Neurol",
-            "75", "9", "1112–1118"),
-    "harvard": ("Moreau, C. and Adeyemi, F. (2015) 'Urban heat islands and tree cover in West African cities', "
-                "Landscape and Urban Planning, 140, pp. 45-56.", ["Moreau, C.", "Adeyemi, F."], 2015,
-                "Urban heat islands and tree cover in West African cities", "Landscape and Urban Planning", "140",
-                "", "45–56"),
-    "chicago-author-date": ("Castellanos, María, and David R. Whitfield. 2012. “Remittances and Household "
-                            "Schooling Decisions.” World Development 40 (6): 1207–19.",
-                            ["Castellanos, María", "Whitfield, David R."], 2012,
-                            "Remittances and Household Schooling Decisions", "World Development", "40", "6",
-                            "1207–1219"),
-    "chicago-notes-bibliography": ("Ferreira, Lucas. “The Afterlife of Colonial Maps.” Imago Mundi 71, no. 2 "
-                                   "(2019): 160–75.", ["Ferreira, Lucas"], 2019, "The Afterlife of Colonial Maps",
-                                   "Imago Mundi", "71", "2", "160–175"),
-    "ieee": ("A. Kowalczyk, B. Tanaka, and C. Mendes, “Low-latency scheduling for edge inference,” IEEE Trans. "
-             "Parallel Distrib. Syst., vol. 33, no. 7, pp. 1654–1667, Jul. 2022.",
-             ["Kowalczyk, A.", "Tanaka, B.", "Mendes, C."], 2022, "Low-latency scheduling for edge inference",
-             "IEEE Trans. Parallel Distrib. Syst", "33", "7", "1654–1667"),
-    "nature": ("Brandt, J. K., Osei, A. & Lindgren, M. Coherent control of a nuclear spin ensemble. Nature 598, "
-               "451–455 (2021).", ["Brandt, J. K.", "Osei, A.", "Lindgren, M."], 2021,
-               "Coherent control of a nuclear spin ensemble", "Nature", "598", "", "451–455"),
-    "science": ("R. Achterberg, L. Fang, Rapid uplift of the southern Andes. Science 371, 1132–1136 (2021).",
-                ["Achterberg, R.", "Fang, L."], 2021, "Rapid uplift of the southern Andes", "Science", "371", "",
-                "1132–1136"),
-    "mla": ("Whitaker, Joan, et al. “Reading Habits in the Digital Age.” Library Quarterly, vol. 88, no. 3, 2018, "
-            "pp. 233-51.", ["Whitaker, Joan"], 2018, "Reading Habits in the Digital Age", "Library Quarterly",
-            "88", "3", "233–251"),
+    "apa": (
+        "Okafor, N. C., van der Linde, P., & Brennan, T. J., Jr. (2019a). Soil moisture memory in semi-arid "
+        "grasslands. Journal of Hydrology, 571, 221–233. https://doi.org/10.1016/j.jhydrol.2019.01.045",
+        ["Okafor, N. C.", "van der Linde, P.", "Brennan, T. J., Jr."],
+        2019,
+        "Soil moisture memory in semi-arid grasslands",
+        "Journal of Hydrology",
+        "571",
+        "",
+        "221–233",
+    ),
+    "vancouver": (
+        "Lindqvist K, de Groot HJ, Okonkwo A, et al. Early mobilisation after hip fracture surgery: a "
+        "cohort study. BMJ Open. 2021;11(4):e043215. doi:10.1136/bmjopen-2020-043215. PMID: 33837095.",
+        ["Lindqvist, K.", "de Groot, H. J.", "Okonkwo, A."],
+        2021,
+        "Early mobilisation after hip fracture surgery: a cohort study",
+        "BMJ Open",
+        "11",
+        "4",
+        "e043215",
+    ),
+    "ama": (
+        "Haddad RS, Whitcombe E. Ketamine for refractory status epilepticus. JAMA Neurol. 2018;75(9):1112-8.",
+        ["Haddad, R. S.", "Whitcombe, E."],
+        2018,
+        "Ketamine for refractory status epilepticus",
+        "JAMA Neurol",
+        "75",
+        "9",
+        "1112–1118",
+    ),
+    "harvard": (
+        "Moreau, C. and Adeyemi, F. (2015) 'Urban heat islands and tree cover in West African cities', "
+        "Landscape and Urban Planning, 140, pp. 45-56.",
+        ["Moreau, C.", "Adeyemi, F."],
+        2015,
+        "Urban heat islands and tree cover in West African cities",
+        "Landscape and Urban Planning",
+        "140",
+        "",
+        "45–56",
+    ),
+    "chicago-author-date": (
+        "Castellanos, María, and David R. Whitfield. 2012. “Remittances and Household "
+        "Schooling Decisions.” World Development 40 (6): 1207–19.",
+        ["Castellanos, María", "Whitfield, David R."],
+        2012,
+        "Remittances and Household Schooling Decisions",
+        "World Development",
+        "40",
+        "6",
+        "1207–1219",
+    ),
+    "chicago-notes-bibliography": (
+        "Ferreira, Lucas. “The Afterlife of Colonial Maps.” Imago Mundi 71, no. 2 (2019): 160–75.",
+        ["Ferreira, Lucas"],
+        2019,
+        "The Afterlife of Colonial Maps",
+        "Imago Mundi",
+        "71",
+        "2",
+        "160–175",
+    ),
+    "ieee": (
+        "A. Kowalczyk, B. Tanaka, and C. Mendes, “Low-latency scheduling for edge inference,” IEEE Trans. "
+        "Parallel Distrib. Syst., vol. 33, no. 7, pp. 1654–1667, Jul. 2022.",
+        ["Kowalczyk, A.", "Tanaka, B.", "Mendes, C."],
+        2022,
+        "Low-latency scheduling for edge inference",
+        "IEEE Trans. Parallel Distrib. Syst",
+        "33",
+        "7",
+        "1654–1667",
+    ),
+    "nature": (
+        "Brandt, J. K., Osei, A. & Lindgren, M. Coherent control of a nuclear spin ensemble. Nature 598, "
+        "451–455 (2021).",
+        ["Brandt, J. K.", "Osei, A.", "Lindgren, M."],
+        2021,
+        "Coherent control of a nuclear spin ensemble",
+        "Nature",
+        "598",
+        "",
+        "451–455",
+    ),
+    "science": (
+        "R. Achterberg, L. Fang, Rapid uplift of the southern Andes. Science 371, 1132–1136 (2021).",
+        ["Achterberg, R.", "Fang, L."],
+        2021,
+        "Rapid uplift of the southern Andes",
+        "Science",
+        "371",
+        "",
+        "1132–1136",
+    ),
+    "mla": (
+        "Whitaker, Joan, et al. “Reading Habits in the Digital Age.” Library Quarterly, vol. 88, no. 3, 2018, "
+        "pp. 233-51.",
+        ["Whitaker, Joan"],
+        2018,
+        "Reading Habits in the Digital Age",
+        "Library Quarterly",
+        "88",
+        "3",
+        "233–251",
+    ),
 }
 
 
@@ -79,19 +150,31 @@ def test_truncation_suffix_and_identifiers() -> None:
 
 
 def test_book_with_edition_and_publisher() -> None:
-    book = parse_reference("Nakamura, H. (2014). Principles of coastal engineering (2nd ed.). Cambridge "
-                           "University Press.")
+    book = parse_reference(
+        "Nakamura, H. (2014). Principles of coastal engineering (2nd ed.). Cambridge University Press."
+    )
     assert (book.type, book.title, book.edition, book.publisher) == (
-        "book", "Principles of coastal engineering", "2", "Cambridge University Press")
-    chicago = parse_reference("Delgado, Rosa. 2009. The Quiet Revolution: Rural Cooperatives in Andalusia. "
-                              "Chicago: University of Chicago Press.")
+        "book",
+        "Principles of coastal engineering",
+        "2",
+        "Cambridge University Press",
+    )
+    chicago = parse_reference(
+        "Delgado, Rosa. 2009. The Quiet Revolution: Rural Cooperatives in Andalusia. "
+        "Chicago: University of Chicago Press."
+    )
     assert (chicago.type, chicago.publisher_place, chicago.publisher) == (
-        "book", "Chicago", "University of Chicago Press")
+        "book",
+        "Chicago",
+        "University of Chicago Press",
+    )
 
 
 def test_chapter_in_edited_book() -> None:
-    chapter = parse_reference("Pires, A. (2011) 'Water rights in transition', in Holt, B. and Ngata, R. (eds) "
-                              "Governing the Commons. 2nd edn. London: Routledge, pp. 88–104.")
+    chapter = parse_reference(
+        "Pires, A. (2011) 'Water rights in transition', in Holt, B. and Ngata, R. (eds) "
+        "Governing the Commons. 2nd edn. London: Routledge, pp. 88–104."
+    )
     assert chapter.type == "chapter"
     assert chapter.title == "Water rights in transition"
     assert chapter.container_title == "Governing the Commons"
@@ -100,40 +183,52 @@ def test_chapter_in_edited_book() -> None:
 
 
 def test_conference_paper_thesis_and_preprint() -> None:
-    paper = parse_reference("L. Ortega and P. Simmons, “Sparse attention for long documents,” in Proc. 37th Int. "
-                            "Conf. Machine Learning (ICML), 2020, pp. 4410–4419.")
+    paper = parse_reference(
+        "L. Ortega and P. Simmons, “Sparse attention for long documents,” in Proc. 37th Int. "
+        "Conf. Machine Learning (ICML), 2020, pp. 4410–4419."
+    )
     assert paper.type == "paper-conference" and paper.container_title.startswith("Proc. 37th")
-    thesis = parse_reference("Kariuki, M. W. (2017). Groundwater recharge in the Rift Valley (Doctoral "
-                             "dissertation). University of Nairobi, Nairobi, Kenya.")
-    assert (thesis.type, thesis.genre, thesis.publisher) == ("thesis", "Doctoral dissertation",
-                                                             "University of Nairobi")
+    thesis = parse_reference(
+        "Kariuki, M. W. (2017). Groundwater recharge in the Rift Valley (Doctoral "
+        "dissertation). University of Nairobi, Nairobi, Kenya."
+    )
+    assert (thesis.type, thesis.genre, thesis.publisher) == ("thesis", "Doctoral dissertation", "University of Nairobi")
     preprint = parse_reference("Vaswani, A., et al. (2017). Attention is all you need. arXiv:1706.03762.")
     assert (preprint.type, preprint.arxiv, preprint.title) == ("article", "1706.03762", "Attention is all you need")
 
 
 def test_corporate_author_and_web_page() -> None:
-    page = parse_reference("World Health Organization. (2021). Malaria fact sheet. Retrieved from "
-                           "https://www.who.int/news-room/fact-sheets/detail/malaria")
+    page = parse_reference(
+        "World Health Organization. (2021). Malaria fact sheet. Retrieved from "
+        "https://www.who.int/news-room/fact-sheets/detail/malaria"
+    )
     assert page.authors == [Name(literal="World Health Organization")]
     assert page.url == "https://www.who.int/news-room/fact-sheets/detail/malaria"
     assert page.type == "webpage"
 
 
-@pytest.mark.parametrize(("text", "expected", "truncated"), [
-    ("Druker, B. J., et al.", ["Druker, B. J."], True),
-    ("Roest M, van der Schouw TT, Smith J.", ["Roest, M.", "van der Schouw, T. T.", "Smith, J."], False),
-    ("A. Cau, R. Kuiper, and W.-P. de Roever", ["Cau, A.", "Kuiper, R.", "de Roever, W.-P."], False),
-    ("Nichols, Bill.", ["Nichols, Bill"], False),
-    ("Smith, John A., and Jane B. Doe.", ["Smith, John A.", "Doe, Jane B."], False),
-    ("King, Martin Luther, Jr.", ["King, Martin Luther, Jr."], False),
-    ("Bergk, V., Martin- Facklam, M. & Haefeli, W. E.", ["Bergk, V.", "Martin-Facklam, M.", "Haefeli, W. E."], False),
-    ("Smith, A. and others", ["Smith, A."], True),
-    ("García, J. y col.", ["García, J."], True),
-    ("Sueta CA, Smith SC Jr, Muguia JR.", ["Sueta, C. A.", "Smith, S. C., Jr", "Muguia, J. R."], False),
-    ("Regge T, Wheeler J A", ["Regge, T.", "Wheeler, J. A."], False),
-    ("Müller, K. u. a.", ["Müller, K."], True),
-    ("European Society of Cardiology", ["European Society of Cardiology"], False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected", "truncated"),
+    [
+        ("Druker, B. J., et al.", ["Druker, B. J."], True),
+        ("Roest M, van der Schouw TT, Smith J.", ["Roest, M.", "van der Schouw, T. T.", "Smith, J."], False),
+        ("A. Cau, R. Kuiper, and W.-P. de Roever", ["Cau, A.", "Kuiper, R.", "de Roever, W.-P."], False),
+        ("Nichols, Bill.", ["Nichols, Bill"], False),
+        ("Smith, John A., and Jane B. Doe.", ["Smith, John A.", "Doe, Jane B."], False),
+        ("King, Martin Luther, Jr.", ["King, Martin Luther, Jr."], False),
+        (
+            "Bergk, V., Martin- Facklam, M. & Haefeli, W. E.",
+            ["Bergk, V.", "Martin-Facklam, M.", "Haefeli, W. E."],
+            False,
+        ),
+        ("Smith, A. and others", ["Smith, A."], True),
+        ("García, J. y col.", ["García, J."], True),
+        ("Sueta CA, Smith SC Jr, Muguia JR.", ["Sueta, C. A.", "Smith, S. C., Jr", "Muguia, J. R."], False),
+        ("Regge T, Wheeler J A", ["Regge, T.", "Wheeler, J. A."], False),
+        ("Müller, K. u. a.", ["Müller, K."], True),
+        ("European Society of Cardiology", ["European Society of Cardiology"], False),
+    ],
+)
 def test_name_lists(text: str, expected: list[str], truncated: bool) -> None:
     names, was_truncated = parse_names(text)
     assert ([str(name) for name in names], was_truncated) == (expected, truncated)
@@ -152,11 +247,19 @@ def test_field_cleaners() -> None:
 
 
 def test_identifiers_anywhere() -> None:
-    text = ("Available from: https://example.org/a_(b)/c. PMCID: PMC1234567. ISBN 978-0-12-345678-9. "
-            "arXiv:2101.00001v2. https://doi.org/10.1000/ABC(12)3).")
+    text = (
+        "Available from: https://example.org/a_(b)/c. PMCID: PMC1234567. ISBN 978-0-12-345678-9. "
+        "arXiv:2101.00001v2. https://doi.org/10.1000/ABC(12)3)."
+    )
     found = {match.kind: match.value for match in find_identifiers(text)}
-    assert found == {"access": "Available from: ", "url": "https://example.org/a_(b)/c", "pmcid": "PMC1234567",
-                     "isbn": "9780123456789", "arxiv": "2101.00001v2", "doi": "10.1000/abc(12)3"}
+    assert found == {
+        "access": "Available from: ",
+        "url": "https://example.org/a_(b)/c",
+        "pmcid": "PMC1234567",
+        "isbn": "9780123456789",
+        "arxiv": "2101.00001v2",
+        "doi": "10.1000/abc(12)3",
+    }
 
 
 def test_latex_and_noise_never_raise() -> None:
@@ -165,20 +268,34 @@ def test_latex_and_noise_never_raise() -> None:
 
 
 def test_more_types() -> None:
-    report = parse_reference("Marsh, J. (2010). Flood risk in the Thames estuary (Technical Report No. 42). "
-                             "Environment Agency.")
-    assert (report.type, report.title, report.genre) == ("report", "Flood risk in the Thames estuary",
-                                                         "Technical Report")
-    blog = parse_reference("Garcia, M. (2019, March 3). How rivers move. River Blog. "
-                           "https://riverblog.example.org/how-rivers-move")
+    report = parse_reference(
+        "Marsh, J. (2010). Flood risk in the Thames estuary (Technical Report No. 42). Environment Agency."
+    )
+    assert (report.type, report.title, report.genre) == (
+        "report",
+        "Flood risk in the Thames estuary",
+        "Technical Report",
+    )
+    blog = parse_reference(
+        "Garcia, M. (2019, March 3). How rivers move. River Blog. https://riverblog.example.org/how-rivers-move"
+    )
     assert (blog.type, blog.container_title, blog.month) == ("post-weblog", "River Blog", 3)
-    preprint = parse_reference("Chen L, Park S. Deep phenotyping of sepsis. medRxiv. 2020. "
-                               "doi:10.1101/2020.05.01.20087451")
+    preprint = parse_reference(
+        "Chen L, Park S. Deep phenotyping of sepsis. medRxiv. 2020. doi:10.1101/2020.05.01.20087451"
+    )
     assert (preprint.type, preprint.title, preprint.container_title, preprint.doi) == (
-        "article", "Deep phenotyping of sepsis", "medRxiv", "10.1101/2020.05.01.20087451")
+        "article",
+        "Deep phenotyping of sepsis",
+        "medRxiv",
+        "10.1101/2020.05.01.20087451",
+    )
     edited = parse_reference("Smith, J. A. (Ed.). (2012). Handbook of wetland ecology (3rd ed.). Springer.")
     assert (edited.type, edited.authors, [str(name) for name in edited.editors], edited.edition) == (
-        "book", [], ["Smith, J. A."], "3")
+        "book",
+        [],
+        ["Smith, J. A."],
+        "3",
+    )
 
 
 def test_tokens() -> None:
@@ -186,35 +303,63 @@ def test_tokens() -> None:
 
     text = "Roest M, van der Schouw TT. Hip loss in older women. Circulation 1999;100:1268-75. J. Opt. Soc. Am.66, 837"
     assert [text[start:end] for start, end in tokenize(text)] == [
-        "Roest", "M,", "van der", "Schouw", "TT.", "Hip", "loss in older", "women.", "Circulation", "1999;", "100:",
-        "1268-75.", "J.", "Opt.", "Soc.", "Am.", "66,", "837"]
+        "Roest",
+        "M,",
+        "van der",
+        "Schouw",
+        "TT.",
+        "Hip",
+        "loss in older",
+        "women.",
+        "Circulation",
+        "1999;",
+        "100:",
+        "1268-75.",
+        "J.",
+        "Opt.",
+        "Soc.",
+        "Am.",
+        "66,",
+        "837",
+    ]
 
 
 def test_chicago_notes_and_repeated_notes() -> None:
     from refkit.extract import extract_references
 
-    notes = ("Notes\n\n"
-             "1. Lucas Ferreira, “The Afterlife of Colonial Maps,” Imago Mundi 71, no. 2 (2019): 160–75.\n"
-             "2. Ibid., 52.\n"
-             "3. Rosa Delgado, The Quiet Revolution: Rural Cooperatives in Andalusia (Chicago: University of "
-             "Chicago Press, 2009), 45.\n")
+    notes = (
+        "Notes\n\n"
+        "1. Lucas Ferreira, “The Afterlife of Colonial Maps,” Imago Mundi 71, no. 2 (2019): 160–75.\n"
+        "2. Ibid., 52.\n"
+        "3. Rosa Delgado, The Quiet Revolution: Rural Cooperatives in Andalusia (Chicago: University of "
+        "Chicago Press, 2009), 45.\n"
+    )
     first, second = extract_references(notes)
     assert (first.key, [str(name) for name in first.authors], first.container_title) == (
-        "ferreira2019afterlife", ["Ferreira, Lucas"], "Imago Mundi")
+        "ferreira2019afterlife",
+        ["Ferreira, Lucas"],
+        "Imago Mundi",
+    )
     assert (second.type, second.title, second.publisher, second.publisher_place, second.year) == (
-        "book", "The Quiet Revolution: Rural Cooperatives in Andalusia", "University of Chicago Press", "Chicago",
-        2009)
+        "book",
+        "The Quiet Revolution: Rural Cooperatives in Andalusia",
+        "University of Chicago Press",
+        "Chicago",
+        2009,
+    )
 
 
 def test_place_and_publisher_of_books() -> None:
     for text, place, publisher in [
         ("Lindqvist, Karl. Havets kartor och deras historia. Stockholm: Norstedts, 2004.", "Stockholm", "Norstedts"),
-        ("Moreau, Claire. 2011. Les villes du fleuve. Lyon: Presses Universitaires de Lyon.", "Lyon",
-         "Presses Universitaires de Lyon"),
+        (
+            "Moreau, Claire. 2011. Les villes du fleuve. Lyon: Presses Universitaires de Lyon.",
+            "Lyon",
+            "Presses Universitaires de Lyon",
+        ),
     ]:
         book = parse_reference(text)
-        assert (book.type, book.container_title, book.publisher_place, book.publisher) == ("book", "", place,
-                                                                                          publisher)
+        assert (book.type, book.container_title, book.publisher_place, book.publisher) == ("book", "", place, publisher)
 
 
 def test_titles_give_back_what_they_took_from_their_neighbours() -> None:
@@ -222,8 +367,9 @@ def test_titles_give_back_what_they_took_from_their_neighbours() -> None:
     assert book.title == "The Ethics of Coastal Retreat"
     kept = parse_reference("Smith, J. (2001). Trial outcomes (Part 2: results). Lancet, 3, 1-2.")
     assert kept.title == "Trial outcomes (Part 2: results)"
-    taxon = parse_reference("Urban JM, Cryan JR (2007) Evolution of leafhoppers (Insecta: Hemiptera). Mol Phylogenet "
-                            "Evol 42:556-72.")
+    taxon = parse_reference(
+        "Urban JM, Cryan JR (2007) Evolution of leafhoppers (Insecta: Hemiptera). Mol Phylogenet Evol 42:556-72."
+    )
     assert taxon.title == "Evolution of leafhoppers (Insecta: Hemiptera)"
 
 

@@ -6,11 +6,17 @@ from refkit.extract import parse_reference
 from refkit.extract.resolve import Outcome, resolve_references
 from refkit.sources.base import SearchResult
 
-RECORD = {"DOI": "10.1016/j.ecss.2016.08.021", "type": "journal-article",
-          "title": ["Carbon burial in seagrass meadows of the western Mediterranean"],
-          "author": [{"family": "Ortiz", "given": "Rosa"}, {"family": "Hale", "given": "Peter"}],
-          "container-title": ["Estuarine, Coastal and Shelf Science"], "volume": "181", "issue": "4",
-          "page": "145-153", "issued": {"date-parts": [[2016, 11]]}}
+RECORD = {
+    "DOI": "10.1016/j.ecss.2016.08.021",
+    "type": "journal-article",
+    "title": ["Carbon burial in seagrass meadows of the western Mediterranean"],
+    "author": [{"family": "Ortiz", "given": "Rosa"}, {"family": "Hale", "given": "Peter"}],
+    "container-title": ["Estuarine, Coastal and Shelf Science"],
+    "volume": "181",
+    "issue": "4",
+    "page": "145-153",
+    "issued": {"date-parts": [[2016, 11]]},
+}
 
 
 class FakeSource:
@@ -37,8 +43,10 @@ class BatchSource(FakeSource):
         return [self.search(reference, rows) for reference in references]
 
 
-ORTIZ = ("Ortiz, R., & Hale, P. (2016). Carbon burial in seagrass meadows of the western Mediterranean. "
-         "Estuarine, Coastal and Shelf Science, 181, 145-153.")
+ORTIZ = (
+    "Ortiz, R., & Hale, P. (2016). Carbon burial in seagrass meadows of the western Mediterranean. "
+    "Estuarine, Coastal and Shelf Science, 181, 145-153."
+)
 
 
 def test_confident_match_adds_doi_and_missing_fields_only() -> None:
@@ -54,8 +62,9 @@ def test_doubtful_unmatched_unavailable_and_kept() -> None:
     resolution = resolve_references([borrowed], FakeSource([RECORD]))[0]
     assert (resolution.outcome, resolution.doi) == (Outcome.DOUBTFUL, "10.1016/j.ecss.2016.08.021")
     assert "author, year differ" in resolution.reason and borrowed.doi == "" and borrowed.issue == ""
-    unmatched = parse_reference("Lindqvist K, Aho M. Sediment grain size in eelgrass beds. Mar Ecol Prog Ser. "
-                                "2019;612:37-49.")
+    unmatched = parse_reference(
+        "Lindqvist K, Aho M. Sediment grain size in eelgrass beds. Mar Ecol Prog Ser. 2019;612:37-49."
+    )
     assert resolve_references([unmatched], FakeSource([RECORD]))[0].outcome is Outcome.NOT_FOUND
     offline = resolve_references([parse_reference(ORTIZ)], FakeSource([RECORD], unavailable=True))[0]
     assert (offline.outcome, offline.reason) == (Outcome.UNAVAILABLE, "offline")
@@ -65,8 +74,11 @@ def test_doubtful_unmatched_unavailable_and_kept() -> None:
 
 
 def test_sources_that_search_in_batches_are_asked_once() -> None:
-    references = [parse_reference(ORTIZ), parse_reference(ORTIZ + " doi:10.1016/j.ecss.2016.08.021"),
-                  parse_reference(ORTIZ)]
+    references = [
+        parse_reference(ORTIZ),
+        parse_reference(ORTIZ + " doi:10.1016/j.ecss.2016.08.021"),
+        parse_reference(ORTIZ),
+    ]
     source = BatchSource([RECORD])
     outcomes = [resolution.outcome for resolution in resolve_references(references, source)]
     assert outcomes == [Outcome.RESOLVED, Outcome.KEPT, Outcome.RESOLVED]

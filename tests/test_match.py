@@ -31,11 +31,17 @@ def entry(bibtex: str) -> Reference:
 
 
 def stim_entry(**fields: str) -> Reference:
-    values = {"author": "Mahon, F.-X. and others", "journal": "Lancet Oncol", "year": "2010", "volume": "11",
-              "number": "11", "pages": "1029--35",
-              "title": "Discontinuation of imatinib in patients with chronic myeloid leukaemia who have maintained "
-                       "complete molecular remission for at least 2 years: the prospective, multicentre Stop "
-                       "Imatinib ({STIM}) trial"}
+    values = {
+        "author": "Mahon, F.-X. and others",
+        "journal": "Lancet Oncol",
+        "year": "2010",
+        "volume": "11",
+        "number": "11",
+        "pages": "1029--35",
+        "title": "Discontinuation of imatinib in patients with chronic myeloid leukaemia who have maintained "
+        "complete molecular remission for at least 2 years: the prospective, multicentre Stop "
+        "Imatinib ({STIM}) trial",
+    }
     values.update(fields)
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in values.items() if value)
     return entry(f"@article{{k,\n{body}\n}}\n")
@@ -49,33 +55,41 @@ def test_titles_fold_case_accents_latex_and_markup():
     assert title_similarity("Mechanisms of resistance", "A survey of graph neural networks") < 0.5
 
 
-@pytest.mark.parametrize(("written", "recorded", "agree"), [
-    ("2408-17", "2408–2417", True),
-    ("2408--2417", "2408-2417", True),
-    ("2408", "2408–2417", True),
-    ("2408-2418", "2408–2417", False),
-    ("e33693", "e33693", True),
-    ("685--693", "747–757", False),
-])
+@pytest.mark.parametrize(
+    ("written", "recorded", "agree"),
+    [
+        ("2408-17", "2408–2417", True),
+        ("2408--2417", "2408-2417", True),
+        ("2408", "2408–2417", True),
+        ("2408-2418", "2408–2417", False),
+        ("e33693", "e33693", True),
+        ("685--693", "747–757", False),
+    ],
+)
 def test_pages(written, recorded, agree):
     assert pages_agree(written, recorded) is agree
 
 
-@pytest.mark.parametrize(("written", "recorded", "agree"), [
-    ("N Engl J Med", "New England Journal of Medicine", True),
-    ("J Natl Cancer Inst", "Journal of the National Cancer Institute", True),
-    ("Hematol Oncol Clin North Am", "Hematology/Oncology Clinics of North America", True),
-    ("Lancet Oncology", "The Lancet Oncology", True),
-    ("Journal of Clinical Oncology", "Journal of Clinical Investigation", False),
-    ("Leukemia", "Leukemia Research", False),
-])
+@pytest.mark.parametrize(
+    ("written", "recorded", "agree"),
+    [
+        ("N Engl J Med", "New England Journal of Medicine", True),
+        ("J Natl Cancer Inst", "Journal of the National Cancer Institute", True),
+        ("Hematol Oncol Clin North Am", "Hematology/Oncology Clinics of North America", True),
+        ("Lancet Oncology", "The Lancet Oncology", True),
+        ("Journal of Clinical Oncology", "Journal of Clinical Investigation", False),
+        ("Leukemia", "Leukemia Research", False),
+    ],
+)
 def test_container_names_and_abbreviations(written, recorded, agree):
     assert container_agrees(Reference(container_title=written), Reference(container_title=recorded)) is agree
 
 
 def test_container_agrees_by_issn():
-    assert container_agrees(Reference(container_title="PLOS 1", issn=("1932-6203",)),
-                            Reference(container_title="PLoS ONE", issn=("1932-6203",)))
+    assert container_agrees(
+        Reference(container_title="PLOS 1", issn=("1932-6203",)),
+        Reference(container_title="PLoS ONE", issn=("1932-6203",)),
+    )
 
 
 def test_names():
@@ -100,30 +114,52 @@ def test_wrong_year_volume_issue_pages_still_identify_the_work():
 
 
 def test_title_of_one_work_with_authors_year_venue_of_another_is_a_miscitation():
-    match = compare(stim_entry(author="Patel, A. B. and others", journal="Pharmacology {\\&} Therapeutics",
-                               year="2017", volume="173", number="", pages="1--17"), STIM)
+    match = compare(
+        stim_entry(
+            author="Patel, A. B. and others",
+            journal="Pharmacology {\\&} Therapeutics",
+            year="2017",
+            volume="173",
+            number="",
+            pages="1--17",
+        ),
+        STIM,
+    )
     assert match.decision is Decision.MISCITATION
 
 
 def test_same_author_and_venue_but_another_title_is_no_match():
-    match = compare(stim_entry(title="Imatinib for newly diagnosed chronic-phase chronic myeloid leukemia: results "
-                                     "from the randomized STIM-IV study"), STIM)
+    match = compare(
+        stim_entry(
+            title="Imatinib for newly diagnosed chronic-phase chronic myeloid leukemia: results "
+            "from the randomized STIM-IV study"
+        ),
+        STIM,
+    )
     assert match.title < 0.9
     assert match.decision is Decision.NO_MATCH
 
 
 def test_close_title_needs_everything_else():
-    near = ("Stopping imatinib in patients with chronic myeloid leukaemia who have maintained complete molecular "
-            "remission for 2 years: the multicentre STIM trial")
+    near = (
+        "Stopping imatinib in patients with chronic myeloid leukaemia who have maintained complete molecular "
+        "remission for 2 years: the multicentre STIM trial"
+    )
     assert 0.75 < compare(stim_entry(title=near), STIM).title < 0.9
     assert compare(stim_entry(title=near), STIM).decision is Decision.ACCEPT  # author, year, venue, pages agree
     assert compare(stim_entry(title=near, year="2011", pages=""), STIM).decision is Decision.NO_MATCH
 
 
 def test_online_first_year_is_weak_agreement_and_print_year_agrees():
-    record = record_reference({"DOI": "10.5555/a", "title": STIM.title and [STIM.title],
-                               "author": [{"family": "Mahon"}], "issued": {"date-parts": [[2010, 10]]},
-                               "published-print": {"date-parts": [[2011, 1]]}})
+    record = record_reference(
+        {
+            "DOI": "10.5555/a",
+            "title": STIM.title and [STIM.title],
+            "author": [{"family": "Mahon"}],
+            "issued": {"date-parts": [[2010, 10]]},
+            "published-print": {"date-parts": [[2011, 1]]},
+        }
+    )
     assert compare(stim_entry(year="2011", journal=""), record).agreement["year"] is True
     shifted = compare(stim_entry(year="2009", journal=""), record)
     assert shifted.agreement["year"] is False and shifted.near_year
@@ -131,21 +167,37 @@ def test_online_first_year_is_weak_agreement_and_print_year_agrees():
 
 
 def test_author_lists():
-    record = record_reference({"DOI": "10.5555/b", "title": ["A title long enough to match"], "author": [
-        {"family": "Jabbour"}, {"family": "Parikh"}, {"family": "Kantarjian"}]})
+    record = record_reference(
+        {
+            "DOI": "10.5555/b",
+            "title": ["A title long enough to match"],
+            "author": [{"family": "Jabbour"}, {"family": "Parikh"}, {"family": "Kantarjian"}],
+        }
+    )
     title = "A title long enough to match"
-    assert compare(entry(f"@article{{a, title={{{title}}}, author={{Jabbour, E. and others}}}}"), record) \
-        .agreement["author"] is True
+    assert (
+        compare(entry(f"@article{{a, title={{{title}}}, author={{Jabbour, E. and others}}}}"), record).agreement[
+            "author"
+        ]
+        is True
+    )
     partial = compare(entry(f"@article{{a, title={{{title}}}, author={{Jabbour, E. and Kantarjian, H.}}}}"), record)
     assert partial.agreement["author"] is False  # a shortened list without "and others"
-    swapped = compare(entry(f"@article{{a, title={{{title}}}, author={{Parikh, S. and Jabbour, E. "
-                            f"and Kantarjian, H.}}}}"), record)
+    swapped = compare(
+        entry(f"@article{{a, title={{{title}}}, author={{Parikh, S. and Jabbour, E. and Kantarjian, H.}}}}"), record
+    )
     assert swapped.agreement["author"] is False
 
 
 def test_best_match_prefers_accepted_over_higher_title_similarity():
-    other = record_reference({"DOI": "10.5555/c", "title": [STIM.title], "author": [{"family": "Someone"}],
-                              "issued": {"date-parts": [[1999]]}})
+    other = record_reference(
+        {
+            "DOI": "10.5555/c",
+            "title": [STIM.title],
+            "author": [{"family": "Someone"}],
+            "issued": {"date-parts": [[1999]]},
+        }
+    )
     best = best_match(stim_entry(), [other, STIM])
     assert best is not None and best.record.doi == STIM.doi
 
@@ -157,9 +209,11 @@ def test_real_record_with_perturbations():
         if record["DOI"] == "10.1007/s12195-021-00671-2":
             break
     real = record_reference(record)
-    bib = ("@article{f, author={Farnham, Margot S. and Ortved, Kyla F. and Burris, David L. and Price, Christopher},"
-           " title={Articular cartilage friction, strain, and viability under physiological to pathological "
-           "benchtop sliding conditions}, journal={Cell. Mol. Bioeng.}, year={2021}, volume={14}, pages={349--63}}")
+    bib = (
+        "@article{f, author={Farnham, Margot S. and Ortved, Kyla F. and Burris, David L. and Price, Christopher},"
+        " title={Articular cartilage friction, strain, and viability under physiological to pathological "
+        "benchtop sliding conditions}, journal={Cell. Mol. Bioeng.}, year={2021}, volume={14}, pages={349--63}}"
+    )
     assert compare(entry(bib), real).disagreements == []
     wrong = compare(entry(bib.replace("2021", "2020").replace("349--63", "394--63")), real)
     assert wrong.decision is Decision.ACCEPT
@@ -167,19 +221,34 @@ def test_real_record_with_perturbations():
 
 
 def test_titles_that_differ_in_a_number_are_siblings_not_the_same_work():
-    part_one = record_reference({
-        "DOI": "10.5555/part.1", "title": ["Imatinib resistance in chronic myeloid leukemia, part 1: mechanisms"],
-        "author": [{"family": "Quintás-Cardama", "given": "Alfonso"}], "container-title": ["Leukemia"],
-        "issued": {"date-parts": [[2009]]}, "volume": "23", "page": "101-109"})
-    part_two = entry("@article{q, author={Quint{\\'a}s-Cardama, A.}, title={Imatinib resistance in chronic myeloid "
-                     "leukemia, part 2: mechanisms}, journal={Leukemia}, year={2009}, volume={23}, pages={110--118}}")
+    part_one = record_reference(
+        {
+            "DOI": "10.5555/part.1",
+            "title": ["Imatinib resistance in chronic myeloid leukemia, part 1: mechanisms"],
+            "author": [{"family": "Quintás-Cardama", "given": "Alfonso"}],
+            "container-title": ["Leukemia"],
+            "issued": {"date-parts": [[2009]]},
+            "volume": "23",
+            "page": "101-109",
+        }
+    )
+    part_two = entry(
+        "@article{q, author={Quint{\\'a}s-Cardama, A.}, title={Imatinib resistance in chronic myeloid "
+        "leukemia, part 2: mechanisms}, journal={Leukemia}, year={2009}, volume={23}, pages={110--118}}"
+    )
     assert title_similarity(part_two.title, part_one.title) <= 0.85
     assert compare(part_two, part_one).decision is Decision.NO_MATCH
-    update_2020 = record_reference({
-        "DOI": "10.5555/update",
-        "title": ["Chronic myeloid leukemia: 2020 update on diagnosis, therapy and monitoring"],
-        "author": [{"family": "Jabbour"}], "container-title": ["American Journal of Hematology"],
-        "issued": {"date-parts": [[2020]]}})
-    cited = entry("@article{j, author={Jabbour, E.}, title={Chronic myeloid leukemia: 2018 update on diagnosis, "
-                  "therapy and monitoring}, journal={American Journal of Hematology}, year={2018}}")
+    update_2020 = record_reference(
+        {
+            "DOI": "10.5555/update",
+            "title": ["Chronic myeloid leukemia: 2020 update on diagnosis, therapy and monitoring"],
+            "author": [{"family": "Jabbour"}],
+            "container-title": ["American Journal of Hematology"],
+            "issued": {"date-parts": [[2020]]},
+        }
+    )
+    cited = entry(
+        "@article{j, author={Jabbour, E.}, title={Chronic myeloid leukemia: 2018 update on diagnosis, "
+        "therapy and monitoring}, journal={American Journal of Hematology}, year={2018}}"
+    )
     assert compare(cited, update_2020).decision is Decision.NO_MATCH

@@ -60,13 +60,18 @@ def test_correction_notice_points_at_the_corrected_article():
 
 # Hand-written records in Crossref's documented shape (not recordings).
 
+
 def test_subtitle_markup_organisation_author_and_dates():
     record = {
-        "DOI": "10.5555/Example.1", "type": "book-chapter",
-        "title": ["Growth of <i>E. coli</i> &amp; friends"], "subtitle": ["a field guide"],
+        "DOI": "10.5555/Example.1",
+        "type": "book-chapter",
+        "title": ["Growth of <i>E. coli</i> &amp; friends"],
+        "subtitle": ["a field guide"],
         "author": [{"name": "The CML Study Group"}, {"family": "Müller", "given": "Jörg", "suffix": "Jr."}],
-        "container-title": ["Handbook of Things"], "published-print": {"date-parts": [[2019, 4]]},
-        "published-online": {"date-parts": [[2018, 12, 1]]}, "page": "11-19",
+        "container-title": ["Handbook of Things"],
+        "published-print": {"date-parts": [[2019, 4]]},
+        "published-online": {"date-parts": [[2018, 12, 1]]},
+        "page": "11-19",
         "abstract": "<jats:title>Abstract</jats:title><jats:p>First <jats:italic>part</jats:italic> .</jats:p>",
     }
     reference = to_reference(record)
@@ -89,27 +94,51 @@ def test_article_number_stands_in_for_pages():
 def test_synthetic_retraction_and_concern_are_read():
     # SYNTHETIC: no real retraction record was recorded (shared/data/SOURCES.md); built from Crossref's documented
     # shape of `updated-by` entries (type "retraction", label "Retraction", source "retraction-watch").
-    record = {"DOI": "10.5555/retracted.1", "title": ["A retracted study"], "updated-by": [
-        {"DOI": "10.5555/retraction.9", "type": "retraction", "label": "Retraction", "source": "retraction-watch",
-         "updated": {"date-parts": [[2021, 2, 3]]}},
-        {"DOI": "10.5555/eoc.2", "type": "expression_of_concern", "label": "Expression of concern",
-         "source": "publisher", "updated": {"date-parts": [[2020, 1, 1]]}}]}
+    record = {
+        "DOI": "10.5555/retracted.1",
+        "title": ["A retracted study"],
+        "updated-by": [
+            {
+                "DOI": "10.5555/retraction.9",
+                "type": "retraction",
+                "label": "Retraction",
+                "source": "retraction-watch",
+                "updated": {"date-parts": [[2021, 2, 3]]},
+            },
+            {
+                "DOI": "10.5555/eoc.2",
+                "type": "expression_of_concern",
+                "label": "Expression of concern",
+                "source": "publisher",
+                "updated": {"date-parts": [[2020, 1, 1]]},
+            },
+        ],
+    }
     kinds = [(u.kind, u.doi, u.source, u.year) for u in updates(record)]
-    assert kinds == [("retraction", "10.5555/retraction.9", "retraction-watch", 2021),
-                     ("expression_of_concern", "10.5555/eoc.2", "publisher", 2020)]
+    assert kinds == [
+        ("retraction", "10.5555/retraction.9", "retraction-watch", 2021),
+        ("expression_of_concern", "10.5555/eoc.2", "publisher", 2020),
+    ]
 
 
 def test_strip_markup_keeps_words_apart():
-    assert strip_markup("<jats:p>Alpha<jats:sup>2</jats:sup> and beta</jats:p><jats:p>Gamma</jats:p>") == \
-        "Alpha 2 and beta Gamma"
+    assert (
+        strip_markup("<jats:p>Alpha<jats:sup>2</jats:sup> and beta</jats:p><jats:p>Gamma</jats:p>")
+        == "Alpha 2 and beta Gamma"
+    )
 
 
 def test_hand_made_records_with_lone_values_are_read_not_crashed_on():
     # Hand-written, as a user's own snapshot file might have it: strings where Crossref gives lists, an author
     # written as a citation string, a relation item that is not an object.
-    record = {"DOI": "10.5555/hand.1", "title": "A study of things", "author": ["Smith, J.", {"family": "Jones"}],
-              "ISSN": "1234-5678", "container-title": "Journal of Things",
-              "relation": {"is-retracted-by": ["10.5555/notice", {"id": "10.5555/retraction.2"}]}}
+    record = {
+        "DOI": "10.5555/hand.1",
+        "title": "A study of things",
+        "author": ["Smith, J.", {"family": "Jones"}],
+        "ISSN": "1234-5678",
+        "container-title": "Journal of Things",
+        "relation": {"is-retracted-by": ["10.5555/notice", {"id": "10.5555/retraction.2"}]},
+    }
     reference = to_reference(record)
     assert (reference.title, reference.container_title) == ("A study of things", "Journal of Things")
     assert [name.family for name in reference.authors] == ["Jones"]

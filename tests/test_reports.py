@@ -40,7 +40,11 @@ def report(tmp_path) -> ValidationReport:
 
 def test_findings_are_sorted_by_line_with_keys(report):
     assert [(f.rule, f.key, f.line) for f in report.findings] == [
-        ("RK401", "bad2931", 10), ("RK301", "bad2931", 13), ("RK306", "bad2931", 14), ("RK203", "bad2931", 15)]
+        ("RK401", "bad2931", 10),
+        ("RK301", "bad2931", 13),
+        ("RK306", "bad2931", 14),
+        ("RK203", "bad2931", 15),
+    ]
 
 
 def test_exit_codes_follow_fail_on(report):
@@ -68,8 +72,9 @@ def test_sarif_report_is_valid_sarif_2_1_0(report):
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
     rules = data["runs"][0]["tool"]["driver"]["rules"]
     assert rules[result["ruleIndex"]]["id"] == "RK301"
-    headings = {line[3:].lower().replace(" ", "-") for line in catalogue_markdown().splitlines()
-                if line.startswith("## ")}  # GitHub's anchors for docs/rules.md
+    headings = {
+        line[3:].lower().replace(" ", "-") for line in catalogue_markdown().splitlines() if line.startswith("## ")
+    }  # GitHub's anchors for docs/rules.md
     assert {rule["helpUri"].partition("#")[2] for rule in rules} <= headings
 
 

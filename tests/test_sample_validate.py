@@ -43,10 +43,17 @@ def test_sample_statuses():
 
 def test_sample_findings_give_the_right_values():
     report = sample_report()
-    wrong = {(f.rule, f.written, f.recorded) for f in report.findings if f.key == "saussele2016discontinuation"
-             and f.rule.startswith("RK61")}
-    assert wrong == {("RK612", "2016", "2018"), ("RK614", "17", "19"), ("RK615", "5", "6"),
-                     ("RK616", "685–693", "747–757")}
+    wrong = {
+        (f.rule, f.written, f.recorded)
+        for f in report.findings
+        if f.key == "saussele2016discontinuation" and f.rule.startswith("RK61")
+    }
+    assert wrong == {
+        ("RK612", "2016", "2018"),
+        ("RK614", "17", "19"),
+        ("RK615", "5", "6"),
+        ("RK616", "685–693", "747–757"),
+    }
     [miscitation] = [f for f in report.findings if f.key == "patel2017chronic" and f.rule == "RK631"]
     assert "10.1016/j.hoc.2011.09.004" in miscitation.message
     [missing] = [f for f in report.findings if f.key == "cortes2019imatinib" and f.rule == "RK630"]

@@ -13,8 +13,12 @@ from refkit.sources.base import LookupStatus
 from refkit.sources.snapshot import SnapshotSource
 from tests.conftest import shared_file
 
-RECORD = {"DOI": "10.1038/leu.2017.253", "title": ["Assessment of imatinib as first-line treatment of chronic "
-          "myeloid leukemia"], "author": [{"family": "Hehlmann", "given": "R."}], "issued": {"date-parts": [[2017]]}}
+RECORD = {
+    "DOI": "10.1038/leu.2017.253",
+    "title": ["Assessment of imatinib as first-line treatment of chronic myeloid leukemia"],
+    "author": [{"family": "Hehlmann", "given": "R."}],
+    "issued": {"date-parts": [[2017]]},
+}
 
 
 def test_reads_jsonl_single_messages_api_responses_and_work_lists(tmp_path):
@@ -67,8 +71,7 @@ def test_search_stays_fast_on_a_large_snapshot():
     def title(n: int) -> str:  # n % 3000 and n // 3000 together make every title distinct
         return " ".join([words[n % 3000], words[n // 3000], words[(n * 7) % 3000], words[(n * 13) % 3000]])
 
-    source = SnapshotSource(records=({"DOI": f"10.5555/{n}", "title": [title(n)]} for n in range(100_000)),
-                            name="big")
+    source = SnapshotSource(records=({"DOI": f"10.5555/{n}", "title": [title(n)]} for n in range(100_000)), name="big")
     target = title(4242)
     started = time.perf_counter()
     for _ in range(20):

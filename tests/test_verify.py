@@ -17,29 +17,50 @@ from refkit.sources.snapshot import SnapshotSource
 from tests.conftest import shared_file
 
 DRUKER = {
-    "DOI": "10.1056/NEJMoa062867", "type": "journal-article",
+    "DOI": "10.1056/NEJMoa062867",
+    "type": "journal-article",
     "title": ["Five-Year Follow-up of Patients Receiving Imatinib for Chronic Myeloid Leukemia"],
     "author": [{"family": "Druker", "given": "Brian J."}, {"family": "Guilhot", "given": "François"}],
-    "container-title": ["New England Journal of Medicine"], "short-container-title": ["N Engl J Med"],
-    "issued": {"date-parts": [[2006, 12, 7]]}, "volume": "355", "issue": "23", "page": "2408-2417",
+    "container-title": ["New England Journal of Medicine"],
+    "short-container-title": ["N Engl J Med"],
+    "issued": {"date-parts": [[2006, 12, 7]]},
+    "volume": "355",
+    "issue": "23",
+    "page": "2408-2417",
 }
 JABBOUR = {
-    "DOI": "10.1016/j.hoc.2011.09.004", "type": "journal-article",
+    "DOI": "10.1016/j.hoc.2011.09.004",
+    "type": "journal-article",
     "title": ["Chronic Myeloid Leukemia: Mechanisms of Resistance and Treatment"],
-    "author": [{"family": "Jabbour", "given": "Elias"}, {"family": "Parikh", "given": "Sameer A."},
-               {"family": "Kantarjian", "given": "Hagop"}],
-    "container-title": ["Hematology/Oncology Clinics of North America"], "issued": {"date-parts": [[2011, 10]]},
-    "volume": "25", "issue": "5", "page": "981-995",
+    "author": [
+        {"family": "Jabbour", "given": "Elias"},
+        {"family": "Parikh", "given": "Sameer A."},
+        {"family": "Kantarjian", "given": "Hagop"},
+    ],
+    "container-title": ["Hematology/Oncology Clinics of North America"],
+    "issued": {"date-parts": [[2011, 10]]},
+    "volume": "25",
+    "issue": "5",
+    "page": "981-995",
 }
 # SYNTHETIC: no real retraction was recorded (shared/data/SOURCES.md). Crossref's documented shape: the retracted
 # article lists the notice under `updated-by` with type "retraction"; Retraction Watch entries carry that source.
 RETRACTED = {
-    "DOI": "10.5555/synthetic.retracted", "type": "journal-article",
+    "DOI": "10.5555/synthetic.retracted",
+    "type": "journal-article",
     "title": ["A synthetic study of retracted results in imatinib dosing"],
-    "author": [{"family": "Example", "given": "Ann"}], "container-title": ["Journal of Examples"],
+    "author": [{"family": "Example", "given": "Ann"}],
+    "container-title": ["Journal of Examples"],
     "issued": {"date-parts": [[2015]]},
-    "updated-by": [{"DOI": "10.5555/synthetic.notice", "type": "retraction", "label": "Retraction",
-                    "source": "retraction-watch", "updated": {"date-parts": [[2019, 5, 2]]}}],
+    "updated-by": [
+        {
+            "DOI": "10.5555/synthetic.notice",
+            "type": "retraction",
+            "label": "Retraction",
+            "source": "retraction-watch",
+            "updated": {"date-parts": [[2019, 5, 2]]},
+        }
+    ],
 }
 
 BIB = r"""% a comment that must not matter
@@ -99,16 +120,14 @@ def test_disagreeing_fields_show_written_and_recorded_values_at_their_lines():
     assert evidence.status is Status.MISCITED
     by_rule = {finding.rule: finding for finding in findings}
     assert set(by_rule) == {"RK612", "RK616"}
-    assert (by_rule["RK616"].written, by_rule["RK616"].recorded, by_rule["RK616"].line) == \
-        ("2409–2417", "2408–2417", 7)
+    assert (by_rule["RK616"].written, by_rule["RK616"].recorded, by_rule["RK616"].line) == ("2409–2417", "2408–2417", 7)
     assert (by_rule["RK612"].field, by_rule["RK612"].line) == ("year", 6)
     assert by_rule["RK612"].severity is Severity.WARNING
 
 
 def test_a_year_one_off_is_only_information():
     findings, [evidence] = check(BIB.replace("year = {2006}", "year = {2007}"), snapshot(DRUKER))
-    assert [(f.rule, f.severity, f.written, f.recorded) for f in findings] == \
-        [("RK617", Severity.INFO, "2007", "2006")]
+    assert [(f.rule, f.severity, f.written, f.recorded) for f in findings] == [("RK617", Severity.INFO, "2007", "2006")]
     assert evidence.status is Status.MISCITED and evidence.record is not None
 
 
@@ -205,8 +224,9 @@ def test_retracted_work_is_an_error():
 
 
 def test_real_correction_is_reported_as_information():
-    record = json.loads(shared_file("data", "crossref", "work_10.1371_journal.pone.0033693.json")
-                        .read_text(encoding="utf-8"))["message"]
+    record = json.loads(
+        shared_file("data", "crossref", "work_10.1371_journal.pone.0033693.json").read_text(encoding="utf-8")
+    )["message"]
     bib = """@article{s, author = {Sadasivan, Shankar and others}, title = {Methylphenidate exposure induces
   dopamine neuron loss and activation of microglia in the basal ganglia of mice}, journal = {PLoS ONE},
   year = {2012}, volume = {7}, number = {3}, pages = {e33693}, doi = {10.1371/journal.pone.0033693}}"""
@@ -218,8 +238,9 @@ def test_real_correction_is_reported_as_information():
 def test_dois_are_looked_up_in_one_batch():
     stub = Stub({"10.1056/nejmoa062867": Lookup("10.1056/nejmoa062867", LookupStatus.FOUND, DRUKER)})
     second = BIB.replace("@article{druker", "@article{druker2")
-    _, evidence = check(BIB + second + BIB.replace("@article{druker", "@article{other").replace(
-        "nejmoa062867", "nejmoa000001"), stub)
+    _, evidence = check(
+        BIB + second + BIB.replace("@article{druker", "@article{other").replace("nejmoa062867", "nejmoa000001"), stub
+    )
     assert stub.works_calls == [["10.1056/nejmoa062867", "10.1056/nejmoa000001"]]
     assert [e.status for e in evidence][:2] == [Status.VERIFIED, Status.VERIFIED]
 
@@ -249,8 +270,10 @@ def test_fallback_answers_what_the_snapshot_cannot_settle():
 
 
 def test_a_translated_title_with_the_right_doi_is_the_same_work():
-    bib = BIB.replace("Five-year follow-up of patients receiving imatinib for chronic myeloid leukemia",
-                      "Fünfjahresverlauf unter Imatinib bei chronischer myeloischer Leukämie")
+    bib = BIB.replace(
+        "Five-year follow-up of patients receiving imatinib for chronic myeloid leukemia",
+        "Fünfjahresverlauf unter Imatinib bei chronischer myeloischer Leukämie",
+    )
     findings, [evidence] = check(bib, snapshot(DRUKER))
     assert rules(findings) == ["RK610"]  # the title differs from the record's; the DOI is not "another work"
     assert evidence.record is not None

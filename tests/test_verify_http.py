@@ -54,11 +54,15 @@ def run(fake, tmp_path, **overrides):
 def test_statuses_and_findings_over_http(fake_crossref, tmp_path):
     report = run(fake_crossref, tmp_path)
     statuses = {item.key: item.status for item in report.evidence}
-    assert statuses == {"druker2001": Status.VERIFIED, "capdeville2002": Status.MISCITED,
-                        "he2016": Status.VERIFIED, "invented2020": Status.NOT_FOUND, "zenodo": Status.ELSEWHERE}
+    assert statuses == {
+        "druker2001": Status.VERIFIED,
+        "capdeville2002": Status.MISCITED,
+        "he2016": Status.VERIFIED,
+        "invented2020": Status.NOT_FOUND,
+        "zenodo": Status.ELSEWHERE,
+    }
     online = {(f.key, f.rule) for f in report.findings if f.rule.startswith("RK6")}
-    assert online == {("capdeville2002", "RK616"), ("he2016", "RK620"), ("invented2020", "RK630"),
-                      ("zenodo", "RK602")}
+    assert online == {("capdeville2002", "RK616"), ("he2016", "RK620"), ("invented2020", "RK630"), ("zenodo", "RK602")}
     [pages] = [f for f in report.findings if f.rule == "RK616"]
     assert (pages.written, pages.recorded) == ("493–500", "493–502")
     # The DOIs went in one batch request, not one request each.

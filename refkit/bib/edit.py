@@ -142,14 +142,15 @@ def _layout(raw: str, spans: list[FieldSpan]) -> _Layout:
         return _Layout(newline)
     first = spans[0]
     line_start = raw.rfind("\n", 0, first.start) + 1
-    indent = raw[line_start:first.start]
+    indent = raw[line_start : first.start]
     if indent.strip():  # fields share the line with something else: fall back to a plain indent
         indent = "  "
-    between = raw[first.start + len(first.name):first.value_start]
+    between = raw[first.start + len(first.name) : first.value_start]
     before, _, after = between.partition("=")
     aligned = len(before) > 1 and "\n" not in between
-    return _Layout(newline, indent, len(first.name) + len(before) if aligned else 0,
-                   after if "\n" not in after else " ")
+    return _Layout(
+        newline, indent, len(first.name) + len(before) if aligned else 0, after if "\n" not in after else " "
+    )
 
 
 def edit_entry(raw: str, changes: dict[str, str]) -> str:
@@ -159,8 +160,8 @@ def edit_entry(raw: str, changes: dict[str, str]) -> str:
     by_name = {span.name: span for span in spans}
     text = raw
     for span in sorted((by_name[n] for n in changes if n in by_name), key=lambda s: s.start, reverse=True):
-        old = raw[span.value_start:span.value_end]
-        text = text[:span.value_start] + _delimited(changes[span.name], old) + text[span.value_end:]
+        old = raw[span.value_start : span.value_end]
+        text = text[: span.value_start] + _delimited(changes[span.name], old) + text[span.value_end :]
     added = [name for name in changes if name not in by_name]
     if not added:
         return text
@@ -176,8 +177,8 @@ def edit_entry(raw: str, changes: dict[str, str]) -> str:
         return text[:cut] + "," + lines[:-1] + text[cut:]
     opening = ENTRY_OPENING_RE.match(text)
     assert opening is not None  # field_spans has checked it
-    rest = text[opening.end():]
-    return text[:opening.end()] + lines[:-1] + (rest if rest.startswith(("\n", "\r")) else layout.newline + rest)
+    rest = text[opening.end() :]
+    return text[: opening.end()] + lines[:-1] + (rest if rest.startswith(("\n", "\r")) else layout.newline + rest)
 
 
 def _line_starts(text: str) -> list[int]:

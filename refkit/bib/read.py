@@ -26,8 +26,9 @@ ENTRY_OPENING_RE = re.compile(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)\s*,")
 
 MONTH_MACROS = {
     name: str(number)
-    for number, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                   "dec"), start=1)
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
 }
 
 
@@ -96,7 +97,8 @@ def parse_bibliography(text: str, path: str | None = None) -> Bibliography:
         elif isinstance(block, ParsingFailedBlock):
             problems.append(_to_problem(block))
             if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and isinstance(
-                    block.ignore_error_block, Entry):  # bibtexparser still read the entry: keep it
+                block.ignore_error_block, Entry
+            ):  # bibtexparser still read the entry: keep it
                 entries.append(_to_bib_entry(block.ignore_error_block, macros))
     _inherit_crossref(entries)
     return Bibliography(path, text, library, entries, problems, macros)
@@ -109,8 +111,9 @@ def _to_problem(block: ParsingFailedBlock) -> Problem:
     if isinstance(block, DuplicateFieldKeyBlock):
         names = ", ".join(sorted(block.duplicate_keys))
         entry = block.ignore_error_block
-        return Problem("duplicate-field", line, f"field {names} is given twice",
-                       entry.key if isinstance(entry, Entry) else None)
+        return Problem(
+            "duplicate-field", line, f"field {names} is given twice", entry.key if isinstance(entry, Entry) else None
+        )
     # bibtexparser keeps its reason on the exception, not in its text (BlockAbortedException has none).
     reason = getattr(block.error, "abort_reason", "") or str(block.error).strip()
     message = reason.splitlines()[-1].rstrip(".") if reason else "unrecognised syntax"
@@ -165,7 +168,7 @@ def _split_concatenation(value: str) -> list[str]:
             if char == '"':
                 quoted = not quoted
             elif not quoted:
-                parts.append(value[start:match.start()])
+                parts.append(value[start : match.start()])
                 start = match.end()
     parts.append(value[start:])
     return [part.strip() for part in parts]

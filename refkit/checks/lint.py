@@ -17,160 +17,261 @@ from refkit.model import Finding, Reference
 from refkit.model import Severity as S
 from refkit.text import balanced_braces, fold, normalize_doi
 
-SYNTAX = register(Rule(
-    "RK101", "syntax-error", S.ERROR,
-    summary="A block of the file cannot be parsed.",
-    template="block at line {line} cannot be parsed: {detail}",
-    explanation="bibtexparser could not read the block, so BibTeX and biber will also stumble on it or silently drop "
-                "the entry. Usually a missing comma, brace or quote; the line is where the block starts.",
-))
-DUPLICATE_KEY = register(Rule(
-    "RK102", "duplicate-key", S.ERROR,
-    summary="Two entries share a citation key.",
-    template="{key}: key already used by the entry at line {first_line}",
-    explanation="BibTeX keeps only the first entry with a given key; citations of the second silently resolve to the "
-                "first. Rename one of them.",
-))
-DUPLICATE_FIELD = register(Rule(
-    "RK103", "duplicate-field", S.ERROR,
-    summary="An entry gives the same field twice.",
-    template="{key}: {detail}",
-    explanation="With the same field twice, BibTeX tools disagree about which value wins. Keep one.",
-))
-UNBALANCED = register(Rule(
-    "RK104", "unbalanced-braces", S.ERROR,
-    summary="A field value has unbalanced braces.",
-    template="{key}: braces in {field} do not balance",
-    explanation="An unbalanced brace inside a value makes BibTeX read past the end of the field and corrupts the "
-                "entries after it.",
-))
-UNDEFINED_MACRO = register(Rule(
-    "RK105", "undefined-macro", S.WARNING,
-    summary="A field uses a @string macro that is not defined.",
-    template="{key}: {field} uses undefined macro '{macro}'",
-    explanation="A bare word as a value is a @string macro; if it is not defined BibTeX prints a warning and leaves "
-                "the field empty. Define the macro or put the value in braces.",
-))
-UNKNOWN_TYPE = register(Rule(
-    "RK106", "unknown-entry-type", S.WARNING,
-    summary="The entry type is neither BibTeX nor biblatex.",
-    template="{key}: unknown entry type @{entry_type}",
-    explanation="Styles do not know how to format an unknown type and fall back to @misc, losing fields. Use a BibTeX "
-                "or biblatex type.",
-))
-MISSING_FIELD = register(Rule(
-    "RK201", "missing-required-field", S.WARNING,
-    summary="A field the entry type requires is missing.",
-    template="{key}: @{entry_type} requires {field}",
-    explanation="The BibTeX/biblatex data model requires these fields for the type; styles print an incomplete "
-                "reference without them. Alternatives (journal or journaltitle, year or date) are accepted; fields "
-                "inherited through crossref count.",
-))
-EMPTY_FIELD = register(Rule(
-    "RK202", "empty-field", S.WARNING,
-    summary="A field is present but empty.",
-    template="{key}: {field} is empty",
-    explanation="An empty field is usually a template left unfilled, and some styles print empty punctuation for it.",
-))
-BAD_DOI = register(Rule(
-    "RK203", "malformed-doi", S.ERROR,
-    summary="The DOI is not of the form 10.NNNN/suffix.",
-    template="{key}: malformed DOI '{written}'",
-    explanation="A DOI is 10., a registrant code of 4–9 digits, a slash and a suffix without spaces. A malformed DOI "
-                "cannot resolve, and is a common sign of an invented reference.",
-))
-BAD_ISSN = register(Rule(
-    "RK204", "malformed-issn", S.ERROR,
-    summary="An ISSN has the wrong form or check digit.",
-    template="{key}: invalid ISSN '{written}' ({detail})",
-    explanation="An ISSN is NNNN-NNNC where C is a mod-11 check digit (X for 10); a wrong check digit means a typo.",
-))
-BAD_ISBN = register(Rule(
-    "RK205", "malformed-isbn", S.ERROR,
-    summary="An ISBN has the wrong length or check digit.",
-    template="{key}: invalid ISBN '{written}' ({detail})",
-    explanation="ISBN-10 uses a mod-11 and ISBN-13 a mod-10 check digit; a wrong one means a typo or an invented "
-                "ISBN.",
-))
-BAD_URL = register(Rule(
-    "RK206", "malformed-url", S.WARNING,
-    summary="A URL is not an absolute http(s)/ftp URL.",
-    template="{key}: malformed URL '{written}'",
-    explanation="Links must be absolute http(s) or ftp URLs without spaces to work in the printed bibliography.",
-))
-FUTURE_YEAR = register(Rule(
-    "RK301", "future-year", S.ERROR,
-    summary="The year lies in the future.",
-    template="{key}: year {written} is in the future",
-    explanation="A publication date more than a year ahead cannot be right; invented references often carry one. Next "
-                "year's date is accepted because journals publish issues ahead of their cover date. Both `year` and "
-                "biblatex's `date` are read.",
-))
-ANCIENT_YEAR = register(Rule(
-    "RK302", "implausible-year", S.WARNING,
-    summary="The year is before 1450.",
-    template="{key}: year {written} is implausibly early",
-    explanation="Years before printing (1450) are almost always typos (e.g. 1098 for 1998).",
-))
-BAD_YEAR = register(Rule(
-    "RK303", "malformed-year", S.ERROR,
-    summary="The year is not a four-digit year.",
-    template="{key}: year '{written}' is not a four-digit year",
-    explanation="The year field should hold a four-digit year, optionally with an a/b suffix used by author-date "
-                "styles; put full dates in `date`.",
-))
-BAD_MONTH = register(Rule(
-    "RK304", "malformed-month", S.WARNING,
-    summary="The month is not 1–12, a month name or a BibTeX month macro.",
-    template="{key}: month '{written}' is not a month",
-    explanation="Use a number 1–12, a month name, or the BibTeX macros jan…dec (without braces).",
-))
-BAD_PAGES = register(Rule(
-    "RK305", "malformed-pages", S.WARNING,
-    summary="The pages are not a page, range or list.",
-    template="{key}: pages '{written}' is not a page range",
-    explanation="Pages should be a page, a range (123--129, S12--S19, e1234) or a list of them.",
-))
-REVERSED_PAGES = register(Rule(
-    "RK306", "reversed-page-range", S.ERROR,
-    summary="A page range ends before it starts.",
-    template="{key}: page range '{written}' ends before it starts",
-    explanation="A range whose last page is before its first is a typo; an abbreviated end (1029--35) is fine.",
-))
-ET_AL = register(Rule(
-    "RK401", "et-al-in-authors", S.WARNING,
-    summary="'et al.' is written as a name; BibTeX wants 'and others'.",
-    template="{key}: {field} contains 'et al.' as a name; write 'and others'",
-    explanation="`et al.` inside the author field is read by BibTeX as a person called \"al., et\". Write `and others` "
-                "to mark a truncated list.",
-))
-OTHERS_NOT_LAST = register(Rule(
-    "RK402", "others-not-last", S.WARNING,
-    summary="'others' is not the last name.",
-    template="{key}: 'others' must be the last name in {field}",
-    explanation="BibTeX only treats `others` as \"et al.\" when it is the last name.",
-))
-TRUNCATED = register(Rule(
-    "RK403", "truncated-author-list", S.INFO,
-    summary="The author list ends with 'and others', so it cannot be checked in full.",
-    template="{key}: author list is truncated ('and others')",
-    explanation="The entry names only some of its authors. That is legal, but authors cannot be checked in full; when "
-                "verification finds the record, `refkit enrich` can fill the list in.",
-))
-DUPLICATE_DOI = register(Rule(
-    "RK501", "duplicate-doi", S.WARNING,
-    summary="Two entries have the same DOI.",
-    template="{key}: same DOI as {other} (line {other_line})",
-    explanation="Two entries for the same work split citations between two keys and usually disagree in their "
-                "details. Merge them.",
-))
-DUPLICATE_WORK = register(Rule(
-    "RK502", "duplicate-entry", S.WARNING,
-    summary="Two entries have the same title and year.",
-    template="{key}: same title and year as {other} (line {other_line})",
-    explanation="Two entries with the same title and year are probably the same work under two keys. Entries with "
-                "different DOIs are not reported.",
-))
+SYNTAX = register(
+    Rule(
+        "RK101",
+        "syntax-error",
+        S.ERROR,
+        summary="A block of the file cannot be parsed.",
+        template="block at line {line} cannot be parsed: {detail}",
+        explanation="bibtexparser could not read the block, so BibTeX and biber will also stumble on it or "
+        "silently drop "
+        "the entry. Usually a missing comma, brace or quote; the line is where the block starts.",
+    )
+)
+DUPLICATE_KEY = register(
+    Rule(
+        "RK102",
+        "duplicate-key",
+        S.ERROR,
+        summary="Two entries share a citation key.",
+        template="{key}: key already used by the entry at line {first_line}",
+        explanation="BibTeX keeps only the first entry with a given key; citations of the second silently "
+        "resolve to the "
+        "first. Rename one of them.",
+    )
+)
+DUPLICATE_FIELD = register(
+    Rule(
+        "RK103",
+        "duplicate-field",
+        S.ERROR,
+        summary="An entry gives the same field twice.",
+        template="{key}: {detail}",
+        explanation="With the same field twice, BibTeX tools disagree about which value wins. Keep one.",
+    )
+)
+UNBALANCED = register(
+    Rule(
+        "RK104",
+        "unbalanced-braces",
+        S.ERROR,
+        summary="A field value has unbalanced braces.",
+        template="{key}: braces in {field} do not balance",
+        explanation="An unbalanced brace inside a value makes BibTeX read past the end of the field and corrupts the "
+        "entries after it.",
+    )
+)
+UNDEFINED_MACRO = register(
+    Rule(
+        "RK105",
+        "undefined-macro",
+        S.WARNING,
+        summary="A field uses a @string macro that is not defined.",
+        template="{key}: {field} uses undefined macro '{macro}'",
+        explanation="A bare word as a value is a @string macro; if it is not defined BibTeX prints a warning "
+        "and leaves "
+        "the field empty. Define the macro or put the value in braces.",
+    )
+)
+UNKNOWN_TYPE = register(
+    Rule(
+        "RK106",
+        "unknown-entry-type",
+        S.WARNING,
+        summary="The entry type is neither BibTeX nor biblatex.",
+        template="{key}: unknown entry type @{entry_type}",
+        explanation="Styles do not know how to format an unknown type and fall back to @misc, losing fields. "
+        "Use a BibTeX "
+        "or biblatex type.",
+    )
+)
+MISSING_FIELD = register(
+    Rule(
+        "RK201",
+        "missing-required-field",
+        S.WARNING,
+        summary="A field the entry type requires is missing.",
+        template="{key}: @{entry_type} requires {field}",
+        explanation="The BibTeX/biblatex data model requires these fields for the type; styles print an incomplete "
+        "reference without them. Alternatives (journal or journaltitle, year or date) are accepted; fields "
+        "inherited through crossref count.",
+    )
+)
+EMPTY_FIELD = register(
+    Rule(
+        "RK202",
+        "empty-field",
+        S.WARNING,
+        summary="A field is present but empty.",
+        template="{key}: {field} is empty",
+        explanation="An empty field is usually a template left unfilled, and some styles print empty punctuation "
+        "for it.",
+    )
+)
+BAD_DOI = register(
+    Rule(
+        "RK203",
+        "malformed-doi",
+        S.ERROR,
+        summary="The DOI is not of the form 10.NNNN/suffix.",
+        template="{key}: malformed DOI '{written}'",
+        explanation="A DOI is 10., a registrant code of 4–9 digits, a slash and a suffix without spaces. A "
+        "malformed DOI "
+        "cannot resolve, and is a common sign of an invented reference.",
+    )
+)
+BAD_ISSN = register(
+    Rule(
+        "RK204",
+        "malformed-issn",
+        S.ERROR,
+        summary="An ISSN has the wrong form or check digit.",
+        template="{key}: invalid ISSN '{written}' ({detail})",
+        explanation="An ISSN is NNNN-NNNC where C is a mod-11 check digit (X for 10); a wrong check digit means "
+        "a typo.",
+    )
+)
+BAD_ISBN = register(
+    Rule(
+        "RK205",
+        "malformed-isbn",
+        S.ERROR,
+        summary="An ISBN has the wrong length or check digit.",
+        template="{key}: invalid ISBN '{written}' ({detail})",
+        explanation="ISBN-10 uses a mod-11 and ISBN-13 a mod-10 check digit; a wrong one means a typo or an invented "
+        "ISBN.",
+    )
+)
+BAD_URL = register(
+    Rule(
+        "RK206",
+        "malformed-url",
+        S.WARNING,
+        summary="A URL is not an absolute http(s)/ftp URL.",
+        template="{key}: malformed URL '{written}'",
+        explanation="Links must be absolute http(s) or ftp URLs without spaces to work in the printed bibliography.",
+    )
+)
+FUTURE_YEAR = register(
+    Rule(
+        "RK301",
+        "future-year",
+        S.ERROR,
+        summary="The year lies in the future.",
+        template="{key}: year {written} is in the future",
+        explanation="A publication date more than a year ahead cannot be right; invented references often carry "
+        "one. Next "
+        "year's date is accepted because journals publish issues ahead of their cover date. Both `year` and "
+        "biblatex's `date` are read.",
+    )
+)
+ANCIENT_YEAR = register(
+    Rule(
+        "RK302",
+        "implausible-year",
+        S.WARNING,
+        summary="The year is before 1450.",
+        template="{key}: year {written} is implausibly early",
+        explanation="Years before printing (1450) are almost always typos (e.g. 1098 for 1998).",
+    )
+)
+BAD_YEAR = register(
+    Rule(
+        "RK303",
+        "malformed-year",
+        S.ERROR,
+        summary="The year is not a four-digit year.",
+        template="{key}: year '{written}' is not a four-digit year",
+        explanation="The year field should hold a four-digit year, optionally with an a/b suffix used by author-date "
+        "styles; put full dates in `date`.",
+    )
+)
+BAD_MONTH = register(
+    Rule(
+        "RK304",
+        "malformed-month",
+        S.WARNING,
+        summary="The month is not 1–12, a month name or a BibTeX month macro.",
+        template="{key}: month '{written}' is not a month",
+        explanation="Use a number 1–12, a month name, or the BibTeX macros jan…dec (without braces).",
+    )
+)
+BAD_PAGES = register(
+    Rule(
+        "RK305",
+        "malformed-pages",
+        S.WARNING,
+        summary="The pages are not a page, range or list.",
+        template="{key}: pages '{written}' is not a page range",
+        explanation="Pages should be a page, a range (123--129, S12--S19, e1234) or a list of them.",
+    )
+)
+REVERSED_PAGES = register(
+    Rule(
+        "RK306",
+        "reversed-page-range",
+        S.ERROR,
+        summary="A page range ends before it starts.",
+        template="{key}: page range '{written}' ends before it starts",
+        explanation="A range whose last page is before its first is a typo; an abbreviated end (1029--35) is fine.",
+    )
+)
+ET_AL = register(
+    Rule(
+        "RK401",
+        "et-al-in-authors",
+        S.WARNING,
+        summary="'et al.' is written as a name; BibTeX wants 'and others'.",
+        template="{key}: {field} contains 'et al.' as a name; write 'and others'",
+        explanation='`et al.` inside the author field is read by BibTeX as a person called "al., et". '
+        "Write `and others` to mark a truncated list.",
+    )
+)
+OTHERS_NOT_LAST = register(
+    Rule(
+        "RK402",
+        "others-not-last",
+        S.WARNING,
+        summary="'others' is not the last name.",
+        template="{key}: 'others' must be the last name in {field}",
+        explanation='BibTeX only treats `others` as "et al." when it is the last name.',
+    )
+)
+TRUNCATED = register(
+    Rule(
+        "RK403",
+        "truncated-author-list",
+        S.INFO,
+        summary="The author list ends with 'and others', so it cannot be checked in full.",
+        template="{key}: author list is truncated ('and others')",
+        explanation="The entry names only some of its authors. That is legal, but authors cannot be checked in "
+        "full; when "
+        "verification finds the record, `refkit enrich` can fill the list in.",
+    )
+)
+DUPLICATE_DOI = register(
+    Rule(
+        "RK501",
+        "duplicate-doi",
+        S.WARNING,
+        summary="Two entries have the same DOI.",
+        template="{key}: same DOI as {other} (line {other_line})",
+        explanation="Two entries for the same work split citations between two keys and usually disagree in their "
+        "details. Merge them.",
+    )
+)
+DUPLICATE_WORK = register(
+    Rule(
+        "RK502",
+        "duplicate-entry",
+        S.WARNING,
+        summary="Two entries have the same title and year.",
+        template="{key}: same title and year as {other} (line {other_line})",
+        explanation="Two entries with the same title and year are probably the same work under two keys. Entries with "
+        "different DOIs are not reported.",
+    )
+)
 
 # Required fields per entry type; "a|b" means either will do. BibTeX's classic model plus biblatex's.
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -235,8 +336,21 @@ _PAGE_ITEM_RE = re.compile(
     r"|^[ivxlcdm]+(?:-[ivxlcdm]+)?$",  # roman front matter
     re.IGNORECASE,
 )
-_MONTHS = {*MONTH_MACROS, "january", "february", "march", "april", "june", "july", "august", "september",
-           "october", "november", "december", "sept"}
+_MONTHS = {
+    *MONTH_MACROS,
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "sept",
+}
 _NAME_FIELDS = ("author", "editor", "translator")
 _ET_AL_RE = re.compile(r"(?:^|\band\s+)\{?et\.?\s*al\.?\}?\s*$|,\s*et\.?\s+al\.?", re.IGNORECASE)
 _AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -274,8 +388,9 @@ def check_required(entry: BibEntry, file: str | None) -> Iterator[Finding]:
         if any(entry.get(option).strip() for option in requirement.split("|")):
             continue
         if not (requirement.startswith("journal") and _is_preprint(entry)):
-            yield MISSING_FIELD.finding(**{**_at(entry, file), "field": requirement.replace("|", " or ")},
-                                        entry_type=entry.entry_type)
+            yield MISSING_FIELD.finding(
+                **{**_at(entry, file), "field": requirement.replace("|", " or ")}, entry_type=entry.entry_type
+            )
 
 
 def _issn_problem(value: str) -> str | None:
@@ -400,19 +515,20 @@ def check_duplicates(bibliography: Bibliography, references: list[Reference]) ->
         title = fold(reference.title)
         if len(title) >= 10:
             first = seen_work.setdefault((title, reference.year), reference)
-            if first is not reference and first.key != reference.key and not (
-                    first.doi and reference.doi and first.doi != reference.doi):
+            if (
+                first is not reference
+                and first.key != reference.key
+                and not (first.doi and reference.doi and first.doi != reference.doi)
+            ):
                 yield DUPLICATE_WORK.finding(**where, other=first.key, other_line=first.location.line)
 
 
-def lint(bibliography: Bibliography, references: list[Reference], today: datetime.date | None = None
-         ) -> list[Finding]:
+def lint(bibliography: Bibliography, references: list[Reference], today: datetime.date | None = None) -> list[Finding]:
     """Every offline finding for a parsed bibliography."""
     this_year = (today or datetime.date.today()).year
     file = bibliography.path
     findings = list(check_problems(bibliography))
-    entry_checks: list[EntryCheck] = [check_structure, check_required, check_identifiers, check_pages,
-                                      check_names]
+    entry_checks: list[EntryCheck] = [check_structure, check_required, check_identifiers, check_pages, check_names]
     for entry in bibliography.entries:
         for check in entry_checks:
             findings.extend(check(entry, file))

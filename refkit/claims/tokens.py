@@ -26,13 +26,32 @@ you your
 STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
 
 _WORD_RE = re.compile(r"\w+")
-_BRITISH = ((re.compile(r"(?<=[a-z]{2})(?<![aeiou])ae(?=[a-z])"), "e"),  # leukaemia, haematology
-            (re.compile(r"(?<=[a-z]{3})our$"), "or"),  # tumour, behaviour
-            (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"))  # randomised
+_BRITISH = (
+    (re.compile(r"(?<=[a-z]{2})(?<![aeiou])ae(?=[a-z])"), "e"),  # leukaemia, haematology
+    (re.compile(r"(?<=[a-z]{3})our$"), "or"),  # tumour, behaviour
+    (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),
+)  # randomised
 # Longest first; each strips or rewrites a suffix while at least three letters of stem remain.
-_SUFFIXES = (("izations", "iz"), ("ization", "iz"), ("ations", "at"), ("ation", "at"), ("ments", ""),
-             ("ment", ""), ("ingly", ""), ("edly", ""), ("ness", ""), ("ions", ""), ("ies", "y"),
-             ("ied", "y"), ("ion", ""), ("ing", ""), ("ly", ""), ("ed", ""), ("es", "e"), ("s", ""))
+_SUFFIXES = (
+    ("izations", "iz"),
+    ("ization", "iz"),
+    ("ations", "at"),
+    ("ation", "at"),
+    ("ments", ""),
+    ("ment", ""),
+    ("ingly", ""),
+    ("edly", ""),
+    ("ness", ""),
+    ("ions", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ion", ""),
+    ("ing", ""),
+    ("ly", ""),
+    ("ed", ""),
+    ("es", "e"),
+    ("s", ""),
+)
 _KEEP_S = ("ss", "us", "is", "ys")
 _DOUBLED = re.compile(r"([bdfgklmnprt])\1$")
 

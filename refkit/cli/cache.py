@@ -25,10 +25,12 @@ def info_command(cache_dir: Path | None = CACHE_DIR) -> None:
     """Where the cache is, what backs it, how big it is and how many responses it holds."""
     stats = cache_stats(_cache_path(cache_dir))
     state = "" if stats.exists else " (not created yet)"
-    typer.echo(f"path:      {stats.path}{state}\n"
-               f"backend:   {stats.backend}\n"
-               f"size:      {_human(stats.size)}\n"
-               f"responses: {stats.responses}")
+    typer.echo(
+        f"path:      {stats.path}{state}\n"
+        f"backend:   {stats.backend}\n"
+        f"size:      {_human(stats.size)}\n"
+        f"responses: {stats.responses}"
+    )
 
 
 @cache_app.command("clear")

@@ -35,25 +35,41 @@ def references_json(references: list[Reference]) -> str:
             return [compact(item) for item in value]
         return value
 
-    return json.dumps([compact(dataclasses.asdict(reference)) for reference in references], ensure_ascii=False,
-                      indent=2) + "\n"
+    return (
+        json.dumps([compact(dataclasses.asdict(reference)) for reference in references], ensure_ascii=False, indent=2)
+        + "\n"
+    )
 
 
 @app.command("extract")
 def extract_command(
-    document: Path = typer.Argument(..., help="A .txt, .md, .tex, .html or .docx document with a reference "
-                                 "list ('-': plain text on standard input)."),
+    document: Path = typer.Argument(
+        ...,
+        help="A .txt, .md, .tex, .html or .docx document with a reference list ('-': plain text on standard input).",
+    ),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     format: ExtractFormat = typer.Option(ExtractFormat.bibtex, "--format", "-f", help="Output format."),
-    section: str | None = typer.Option(None, "--section", help="The heading of the reference section, when it "
-                                       "is not one of the usual names (References, Bibliography, …)."),
-    key_pattern: str | None = typer.Option(None, "--key-pattern", help="Citation key pattern, e.g. "
-                                           "'{auth}{year}{title}' (the default) or '{auth}_{year}'."),
-    keep_keys: bool = typer.Option(True, "--keep-keys/--renew-keys", help="Keep the keys a LaTeX list gives "
-                                   "its items (\\bibitem{key}), so the document's \\cite commands still "
-                                   "resolve; --renew-keys applies the key pattern to them too."),
-    resolve: bool = typer.Option(False, "--resolve", help="Look each reference up on Crossref and add the DOI "
-                                 "and missing fields for confident matches."),
+    section: str | None = typer.Option(
+        None,
+        "--section",
+        help="The heading of the reference section, when it "
+        "is not one of the usual names (References, Bibliography, …).",
+    ),
+    key_pattern: str | None = typer.Option(
+        None, "--key-pattern", help="Citation key pattern, e.g. '{auth}{year}{title}' (the default) or '{auth}_{year}'."
+    ),
+    keep_keys: bool = typer.Option(
+        True,
+        "--keep-keys/--renew-keys",
+        help="Keep the keys a LaTeX list gives "
+        "its items (\\bibitem{key}), so the document's \\cite commands still "
+        "resolve; --renew-keys applies the key pattern to them too.",
+    ),
+    resolve: bool = typer.Option(
+        False,
+        "--resolve",
+        help="Look each reference up on Crossref and add the DOI and missing fields for confident matches.",
+    ),
     offline: bool | None = OFFLINE,
     snapshot: list[Path] = SNAPSHOT,
     api_url: str | None = API_URL,
@@ -63,11 +79,13 @@ def extract_command(
     """Turn a document's reference list into structured references (offline unless --resolve)."""
     if document.suffix.lower() in (".bib", ".bibtex"):
         raise RefkitError(f"{document} is already BibTeX: `refkit validate` checks it, `refkit export` converts it")
-    settings = load_settings(document, {"key_pattern": key_pattern,
-                                        **source_overrides(snapshot, offline, api_url, mailto, cache_dir)})
+    settings = load_settings(
+        document, {"key_pattern": key_pattern, **source_overrides(snapshot, offline, api_url, mailto, cache_dir)}
+    )
     try:
-        references = extract_document(document, section=section, key_pattern=settings.key_pattern,
-                                      document_keys=keep_keys)
+        references = extract_document(
+            document, section=section, key_pattern=settings.key_pattern, document_keys=keep_keys
+        )
     except NoReferenceSection as error:
         print(f"refkit: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
@@ -94,5 +112,4 @@ def _resolve(references: list[Reference], settings: Settings) -> None:
     print(f"refkit: resolved {resolved} of {len(resolutions)} references", file=sys.stderr)
     for item in resolutions:
         if item.outcome not in (Outcome.RESOLVED, Outcome.KEPT):
-            print(f"  {item.key}: {item.outcome.value}" + (f" ({item.reason})" if item.reason else ""),
-                  file=sys.stderr)
+            print(f"  {item.key}: {item.outcome.value}" + (f" ({item.reason})" if item.reason else ""), file=sys.stderr)

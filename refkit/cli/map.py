@@ -40,15 +40,17 @@ RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdo
 @app.command("map")
 def map_command(
     document: Path = typer.Argument(..., help="The document (txt, md, tex, html, docx)."),
-    bib: Path | None = typer.Option(None, "--bib", "-b",
-                                    help="References from this .bib instead of the document's own list."),
+    bib: Path | None = typer.Option(
+        None, "--bib", "-b", help="References from this .bib instead of the document's own list."
+    ),
     format: MapFormat = typer.Option(MapFormat.text, "--format", "-f", help="Output format."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    ranker: Ranker = typer.Option(Ranker.lexical, "--ranker",
-                                  help="lexical (BM25); semantic (needs refkit[semantic]); auto: semantic when "
-                                       "installed."),
-    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
-                                   help="Exit 1 when a claim has no support (for CI)."),
+    ranker: Ranker = typer.Option(
+        Ranker.lexical,
+        "--ranker",
+        help="lexical (BM25); semantic (needs refkit[semantic]); auto: semantic when installed.",
+    ),
+    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="Exit 1 when a claim has no support (for CI)."),
     snapshot: list[Path] = SNAPSHOT,
 ) -> None:
     """Map each claim of a document to the references that support it; list unsupported claims,

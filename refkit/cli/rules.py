@@ -26,7 +26,15 @@ def rules_command(
     if format is RulesFormat.markdown:
         emit(catalogue_markdown(), None)
     elif format is RulesFormat.json:
-        emit(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary,
-                          "online": r.online} for r in ordered], indent=2), None)
+        emit(
+            json.dumps(
+                [
+                    {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary, "online": r.online}
+                    for r in ordered
+                ],
+                indent=2,
+            ),
+            None,
+        )
     else:
         emit("\n".join(f"{r.id}  {r.severity.value:<8} {r.name:<28} {r.summary}" for r in ordered), None)

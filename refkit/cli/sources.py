@@ -7,15 +7,20 @@ from typing import Any
 
 import typer
 
-SNAPSHOT = typer.Option(None, "--snapshot", help="A local Crossref snapshot (JSON-lines file or folder of JSON "
-                        "records) to verify against before Crossref; repeatable.")
+SNAPSHOT = typer.Option(
+    None,
+    "--snapshot",
+    help="A local Crossref snapshot (JSON-lines file or folder of JSON "
+    "records) to verify against before Crossref; repeatable.",
+)
 OFFLINE = typer.Option(None, "--offline/--online", help="Answer from the cache and snapshots only.")
 API_URL = typer.Option(None, "--api-url", help="Crossref REST API base URL.")
 MAILTO = typer.Option(None, "--mailto", help="Your e-mail address for Crossref's polite pool.")
 CACHE_DIR = typer.Option(None, "--cache-dir", help="Where HTTP responses are cached.")
 
 
-def source_overrides(snapshot: list[Path] | None, offline: bool | None, api_url: str | None,
-                     mailto: str | None, cache_dir: Path | None) -> dict[str, Any]:
+def source_overrides(
+    snapshot: list[Path] | None, offline: bool | None, api_url: str | None, mailto: str | None, cache_dir: Path | None
+) -> dict[str, Any]:
     """The settings these options override (None = not given, so config and environment apply)."""
     return {"snapshot": snapshot, "offline": offline, "api_url": api_url, "mailto": mailto, "cache_dir": cache_dir}

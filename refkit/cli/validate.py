@@ -35,10 +35,15 @@ def validate_command(
     cache_dir: Path | None = CACHE_DIR,
 ) -> None:
     """Check a bibliography: syntax, fields and identifiers offline; existence and agreement online."""
-    settings = load_settings(bib, {
-        "select": select, "ignore": ignore, "fail_on": fail_on,
-        **source_overrides(snapshot, offline, api_url, mailto, cache_dir),
-    })
+    settings = load_settings(
+        bib,
+        {
+            "select": select,
+            "ignore": ignore,
+            "fail_on": fail_on,
+            **source_overrides(snapshot, offline, api_url, mailto, cache_dir),
+        },
+    )
     with progress_bar("Checking references") as on_progress:
         report = validate(bib, settings, on_progress)
     if format == "text" and output is None and sys.stdout.isatty():

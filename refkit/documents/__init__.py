@@ -18,9 +18,19 @@ from refkit.documents.sections import REFERENCE_HEADINGS, split_document
 from refkit.errors import RefkitError
 from refkit.files import read_text
 
-FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".rst": "text",
-           ".tex": "latex", ".ltx": "latex", ".html": "html", ".htm": "html", ".xhtml": "html",
-           ".docx": "docx"}
+FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".rst": "text",
+    ".tex": "latex",
+    ".ltx": "latex",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+}
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
 _READERS = {"text": plain_blocks, "markdown": plain_blocks, "latex": latex_blocks, "html": html_blocks}
 _PARAGRAPH_FORMATS = frozenset({"html", "docx"})  # their text blocks are whole paragraphs, not source lines
@@ -91,8 +101,7 @@ def detect_format(path: str | Path) -> str:
     return FORMATS.get(Path(path).suffix.lower(), "text")
 
 
-def parse_document(text: str, format: str = "text", *, section: str | None = None,
-                   path: str | None = None) -> Document:
+def parse_document(text: str, format: str = "text", *, section: str | None = None, path: str | None = None) -> Document:
     """Split already-read text of the given format; `section` names the heading to look for instead."""
     return _document(_READERS[format](text), format, section, path)
 
@@ -104,8 +113,10 @@ def read_document(path: str | Path, *, section: str | None = None, format: str |
         raise RefkitError(f"{path}: PDF is not read; extract its text first (e.g. `pdftotext -layout {path}`)")
     size = Path(path).stat().st_size if str(path) != "-" and Path(path).is_file() else 0
     if size > MAX_DOCUMENT_BYTES:
-        raise RefkitError(f"{path}: {size // (1024 * 1024)} MB is larger than the "
-                          f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a document may have")
+        raise RefkitError(
+            f"{path}: {size // (1024 * 1024)} MB is larger than the "
+            f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a document may have"
+        )
     if format == "docx":
         return _document(docx_blocks(path), format, section, str(path))
     return parse_document(read_text(path, what="document"), format, section=section, path=str(path))

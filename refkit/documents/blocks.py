@@ -24,5 +24,4 @@ class Block:
 
 def text_blocks(lines: list[str], first_line: int = 1) -> list[Block]:
     """Plain lines as blocks, blank lines marked so paragraph breaks survive."""
-    return [Block(first_line + index, line, "text" if line.strip() else "blank")
-            for index, line in enumerate(lines)]
+    return [Block(first_line + index, line, "text" if line.strip() else "blank") for index, line in enumerate(lines)]

@@ -51,8 +51,9 @@ def docx_blocks(path: str | Path) -> list[Block]:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("word/document.xml")
             if info.file_size > MAX_XML_BYTES:
-                raise RefkitError(f"{path}: the document text is larger than the "
-                                  f"{MAX_XML_BYTES // (1024 * 1024)} MB limit")
+                raise RefkitError(
+                    f"{path}: the document text is larger than the {MAX_XML_BYTES // (1024 * 1024)} MB limit"
+                )
             root = ElementTree.fromstring(archive.read(info))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
         raise RefkitError(f"{path}: not a readable .docx file ({error})") from error

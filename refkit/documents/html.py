@@ -12,9 +12,34 @@ from html.parser import HTMLParser
 from refkit.documents.blocks import Block, BlockKind
 
 _SKIPPED = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"}
-_BLOCK_TAGS = {"p", "div", "br", "tr", "td", "dd", "dt", "section", "article", "blockquote", "pre", "ul", "ol",
-               "table", "header", "footer", "nav", "aside", "main", "hr", "figure", "figcaption", "body",
-               "details", "summary", "dl"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "tr",
+    "td",
+    "dd",
+    "dt",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "table",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "hr",
+    "figure",
+    "figcaption",
+    "body",
+    "details",
+    "summary",
+    "dl",
+}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BIBLIOGRAPHY_CLASSES = {"csl-bib-body", "references", "bibliography", "ref-list", "reflist"}
 Attributes = list[tuple[str, str | None]]
@@ -26,7 +51,8 @@ def _classes(attrs: Attributes) -> set[str]:
 
 def _is_bibliography(attrs: Attributes) -> bool:
     return any(name == "id" and value == "refs" for name, value in attrs) or bool(
-        _classes(attrs) & _BIBLIOGRAPHY_CLASSES)
+        _classes(attrs) & _BIBLIOGRAPHY_CLASSES
+    )
 
 
 class _TextCollector(HTMLParser):
@@ -79,8 +105,9 @@ class _TextCollector(HTMLParser):
         if tag in _SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
             return
-        closes_item = bool(self._items) and self._items[-1][0] == tag and (
-            tag == "li" or self._items[-1][1] == self._div_depth)
+        closes_item = (
+            bool(self._items) and self._items[-1][0] == tag and (tag == "li" or self._items[-1][1] == self._div_depth)
+        )
         if tag == "div":
             self._div_depth = max(0, self._div_depth - 1)
         if tag in ("ol", "ul") and self._items and self._items[-1][0] == "li":  # an unclosed <li>

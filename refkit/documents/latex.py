@@ -13,8 +13,10 @@ from refkit.documents.blocks import Block
 from refkit.text import latex_to_unicode
 
 _COMMENT_RE = re.compile(r"(?<!\\)%.*")
-SECTION_RE = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?"
-                        r"\s*\{([^{}]*)\}")  # "\section*[short]{Title}": command, title
+SECTION_RE = re.compile(
+    r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?"
+    r"\s*\{([^{}]*)\}"
+)  # "\section*[short]{Title}": command, title
 _LEVELS = {"part": 1, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
 # \cite, \citep[p.~3]{a}, \parencite*, \textcite…: group 1 holds the keys. Shared with the marker finder of
 # `refkit map`, which reads raw LaTeX in documents that are not .tex (pandoc Markdown allows it).
@@ -22,10 +24,14 @@ CITE_RE = re.compile(r"\\(?!nocite)[A-Za-z]*cite[A-Za-z]*\*?(?:\s*\[[^\]]*\]){0,
 _BEGIN_BIB_RE = re.compile(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?")
 _END_BIB_RE = re.compile(r"\\end\s*\{thebibliography\}")
 _BIBITEM_RE = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*(?:\{([^{}]*)\})?")  # group 1: the key
-_FONT_SWITCH_RE = re.compile(r"\\(?:em|it|bf|sc|rm|tt|sl|sf|upshape|itshape|bfseries|scshape|normalfont|"
-                             r"newblock|small|footnotesize|relax|unskip)(?![A-Za-z])\s*")
-_DROP_RE = re.compile(r"\\(?:label|ref|eqref|pageref|vspace|hspace|input|include|usepackage|documentclass|nocite)"
-                      r"\*?(?:\[[^\]]*\])?\s*\{[^{}]*\}")
+_FONT_SWITCH_RE = re.compile(
+    r"\\(?:em|it|bf|sc|rm|tt|sl|sf|upshape|itshape|bfseries|scshape|normalfont|"
+    r"newblock|small|footnotesize|relax|unskip)(?![A-Za-z])\s*"
+)
+_DROP_RE = re.compile(
+    r"\\(?:label|ref|eqref|pageref|vspace|hspace|input|include|usepackage|documentclass|nocite)"
+    r"\*?(?:\[[^\]]*\])?\s*\{[^{}]*\}"
+)
 _HREF_RE = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _BEGIN_END_RE = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?")
 
@@ -78,8 +84,7 @@ def latex_blocks(text: str) -> list[Block]:
             continue
         section = SECTION_RE.search(line)
         if section:
-            blocks.append(Block(number, latex_to_unicode(section.group(2)), "heading",
-                                _LEVELS[section.group(1)]))
+            blocks.append(Block(number, latex_to_unicode(section.group(2)), "heading", _LEVELS[section.group(1)]))
             continue
         decoded = decode_line(line)
         blocks.append(Block(number, decoded, "text" if decoded else "blank"))

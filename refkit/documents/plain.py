@@ -48,7 +48,8 @@ def plain_blocks(text: str) -> list[Block]:
         setext = _SETEXT_RE.match(block.text)
         previous = blocks[index - 1] if index else None
         if setext and previous is not None and previous.kind == "text" and len(previous.text) < 120:
-            blocks[index - 1] = Block(previous.line, previous.text.strip(), "heading",
-                                      1 if setext.group(1)[0] == "=" else 2)
+            blocks[index - 1] = Block(
+                previous.line, previous.text.strip(), "heading", 1 if setext.group(1)[0] == "=" else 2
+            )
             blocks[index] = Block(block.line, "", "blank")
     return blocks

@@ -59,8 +59,9 @@ def _ends_section(block: Block, heading: Block) -> bool:
 
 
 def _last_heading(blocks: list[Block], wanted: frozenset[str]) -> int | None:
-    return next((index for index in range(len(blocks) - 1, -1, -1)
-                 if _is_reference_heading(blocks[index], wanted)), None)
+    return next(
+        (index for index in range(len(blocks) - 1, -1, -1) if _is_reference_heading(blocks[index], wanted)), None
+    )
 
 
 def split_document(blocks: list[Block], section: str | None = None) -> Split:
@@ -72,6 +73,5 @@ def split_document(blocks: list[Block], section: str | None = None) -> Split:
     if start is None:
         return Split(blocks, None, [])
     heading = blocks[start]
-    end = next((index for index in range(start + 1, len(blocks)) if _ends_section(blocks[index], heading)),
-               len(blocks))
+    end = next((index for index in range(start + 1, len(blocks)) if _ends_section(blocks[index], heading)), len(blocks))
     return Split(blocks[:start], heading, blocks[start + 1 : end])

@@ -38,9 +38,17 @@ def to_ris(reference: Reference) -> str:
         first, last = page_bounds(reference.page)
         lines.append(("SP", first))
         lines.append(("EP", last if last != first else ""))
-    lines += [("ET", reference.edition), ("PB", reference.publisher), ("CY", reference.publisher_place),
-              ("DO", reference.doi), ("UR", reference.url), ("SN", "; ".join(reference.issn) or reference.isbn),
-              ("AB", reference.abstract), ("N1", reference.note), ("ID", reference.key)]
+    lines += [
+        ("ET", reference.edition),
+        ("PB", reference.publisher),
+        ("CY", reference.publisher_place),
+        ("DO", reference.doi),
+        ("UR", reference.url),
+        ("SN", "; ".join(reference.issn) or reference.isbn),
+        ("AB", reference.abstract),
+        ("N1", reference.note),
+        ("ID", reference.key),
+    ]
     lines += [("KW", keyword) for keyword in reference.keywords]
     if reference.pmid:
         lines.append(("AN", f"PMID:{reference.pmid}"))

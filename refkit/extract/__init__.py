@@ -1,6 +1,6 @@
 """From a reference list in free text to References with citation keys.
 
-    section ──split──▶ reference strings ──parse (identifiers, tagger, cleaners)──▶ [Reference] ──keys──▶
+section ──split──▶ reference strings ──parse (identifiers, tagger, cleaners)──▶ [Reference] ──keys──▶
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from refkit.extract.split import Item, split_items
 from refkit.files import read_text
 from refkit.model import Reference
 
-_BIBLIOGRAPHY_COMMAND_RE = re.compile(r"^[^%\n]*\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}",
-                                      re.MULTILINE)
+_BIBLIOGRAPHY_COMMAND_RE = re.compile(
+    r"^[^%\n]*\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}", re.MULTILINE
+)
 # A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
 _REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
 
@@ -28,8 +29,9 @@ class NoReferenceSection(RefkitError):
     """The document has no heading that names a reference list (or none named as the user asked)."""
 
 
-def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY_PATTERN,
-                       document_keys: bool = False) -> list[Reference]:
+def extract_references(
+    source: str | Document, *, key_pattern: str = DEFAULT_KEY_PATTERN, document_keys: bool = False
+) -> list[Reference]:
     """Parse a Document's reference section, or a text: its section under a reference heading if it has
     one, else the whole text as a list. Locations point into the document or text (1-based lines). Keys
     follow `key_pattern`; with `document_keys`, a reference the document gives a key of its own (LaTeX
@@ -39,8 +41,9 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
         document = parse_document(source)
         source = document if document.has_references else Document(None, "text", [], text_blocks(source.splitlines()))
     items = [item for item in split_items(source.reference_blocks) if not _REPEAT_NOTE_RE.match(item.text)]
-    references = assign_keys([parse_reference(item.text, file=source.path, line=item.line) for item in items],
-                             key_pattern)
+    references = assign_keys(
+        [parse_reference(item.text, file=source.path, line=item.line) for item in items], key_pattern
+    )
     if document_keys:
         for item, reference in zip(items, references, strict=True):
             if item.key:
@@ -52,12 +55,17 @@ def extract_references(source: str | Document, *, key_pattern: str = DEFAULT_KEY
 def _bibtex_files(path: str | Path) -> list[str]:
     """The .bib files a LaTeX document takes its references from, if it does."""
     names = _BIBLIOGRAPHY_COMMAND_RE.findall(read_text(path, what="document"))
-    return [name.strip() if name.strip().endswith(".bib") else name.strip() + ".bib"
-            for group in names for name in group.split(",") if name.strip()]
+    return [
+        name.strip() if name.strip().endswith(".bib") else name.strip() + ".bib"
+        for group in names
+        for name in group.split(",")
+        if name.strip()
+    ]
 
 
-def extract_document(path: str | Path, *, section: str | None = None, key_pattern: str = DEFAULT_KEY_PATTERN,
-                     document_keys: bool = True) -> list[Reference]:
+def extract_document(
+    path: str | Path, *, section: str | None = None, key_pattern: str = DEFAULT_KEY_PATTERN, document_keys: bool = True
+) -> list[Reference]:
     """Read a document, find its reference section and parse it; NoReferenceSection when there is none.
     LaTeX `\\bibitem{key}` keys are kept unless `document_keys` is off (see extract_references)."""
     validate_pattern(key_pattern)
@@ -67,12 +75,24 @@ def extract_document(path: str | Path, *, section: str | None = None, key_patter
             raise NoReferenceSection(f"{path}: no heading '{section}' found; check the spelling given to --section")
         bib_files = _bibtex_files(path) if document.format == "latex" else []
         if bib_files:
-            raise NoReferenceSection(f"{path}: the references are in {', '.join(bib_files)} (\\bibliography or "
-                                     "\\addbibresource): check that file with `refkit validate`")
-        raise NoReferenceSection(f"{path}: no reference section found (looked for headings such as References, "
-                                 "Bibliography, Works Cited); name its heading with --section TEXT")
+            raise NoReferenceSection(
+                f"{path}: the references are in {', '.join(bib_files)} (\\bibliography or "
+                "\\addbibresource): check that file with `refkit validate`"
+            )
+        raise NoReferenceSection(
+            f"{path}: no reference section found (looked for headings such as References, "
+            "Bibliography, Works Cited); name its heading with --section TEXT"
+        )
     return extract_references(document, key_pattern=key_pattern, document_keys=document_keys)
 
 
-__all__ = ["DEFAULT_KEY_PATTERN", "Item", "NoReferenceSection", "extract_document", "extract_references",
-           "make_key", "parse_reference", "split_items"]
+__all__ = [
+    "DEFAULT_KEY_PATTERN",
+    "Item",
+    "NoReferenceSection",
+    "extract_document",
+    "extract_references",
+    "make_key",
+    "parse_reference",
+    "split_items",
+]

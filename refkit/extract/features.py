@@ -17,18 +17,49 @@ from functools import lru_cache
 # A run of opening brackets is one token (no rescanning: linear time). The second pattern also cuts "Am.66"
 # after the period; it is slower, so it is used only on strings that have a letter, a period and a digit.
 _TOKEN_RE = re.compile(r"[(\[]*[^\s;:,()\[\]]+[)\]]*[.;:,]*[)\]]*[.;:,]*|[(\[]+|\S")
-_TOKEN_CUT_RE = re.compile(r"[(\[]*(?:[^\s;:,()\[\].]|\.(?![0-9])|(?<![A-Za-z])\.(?=[0-9]))+[)\]]*[.;:,]*"
-                           r"[)\]]*[.;:,]*|[(\[]+|\S")
+_TOKEN_CUT_RE = re.compile(
+    r"[(\[]*(?:[^\s;:,()\[\].]|\.(?![0-9])|(?<![A-Za-z])\.(?=[0-9]))+[)\]]*[.;:,]*"
+    r"[)\]]*[.;:,]*|[(\[]+|\S"
+)
 _LETTER_PERIOD_DIGIT_RE = re.compile(r"[A-Za-z]\.[0-9]")
 _SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-    "XXXXXXXXXXXXXXXXXXXXXXXXXXxxxxxxxxxxxxxxxxxxxxxxxxxxdddddddddd")
+    "XXXXXXXXXXXXXXXXXXXXXXXXXXxxxxxxxxxxxxxxxxxxxxxxxxxxdddddddddd",
+)
 _YEAR_RE = re.compile(r"^[(\[]?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?[)\].,;:]*$")
 _PAGES_RE = re.compile(r"^[A-Za-z]?\d+[A-Za-z]?\s*[-–—]+\s*[A-Za-z]?\d+")
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.-?){1,4},?$|^[A-Z]{1,3},?$")
-_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-           "january", "february", "march", "april", "june", "july", "august", "september", "october",
-           "november", "december", "spring", "summer", "autumn", "fall", "winter"}
+_MONTHS = {
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+}
 _VOCABULARY = {
     "journal": {"journal", "j", "jour", "proc", "proceedings", "conference", "conf", "symposium", "symp",
                 "workshop", "review", "rev", "trans", "transactions", "letters", "lett", "bulletin", "bull",
@@ -60,8 +91,10 @@ _VOCABULARY = {
 
 _RUNS = [(re.compile(letter + "{3,}"), letter * 2) for letter in "Xxd"]
 # word → the dictionaries it is in, as features ("ed" → ("Deditor", "Dedition"))
-_VOCABULARY_INDEX = {entry: tuple("D" + name for name, entries in _VOCABULARY.items() if entry in entries)
-                     for entry in set().union(*_VOCABULARY.values())}
+_VOCABULARY_INDEX = {
+    entry: tuple("D" + name for name, entries in _VOCABULARY.items() if entry in entries)
+    for entry in set().union(*_VOCABULARY.values())
+}
 
 
 def _shape(token: str) -> str:
@@ -91,9 +124,17 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 def _run_features(token: str) -> tuple[str, ...]:
     """Features of a run of lower-case words: its first and last words, its length."""
     words = token.split()
-    return ("w" + words[0][:12], "sxx+", "l" + token[-1], "f" + token[0], "n" + str(min(len(words), 5)) + "w",
-            "lower", "e" + words[-1][:12], *_VOCABULARY_INDEX.get(words[0], ()),
-            *(name for name in _VOCABULARY_INDEX.get(words[-1], ()) if name not in _VOCABULARY_INDEX.get(words[0], ())))
+    return (
+        "w" + words[0][:12],
+        "sxx+",
+        "l" + token[-1],
+        "f" + token[0],
+        "n" + str(min(len(words), 5)) + "w",
+        "lower",
+        "e" + words[-1][:12],
+        *_VOCABULARY_INDEX.get(words[0], ()),
+        *(name for name in _VOCABULARY_INDEX.get(words[-1], ()) if name not in _VOCABULARY_INDEX.get(words[0], ())),
+    )
 
 
 def word_features(token: str) -> tuple[str, ...]:
@@ -141,10 +182,15 @@ def _word(token: str) -> tuple:
     own = word_features(token)
     encoded = tuple("\0".join(own).encode().split(b"\0"))
     last = ("w" + token.rsplit(" ", 1)[1][:12]).encode() if " " in token else encoded[0]  # a run's last word
-    return (encoded, (b"-1" + last, b"-1" + encoded[1], b"-2" + encoded[1]),
-            (b"+1" + encoded[0], b"+1" + encoded[1], b"+2" + encoded[1]),
-            "year" in own, "open-quote" in own, "close-quote" in own,
-            token.endswith((".", "?", "!")) and "initials" not in own and len(token) > 3)
+    return (
+        encoded,
+        (b"-1" + last, b"-1" + encoded[1], b"-2" + encoded[1]),
+        (b"+1" + encoded[0], b"+1" + encoded[1], b"+2" + encoded[1]),
+        "year" in own,
+        "open-quote" in own,
+        "close-quote" in own,
+        token.endswith((".", "?", "!")) and "initials" not in own and len(token) > 3,
+    )
 
 
 def sequence_features(text: str, spans: list[tuple[int, int]]) -> list[list[bytes]]:
@@ -156,8 +202,11 @@ def sequence_features(text: str, spans: list[tuple[int, int]]) -> list[list[byte
     seen_year = quoted = False
     segment = 0
     for index, word in enumerate(words):
-        features = [*word[0], _POSITION[index] if index < 5 else _RELATIVE[10 * index // count],
-                    _SEGMENT[min(segment, 6)]]
+        features = [
+            *word[0],
+            _POSITION[index] if index < 5 else _RELATIVE[10 * index // count],
+            _SEGMENT[min(segment, 6)],
+        ]
         if seen_year:
             features.append(_AFTER_YEAR)
         if quoted or word[4]:

@@ -13,24 +13,42 @@ from refkit.text import expand_pages
 
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)([a-z])?(?![\d])")
 _MONTH_NAMES = (
-    ("jan", "january", "janvier", "januar"), ("feb", "february", "février", "februar"),
-    ("mar", "march", "mars", "märz"), ("apr", "april", "avril"), ("may", "mai"), ("jun", "june", "juin", "juni"),
-    ("jul", "july", "juillet", "juli"), ("aug", "august", "août"), ("sep", "sept", "september", "septembre"),
-    ("oct", "october", "octobre", "oktober"), ("nov", "november", "novembre"),
+    ("jan", "january", "janvier", "januar"),
+    ("feb", "february", "février", "februar"),
+    ("mar", "march", "mars", "märz"),
+    ("apr", "april", "avril"),
+    ("may", "mai"),
+    ("jun", "june", "juin", "juni"),
+    ("jul", "july", "juillet", "juli"),
+    ("aug", "august", "août"),
+    ("sep", "sept", "september", "septembre"),
+    ("oct", "october", "octobre", "oktober"),
+    ("nov", "november", "novembre"),
     ("dec", "december", "décembre", "dezember"),
 )
 _MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _ISSUE_RE = re.compile(r"(?:\b(?:no|nr|issue|num|number|n|h|heft)\.?\s*|\()([\w\-–/]{1,20})\)?", re.IGNORECASE)
-_VOLUME_RE = re.compile(r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)",
-                        re.IGNORECASE)
+_VOLUME_RE = re.compile(
+    r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)", re.IGNORECASE
+)
 _PAGES_RE = re.compile(r"[A-Za-z]{0,3}\d{1,7}[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,3}\d{1,7}[A-Za-z]?)?")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+(?=\S)", re.IGNORECASE)
 _PAGE_WORD_RE = re.compile(r"^\s*(?:pp?|pages?|s|seiten|str)(?:\.\s*|\s+)", re.IGNORECASE)
 _EDITION_WORD_RE = re.compile(r"\b(?:edn|ed|edition)\b\.?", re.IGNORECASE)
 _DIGITS_RE = re.compile(r"\d+")
-_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
-             "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}
+_ORDINALS = {
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+    "sixth": "6",
+    "seventh": "7",
+    "eighth": "8",
+    "ninth": "9",
+    "tenth": "10",
+}
 _QUOTES = "\"'“”‘’«»„"
 _OUTER = " \t.,;:" + _QUOTES
 
@@ -91,7 +109,7 @@ def pages(value: str) -> str:
 
 
 def edition(value: str) -> str:
-    """"2nd ed." → "2"; "Second edition" → "2"; anything else as written."""
+    """ "2nd ed." → "2"; "Second edition" → "2"; anything else as written."""
     found = _DIGITS_RE.search(value)
     if found:
         return found.group(0)

@@ -17,27 +17,51 @@ _TRAILING = ".,;:)]}>\"'”’"
 # identifier first and looking back for its prefix keeps every pattern anchored on a literal ("10.", "://"),
 # which the regex engine finds fast.
 _PATTERNS: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [  # a DOI URL is a DOI, not a URL
-    ("doi", re.compile(r"10\.\d{4,9}/[^\s\"<>]{1,300}"),
-     re.compile(r"(?:\b(?:doi|DOI)\s*:?\s*|https?://(?:dx\.)?doi\.org/|\bdoi\.org/)$")),
-    ("url", re.compile(r"(?:https?|ftp)://[^\s<>\"]{1,2000}|www\.[^\s<>\"]{3,2000}"),
-     re.compile(r"(?:\b(?:URL|url)\s*:?\s*)?<$|\b(?:URL|url)\s*:?\s*$")),
+    (
+        "doi",
+        re.compile(r"10\.\d{4,9}/[^\s\"<>]{1,300}"),
+        re.compile(r"(?:\b(?:doi|DOI)\s*:?\s*|https?://(?:dx\.)?doi\.org/|\bdoi\.org/)$"),
+    ),
+    (
+        "url",
+        re.compile(r"(?:https?|ftp)://[^\s<>\"]{1,2000}|www\.[^\s<>\"]{3,2000}"),
+        re.compile(r"(?:\b(?:URL|url)\s*:?\s*)?<$|\b(?:URL|url)\s*:?\s*$"),
+    ),
     ("pmcid", re.compile(r"\b(?:PMCID\s*:?\s*)?(PMC\d{4,9})\b"), None),
     ("pmid", re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b"), None),
-    ("arxiv", re.compile(r"\b(?:arXiv|arxiv|ArXiv)\s*:?\s*(?:abs/)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]{2,20}"
-                         r"(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)"), None),
+    (
+        "arxiv",
+        re.compile(
+            r"\b(?:arXiv|arxiv|ArXiv)\s*:?\s*(?:abs/)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]{2,20}"
+            r"(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)"
+        ),
+        None,
+    ),
     ("isbn", re.compile(r"\bISBN(?:-1[03])?\s*:?\s*((?:97[89][\s\-]?)?\d[\d\s\-]{8,14}[\dXx])\b"), None),
-    ("access", re.compile(r"(?:\[(?:cited|accessed|updated)[^\]]{0,40}\]|\b(?:Available|Retrieved|Accessed|"
-                          r"Available online|Last accessed|Downloaded)\b(?:\s+(?:on|at|from))?(?:\s*:)?"
-                          r"(?:\s+\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}"
-                          r"|\s+\d{4}-\d{2}-\d{2})?(?:,?\s+from)?\s*:?|\[Internet\]|\(Accessed[^)]{0,40}\))"), None),
+    (
+        "access",
+        re.compile(
+            r"(?:\[(?:cited|accessed|updated)[^\]]{0,40}\]|\b(?:Available|Retrieved|Accessed|"
+            r"Available online|Last accessed|Downloaded)\b(?:\s+(?:on|at|from))?(?:\s*:)?"
+            r"(?:\s+\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}"
+            r"|\s+\d{4}-\d{2}-\d{2})?(?:,?\s+from)?\s*:?|\[Internet\]|\(Accessed[^)]{0,40}\))"
+        ),
+        None,
+    ),
 ]
 _PREFIX_REACH = 24  # how far back a prefix ("https://dx.doi.org/", "URL: <") can start
 
 
 # Substrings without which a pattern cannot match: most strings skip most patterns (speed).
-_TRIGGERS = {"doi": ("10.",), "url": ("://", "www."), "pmcid": ("PMC",), "pmid": ("PMID",),
-             "arxiv": ("rxiv", "rXiv"), "isbn": ("ISBN",),
-             "access": ("cited", "ccessed", "updated", "Available", "Retrieved", "Downloaded", "Internet")}
+_TRIGGERS = {
+    "doi": ("10.",),
+    "url": ("://", "www."),
+    "pmcid": ("PMC",),
+    "pmid": ("PMID",),
+    "arxiv": ("rxiv", "rXiv"),
+    "isbn": ("ISBN",),
+    "access": ("cited", "ccessed", "updated", "Available", "Retrieved", "Downloaded", "Internet"),
+}
 _TRIGGER_RE = re.compile("|".join(re.escape(trigger) for triggers in _TRIGGERS.values() for trigger in triggers))
 
 
@@ -85,8 +109,11 @@ def find_identifiers(text: str) -> list[Match]:
                 start = before.start() if before else start
             if covered.find(1, start, found.end()) >= 0:
                 continue
-            raw = _strip_trailing(found.group(1) if pattern.groups else found.group(0)) if kind != "access" \
+            raw = (
+                _strip_trailing(found.group(1) if pattern.groups else found.group(0))
+                if kind != "access"
                 else found.group(0)
+            )
             value, end = (_normalise(kind, raw), value_start + len(raw)) if kind != "access" else (raw, found.end())
             if (kind == "isbn" and len(value) not in (10, 13)) or not value:
                 continue

@@ -60,15 +60,23 @@ def validate_pattern(pattern: str) -> None:
     or a placeholder that is unknown or carries a conversion or format spec ("{auth!r}", "{year:d}")."""
     known = set(_placeholders(Reference()))
     try:
-        fields = [(name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(pattern)
-                  if name is not None]
+        fields = [
+            (name, conversion, spec)
+            for _, name, spec, conversion in string.Formatter().parse(pattern)
+            if name is not None
+        ]
     except ValueError as error:
         raise RefkitError(f"key pattern '{pattern}': {error}") from error
-    unknown = ["{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-               for name, conversion, spec in fields if name not in known or conversion or spec]
+    unknown = [
+        "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        for name, conversion, spec in fields
+        if name not in known or conversion or spec
+    ]
     if unknown or not fields:
-        raise RefkitError(f"key pattern '{pattern}': unknown placeholder {unknown[0] if unknown else '{}'}; "
-                          f"use {', '.join('{' + name + '}' for name in sorted(known))}")
+        raise RefkitError(
+            f"key pattern '{pattern}': unknown placeholder {unknown[0] if unknown else '{}'}; "
+            f"use {', '.join('{' + name + '}' for name in sorted(known))}"
+        )
 
 
 def make_key(reference: Reference, pattern: str = DEFAULT_KEY_PATTERN) -> str:

@@ -13,19 +13,53 @@ from functools import lru_cache
 
 from refkit.model import Name
 
-_ET_AL_RE = re.compile(r"[,;\s]*(?:\bet\.?\s*al\b\.?|\band\s+(?:others|colleagues)\b|\bu\.\s*a\.|\by\s+cols?\b\.?"
-                       r"|\bet\s+coll\b\.?|\bm\.\s*fl\.|\[et al\.?\]|…|\.\.\.)[\s.,;]*$", re.IGNORECASE)
-_EDITOR_RE = re.compile(r"\(?\b(?:eds?|editors?|edited by|ed\. by|hrsg|hg|dir|trans(?:lated)?(?: by)?)\b\.?\)?[.,:]?",
-                        re.IGNORECASE)
+_ET_AL_RE = re.compile(
+    r"[,;\s]*(?:\bet\.?\s*al\b\.?|\band\s+(?:others|colleagues)\b|\bu\.\s*a\.|\by\s+cols?\b\.?"
+    r"|\bet\s+coll\b\.?|\bm\.\s*fl\.|\[et al\.?\]|…|\.\.\.)[\s.,;]*$",
+    re.IGNORECASE,
+)
+_EDITOR_RE = re.compile(
+    r"\(?\b(?:eds?|editors?|edited by|ed\. by|hrsg|hg|dir|trans(?:lated)?(?: by)?)\b\.?\)?[.,:]?", re.IGNORECASE
+)
 _EDITOR_HINT_RE = re.compile(r"ed|hrsg|hg|dir|trans", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&|und)\s+|\s*&\s*")
 _BROKEN_HYPHEN_RE = re.compile(r"(\w)- (\w)")
-_INITIAL_RE = re.compile(r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3})$"
-                         r"|^(?:[A-Z]\.){2,4}$|^(?:[A-Z]\.-){1,2}[A-Z]\.$")
+_INITIAL_RE = re.compile(
+    r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3})$"
+    r"|^(?:[A-Z]\.){2,4}$|^(?:[A-Z]\.-){1,2}[A-Z]\.$"
+)
 _GIVEN_WORD_RE = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+\.?$|^[A-ZÀ-Ý][^\s,]*$")
 _SUFFIXES = {"Jr", "Jr.", "jr", "jr.", "Sr", "Sr.", "sr.", "II", "III", "IV", "2nd", "3rd"}  # not "JR": initials
-_PARTICLES = {"van", "von", "der", "den", "de", "du", "da", "di", "del", "della", "des", "la", "le", "dos", "das",
-              "do", "ter", "ten", "van't", "bin", "al", "el", "zu", "zur", "vom", "op", "het", "'t"}
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "du",
+    "da",
+    "di",
+    "del",
+    "della",
+    "des",
+    "la",
+    "le",
+    "dos",
+    "das",
+    "do",
+    "ter",
+    "ten",
+    "van't",
+    "bin",
+    "al",
+    "el",
+    "zu",
+    "zur",
+    "vom",
+    "op",
+    "het",
+    "'t",
+}
 _ORGANISATION_WORDS = {
     "organization", "organisation", "association", "society", "institute", "institut", "committee", "group",
     "consortium", "foundation", "agency", "council", "department", "collaboration", "center", "centre",
@@ -49,8 +83,11 @@ def _is_initials(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def _looks_given(chunk: str) -> bool:
     words = chunk.split()
-    return 0 < len(words) <= 3 and all(_is_initials(w) or _GIVEN_WORD_RE.match(w) for w in words) and \
-        not _has_organisation_word(chunk)
+    return (
+        0 < len(words) <= 3
+        and all(_is_initials(w) or _GIVEN_WORD_RE.match(w) for w in words)
+        and not _has_organisation_word(chunk)
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -69,7 +106,7 @@ def _trim(chunk: str) -> str:
 
 
 def _spaced_initials(given: str) -> str:
-    """"TT" → "T. T." (Vancouver writes initials run together without periods)."""
+    """ "TT" → "T. T." (Vancouver writes initials run together without periods)."""
     if re.fullmatch(r"[A-Z]{1,3}", given):
         return " ".join(letter + "." for letter in given)
     return given
@@ -144,9 +181,15 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
             names[-1] = replace(names[-1], suffix=chunk)
             index += 1
             continue
-        pair = following and _looks_family(chunk) and _looks_given(following) and (
-            len([w for w in chunk.split() if w not in _PARTICLES]) == 1
-            or all(_is_initials(w) for w in following.split()))
+        pair = (
+            following
+            and _looks_family(chunk)
+            and _looks_given(following)
+            and (
+                len([w for w in chunk.split() if w not in _PARTICLES]) == 1
+                or all(_is_initials(w) for w in following.split())
+            )
+        )
         if pair:
             names.append(_inverted(chunk, following))
             index += 2

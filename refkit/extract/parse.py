@@ -11,19 +11,28 @@ from refkit.extract.tagger import Prepared, prepare, tag
 from refkit.model import Location, Reference
 
 MAX_REFERENCE_CHARS = 2000  # longer strings are not one reference; only their start is tagged
-_PROCEEDINGS_RE = re.compile(r"\b(?:proc\.?|proceedings|conference|conf\.|symposium|workshop|congress|"
-                             r"meeting|colloquium)\b", re.IGNORECASE)
+_PROCEEDINGS_RE = re.compile(
+    r"\b(?:proc\.?|proceedings|conference|conf\.|symposium|workshop|congress|"
+    r"meeting|colloquium)\b",
+    re.IGNORECASE,
+)
 _THESIS_RE = re.compile(r"\b(?:thesis|dissertation|diss\.|doctoral|ph\.?\s?d|m\.?sc|master'?s)\b", re.IGNORECASE)
-_REPORT_RE = re.compile(r"\b(?:report|working paper|technical|tech\. rep|memo|white paper|discussion paper)\b",
-                        re.IGNORECASE)
+_REPORT_RE = re.compile(
+    r"\b(?:report|working paper|technical|tech\. rep|memo|white paper|discussion paper)\b", re.IGNORECASE
+)
 _IN_RE = re.compile(r"^\s*in\b\s*:?\s*", re.IGNORECASE)
 _EDITED_RE = re.compile(r"\((?:eds?|editors?|hrsg|coords?)\.?\)", re.IGNORECASE)
-_SERVER_AT_END_RE = re.compile(r"\.\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)"
-                               r"(?: preprint)?\W*$", re.IGNORECASE)
+_SERVER_AT_END_RE = re.compile(
+    r"\.\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)"
+    r"(?: preprint)?\W*$",
+    re.IGNORECASE,
+)
 _IMPRINT_RE = re.compile(r"^\s*([A-Z][^:,;()]{1,30}?):\s+([A-Z][^:]{1,80}?)[.,;\s]*$")
 # What a title span sometimes takes from its neighbours: "(Editors)." before it, "(Cambridge: CUP" after it.
-_TITLE_SPILL_RE = re.compile(r"^\s*\(?(?i:eds?|editors?)\)?[.,:]?\s+|\s*\([A-Z][^():]{0,30}:(?:\s*|[^()]*(?:Press|"
-                             r"University|Verlag|Publish\w*|Books|Routledge|Springer|Wiley|Elsevier)[^()]*\)?[.,]?\s*)$")
+_TITLE_SPILL_RE = re.compile(
+    r"^\s*\(?(?i:eds?|editors?)\)?[.,:]?\s+|\s*\([A-Z][^():]{0,30}:(?:\s*|[^()]*(?:Press|"
+    r"University|Verlag|Publish\w*|Books|Routledge|Springer|Wiley|Elsevier)[^()]*\)?[.,]?\s*)$"
+)
 _PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
 
 
@@ -44,8 +53,12 @@ def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
             continue
         if label not in found:
             found[label] = (first, last)
-        elif runs[position - 1][0] == "other" and runs[position - 1][2] - runs[position - 1][1] < 2 and \
-                position >= 2 and runs[position - 2][0] == label:
+        elif (
+            runs[position - 1][0] == "other"
+            and runs[position - 1][2] - runs[position - 1][1] < 2
+            and position >= 2
+            and runs[position - 2][0] == label
+        ):
             found[label] = (found[label][0], last)
         else:
             closed.add(label)
@@ -77,8 +90,12 @@ def infer_type(segments: dict[str, str], ids: dict[str, str], has_editors: bool)
             return "paper-conference"
         if _PREPRINT_RE.search(container):
             return "article"
-        if has_editors or _IN_RE.match(container) or "isbn" in ids or (
-                segments.get("publisher") and not segments.get("volume")):
+        if (
+            has_editors
+            or _IN_RE.match(container)
+            or "isbn" in ids
+            or (segments.get("publisher") and not segments.get("volume"))
+        ):
             return "chapter"
         if "url" in ids and "doi" not in ids and not located:
             return "post-weblog" if "blog" in container.lower() else "webpage"
@@ -118,8 +135,14 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     kind = infer_type(segments, ids, bool(editors))
     genre = ""
     if kind in ("thesis", "report"):
-        genre = next((fields.clean(segments[name]) for name in ("genre", "note") if name in segments and (
-            _THESIS_RE.search(segments[name]) or _REPORT_RE.search(segments[name]))), "")
+        genre = next(
+            (
+                fields.clean(segments[name])
+                for name in ("genre", "note")
+                if name in segments and (_THESIS_RE.search(segments[name]) or _REPORT_RE.search(segments[name]))
+            ),
+            "",
+        )
     return Reference(
         type=kind,
         title=fields.clean_title(_TITLE_SPILL_RE.sub("", segments.get("title", ""))),

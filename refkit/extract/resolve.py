@@ -14,8 +14,20 @@ from refkit.sources.base import SearchResult, Source
 from refkit.sources.chain import search_many
 from refkit.sources.records import to_reference
 
-FILLED = ("doi", "container_title", "container_title_short", "year", "volume", "issue", "page", "publisher",
-          "publisher_place", "isbn", "issn", "url")
+FILLED = (
+    "doi",
+    "container_title",
+    "container_title_short",
+    "year",
+    "volume",
+    "issue",
+    "page",
+    "publisher",
+    "publisher_place",
+    "isbn",
+    "issn",
+    "url",
+)
 
 
 class Outcome(StrEnum):
@@ -48,11 +60,16 @@ def decide(reference: Reference, result: SearchResult) -> Resolution:
     match = best_match(reference, [to_reference(record) for record in result.records])
     if match is None or match.decision is Decision.NO_MATCH:
         searched = f"; {result.reason}" if result.reason else ""
-        return Resolution(reference.key, Outcome.NOT_FOUND,
-                          reason=f"no candidate agrees on title, author and year{searched}")
+        return Resolution(
+            reference.key, Outcome.NOT_FOUND, reason=f"no candidate agrees on title, author and year{searched}"
+        )
     if match.decision is Decision.MISCITATION:
-        return Resolution(reference.key, Outcome.DOUBTFUL, match.record.doi,
-                          f"the title matches {match.record.doi}, but {', '.join(match.disagreements)} differ")
+        return Resolution(
+            reference.key,
+            Outcome.DOUBTFUL,
+            match.record.doi,
+            f"the title matches {match.record.doi}, but {', '.join(match.disagreements)} differ",
+        )
     fill_from(reference, match.record)
     return Resolution(reference.key, Outcome.RESOLVED, match.record.doi)
 
@@ -63,5 +80,6 @@ def resolve_references(references: list[Reference], source: Source) -> list[Reso
     wanted = [reference for reference in references if not reference.doi]
     results = search_many(source, wanted)
     decided = {id(reference): decide(reference, result) for reference, result in zip(wanted, results, strict=True)}
-    return [decided.get(id(reference)) or Resolution(reference.key, Outcome.KEPT, reference.doi)
-            for reference in references]
+    return [
+        decided.get(id(reference)) or Resolution(reference.key, Outcome.KEPT, reference.doi) for reference in references
+    ]

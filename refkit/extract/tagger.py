@@ -18,8 +18,22 @@ from refkit.errors import RefkitError
 from refkit.extract.features import sequence_features, tokenize
 from refkit.extract.identifiers import Match, find_identifiers
 
-LABELS = ("author", "editor", "title", "container", "date", "volume", "pages", "publisher", "location",
-          "edition", "genre", "note", "number", "other")
+LABELS = (
+    "author",
+    "editor",
+    "title",
+    "container",
+    "date",
+    "volume",
+    "pages",
+    "publisher",
+    "location",
+    "edition",
+    "genre",
+    "note",
+    "number",
+    "other",
+)
 MODEL_FILE = "reference.crfsuite"
 
 
@@ -52,8 +66,9 @@ def _tagger() -> pycrfsuite.Tagger:
         with resources.as_file(path) as model:
             tagger.open(str(model))
     except (OSError, ValueError) as error:  # a broken install: the file is missing, or not a model (an LFS pointer)
-        raise RefkitError(f"the reference model {MODEL_FILE} in the refkit package is missing or damaged "
-                          f"({error}); reinstall refkit") from error
+        raise RefkitError(
+            f"the reference model {MODEL_FILE} in the refkit package is missing or damaged ({error}); reinstall refkit"
+        ) from error
     return tagger
 
 

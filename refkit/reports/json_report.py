@@ -17,15 +17,17 @@ def to_dict(report: ValidationReport) -> dict:
     entries = []
     for key, line in report.keys:
         item = evidence.get(key)
-        entries.append({
-            "key": key,
-            "line": line,
-            "status": item.status.value if item else None,
-            "score": round(item.score, 3) if item else None,
-            "source": item.source if item else None,
-            "doi": item.record.doi if item and item.record else None,
-            "reason": item.reason if item and item.reason else None,
-        })
+        entries.append(
+            {
+                "key": key,
+                "line": line,
+                "status": item.status.value if item else None,
+                "score": round(item.score, 3) if item else None,
+                "source": item.source if item else None,
+                "doi": item.record.doi if item and item.record else None,
+                "reason": item.reason if item and item.reason else None,
+            }
+        )
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "refkit", "version": __version__},

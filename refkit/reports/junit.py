@@ -23,8 +23,7 @@ def render(report: ValidationReport) -> str:
     suite = ET.Element("testsuite", name="refkit validate", tests=str(len(cases)))
     failures = 0
     for key, line in cases:
-        case = ET.SubElement(suite, "testcase", classname=report.path, name=key,
-                             file=report.path, line=str(line))
+        case = ET.SubElement(suite, "testcase", classname=report.path, name=key, file=report.path, line=str(line))
         findings = by_key.get(None if key == "(file)" else key, [])
         failing = [f for f in findings if f.severity is not Severity.INFO]
         if failing:

@@ -44,11 +44,12 @@ def to_dict(report: ValidationReport) -> dict:
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "refkit", "version": __version__, "informationUri": _DOCS,
-                                "rules": rules}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "refkit", "version": __version__, "informationUri": _DOCS, "rules": rules}},
+                "results": results,
+            }
+        ],
     }
 
 

@@ -23,7 +23,7 @@ _STATUS_WORDS = {
 
 
 def _change(finding: Finding) -> str:
-    """"written → recorded", when a finding sets the entry's value beside the record's."""
+    """ "written → recorded", when a finding sets the entry's value beside the record's."""
     if finding.written is not None and finding.recorded is not None:
         return f"{finding.written} → {finding.recorded}"
     return ""
@@ -42,8 +42,11 @@ def summary(report: ValidationReport) -> str:
 
 
 def render_plain(report: ValidationReport) -> str:
-    lines = [f"{f.file or report.path}:{f.line or 0}: {f.rule} [{f.severity.value}] {f.message}"
-             + (f" ({change})" if (change := _change(f)) else "") for f in report.findings]
+    lines = [
+        f"{f.file or report.path}:{f.line or 0}: {f.rule} [{f.severity.value}] {f.message}"
+        + (f" ({change})" if (change := _change(f)) else "")
+        for f in report.findings
+    ]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
@@ -61,8 +64,12 @@ def render_rich(report: ValidationReport, width: int | None = None) -> str:
         table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
         for finding in findings:
             message = finding.message.removeprefix(f"{key}: ")  # the table's title already names the entry
-            table.add_row(f"{finding.line or ''}", f"[{_STYLE[finding.severity]}]{finding.rule}[/]",
-                          escape(message), escape(_change(finding)))
+            table.add_row(
+                f"{finding.line or ''}",
+                f"[{_STYLE[finding.severity]}]{finding.rule}[/]",
+                escape(message),
+                escape(_change(finding)),
+            )
         console.print(table)
     console.print(summary(report))
     return buffer.getvalue()

@@ -53,8 +53,11 @@ class FallbackSource:
     def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
         """Search the primary for all, then the fallback (concurrently, if it can) for the unsettled rest."""
         results = search_many(self.primary, references, rows)
-        pending = [index for index, (reference, result) in enumerate(zip(references, results, strict=True))
-                   if result.unavailable or not _settled(reference, result)]
+        pending = [
+            index
+            for index, (reference, result) in enumerate(zip(references, results, strict=True))
+            if result.unavailable or not _settled(reference, result)
+        ]
         answers = search_many(self.fallback, [references[index] for index in pending], rows)
         for index, second in zip(pending, answers, strict=True):
             results[index] = _combine(results[index], second)

@@ -38,10 +38,34 @@ MAX_BATCH = 100
 SEARCH_AUTHORS = 3  # family names put into a bibliographic query
 
 # What matching and record conversion read; `select` keeps list responses small.
-SELECT = ("DOI", "title", "subtitle", "author", "editor", "container-title", "short-container-title",
-          "issued", "published", "published-print", "published-online", "volume", "issue", "page",
-          "article-number", "type", "ISSN", "ISBN", "publisher", "publisher-location", "URL", "abstract",
-          "update-to", "updated-by", "relation", "score")
+SELECT = (
+    "DOI",
+    "title",
+    "subtitle",
+    "author",
+    "editor",
+    "container-title",
+    "short-container-title",
+    "issued",
+    "published",
+    "published-print",
+    "published-online",
+    "volume",
+    "issue",
+    "page",
+    "article-number",
+    "type",
+    "ISSN",
+    "ISBN",
+    "publisher",
+    "publisher-location",
+    "URL",
+    "abstract",
+    "update-to",
+    "updated-by",
+    "relation",
+    "score",
+)
 
 OFFLINE_MISS = "offline, and not in the cache"
 MAX_QUERY_CHARS = 1000  # a citation string longer than this is not one reference
@@ -61,8 +85,9 @@ class Reply:
         return self.status == 200 and not self.reason
 
 
-def doi_batches(dois: Iterable[str], budget: int, *, encode: Callable[[str], str] = str,
-                max_size: int = MAX_BATCH) -> list[list[str]]:
+def doi_batches(
+    dois: Iterable[str], budget: int, *, encode: Callable[[str], str] = str, max_size: int = MAX_BATCH
+) -> list[list[str]]:
     """Group DOIs so that each encoded `doi:A,doi:B,…` filter fits in `budget` bytes."""
     batches: list[list[str]] = []
     current: list[str] = []
@@ -85,9 +110,12 @@ def bibliographic_query(reference: Reference) -> str:
     title, first authors' family names, container and year."""
     if reference.raw.strip():
         return " ".join(reference.raw.split())[:MAX_QUERY_CHARS]
-    parts = [reference.title, *(name.full_family for name in reference.authors[:SEARCH_AUTHORS]),
-             reference.container_title or reference.container_title_short,
-             str(reference.year) if reference.year else ""]
+    parts = [
+        reference.title,
+        *(name.full_family for name in reference.authors[:SEARCH_AUTHORS]),
+        reference.container_title or reference.container_title_short,
+        str(reference.year) if reference.year else "",
+    ]
     return " ".join(" ".join(part.split()) for part in parts if part and part.strip())
 
 
@@ -101,8 +129,10 @@ def api_base(url: str) -> str:
     except ValueError:  # "http://[::1" and other URLs urllib cannot take apart
         usable = False
     if not usable or any(char.isspace() for char in base):
-        raise RefkitError(f"{url!r} is not an http(s) URL for the Crossref API "
-                          "(--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit])")
+        raise RefkitError(
+            f"{url!r} is not an http(s) URL for the Crossref API "
+            "(--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit])"
+        )
     return base
 
 
@@ -157,8 +187,9 @@ class CrossrefSource:
 
     name = "crossref"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None,
-                 on_progress: Progress | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, client: HttpClient | None = None, on_progress: Progress | None = None
+    ) -> None:
         self.api_url = api_base(settings.api_url)
         self.client = client or HttpClient(settings)
         self.on_progress = on_progress
@@ -169,8 +200,11 @@ class CrossrefSource:
         """Every DOI asked gets a Lookup: from the cache, DOI by DOI, then batches for the rest, then
         singles for what the batches left out (none of that network part when offline)."""
         wanted = list(dict.fromkeys(normalize_doi(doi) for doi in dois))
-        found = {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
-                 for doi in wanted if not _WELL_FORMED_DOI.match(doi)}
+        found = {
+            doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason="not a well-formed DOI; not sent")
+            for doi in wanted
+            if not _WELL_FORMED_DOI.match(doi)
+        }
         progress = _Counter(len(wanted), self.on_progress, done=len(found))
         for doi in [doi for doi in wanted if doi not in found]:  # cache reads cost less than handing them to threads
             lookup = self._cached(doi)
@@ -257,14 +291,19 @@ class CrossrefSource:
 
     def _batches(self, dois: list[str]) -> list[list[str]]:
         """Batches whose whole request target (path, filter, rows, select, mailto) fits the request line."""
-        fixed = len(urlsplit(self.api_url).path) + len("/works?") + len(
-            self.client.query_string({"filter": "", "rows": str(MAX_BATCH), "select": ",".join(SELECT)}))
+        fixed = (
+            len(urlsplit(self.api_url).path)
+            + len("/works?")
+            + len(self.client.query_string({"filter": "", "rows": str(MAX_BATCH), "select": ",".join(SELECT)}))
+        )
         return doi_batches(dois, MAX_TARGET_BYTES - fixed, encode=lambda text: quote(text, safe=QUERY_SAFE))
 
     def _batch(self, dois: list[str]) -> dict[str, Lookup]:
         """Found DOIs as FOUND; the rest are left out (to be asked singly) unless the batch failed outright."""
-        reply = self._get("/works", {"filter": ",".join(f"doi:{doi}" for doi in dois),
-                                     "rows": str(len(dois)), "select": ",".join(SELECT)})
+        reply = self._get(
+            "/works",
+            {"filter": ",".join(f"doi:{doi}" for doi in dois), "rows": str(len(dois)), "select": ",".join(SELECT)},
+        )
         if not reply.ok:
             if reply.status == 400:  # one odd DOI spoils the batch; the singles will say which
                 return {}
@@ -276,16 +315,18 @@ class CrossrefSource:
             if doi in asked:
                 answers[doi] = Lookup(doi, LookupStatus.FOUND, record=record)
         try:
-            self.client.remember((self.api_url + _work_path(doi), _work_envelope(lookup.record or {}))
-                                 for doi, lookup in answers.items())
+            self.client.remember(
+                (self.api_url + _work_path(doi), _work_envelope(lookup.record or {})) for doi, lookup in answers.items()
+            )
         except sqlite3.Error as error:  # the answers stand; only the next run loses them
             logger.warning("refkit: could not cache Crossref records (%s)", error)
         return answers
 
     def _single(self, doi: str) -> Lookup:
         reply = self._get(_work_path(doi))
-        return self._settle(doi, reply) or Lookup(doi, LookupStatus.UNAVAILABLE,
-                                                  reason=reply.reason or "unexpected answer")
+        return self._settle(doi, reply) or Lookup(
+            doi, LookupStatus.UNAVAILABLE, reason=reply.reason or "unexpected answer"
+        )
 
     def _settle(self, doi: str, reply: Reply) -> Lookup | None:
         """What an answer to /works/{doi} settles: the record, or (for a 404) what the registration agency
@@ -302,14 +343,21 @@ class CrossrefSource:
         if reply.status == 404:
             return Lookup(doi, LookupStatus.NOT_FOUND, reason="no registration agency knows this DOI")
         if not reply.ok:
-            return Lookup(doi, LookupStatus.UNAVAILABLE,
-                          reason=f"not in Crossref; its registration agency could not be checked ({reply.reason})")
+            return Lookup(
+                doi,
+                LookupStatus.UNAVAILABLE,
+                reason=f"not in Crossref; its registration agency could not be checked ({reply.reason})",
+            )
         agency = (reply.message or {}).get("agency") or {}
         agency_id = str(agency.get("id", "")).lower()
         label = str(agency.get("label") or agency_id)
         if agency_id in ("", "crossref"):
-            return Lookup(doi, LookupStatus.NOT_FOUND, agency=label,
-                          reason="registered with Crossref, but Crossref returns no record for it")
+            return Lookup(
+                doi,
+                LookupStatus.NOT_FOUND,
+                agency=label,
+                reason="registered with Crossref, but Crossref returns no record for it",
+            )
         return Lookup(doi, LookupStatus.ELSEWHERE, agency=label, reason=f"registered with {label}, not Crossref")
 
 
@@ -319,8 +367,11 @@ def _work_path(doi: str) -> str:
 
 def _work_envelope(record: Record) -> bytes:
     """A batch item dressed as the /works/{doi} answer it stands in for."""
-    return json.dumps({"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": record},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(
+        {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": record},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
 
 
 def _items(message: Any) -> list[Record]:

@@ -112,8 +112,9 @@ class RateLimiter:
     until then outside it.
     """
 
-    def __init__(self, limits: Limits, *, clock: Clock = time.monotonic, sleep: Sleep = time.sleep,
-                 margin: float = 0.05) -> None:
+    def __init__(
+        self, limits: Limits, *, clock: Clock = time.monotonic, sleep: Sleep = time.sleep, margin: float = 0.05
+    ) -> None:
         self._clock, self._sleep, self._margin = clock, sleep, margin
         self._condition = threading.Condition()
         self._rate = {Kind.SINGLE: limits.single, Kind.LIST: limits.list}
@@ -228,8 +229,12 @@ class Breaker:
                 self._open_until = self._clock() + self.cooldown
 
 
-RETRYABLE_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError)
+RETRYABLE_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 def retryable_status(status: int) -> bool:
@@ -239,8 +244,16 @@ def retryable_status(status: int) -> bool:
 class PoliteAdapter(HTTPAdapter):
     """The transport under the cache: only cache misses come here, so only they are limited and retried."""
 
-    def __init__(self, limiter: RateLimiter, retry: RetryPolicy, breaker: Breaker, *, sleep: Sleep = time.sleep,
-                 rand: Callable[[], float] = random.random, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        retry: RetryPolicy,
+        breaker: Breaker,
+        *,
+        sleep: Sleep = time.sleep,
+        rand: Callable[[], float] = random.random,
+        pool_size: int = 10,
+    ) -> None:
         super().__init__(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
         self.limiter, self.retry, self.breaker, self._sleep, self._rand = limiter, retry, breaker, sleep, rand
 
@@ -298,8 +311,7 @@ def url_key(method: str, url: str) -> str:
     left out (whoever asks, the answer is the same). Cheap enough that a warm run of 1,000 DOIs is
     bound by reading, not by keying."""
     parts = urlsplit(url)
-    query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
-                   if name != "mailto")
+    query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "mailto")
     text = f"{method.upper()} {parts.scheme.lower()}://{parts.netloc.lower()}{unquote(parts.path)}?{query!r}"
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -347,15 +359,24 @@ def user_agent(mailto: str) -> str:
 @functools.cache
 def warn_anonymous() -> None:
     """Said once per process: without an address Crossref puts us in the slower public pool."""
-    logger.warning("refkit: no mailto address set (--mailto, REFKIT_MAILTO or [tool.refkit] mailto); "
-                   "Crossref serves anonymous clients from its slower public pool")
+    logger.warning(
+        "refkit: no mailto address set (--mailto, REFKIT_MAILTO or [tool.refkit] mailto); "
+        "Crossref serves anonymous clients from its slower public pool"
+    )
 
 
 class HttpClient:
     """A pooled, cached, polite session for one Crossref endpoint, shared by all worker threads."""
 
-    def __init__(self, settings: Settings, *, retry: RetryPolicy | None = None, clock: Clock = time.monotonic,
-                 sleep: Sleep = time.sleep, rand: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retry: RetryPolicy | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
         self.offline = settings.offline
         self.limiter = RateLimiter(POLITE if settings.mailto else PUBLIC, clock=clock, sleep=sleep)
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
@@ -407,8 +428,14 @@ class HttpClient:
                 response.headers["Content-Type"] = "application/json"
                 response.request = requests.Request("GET", self.url(url)).prepare()
                 response.url = response.request.url or url
-                response.raw = HTTPResponse(body=b"", headers=dict(response.headers), status=200, version=11,
-                                            preload_content=False, request_url=response.url)
+                response.raw = HTTPResponse(
+                    body=b"",
+                    headers=dict(response.headers),
+                    status=200,
+                    version=11,
+                    preload_content=False,
+                    request_url=response.url,
+                )
                 cache.save_response(response, url_key("GET", response.url), expires=expires)
 
     def forget(self, response: requests.Response) -> None:
@@ -461,4 +488,3 @@ def clear_cache(path: Path) -> int:
     finally:
         session.close()
     return count
-

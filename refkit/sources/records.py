@@ -84,8 +84,13 @@ def _names(people: Any) -> list[Name]:
             continue
         family = strip_markup(str(person.get("family") or ""))
         if family:
-            names.append(Name(family=family, given=strip_markup(str(person.get("given") or "")),
-                              suffix=str(person.get("suffix") or "")))
+            names.append(
+                Name(
+                    family=family,
+                    given=strip_markup(str(person.get("given") or "")),
+                    suffix=str(person.get("suffix") or ""),
+                )
+            )
         elif person.get("name"):
             names.append(Name(literal=strip_markup(str(person["name"]))))
     return names
@@ -147,16 +152,24 @@ class Update:
     year: int | None = None
 
 
-_RELATION_KINDS = {"is-retracted-by": "retraction", "has-retraction": "retraction",
-                   "is-corrected-by": "correction", "has-correction": "correction",
-                   "has-expression-of-concern": "expression_of_concern"}
+_RELATION_KINDS = {
+    "is-retracted-by": "retraction",
+    "has-retraction": "retraction",
+    "is-corrected-by": "correction",
+    "has-correction": "correction",
+    "has-expression-of-concern": "expression_of_concern",
+}
 
 
 def _update(item: dict[str, Any]) -> Update:
     year = _parts(item.get("updated"))[0]
-    return Update(kind=str(item.get("type", "")).lower().replace("-", "_"),
-                  doi=normalize_doi(str(item.get("DOI", ""))), label=str(item.get("label", "")),
-                  source=str(item.get("source", "")), year=year)
+    return Update(
+        kind=str(item.get("type", "")).lower().replace("-", "_"),
+        doi=normalize_doi(str(item.get("DOI", ""))),
+        label=str(item.get("label", "")),
+        source=str(item.get("source", "")),
+        year=year,
+    )
 
 
 def updates(record: Record) -> list[Update]:
@@ -164,8 +177,11 @@ def updates(record: Record) -> list[Update]:
     the record itself (some publishers deposit them that way) and retraction/correction `relation`s."""
     own = normalize_doi(str(record.get("DOI", "")))
     found = [_update(item) for item in as_list(record.get("updated-by")) if isinstance(item, dict)]
-    found += [_update(item) for item in as_list(record.get("update-to"))
-              if isinstance(item, dict) and normalize_doi(str(item.get("DOI", ""))) == own]
+    found += [
+        _update(item)
+        for item in as_list(record.get("update-to"))
+        if isinstance(item, dict) and normalize_doi(str(item.get("DOI", ""))) == own
+    ]
     relations = record.get("relation")
     for relation, items in relations.items() if isinstance(relations, dict) else ():
         kind = _RELATION_KINDS.get(relation)
@@ -178,5 +194,8 @@ def updates(record: Record) -> list[Update]:
 def notice_of(record: Record) -> list[Update]:
     """When the record is itself a notice (a retraction or correction of other works), what it updates."""
     own = normalize_doi(str(record.get("DOI", "")))
-    return [_update(item) for item in as_list(record.get("update-to"))
-            if isinstance(item, dict) and normalize_doi(str(item.get("DOI", ""))) != own]
+    return [
+        _update(item)
+        for item in as_list(record.get("update-to"))
+        if isinstance(item, dict) and normalize_doi(str(item.get("DOI", ""))) != own
+    ]

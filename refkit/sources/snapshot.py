@@ -23,8 +23,34 @@ from refkit.sources.records import as_list, to_reference
 from refkit.text import fold, normalize_doi
 
 SHORTLIST = 40  # candidates scored by the matcher per search
-_STOPWORDS = frozenset({"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
-                        "or", "the", "to", "with", "via", "using", "towards", "toward", "its", "their"})
+_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "via",
+        "using",
+        "towards",
+        "toward",
+        "its",
+        "their",
+    }
+)
 
 
 def title_tokens(title: str) -> set[str]:

@@ -23,8 +23,12 @@ def words(text: str) -> set[str]:
 
 
 def record_words(record: Record) -> set[str]:
-    parts: list[str] = [*record.get("title", []), *record.get("subtitle", []),
-                        *record.get("container-title", []), *record.get("short-container-title", [])]
+    parts: list[str] = [
+        *record.get("title", []),
+        *record.get("subtitle", []),
+        *record.get("container-title", []),
+        *record.get("short-container-title", []),
+    ]
     parts += [str(author.get("family") or author.get("name") or "") for author in record.get("author", [])]
     year = (record.get("issued", {}).get("date-parts") or [[None]])[0][0]
     if year:

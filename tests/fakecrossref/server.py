@@ -26,8 +26,16 @@ from tests.fakecrossref.records import Record, RecordStore
 MAX_ROWS = 1000
 MAX_REQUEST_LINE = 4096  # bytes of "GET <target> HTTP/1.1" Crossref reads
 INTERVAL = 1.0  # seconds; the window the limits are counted in
-AGENCY_LABELS = {"crossref": "Crossref", "datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC",
-                 "kisti": "KISTI", "airiti": "Airiti", "cnki": "CNKI", "op": "OP"}
+AGENCY_LABELS = {
+    "crossref": "Crossref",
+    "datacite": "DataCite",
+    "medra": "mEDRA",
+    "jalc": "JaLC",
+    "kisti": "KISTI",
+    "airiti": "Airiti",
+    "cnki": "CNKI",
+    "op": "OP",
+}
 # Prefixes registered with other agencies: Zenodo and arXiv DOIs are DataCite's.
 DEFAULT_AGENCIES = {"10.5281/": "datacite", "10.48550/": "datacite"}
 FILTERS = ("doi",)
@@ -42,8 +50,7 @@ class PoolLimits:
 
 
 # Crossref's published limits since 1 December 2025.
-LIMITS = {"polite": PoolLimits(single=10, list=3, concurrency=3),
-          "public": PoolLimits(single=5, list=1, concurrency=1)}
+LIMITS = {"polite": PoolLimits(single=10, list=3, concurrency=3), "public": PoolLimits(single=5, list=1, concurrency=1)}
 
 
 @dataclass(slots=True)
@@ -61,13 +68,17 @@ def crossref_json(data: Any) -> bytes:
 
 
 def envelope(message_type: str, message: Any) -> bytes:
-    return crossref_json({"status": "ok", "message-type": message_type, "message-version": "1.0.0",
-                          "message": message})
+    return crossref_json({"status": "ok", "message-type": message_type, "message-version": "1.0.0", "message": message})
 
 
 def validation_failure(kind: str, value: str, message: str) -> Reply:
-    body = crossref_json({"status": "failed", "message-type": "validation-failure",
-                          "message": [{"type": kind, "value": value, "message": message}]})
+    body = crossref_json(
+        {
+            "status": "failed",
+            "message-type": "validation-failure",
+            "message": [{"type": kind, "value": value, "message": message}],
+        }
+    )
     return Reply(400, body, "application/json;charset=utf-8")
 
 
@@ -76,23 +87,33 @@ def scripted_reply(fault: int | str) -> Reply:
     if isinstance(fault, int):
         return Reply(fault, f"HTTP {fault}".encode(), "text/plain")
     if fault == "html":
-        return Reply(200, b"<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>",
-                     "text/html;charset=utf-8")
+        return Reply(
+            200, b"<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>", "text/html;charset=utf-8"
+        )
     if fault == "malformed":
         return Reply(200, b'{"status":"ok","message-type":"work","message":{"DOI":', "application/json")
     if fault in ("truncated", "reset"):
-        return Reply(200, b'{"status":"ok","message-type":"work-list","message":{"items":[', "application/json",
-                     fault=fault)
+        return Reply(
+            200, b'{"status":"ok","message-type":"work-list","message":{"items":[', "application/json", fault=fault
+        )
     raise ValueError(f"unknown scripted fault {fault!r}")
 
 
 class FakeCrossref:
     """The server object: routes, limits and counters; `start()` runs it on a background thread."""
 
-    def __init__(self, records: RecordStore | Iterable[Record], *, port: int = 0, latency: float = 0.0,
-                 enforce_limits: bool = False, limits: Mapping[str, PoolLimits] = LIMITS,
-                 agencies: Mapping[str, str] = DEFAULT_AGENCIES, retry_after: int | None = None,
-                 send_rate_headers: bool = True) -> None:
+    def __init__(
+        self,
+        records: RecordStore | Iterable[Record],
+        *,
+        port: int = 0,
+        latency: float = 0.0,
+        enforce_limits: bool = False,
+        limits: Mapping[str, PoolLimits] = LIMITS,
+        agencies: Mapping[str, str] = DEFAULT_AGENCIES,
+        retry_after: int | None = None,
+        send_rate_headers: bool = True,
+    ) -> None:
         self.store = records if isinstance(records, RecordStore) else RecordStore(records)
         self.latency, self.enforce_limits, self.limits = latency, enforce_limits, dict(limits)
         self.send_rate_headers = send_rate_headers
@@ -122,8 +143,9 @@ class FakeCrossref:
             self._script.extend((fault, path) for fault in faults)
 
     def start(self) -> FakeCrossref:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name="fake-crossref", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-crossref", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -148,8 +170,12 @@ class FakeCrossref:
         if not self.send_rate_headers:
             return {}
         limits = self.limits[pool]
-        return {"x-rate-limit-limit": str(limits.single), "x-rate-limit-interval": f"{INTERVAL:g}s",
-                "x-concurrency-limit": str(limits.concurrency), "x-api-pool": pool}
+        return {
+            "x-rate-limit-limit": str(limits.single),
+            "x-rate-limit-interval": f"{INTERVAL:g}s",
+            "x-concurrency-limit": str(limits.concurrency),
+            "x-api-pool": pool,
+        }
 
     def admit(self, pool: str, kind: str) -> float | None:
         """Count a request in; when enforcing and past a limit, the seconds to wait instead."""
@@ -159,8 +185,9 @@ class FakeCrossref:
             while window and window[0] <= now - INTERVAL:
                 window.popleft()
             limits = self.limits[pool]
-            if self.enforce_limits and (self._in_flight[pool] >= limits.concurrency
-                                        or len(window) >= getattr(limits, kind)):
+            if self.enforce_limits and (
+                self._in_flight[pool] >= limits.concurrency or len(window) >= getattr(limits, kind)
+            ):
                 self.rejected += 1
                 return window[0] + INTERVAL - now if window else INTERVAL
             window.append(now)
@@ -186,12 +213,13 @@ class FakeCrossref:
         if path in ("/works", "/works/"):
             return self.work_list(params)
         if path.startswith("/works/") and path.endswith("/agency"):
-            return self.agency(path[len("/works/"):-len("/agency")])
+            return self.agency(path[len("/works/") : -len("/agency")])
         if path.startswith("/works/"):
             if any(name.startswith("query") for name in params):
-                return validation_failure("parameter-not-allowed", "query.*",
-                                          "This route does not support field query parameters")
-            record = self.store.get(path[len("/works/"):])
+                return validation_failure(
+                    "parameter-not-allowed", "query.*", "This route does not support field query parameters"
+                )
+            record = self.store.get(path[len("/works/") :])
             if record is None:
                 return Reply(404, NOT_FOUND, "text/plain")
             return Reply(200, envelope("work", record))
@@ -211,8 +239,11 @@ class FakeCrossref:
         rows, offset = params.get("rows", "20"), params.get("offset", "0")
         for name, value in (("rows", rows), ("offset", offset)):
             if not value.isdigit() or (name == "rows" and int(value) > MAX_ROWS):
-                return validation_failure("integer-not-valid", value, f"Integer specified as {value} but must "
-                                          f"be a positive integer less than or equal to {MAX_ROWS}. ")
+                return validation_failure(
+                    "integer-not-valid",
+                    value,
+                    f"Integer specified as {value} but must be a positive integer less than or equal to {MAX_ROWS}. ",
+                )
         dois, failure = _doi_filter(params.get("filter", ""))
         if failure:
             return failure
@@ -227,11 +258,16 @@ class FakeCrossref:
         else:
             items = [{**record, "score": 1.0} for record in self.store.by_doi.values()]
         selected = [field.strip() for field in params.get("select", "").split(",") if field.strip()]
-        page = items[int(offset):int(offset) + int(rows)]
+        page = items[int(offset) : int(offset) + int(rows)]
         if selected:
             page = [{key: item[key] for key in selected if key in item} for item in page]
-        message = {"facets": {}, "total-results": len(items), "items": page, "items-per-page": int(rows),
-                   "query": {"start-index": int(offset), "search-terms": params.get("query")}}
+        message = {
+            "facets": {},
+            "total-results": len(items),
+            "items": page,
+            "items-per-page": int(rows),
+            "query": {"start-index": int(offset), "search-terms": params.get("query")},
+        }
         return Reply(200, envelope("work-list", message))
 
 
@@ -243,9 +279,12 @@ def _doi_filter(text: str) -> tuple[set[str] | None, Reply | None]:
     for part in text.split(","):
         name, _, value = part.partition(":")
         if name not in FILTERS:
-            return None, validation_failure("filter-not-available", name,
-                                            f"Filter {name} specified but there is no such filter for this route. "
-                                            f"Valid filters for this route are: {', '.join(FILTERS)}")
+            return None, validation_failure(
+                "filter-not-available",
+                name,
+                f"Filter {name} specified but there is no such filter for this route. "
+                f"Valid filters for this route are: {', '.join(FILTERS)}",
+            )
         dois.add(value.lower())
     return dois, None
 
