@@ -88,7 +88,7 @@ def field_spans(raw: str) -> list[FieldSpan]:
         raise ValueError("not an entry with fields")
     scanner = _Scanner(raw)
     scanner.pos = opening.end()
-    spans = []
+    spans: list[FieldSpan] = []
     while True:
         scanner.skip_space()
         if scanner.peek() in ("}", ")"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from refkit.bib.read import BibEntry
 from refkit.checks.registry import Rule, register
@@ -169,7 +170,7 @@ def _preprint_year(entry: BibEntry, reference: Reference, file: str | None) -> I
         return
     identifier, posted = found
     year_field = bib_field(entry, "year")
-    values = {
+    values: dict[str, Any] = {
         "key": entry.key,
         "file": file,
         "line": entry.line_of(year_field),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from refkit.bib.read import MONTH_MACROS, BibEntry, Bibliography
-from refkit.checks.registry import Rule, register
+from refkit.checks.registry import Rule, Where, register
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
 from refkit.text import balanced_braces, fold, normalize_doi
@@ -358,7 +358,7 @@ _AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
 EntryCheck = Callable[[BibEntry, str | None], Iterator[Finding]]
 
 
-def _at(entry: BibEntry, file: str | None, field: str | None = None) -> dict:
+def _at(entry: BibEntry, file: str | None, field: str | None = None) -> Where:
     return {"key": entry.key, "file": file, "line": entry.line_of(field), "field": field}
 
 
@@ -388,9 +388,9 @@ def check_required(entry: BibEntry, file: str | None) -> Iterator[Finding]:
         if any(entry.get(option).strip() for option in requirement.split("|")):
             continue
         if not (requirement.startswith("journal") and _is_preprint(entry)):
-            yield MISSING_FIELD.finding(
-                **{**_at(entry, file), "field": requirement.replace("|", " or ")}, entry_type=entry.entry_type
-            )
+            where = _at(entry, file)
+            where["field"] = requirement.replace("|", " or ")
+            yield MISSING_FIELD.finding(**where, entry_type=entry.entry_type)
 
 
 def _issn_problem(value: str) -> str | None:
@@ -492,7 +492,7 @@ def check_problems(bibliography: Bibliography) -> Iterator[Finding]:
     for entry in bibliography.entries:
         first_lines.setdefault(entry.key, entry.line)
     for problem in bibliography.problems:
-        where = {"key": problem.key, "file": bibliography.path, "line": problem.line}
+        where: Where = {"key": problem.key, "file": bibliography.path, "line": problem.line}
         if problem.kind == "duplicate-key":
             yield DUPLICATE_KEY.finding(**where, first_line=first_lines.get(problem.key or "", "?"))
         elif problem.kind == "duplicate-field":
@@ -506,7 +506,7 @@ def check_duplicates(bibliography: Bibliography, references: list[Reference]) ->
     seen_doi: dict[str, Reference] = {}
     seen_work: dict[tuple[str, int | None], Reference] = {}
     for reference in references:
-        where = {"key": reference.key, "file": bibliography.path, "line": reference.location.line}
+        where: Where = {"key": reference.key, "file": bibliography.path, "line": reference.location.line}
         if reference.doi:
             first = seen_doi.setdefault(reference.doi, reference)
             if first is not reference and first.key != reference.key:

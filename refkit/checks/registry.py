@@ -7,8 +7,18 @@ RK3xx dates and pages, RK4xx names, RK5xx duplicates, RK6xx/RK7xx verification a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from refkit.model import Finding, Severity
+
+
+class Where(TypedDict, total=False):
+    """Where a finding points: the keyword arguments of `Rule.finding` that locate it."""
+
+    key: str | None
+    file: str | None
+    line: int | None
+    field: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +40,7 @@ class Rule:
         field: str | None = None,
         written: str | None = None,
         recorded: str | None = None,
-        **values: object,
+        **values: Any,
     ) -> Finding:
         message = self.template.format(key=key, line=line, field=field, written=written, recorded=recorded, **values)
         return Finding(self.id, self.severity, message, key, file, line, field, written, recorded)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from refkit.bib.read import BibEntry
 from refkit.checks.registry import Rule, register
@@ -264,7 +265,7 @@ def bib_field(entry: BibEntry, name: str) -> str:
     return next((option for option in options if option in entry.fields), options[0])
 
 
-def _finding(rule: Rule, entry: BibEntry, reference: Reference, name: str | None = None, **values: object) -> Finding:
+def _finding(rule: Rule, entry: BibEntry, reference: Reference, name: str | None = None, **values: Any) -> Finding:
     bib_name = bib_field(entry, name) if name else None
     return rule.finding(
         key=entry.key, file=reference.location.file, line=entry.line_of(bib_name), field=bib_name, **values

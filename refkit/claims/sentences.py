@@ -71,7 +71,9 @@ def split_blocks(body: str, line_of: Callable[[int], int], starts: Mapping[int, 
         offset += len(line)
         text = body[start:end]
         given = starts.get(number)
-        kind = None if not text.strip() else given if given in ("heading", "item") else _line_kind(text)
+        kind: BlockKind | None = None if not text.strip() else _line_kind(text)
+        if kind and given in ("heading", "item"):
+            kind = "heading" if given == "heading" else "item"
         if kind is None or given or kind in ("heading", "boilerplate", "item", "footnote"):
             close()
         if kind in ("heading", "boilerplate"):

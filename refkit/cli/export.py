@@ -12,7 +12,7 @@ from refkit.cli.app import app, emit
 from refkit.export import EXPORTERS, export
 
 # The choices are the registered exporters, so a new format needs no second list here.
-ExportFormat = StrEnum("ExportFormat", {name.replace("-", "_"): name for name in EXPORTERS})
+ExportFormat = StrEnum("ExportFormat", {name.replace("-", "_"): name for name in EXPORTERS})  # type: ignore[misc]
 
 
 @app.command("export")

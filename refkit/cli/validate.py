@@ -17,7 +17,7 @@ from refkit.reports.text import render_rich
 from refkit.validate import exit_code, validate
 
 # The choices are the registered renderers, so a new report format needs no second list here.
-ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})
+ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})  # type: ignore[misc]
 
 
 @app.command("validate")

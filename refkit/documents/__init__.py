@@ -77,7 +77,7 @@ class Document:
     @property
     def body_starts(self) -> dict[int, str]:
         """The lines of `body` that begin a heading, a list item or (where blocks are paragraphs) a paragraph."""
-        starts = {}
+        starts: dict[int, str] = {}
         for index, block in enumerate(self.body_blocks):
             if block.kind in ("heading", "item"):
                 starts[index] = block.kind

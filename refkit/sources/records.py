@@ -186,7 +186,7 @@ def updates(record: Record) -> list[Update]:
     for relation, items in relations.items() if isinstance(relations, dict) else ():
         kind = _RELATION_KINDS.get(relation)
         for item in as_list(items) if kind else []:
-            if isinstance(item, dict):
+            if kind and isinstance(item, dict):
                 found.append(Update(kind=kind, doi=normalize_doi(str(item.get("id", ""))), source="relation"))
     return list(dict.fromkeys(found))
 

@@ -8,9 +8,10 @@ definitively: what it does not hold is "not in the snapshot", and `FallbackSourc
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -146,14 +147,14 @@ class SnapshotSource:
     def shortlist(self, title: str, size: int = SHORTLIST) -> list[int]:
         """Positions of the records sharing the most informative title words (idf-weighted overlap)."""
         total = len(self._records) or 1
-        weights: Counter[int] = Counter()
+        weights: defaultdict[int, float] = defaultdict(float)
         for token in title_tokens(title):
             postings = self._index.get(token)
             if postings:
                 idf = math.log(1 + total / len(postings))
                 for position in postings:
                     weights[position] += idf
-        return [position for position, _ in weights.most_common(size)]
+        return heapq.nlargest(size, weights, key=weights.__getitem__)
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         positions = self.shortlist(reference.title)
