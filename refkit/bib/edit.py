@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from refkit.bib.read import ENTRY_OPENING_RE, BibEntry
 from refkit.errors import RefkitError
+from refkit.text import balanced_braces
 
 _NAME_RE = re.compile(r"[^\s=,{}()\"#]+")
 _BARE_RE = re.compile(r"[^\s,#{}()\"]+")
@@ -113,9 +114,12 @@ def field_spans(raw: str) -> list[FieldSpan]:
 
 
 def _delimited(value: str, old: str | None) -> str:
-    """The new value written the way the old one was: "…" stays quoted, a bare number stays bare; added
-    values are braced."""
-    if old is not None and old.startswith('"'):
+    """The new value written the way the old one was: "…" stays quoted (unless the value holds a quote,
+    which would end it), a bare number stays bare; added values are braced. A value whose braces do not
+    balance would swallow or close the rest of the entry, so it is refused."""
+    if not balanced_braces(value):
+        raise ValueError(f"the new value {value[:40]!r} has unbalanced braces")
+    if old is not None and old.startswith('"') and '"' not in value:
         return f'"{value}"'
     if old is not None and old.isdigit() and value.isdigit():
         return value
@@ -158,6 +162,14 @@ def edit_entry(raw: str, changes: dict[str, str]) -> str:
     changed in place, missing ones are added after the last field."""
     spans = field_spans(raw)
     by_name = {span.name: span for span in spans}
+    edited = _edited(raw, spans, by_name, changes)
+    expected = [span.name for span in spans] + [name.lower() for name in changes if name not in by_name]
+    if [span.name for span in field_spans(edited)] != expected:  # a guard: an edit never adds or drops fields
+        raise ValueError("the edit would change which fields the entry has")
+    return edited
+
+
+def _edited(raw: str, spans: list[FieldSpan], by_name: dict[str, FieldSpan], changes: dict[str, str]) -> str:
     text = raw
     for span in sorted((by_name[n] for n in changes if n in by_name), key=lambda s: s.start, reverse=True):
         old = raw[span.value_start : span.value_end]

@@ -30,6 +30,9 @@ def summary(result: EnrichResult) -> str:
     left = [f"{item.key} ({item.status.value})" for item in result.skipped()]
     if left:
         text += f"; left alone (no confident match): {', '.join(left)}"
+    if result.unfit:
+        unfit = [f"{item.key} {item.field} ({item.reason})" for item in result.unfit]
+        text += f"; not written (the record's value does not fit the field): {', '.join(unfit)}"
     return text
 
 
