@@ -13,7 +13,7 @@ from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, so
 from refkit.config import load_settings
 from refkit.enrich import EnrichResult, enrich
 from refkit.errors import RefkitError
-from refkit.files import write_atomic
+from refkit.files import file_state, write_atomic
 
 
 def keep_bom(path: Path, text: str) -> str:
@@ -56,6 +56,7 @@ def enrich_command(
     if in_place and str(bib) == "-":
         raise RefkitError("--in-place needs a file: standard input cannot be rewritten")
     settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir))
+    read_as = file_state(bib) if in_place and not dry_run else None  # before reading: no change slips by
     bibliography = load_bibliography(bib)
     with progress_bar("Looking up references") as on_progress:
         result = enrich(bibliography, settings, on_progress)
@@ -63,7 +64,7 @@ def enrich_command(
     to_stdout = not (dry_run or in_place or output)
     (sys.stderr if to_stdout else sys.stdout).write(diff)
     if in_place and result.changes and not dry_run:
-        write_atomic(bib, keep_bom(bib, result.new_text), backup=True)
+        write_atomic(bib, keep_bom(bib, result.new_text), backup=True, unchanged_since=read_as)
     elif not (in_place or dry_run):
         emit(result.new_text, output)
     print(f"refkit enrich: {summary(result)}" + (" (dry run)" if dry_run else ""), file=sys.stderr)
