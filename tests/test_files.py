@@ -179,7 +179,8 @@ def dead_pid() -> int:
     return child.pid
 
 
-def test_only_stale_temporaries_of_dead_runs_are_swept(tmp_path):
+def test_only_stale_temporaries_of_dead_runs_are_swept(tmp_path, monkeypatch):
+    monkeypatch.setattr("refkit.files._RUN_START_NS", time.time_ns())  # as if this run had just started
     old = time.time() - 60
     stale = tmp_path / f".refs.bib.refkit-tmp-{dead_pid()}-0a1b2c"
     stale_backup = tmp_path / f".refs.bib.bak.refkit-tmp-{dead_pid()}-3d4e5f"
