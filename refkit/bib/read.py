@@ -68,7 +68,7 @@ class BibEntry:
 
 
 # A value built by concatenating macros (`a # b`) may be this long; longer ones are not read (RK108). Real
-# values are far shorter (the longest concatenation in the real-world corpus is a few hundred characters);
+# values are shorter (the longest concatenation in the 91 .bib files of ../shared is 24,193 characters);
 # macros that double at each level reach it after 16 levels instead of exhausting memory after 30.
 MAX_CONCATENATED_CHARS = 100_000
 # And all concatenations of a file together may produce this many characters, or four times the file's own
