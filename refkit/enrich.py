@@ -199,8 +199,9 @@ def plan(bibliography: Bibliography, evidence: list[Evidence]) -> tuple[list[Cha
 def enrich_bibliography(
     bibliography: Bibliography, source: Source, on_progress: Progress | None = None
 ) -> EnrichResult:
-    """Verify every entry against `source` and apply the confident fixes to the original text."""
-    pairs = [(entry, to_reference(entry, bibliography.path)) for entry in bibliography.entries]
+    """Verify every entry against `source` and apply the confident fixes to the original text. Entries
+    with an empty or duplicate key are left alone: edits are addressed by key."""
+    pairs = [(entry, to_reference(entry, bibliography.path)) for entry in bibliography.unambiguous_entries()]
     _, evidence = verify(pairs, source, on_progress)
     changes, unfit = plan(bibliography, evidence)
     edits: dict[str, dict[str, str]] = {}

@@ -2,20 +2,33 @@
 
 The file is parsed once with an empty middleware stack, so every block keeps its exact raw text (needed
 for byte-preserving edits) while field values are evaluated here: `@string` macros, `#` concatenation,
-braces or quotes around values, and `crossref` inheritance.
+braces or quotes around values, and `crossref` inheritance. A hostile file cannot make that evaluation
+run away: concatenated macro values are capped in size (each and in all), and `@string` and `crossref` cycles
+are detected and read once, without following the cycle; each of these is a Problem for the lint rules.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ExplicitComment,
+    ImplicitComment,
+    ParsingFailedBlock,
+    String,
+)
 
+from refkit.errors import RefkitError
 from refkit.files import read_text
 
 # bibtexparser logs every block it cannot parse; refkit reports those itself (RK101), with their lines.
@@ -54,14 +67,25 @@ class BibEntry:
         return self.field_lines.get(name, self.line) if name else self.line
 
 
+# A value built by concatenating macros (`a # b`) may be this long; longer ones are not read (RK108). Real
+# values are shorter (the longest concatenation in the 91 .bib files of ../shared is 24,193 characters);
+# macros that double at each level reach it after 16 levels instead of exhausting memory after 30.
+MAX_CONCATENATED_CHARS = 100_000
+# And all concatenations of a file together may produce this many characters, or four times the file's own
+# length if that is more, so that many values just under the cap cannot exhaust memory either.
+CONCATENATION_BUDGET_CHARS = 16_000_000
+
+
 @dataclass(slots=True)
 class Problem:
-    """A block bibtexparser could not read, or a duplicate, kept for the lint rules."""
+    """A block bibtexparser could not read, a duplicate, or a value or reference refkit would not follow,
+    kept for the lint rules (every command reports them)."""
 
-    kind: str  # "syntax" | "duplicate-key" | "duplicate-field"
+    kind: str  # "syntax" | "duplicate-key" | "duplicate-field" | "empty-key" | "cycle" | "too-large"
     line: int
     message: str
     key: str | None = None
+    field: str | None = None
 
 
 @dataclass(slots=True)
@@ -78,30 +102,69 @@ class Bibliography:
     def by_key(self) -> dict[str, BibEntry]:
         return {entry.key: entry for entry in self.entries}
 
+    def unambiguous_entries(self) -> list[BibEntry]:
+        """The entries a key names unambiguously: not empty and used once. Only these may be edited, since
+        edits are addressed by key and must never reach another entry."""
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            counts[entry.key] = counts.get(entry.key, 0) + 1
+        return [entry for entry in self.entries if entry.key and counts[entry.key] == 1]
+
 
 def load_bibliography(path: str | Path) -> Bibliography:
-    """Read and parse a .bib file; raises RefkitError for unreadable input."""
-    return parse_bibliography(read_text(path, what="BibTeX file"), str(path))
+    """Read and parse a .bib file; raises RefkitError for unreadable input and for text that is not BibTeX."""
+    bibliography = parse_bibliography(read_text(path, what="BibTeX file"), str(path))
+    if not _holds_bibtex(bibliography.library):
+        raise RefkitError(f"{path}: {_not_bibtex_reason(bibliography.text)}")
+    return bibliography
+
+
+def _holds_bibtex(library: Library) -> bool:
+    """Whether a parsed text is BibTeX: it has some @block, or nothing but whitespace and `%` comments (an
+    empty bibliography). Prose, JSON or anything else with no @block at all is not."""
+    comments = [block for block in library.blocks if isinstance(block, ImplicitComment | ExplicitComment)]
+    if len(comments) < len(library.blocks):
+        return True
+    return all(
+        not line.strip() or line.lstrip().startswith("%")
+        for block in comments
+        if isinstance(block, ImplicitComment)
+        for line in block.comment.splitlines()
+    )
+
+
+def _not_bibtex_reason(text: str) -> str:
+    """The one line that says why a file is not read as BibTeX, naming what it seems to be."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return "not a BibTeX file: it has no @entries and holds text that is not BibTeX comments"
+    items = data.get("items") if isinstance(data, dict) else data
+    if isinstance(items, list) and items and all(isinstance(i, dict) and "type" in i for i in items):
+        return (
+            "is CSL-JSON, not BibTeX; refkit reads .bib files (convert it first, e.g. "
+            "`pandoc FILE -f csljson -t biblatex -s -o FILE.bib`)"
+        )
+    return "is JSON, not BibTeX; refkit reads .bib files"
 
 
 def parse_bibliography(text: str, path: str | None = None) -> Bibliography:
     library = bibtexparser.parse_string(text, parse_stack=[])
-    macros = dict(MONTH_MACROS)
-    for string in library.strings:
-        macros[string.key.lower()] = evaluate(string.value, macros)[0]
+    evaluator = Evaluator(max(CONCATENATION_BUDGET_CHARS, 4 * len(text)))
+    problems = evaluator.define(library.strings)
     entries: list[BibEntry] = []
-    problems: list[Problem] = []
     for block in library.blocks:
         if isinstance(block, Entry):
-            entries.append(_to_bib_entry(block, macros))
+            entries.append(_to_bib_entry(block, evaluator, problems))
         elif isinstance(block, ParsingFailedBlock):
             problems.append(_to_problem(block))
             if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and isinstance(
                 block.ignore_error_block, Entry
             ):  # bibtexparser still read the entry: keep it
-                entries.append(_to_bib_entry(block.ignore_error_block, macros))
-    _inherit_crossref(entries)
-    return Bibliography(path, text, library, entries, problems, macros)
+                entries.append(_to_bib_entry(block.ignore_error_block, evaluator, problems))
+    problems.extend(_inherit_crossref(entries))
+    problems.sort(key=lambda problem: problem.line)
+    return Bibliography(path, text, library, entries, problems, evaluator.macros)
 
 
 def _to_problem(block: ParsingFailedBlock) -> Problem:
@@ -125,24 +188,33 @@ def _guess_key(raw: str) -> str | None:
     return match.group(1) or None if match else None
 
 
-def _to_bib_entry(block: Entry, macros: dict[str, str]) -> BibEntry:
+def _to_bib_entry(block: Entry, evaluator: Evaluator, problems: list[Problem]) -> BibEntry:
+    """Our entry for a bibtexparser one; a value too large to read is left out and becomes a Problem, as
+    does an empty key."""
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
     undefined: list[str] = []
+    line = (block.start_line or 0) + 1
+    key = block.key.strip()
+    if not key:
+        problems.append(Problem("empty-key", line, "the entry has no citation key"))
     for item in block.fields:
         name = item.key.lower()
-        if name in values:
+        if name in lines:
             continue
-        value, missing = evaluate(item.value, macros)
-        values[name] = value
         lines[name] = (item.start_line or block.start_line or 0) + 1
+        value, missing = evaluator.evaluate(item.value)
+        if value is None:
+            problems.append(Problem("too-large", lines[name], f"{key or '(no key)'}: {name}", key, name))
+            continue
+        values[name] = value
         if missing:
             undefined.extend(missing)
     return BibEntry(
-        key=block.key,
+        key=key,
         entry_type=block.entry_type.lower(),
         fields=values,
-        line=(block.start_line or 0) + 1,
+        line=line,
         field_lines=lines,
         raw=block.raw or "",
         undefined_macros=tuple(undefined),
@@ -174,39 +246,157 @@ def _split_concatenation(value: str) -> list[str]:
     return [part.strip() for part in parts]
 
 
-def evaluate(value: str, macros: dict[str, str]) -> tuple[str, list[str]]:
-    """The text a raw BibTeX value stands for, and the names of macros it uses that are not defined."""
-    value = value.strip()
-    if "#" not in value:
-        if value[:1] + value[-1:] in ("{}", '""'):
-            return value[1:-1], []
-        if value.isdigit():
-            return value, []
-    parts = _split_concatenation(value) if "#" in value else [value]
-    pieces: list[str] = []
-    undefined: list[str] = []
-    for part in parts:
-        if len(part) >= 2 and part[0] + part[-1] in ("{}", '""'):
-            pieces.append(part[1:-1])
-        elif part.isdigit():
-            pieces.append(part)
-        elif part.lower() in macros:
-            pieces.append(macros[part.lower()])
-        else:
-            undefined.append(part)
-            pieces.append(part)
-    return "".join(pieces), undefined
+def _is_literal(part: str) -> bool:
+    return (len(part) >= 2 and part[0] + part[-1] in ("{}", '""')) or part.isdigit()
 
 
-def _inherit_crossref(entries: list[BibEntry]) -> None:
-    """Give entries with a `crossref` field the fields their parent has and they lack (BibTeX semantics)."""
-    by_key = {entry.key.lower(): entry for entry in entries}
+def _literal(part: str) -> str:
+    return part if part.isdigit() else part[1:-1]
+
+
+def _macro_names(value: str) -> list[str]:
+    """The (lower-cased) macro names a raw value refers to."""
+    parts = _split_concatenation(value) if "#" in value else [value.strip()]
+    return [part.lower() for part in parts if part and not _is_literal(part)]
+
+
+class Evaluator:
+    """Evaluates raw values against the file's `@string` macros, within the size bounds above."""
+
+    def __init__(self, budget: int = CONCATENATION_BUDGET_CHARS):
+        self.macros: dict[str, str] = dict(MONTH_MACROS)
+        self.too_large: set[str] = set()  # macros whose value was not read
+        self.budget = budget  # characters all further concatenations may still produce
+
+    def define(self, strings: list[String]) -> list[Problem]:
+        """Evaluate the @string definitions, each once: those a definition refers to first, so the order
+        they are written in does not matter; inside a cycle a reference to another member stays unresolved.
+        Returns the cycles and the definitions too large to read."""
+        definitions = {string.key.lower(): string for string in strings}
+        graph = {name: [r for r in _macro_names(s.value) if r in definitions] for name, s in definitions.items()}
+        problems: list[Problem] = []
+        for component in strongly_connected(graph):
+            cyclic = set(component) if len(component) > 1 or component[0] in graph[component[0]] else set()
+            members = sorted(component, key=lambda name: definitions[name].start_line or 0)
+            if cyclic:
+                first = definitions[members[0]]
+                problems.append(Problem("cycle", (first.start_line or 0) + 1, _cycle("@string", members)))
+            for name in members:
+                value, _ = self.evaluate(definitions[name].value, cyclic)
+                if value is not None:
+                    self.macros[name] = value
+                    continue
+                self.too_large.add(name)
+                if not any(reference in self.too_large for reference in graph[name]):  # the first one only
+                    line = (definitions[name].start_line or 0) + 1
+                    problems.append(Problem("too-large", line, f"@string {definitions[name].key}"))
+        return problems
+
+    def evaluate(self, value: str, unresolved: Collection[str] = ()) -> tuple[str | None, list[str]]:
+        """The text a raw BibTeX value stands for (None when a concatenation would exceed the bounds, or
+        uses a macro that did), and the names of macros it uses that are not defined."""
+        value = value.strip()
+        if "#" not in value and _is_literal(value):
+            return _literal(value), []
+        parts = _split_concatenation(value) if "#" in value else [value]
+        pieces: list[str] = []
+        undefined: list[str] = []
+        size = 0
+        for part in parts:
+            name = part.lower()
+            if _is_literal(part):
+                piece = _literal(part)
+            elif name in self.too_large:
+                return None, undefined
+            elif name in self.macros and name not in unresolved:
+                piece = self.macros[name]
+            else:
+                if name not in unresolved:
+                    undefined.append(part)
+                piece = part
+            size += len(piece)
+            if len(parts) > 1 and size > MAX_CONCATENATED_CHARS:
+                return None, undefined
+            pieces.append(piece)
+        if len(pieces) > 1:
+            self.budget -= size
+            if self.budget < 0:
+                return None, undefined
+        return "".join(pieces), undefined
+
+
+def strongly_connected(graph: Mapping[str, list[str]]) -> Iterator[list[str]]:
+    """Tarjan's strongly connected components of a graph {node: successors}, each component after every
+    component it reaches (so dependencies come first); iterative, so long chains cannot exhaust the stack."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            successor = next(successors, None)
+            if successor is not None:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(graph.get(successor, ()))))
+                elif successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                yield component
+
+
+def _cycle(kind: str, members: list[str]) -> str:
+    """ "crossref cycle: a → b → a", shortened for long cycles."""
+    shown = members if len(members) <= 6 else [*members[:5], f"… ({len(members) - 5} more)"]
+    return f"{kind} cycle: {' → '.join([*shown, members[0]])}"
+
+
+def _inherit_crossref(entries: list[BibEntry]) -> list[Problem]:
+    """Give entries with a `crossref` field the fields their parent has and they lack (BibTeX semantics:
+    one level). Entries in a crossref cycle inherit nothing from each other; each cycle is a Problem."""
+    by_key: dict[str, BibEntry] = {}
     for entry in entries:
-        parent = by_key.get(entry.fields.get("crossref", "").strip().lower())
-        if parent is None or parent is entry:
+        if entry.key:  # an entry without a key is nobody's parent
+            by_key.setdefault(entry.key.lower(), entry)
+    parents = [by_key.get(entry.fields.get("crossref", "").strip().lower()) for entry in entries]
+    graph: dict[str, list[str]] = {key: [] for key in by_key}
+    for entry, parent in zip(entries, parents, strict=True):
+        if parent is not None and by_key.get(entry.key.lower()) is entry:
+            graph[entry.key.lower()].append(parent.key.lower())
+    cyclic: set[str] = set()
+    problems: list[Problem] = []
+    for component in strongly_connected(graph):
+        if len(component) > 1 or component[0] in graph[component[0]]:
+            members = sorted((by_key[key] for key in component), key=lambda e: e.line)
+            cyclic.update(component)
+            text = _cycle("crossref", [member.key for member in members])
+            problems.append(Problem("cycle", members[0].line, text, members[0].key, "crossref"))
+    for entry, parent in zip(entries, parents, strict=True):
+        if parent is None or parent is entry or (entry.key.lower() in cyclic and parent.key.lower() in cyclic):
             continue
         inherited = {name: value for name, value in parent.fields.items() if name not in entry.fields}
         if "booktitle" not in entry.fields and "title" in parent.fields:
             inherited["booktitle"] = parent.fields["title"]
         inherited.pop("crossref", None)
         entry.inherited = inherited
+    return problems

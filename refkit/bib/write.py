@@ -94,9 +94,14 @@ def to_entry(reference: Reference) -> Entry:
 
 
 def write_references(references: list[Reference]) -> str:
-    """A complete .bib text for the references, in order."""
-    library = Library([to_entry(reference) for reference in references])
+    """A complete .bib text for the references, in order. Entries are written one at a time because
+    bibtexparser's Library refuses (or cannot write) two entries with the same key, and an export keeps
+    every entry it read, duplicates included (the commands report them)."""
     bib_format = BibtexFormat()
     bib_format.indent = "  "
     bib_format.block_separator = "\n"
-    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=bib_format)
+    blocks = (
+        bibtexparser.write_string(Library([to_entry(reference)]), unparse_stack=[], bibtex_format=bib_format)
+        for reference in references
+    )
+    return bib_format.block_separator.join(blocks)

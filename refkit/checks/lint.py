@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from refkit.bib.read import MONTH_MACROS, BibEntry, Bibliography
+from refkit.bib.read import MAX_CONCATENATED_CHARS, MONTH_MACROS, BibEntry, Bibliography
 from refkit.checks.registry import Rule, Where, register
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
@@ -84,6 +84,45 @@ UNKNOWN_TYPE = register(
         explanation="Styles do not know how to format an unknown type and fall back to @misc, losing fields. "
         "Use a BibTeX "
         "or biblatex type.",
+    )
+)
+CYCLE = register(
+    Rule(
+        "RK107",
+        "reference-cycle",
+        S.ERROR,
+        summary="@string macros or crossref parents refer to each other in a cycle.",
+        template="{detail}",
+        explanation="A macro defined through itself (`@string{a = b} @string{b = a}`), or entries that name "
+        "each other as `crossref` parent, have no value BibTeX can compute: BibTeX and biber warn and leave "
+        "the fields empty or loop. refkit reads each member once, without following the cycle (the members "
+        "inherit nothing from each other). Break the cycle.",
+    )
+)
+TOO_LARGE = register(
+    Rule(
+        "RK108",
+        "expansion-too-large",
+        S.ERROR,
+        summary="Concatenated @string macros expand to an implausibly large value.",
+        template="{detail} is not read: its concatenated @string macros expand past {limit:,} characters",
+        explanation="Macros that concatenate each other (`@string{a1 = a0 # a0}`, `a2 = a1 # a1`, …) double "
+        "at each level and would fill any memory. A value built by `#` concatenation may hold "
+        f"{MAX_CONCATENATED_CHARS:,} characters, and all concatenations of a file together 16 million (or "
+        "four times the file's size); past that the value is left out and the rest of the file is read as "
+        "usual. Reported once for the first macro too large, and for each entry field that uses one.",
+    )
+)
+EMPTY_KEY = register(
+    Rule(
+        "RK109",
+        "empty-key",
+        S.ERROR,
+        summary="An entry has no citation key.",
+        template="entry at line {line} has no citation key",
+        explanation="`@article{,` cannot be cited, and BibTeX tools disagree on what to do with it (some "
+        "merge its fields into the entries around it). refkit reads it as an entry of its own, never "
+        "edits it, and exports it with an empty key. Give it a key.",
     )
 )
 MISSING_FIELD = register(
@@ -487,16 +526,23 @@ def check_names(entry: BibEntry, file: str | None) -> Iterator[Finding]:
 
 
 def check_problems(bibliography: Bibliography) -> Iterator[Finding]:
-    """Blocks bibtexparser could not take, duplicate keys and duplicate fields."""
+    """Blocks bibtexparser could not take, duplicate keys and fields, empty keys, cycles and values too
+    large to read: the problems every command reports, not only validate."""
     first_lines: dict[str, int] = {}
     for entry in bibliography.entries:
         first_lines.setdefault(entry.key, entry.line)
     for problem in bibliography.problems:
-        where: Where = {"key": problem.key, "file": bibliography.path, "line": problem.line}
+        where: Where = {"key": problem.key, "file": bibliography.path, "line": problem.line, "field": problem.field}
         if problem.kind == "duplicate-key":
             yield DUPLICATE_KEY.finding(**where, first_line=first_lines.get(problem.key or "", "?"))
         elif problem.kind == "duplicate-field":
             yield DUPLICATE_FIELD.finding(**where, detail=problem.message)
+        elif problem.kind == "empty-key":
+            yield EMPTY_KEY.finding(**where)
+        elif problem.kind == "cycle":
+            yield CYCLE.finding(**where, detail=problem.message)
+        elif problem.kind == "too-large":
+            yield TOO_LARGE.finding(**where, detail=problem.message, limit=MAX_CONCATENATED_CHARS)
         else:
             yield SYNTAX.finding(**where, detail=problem.message)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from refkit.bib import load_bibliography
-from refkit.cli.app import app, emit, progress_bar
+from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
+from refkit.cli.problems import report_problems
 from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
 from refkit.config import load_settings
 from refkit.enrich import EnrichResult, enrich
@@ -68,3 +69,6 @@ def enrich_command(
     elif not (in_place or dry_run):
         emit(result.new_text, output)
     print(f"refkit enrich: {summary(result)}" + (" (dry run)" if dry_run else ""), file=sys.stderr)
+    consequence = "entries with an empty or duplicate key were left alone, and unreadable blocks kept as they are"
+    if report_problems(bibliography, "enrich", consequence):
+        raise typer.Exit(EXIT_FINDINGS)

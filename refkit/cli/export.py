@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from refkit.bib import load_bibliography, to_reference
-from refkit.cli.app import app, emit
+from refkit.cli.app import EXIT_FINDINGS, app, emit
+from refkit.cli.problems import report_problems
 from refkit.export import EXPORTERS, export
 
 # The choices are the registered exporters, so a new format needs no second list here.
@@ -21,7 +22,13 @@ def export_command(
     format: ExportFormat = typer.Option(ExportFormat["csl_json"], "--format", "-f", help="Output format."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
-    """Convert a bibliography to CSL-JSON (pandoc, Zotero, citeproc), RIS or normalised BibTeX."""
+    """Convert a bibliography to CSL-JSON (pandoc, Zotero, citeproc), RIS or normalised BibTeX.
+
+    Every entry read is exported as written (duplicate and empty keys included); problems in the file are
+    listed on stderr and make the exit code 1."""
     bibliography = load_bibliography(bib)
     references = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
     emit(export(references, format.value), output)
+    consequence = "every entry read is exported as written; unreadable blocks and values are not in the output"
+    if report_problems(bibliography, "export", consequence):
+        raise typer.Exit(EXIT_FINDINGS)
