@@ -25,6 +25,7 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     fail_on: Severity = Severity.ERROR
+    allow_unverified: bool = False  # entries that could not be checked do not fail the run (exit 0, not 3)
     offline: bool = False  # answer from the cache and snapshots only
     api_url: str = DEFAULT_API_URL
     mailto: str = ""
@@ -105,6 +106,7 @@ _READERS: dict[str, Callable[[Any, Path], Any]] = {
     "select": lambda value, _: _selectors(value),
     "ignore": lambda value, _: _selectors(value),
     "fail_on": lambda value, _: _severity(value),
+    "allow_unverified": lambda value, _: _flag(value),
     "offline": lambda value, _: _flag(value),
     "api_url": lambda value, _: _text(value),
     "mailto": lambda value, _: _text(value),
