@@ -269,3 +269,32 @@ def test_the_github_action_runs_validate_and_writes_sarif_for_code_scanning(tmp_
     }
     [last] = steps[-1:]
     assert "steps.validate.outputs.exit-code" in json.dumps(last)
+
+
+# -- notices on stderr ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output", [None, "map.txt"])
+def test_an_unavailable_semantic_ranker_says_so_on_stderr(tmp_path, monkeypatch, output):
+    import refkit.claims.semantic as semantic
+
+    def unavailable(documents):
+        raise semantic.SemanticUnavailable("the semantic ranker needs the 'semantic' extra")
+
+    monkeypatch.setattr(semantic, "SemanticIndex", unavailable)
+    data = ROOT / "tests" / "data" / "map"
+    args = ["map", data / "bees.md", "--bib", data / "bees.bib", "--ranker", "semantic"]
+    result = run(*args, *(["-o", tmp_path / output] if output else []))
+    assert result.exit_code == 0
+    assert result.stderr.startswith("refkit: note: the semantic ranker needs the 'semantic' extra")
+    assert "ranked by words (lexical) instead" in result.stderr
+
+
+def test_the_example_workflow_uses_the_action_with_inputs_it_declares():
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "refkit.yml").read_text(encoding="utf-8"))
+    uses = [
+        step for job in workflow["jobs"].values() for step in job["steps"] if "refkit/refkit@" in step.get("uses", "")
+    ]
+    assert uses and all(set(step.get("with", {})) <= set(action["inputs"]) for step in uses)
+    assert "security-events" in workflow["permissions"]  # upload-sarif needs it
