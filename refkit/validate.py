@@ -163,6 +163,10 @@ def read_inputs(path: str | Path) -> list[Input]:
     gives those files. An unreadable file, or a document with no references anywhere, is a RefkitError."""
     if Path(path).suffix.lower() in BIBTEX_SUFFIXES:
         return [Input(load_bibliography(path))]
+    if Path(path).suffix.lower() in (".json", ".yaml", ".yml", ".ris"):
+        raise RefkitError(
+            f"{path}: {Path(path).suffix} bibliographies are not read; check the .bib file it was made from"
+        )
     from refkit.extract import NoReferenceSection, extract_document  # the extractor only for documents
 
     try:

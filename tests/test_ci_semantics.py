@@ -168,6 +168,7 @@ def refkit_process(*args: str | Path, cwd: Path | None = None) -> subprocess.Com
         ("README.md", (ROOT / "README.md").read_text(encoding="utf-8"), "no references found"),
         ("paper.docx", "this is not a zip file", "paper.docx"),
         ("absent.tex", None, "absent.tex"),
+        ("references.json", '[{"id": "a", "type": "book", "title": "A"}]', ".json bibliographies are not read"),
     ],
 )
 def test_a_document_refkit_cannot_read_is_exit_2_with_one_line(tmp_path, name, content, says):
