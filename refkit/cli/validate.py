@@ -34,7 +34,7 @@ ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})  # ty
 def validate_command(
     paths: list[Path] = typer.Argument(
         ...,
-        metavar="PATH...",
+        metavar="PATH",
         help="The .bib files to check, or documents (tex, md, html, docx, txt) whose reference lists to check.",
     ),
     format: ReportFormat = typer.Option(ReportFormat["text"], "--format", "-f", help="Report format."),
