@@ -72,7 +72,7 @@ class PoolSource:
     ../shared/data/crossref-records; a DOI under any other prefix is not registered."""
 
     def __init__(self, records: list[dict[str, Any]], known_prefixes: set[str]) -> None:
-        self.snapshot = SnapshotSource(records=records, name="hallmark-pool")
+        self.snapshot = SnapshotSource(records=records, name="hallmark-pool", complete=True)  # the universe
         self.name = self.snapshot.name
         self.prefixes = known_prefixes | {_prefix(r["DOI"]) for r in records if not r["DOI"].startswith("10.0000/")}
 

@@ -25,11 +25,13 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     fail_on: Severity = Severity.ERROR
+    allow_unverified: bool = False  # entries that could not be checked do not fail the run (exit 0, not 3)
     offline: bool = False  # answer from the cache and snapshots only
     api_url: str = DEFAULT_API_URL
     mailto: str = ""
     cache_dir: Path | None = None  # None: the user cache folder (platformdirs)
     snapshot: list[Path] = field(default_factory=list)  # local Crossref records to verify against
+    snapshot_complete: bool = False  # the snapshots hold every work there is: what they lack does not exist
     timeout: float = 20.0
     key_pattern: str = "{auth}{year}{title}"  # citation keys made by `refkit extract`
     config_file: Path | None = None  # where [tool.refkit] was read from, if anywhere
@@ -104,11 +106,13 @@ _READERS: dict[str, Callable[[Any, Path], Any]] = {
     "select": lambda value, _: _selectors(value),
     "ignore": lambda value, _: _selectors(value),
     "fail_on": lambda value, _: _severity(value),
+    "allow_unverified": lambda value, _: _flag(value),
     "offline": lambda value, _: _flag(value),
     "api_url": lambda value, _: _text(value),
     "mailto": lambda value, _: _text(value),
     "cache_dir": _path,
     "snapshot": _paths,
+    "snapshot_complete": lambda value, _: _flag(value),
     "timeout": lambda value, _: _seconds(value),
     "key_pattern": lambda value, _: _text(value),
 }

@@ -273,7 +273,9 @@ def test_validate_online_finds_what_the_offline_snapshot_finds(tmp_path):
         pytest.skip("the sample snapshot or references.bib is not there")
     from refkit.validate import validate
 
-    offline = validate(bib, Settings(snapshot=[snapshot], offline=True, cache_dir=tmp_path / "offline"))
+    offline = validate(
+        bib, Settings(snapshot=[snapshot], snapshot_complete=True, offline=True, cache_dir=tmp_path / "offline")
+    )
     limits = {"polite": PoolLimits(single=50, list=50, concurrency=3)}
     with FakeCrossref(RecordStore.load(snapshot), limits=limits, enforce_limits=True) as fake:
         online = validate(bib, Settings(api_url=fake.url, mailto=MAILTO, cache_dir=tmp_path / "online"))

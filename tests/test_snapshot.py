@@ -32,7 +32,8 @@ def test_reads_jsonl_single_messages_api_responses_and_work_lists(tmp_path):
     source = SnapshotSource([tmp_path / "a.jsonl", folder])
     assert len(source) == 4
     lookups = source.works(["10.1038/LEU.2017.253", "10.5555/two", "10.5555/missing"])
-    assert [lookups[d].status for d in lookups] == [LookupStatus.FOUND, LookupStatus.FOUND, LookupStatus.NOT_FOUND]
+    # not in an incomplete snapshot: no answer, not "no such DOI" (tests/test_absence.py)
+    assert [lookups[d].status for d in lookups] == [LookupStatus.FOUND, LookupStatus.FOUND, LookupStatus.UNAVAILABLE]
     assert "not in snapshot" in lookups["10.5555/missing"].reason
 
 

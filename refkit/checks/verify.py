@@ -2,7 +2,9 @@
 
 Entries with a DOI are looked up in one batch; the rest are searched by their fields and the matcher
 (refkit.match) decides. Every entry ends with one Evidence whose status keeps three cases apart that must never
-blur: invented (NOT_FOUND), real but mis-cited (MISCITED) and could-not-check (UNVERIFIED). `Evidence.record`
+blur: invented (NOT_FOUND), real but mis-cited (MISCITED) and could-not-check (UNVERIFIED). No match is
+NOT_FOUND only when a source that covers such a work answered (`SearchResult.conclusive`); otherwise nobody
+who would know was asked, and the entry is UNVERIFIED with the reason. `Evidence.record`
 is set only when the entry is identified with that record (so its fields may be corrected from it); a record
 that merely shares the entry's title sits in `candidates`.
 """
@@ -19,7 +21,7 @@ from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_p
 from refkit.model import Evidence, Finding, Name, Reference, Status
 from refkit.model import Severity as S
 from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult, Source
-from refkit.sources.chain import search_many
+from refkit.sources.chain import search, search_many
 from refkit.sources.records import Update, notice_of, to_reference, updates
 from refkit.text import normalize_doi
 
@@ -133,10 +135,12 @@ NO_MATCH = register(
         "{key}: no matching record ({where}): the reference may not exist, or is not registered there{hint}",
         online=True,
         explanation=(
-            "No record in the sources asked is the cited work. Either the reference does "
-            "not exist (a common sign of invented references), or the source does not "
-            "hold it: books, many conference papers and preprints are not in Crossref. "
-            "Check the reference by hand."
+            "No record in the sources asked is the cited work, and one of them covers such "
+            "works: Crossref for journal articles, or a snapshot declared complete. Either "
+            "the reference does not exist (a common sign of invented references), or it was "
+            "never registered. When no source that answered covers the work (a book, a "
+            "preprint, Crossref unreachable), the entry is RK690 instead. Check the "
+            "reference by hand."
         ),
     )
 )
@@ -213,13 +217,16 @@ UNVERIFIED = register(
         "RK690",
         "unverified",
         S.INFO,
-        "The entry could not be checked (network, server, or cache miss when offline).",
+        "The entry could not be checked (network, server, cache miss, or no source that covers it).",
         "{key}: could not be verified: {reason}",
         online=True,
         explanation=(
-            "The entry could not be looked up: the network or server failed, or "
-            "`--offline` found nothing in the cache or snapshot. Nothing is known about "
-            "it either way; run again online."
+            "The entry could not be looked up: the network or server failed, "
+            "`--offline` found nothing in the cache or snapshot, or the sources that "
+            "answered do not cover such a work (Crossref holds few books and preprints; "
+            "a snapshot not declared complete). Nothing is known about it either way; run "
+            "again online, or add a snapshot that holds it. The text report sums these "
+            "up in one line; json, sarif and junit keep one per entry."
         ),
     )
 )
@@ -244,6 +251,7 @@ _RETRACTIONS = {
     "partial_retraction": "partly retracted",
 }
 _CONCERNS = {"expression_of_concern"}
+_KINDS = {"article-journal": "journal article", "paper-conference": "conference paper", "chapter": "book chapter"}
 _CORRECTIONS = {"correction", "corrigendum", "erratum", "addendum", "clarification"}
 
 
@@ -403,16 +411,19 @@ def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Out
     """Find the cited work by its fields: accepted, a likely mis-citation, no match, or unverified."""
     if not reference.title:
         return _Outcome(Status.UNVERIFIED, reason="no title to search by"), {}
-    result = source.search(reference)
+    result = search(source, reference)
     if result.unavailable:
         return _Outcome(Status.UNVERIFIED, reason=result.reason or "search unavailable"), {}
     raw = {normalize_doi(str(r.get("DOI", ""))): r for r in result.records}
     match = best_match(reference, [to_reference(r) for r in result.records])
     if match is None or match.decision is Decision.NO_MATCH:
         candidates = [match.record] if match else []
-        return _Outcome(
-            Status.NOT_FOUND, match=match, reason=result.reason or f"searched {source.name}", candidates=candidates
-        ), raw
+        searched = result.reason or f"searched {source.name}"
+        if not result.conclusive:
+            return _Outcome(
+                Status.UNVERIFIED, match=match, reason=_inconclusive(reference, searched), candidates=candidates
+            ), raw
+        return _Outcome(Status.NOT_FOUND, match=match, reason=searched, candidates=candidates), raw
     if match.decision is Decision.MISCITATION:
         differ = [
             label
@@ -432,6 +443,12 @@ def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Out
         )
         return _Outcome(Status.MISCITED, [finding], match=match, candidates=[match.record]), raw
     return _identified(entry, reference, raw[normalize_doi(match.record.doi)], match), raw
+
+
+def _inconclusive(reference: Reference, searched: str) -> str:
+    """Why no match is not "may not exist": what was searched, and that none of it holds every such work."""
+    kind = _KINDS.get(reference.type, reference.type.replace("-", " "))
+    return f"no matching record ({searched}), and no source that answered holds every {kind}"
 
 
 def _verify_without_doi(entry: BibEntry, reference: Reference, source: Source) -> _Outcome:
@@ -564,7 +581,7 @@ class _Prefetched:
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         result = self.results.pop(id(reference), None)
-        return result if result is not None else self.source.search(reference, rows)
+        return result if result is not None else search(self.source, reference, rows)
 
 
 def verify(

@@ -58,7 +58,7 @@ def map_command(
     references are taken from the configured Crossref snapshot, never from the network."""
     settings = load_settings(bib or document, {"snapshot": snapshot})
     claim_map = map_document(document, bib, ranker=ranker.value, snapshot=settings.snapshot)
-    if claim_map.notice and format is not MapFormat.text:
+    if claim_map.notice:  # on the terminal too when the report goes to a file (an unavailable ranker, …)
         print(f"refkit: note: {claim_map.notice}", file=sys.stderr)
     emit(RENDERERS[format.value](claim_map, str(document)), output)
     if fail_on is FailOn.unsupported and claim_map.unsupported:

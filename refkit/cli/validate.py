@@ -1,4 +1,5 @@
-"""`refkit validate BIB`: lint the file and verify its entries; exit 0, 1 (findings) or 2 (usage/input)."""
+"""`refkit validate PATH...`: lint and verify bibliographies and documents' reference lists, one combined
+report; exit 0 (clean), 1 (findings), 2 (usage/input) or 3 (some entries could not be checked)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,20 @@ import typer
 
 from refkit.cli.app import app, emit, progress_bar
 from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
-from refkit.config import load_settings
+from refkit.config import Settings, load_settings
 from refkit.model import Severity
 from refkit.reports import RENDERERS
-from refkit.reports.text import render_rich
-from refkit.validate import exit_code, validate
+from refkit.reports.text import render_rich, unchecked_notice
+from refkit.sources.base import Source
+from refkit.sources.chain import build_source
+from refkit.validate import (
+    combine,
+    exit_code,
+    overall_exit_code,
+    read_inputs,
+    validate_input,
+    verification_selected,
+)
 
 # The choices are the registered renderers, so a new report format needs no second list here.
 ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})  # type: ignore[misc]
@@ -22,33 +32,70 @@ ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})  # ty
 
 @app.command("validate")
 def validate_command(
-    bib: Path = typer.Argument(..., help="The .bib file to check."),
+    paths: list[Path] = typer.Argument(
+        ...,
+        metavar="PATH",
+        help="The .bib files to check, or documents (tex, md, html, docx, txt) whose reference lists to check.",
+    ),
     format: ReportFormat = typer.Option(ReportFormat["text"], "--format", "-f", help="Report format."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     select: list[str] = typer.Option(None, "--select", help="Only these rule ids or prefixes (RK1,RK301)."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rule ids or prefixes."),
     fail_on: Severity | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run."),
+    allow_unverified: bool | None = typer.Option(
+        None,
+        "--allow-unverified/--no-allow-unverified",
+        help="Exit 0, not 3, when entries could not be checked (network, cache miss) and nothing else fails.",
+    ),
     offline: bool | None = OFFLINE,
     snapshot: list[Path] = SNAPSHOT,
+    snapshot_complete: bool | None = typer.Option(
+        None,
+        "--snapshot-complete/--snapshot-incomplete",
+        help="The snapshots hold every work there is: what they lack does not exist (default: incomplete).",
+    ),
     api_url: str | None = API_URL,
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
 ) -> None:
-    """Check a bibliography: syntax, fields and identifiers offline; existence and agreement online."""
-    settings = load_settings(
-        bib,
-        {
-            "select": select,
-            "ignore": ignore,
-            "fail_on": fail_on,
-            **source_overrides(snapshot, offline, api_url, mailto, cache_dir),
-        },
-    )
+    """Check bibliographies: syntax, fields and identifiers offline; existence and agreement online."""
+    overrides = {
+        "select": select,
+        "ignore": ignore,
+        "fail_on": fail_on,
+        "allow_unverified": allow_unverified,
+        "snapshot_complete": snapshot_complete,
+        **source_overrides(snapshot, offline, api_url, mailto, cache_dir),
+    }
+    unique = list(dict.fromkeys(paths))
+    settings = [load_settings(path, overrides) for path in unique]
+    # Every file is read before any is checked, so an unreadable one stops the run (exit 2) at once.
+    inputs = [(read, each) for path, each in zip(unique, settings, strict=True) for read in read_inputs(path)]
+    sources: list[tuple[Settings, Source]] = []  # files with the same settings share one source (and its cache)
+    reports, codes = [], []
     with progress_bar("Checking references") as on_progress:
-        report = validate(bib, settings, on_progress)
+        for read, each in inputs:
+            source = _source(each, sources) if verification_selected(each) else None
+            report = validate_input(read, each, on_progress, source)
+            reports.append(report)
+            codes.append(exit_code(report, each.fail_on, each.allow_unverified))
+    report = combine(reports)
     if format == "text" and output is None and sys.stdout.isatty():
         text = render_rich(report)
     else:
         text = RENDERERS[format.value](report)
     emit(text, output)
-    raise typer.Exit(exit_code(report, settings.fail_on))
+    notice = unchecked_notice(report)
+    if notice and (format != "text" or output is not None):  # the text report carries it already
+        print(f"refkit: note: {notice}", file=sys.stderr)
+    raise typer.Exit(overall_exit_code(codes))
+
+
+def _source(settings: Settings, known: list[tuple[Settings, Source]]) -> Source:
+    """The source for these settings: built once, then shared by every file checked with the same ones."""
+    for seen, source in known:
+        if seen == settings:
+            return source
+    source = build_source(settings)
+    known.append((settings, source))
+    return source

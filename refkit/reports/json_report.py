@@ -13,25 +13,28 @@ SCHEMA_VERSION = 1
 
 
 def to_dict(report: ValidationReport) -> dict:
-    evidence = {item.key: item for item in report.evidence}
     entries = []
-    for key, line in report.keys:
-        item = evidence.get(key)
-        entries.append(
-            {
-                "key": key,
-                "line": line,
-                "status": item.status.value if item else None,
-                "score": round(item.score, 3) if item else None,
-                "source": item.source if item else None,
-                "doi": item.record.doi if item and item.record else None,
-                "reason": item.reason if item and item.reason else None,
-            }
-        )
+    for part in report.parts:
+        evidence = {item.key: item for item in part.evidence}
+        for key, line in part.keys:
+            item = evidence.get(key)
+            entries.append(
+                {
+                    "key": key,
+                    "file": part.path,
+                    "line": line,
+                    "status": item.status.value if item else None,
+                    "score": round(item.score, 3) if item else None,
+                    "source": item.source if item else None,
+                    "doi": item.record.doi if item and item.record else None,
+                    "reason": item.reason if item and item.reason else None,
+                }
+            )
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "refkit", "version": __version__},
-        "file": report.path,
+        "file": None if report.files else report.path,
+        "files": [part.path for part in report.parts],
         "summary": {
             "entries": len(report.keys),
             "findings": len(report.findings),

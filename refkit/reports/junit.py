@@ -14,6 +14,18 @@ _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def render(report: ValidationReport) -> str:
+    suites = [_suite(part) for part in report.parts]
+    tests = sum(int(suite.get("tests", "0")) for suite in suites)
+    failures = sum(int(suite.get("failures", "0")) for suite in suites)
+    root = ET.Element("testsuites", name="refkit", tests=str(tests), failures=str(failures))
+    root.extend(suites)
+    ET.indent(root)
+    xml = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML_RE.sub("\ufffd", xml) + "\n"
+
+
+def _suite(report: ValidationReport) -> ET.Element:
+    """One test suite per file checked."""
     by_key: dict[str | None, list] = {}
     for finding in report.findings:
         by_key.setdefault(finding.key, []).append(finding)
@@ -34,8 +46,4 @@ def render(report: ValidationReport) -> str:
             ET.SubElement(case, "system-out").text = "\n".join(f"{f.rule} {f.message}" for f in findings)
     suite.set("failures", str(failures))
     suite.set("errors", "0")
-    root = ET.Element("testsuites", name="refkit", tests=str(len(cases)), failures=str(failures))
-    root.append(suite)
-    ET.indent(root)
-    xml = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML_RE.sub("\ufffd", xml) + "\n"
+    return suite

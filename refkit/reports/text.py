@@ -1,4 +1,8 @@
-"""The human report: a rich table grouped by entry on a terminal, ruff-like plain lines otherwise."""
+"""The human report: a rich table grouped by entry on a terminal, ruff-like plain lines otherwise.
+
+Entries that could not be checked (RK690) are not listed one by one here: a run without network would drown
+the real findings in them. The summary says how many, why, and what to do; json, sarif and junit keep one
+finding per entry."""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from refkit.checks.verify import UNVERIFIED
 from refkit.model import Finding, Severity, Status
-from refkit.validate import ValidationReport
+from refkit.validate import REMEDIES, ValidationReport
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _STATUS_WORDS = {
@@ -35,17 +40,32 @@ def summary(report: ValidationReport) -> str:
     statuses = report.statuses()
     if statuses:
         line += "\n" + "; ".join(f"{count} {_STATUS_WORDS[status]}" for status, count in statuses.items())
-        unverified = statuses.get(Status.UNVERIFIED, 0)
-        if unverified:
-            line += f"\n{unverified} entries could not be checked (network, server or cache miss): not verified"
-    return line
+    notice = unchecked_notice(report)
+    return line + (f"\n{notice}" if notice else "")
+
+
+def unchecked_notice(report: ValidationReport) -> str:
+    """One sentence for all the entries that could not be checked: how many, why, and what to do."""
+    causes = report.unchecked()
+    if not causes:
+        return ""
+    total = sum(causes.values())
+    why = "; ".join(f"{cause} ({count})" if len(causes) > 1 else cause for cause, count in causes.items())
+    remedies = list(dict.fromkeys(REMEDIES[cause] for cause in causes if cause in REMEDIES))
+    entries = "entry" if total == 1 else "entries"
+    return f"{total} {entries} could not be checked: {why}" + (f"; {'; or '.join(remedies)}" if remedies else "")
+
+
+def _listed(report: ValidationReport) -> list[Finding]:
+    """The findings the text report lists: all but could-not-check, which the summary sums up."""
+    return [finding for finding in report.findings if finding.rule != UNVERIFIED.id]
 
 
 def render_plain(report: ValidationReport) -> str:
     lines = [
         f"{f.file or report.path}:{f.line or 0}: {f.rule} [{f.severity.value}] {f.message}"
         + (f" ({change})" if (change := _change(f)) else "")
-        for f in report.findings
+        for f in _listed(report)
     ]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
@@ -54,23 +74,26 @@ def render_plain(report: ValidationReport) -> str:
 def render_rich(report: ValidationReport, width: int | None = None) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=width or shutil.get_terminal_size().columns)
-    status_of = {item.key: item.status for item in report.evidence}
-    by_key: dict[str | None, list[Finding]] = {}
-    for finding in report.findings:
-        by_key.setdefault(finding.key, []).append(finding)
-    for key, findings in by_key.items():
-        status = status_of.get(key or "")
-        title = f"[bold]{key or report.path}[/bold]" + (f"  ({_STATUS_WORDS[status]})" if status else "")
-        table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
-        for finding in findings:
-            message = finding.message.removeprefix(f"{key}: ")  # the table's title already names the entry
-            table.add_row(
-                f"{finding.line or ''}",
-                f"[{_STYLE[finding.severity]}]{finding.rule}[/]",
-                escape(message),
-                escape(_change(finding)),
-            )
-        console.print(table)
+    for part in report.parts:
+        status_of = {item.key: item.status for item in part.evidence}
+        by_key: dict[str | None, list[Finding]] = {}
+        for finding in _listed(part):
+            by_key.setdefault(finding.key, []).append(finding)
+        for key, findings in by_key.items():
+            status = status_of.get(key or "")
+            where = f"{part.path}: " if report.files and key else ""
+            title = f"[bold]{escape(where + (key or part.path))}[/bold]"
+            title += f"  ({_STATUS_WORDS[status]})" if status else ""
+            table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
+            for finding in findings:
+                message = finding.message.removeprefix(f"{key}: ")  # the table's title already names the entry
+                table.add_row(
+                    f"{finding.line or ''}",
+                    f"[{_STYLE[finding.severity]}]{finding.rule}[/]",
+                    escape(message),
+                    escape(_change(finding)),
+                )
+            console.print(table)
     console.print(summary(report))
     return buffer.getvalue()
 

@@ -3,6 +3,10 @@
 Records are Crossref-schema `message` objects (dicts) whatever the source, so a local snapshot and the live
 API go through the same conversion and matching code. A source never raises for network trouble: it says
 `unavailable`, which the checks report as unverified, never as "not found".
+
+Silence is evidence of absence only from a source that covers the kind of work asked about: such a source
+marks its search answer `conclusive` (a snapshot declared complete, for anything; Crossref, for journal
+articles, not books, theses or preprints), and only then does no match mean "may not exist".
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ Record = dict[str, Any]
 
 class LookupStatus(StrEnum):
     FOUND = "found"
-    NOT_FOUND = "not-found"  # the source answered: no such DOI
+    NOT_FOUND = "not-found"  # the source answered, and it would know: no such DOI
     ELSEWHERE = "elsewhere"  # the DOI exists with another registration agency (DataCite, mEDRA, …)
-    UNAVAILABLE = "unavailable"  # no answer: network, server, rate limit, or cache miss when offline
+    UNAVAILABLE = "unavailable"  # no answer: network, server, rate limit, cache or incomplete-snapshot miss
 
 
 @dataclass(slots=True)
@@ -42,6 +46,7 @@ class SearchResult:
     records: list[Record] = field(default_factory=list)
     unavailable: bool = False
     reason: str = ""
+    conclusive: bool = False  # a source that covers such a work answered: no match among `records` = absence
 
 
 class Source(Protocol):

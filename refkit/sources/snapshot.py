@@ -2,8 +2,11 @@
 
 It answers DOI look-ups from a dict and searches through an inverted index of folded title words, then lets
 the matcher rank the few candidates that share the most (rarest) words with the cited title, so a snapshot
-of 100,000 records answers a search in milliseconds. Unlike the online API, a snapshot answers searches
-definitively: what it does not hold is "not in the snapshot", and `FallbackSource` decides what that means.
+of 100,000 records answers a search in milliseconds.
+
+What a snapshot does not hold is only "not in the snapshot", unless the run declares it complete (a universe
+of works, such as a benchmark's pool, outside which nothing exists: `snapshot-complete = true`, see
+docs/crossref.md): then its silence is an answer, "no such work".
 """
 
 from __future__ import annotations
@@ -96,8 +99,12 @@ def read_records(path: Path) -> Iterator[Record]:
 class SnapshotSource:
     """Source over records held in memory, indexed by DOI and by title words."""
 
-    def __init__(self, paths: Sequence[str | Path] = (), records: Iterable[Record] = (), name: str = "") -> None:
+    def __init__(
+        self, paths: Sequence[str | Path] = (), records: Iterable[Record] = (), name: str = "", complete: bool = False
+    ) -> None:
+        """`complete` declares the records a complete universe: what they do not hold does not exist."""
         self.name = name or "snapshot:" + ",".join(Path(p).name for p in paths)
+        self.complete = complete
         self._records: list[Record] = []
         self._references: list[Reference | None] = []
         self._by_doi: dict[str, int] = {}
@@ -138,8 +145,10 @@ class SnapshotSource:
         result = {}
         for doi in dois:
             position = self._by_doi.get(normalize_doi(doi))
-            if position is None:
-                result[doi] = Lookup(doi, LookupStatus.NOT_FOUND, reason=f"not in {self.name}")
+            if position is None and self.complete:
+                result[doi] = Lookup(doi, LookupStatus.NOT_FOUND, reason=f"not in {self._described()}")
+            elif position is None:
+                result[doi] = Lookup(doi, LookupStatus.UNAVAILABLE, reason=f"not in {self.name}")
             else:
                 result[doi] = Lookup(doi, LookupStatus.FOUND, self._records[position])
         return result
@@ -159,4 +168,10 @@ class SnapshotSource:
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         positions = self.shortlist(reference.title)
         ranked = sorted(positions, key=lambda p: compare(reference, self.reference(p)).score, reverse=True)
-        return SearchResult([self._records[p] for p in ranked[:rows]], reason=f"searched {self.name}")
+        records = [self._records[p] for p in ranked[:rows]]
+        # A complete snapshot's silence rules out any work; an incomplete one's rules out nothing.
+        return SearchResult(records, reason=f"searched {self._described()}", conclusive=self.complete)
+
+    def _described(self) -> str:
+        """The name, and whether the snapshot is complete (why its silence counts)."""
+        return f"{self.name}, complete" if self.complete else self.name
