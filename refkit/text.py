@@ -236,4 +236,5 @@ def normalize_doi(value: str) -> str:
     """The bare DOI in lower case ("https://doi.org/10.1/X" → "10.1/x"); DOIs are case-insensitive. An
     underscore escaped for LaTeX (`…-8\\_13`, as some exporters write it) is a plain underscore, and
     braces around it (`{{10.1/x}}`) are only BibTeX's."""
-    return _DOI_PREFIX_RE.sub("", unbrace(value)).strip().rstrip(".").replace("\\_", "_").lower()
+    value = unbrace(value)
+    return _DOI_PREFIX_RE.sub("", value.strip()).strip().rstrip(".").replace("\\_", "_").lower()
