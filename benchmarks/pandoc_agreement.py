@@ -28,8 +28,7 @@ NORMALISED = (
     "letter case of titles (pandoc turns English titles into sentence case); typographic quotes "
     "(pandoc makes ' into ’); page dashes (pandoc keeps '-', refkit writes '–'); DOIs as bare "
     "lower-case DOIs (pandoc copies a doi.org URL as written); a name particle counted as part of the "
-    "family name (pandoc calls 'van der' dropping, refkit non-dropping); a trailing 'others' author "
-    "(pandoc keeps it as an author called 'others', refkit as a truncation mark); an issue given both as "
+    "family name (pandoc calls 'van der' dropping, refkit non-dropping); an issue given both as "
     "biblatex `number` and `issue` (pandoc joins them, '1, 1'; refkit takes the number); Unicode NFC"
 )
 DEFAULT_FILES = [
@@ -61,8 +60,7 @@ def normal(field: str, value: object) -> object:
             text = text.casefold()
         return text
     if field == "author" and isinstance(value, list):
-        people = [p for p in value if p != {"literal": "others"}]
-        return [_name(person) for person in people]
+        return [_name(person) for person in value]
     return value
 
 

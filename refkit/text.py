@@ -216,11 +216,25 @@ def page_bounds(value: str) -> tuple[str, str]:
     return first, (last or first)
 
 
-_DOI_PREFIX_RE = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*|urn:doi:)", re.IGNORECASE)
+def unbrace(value: str) -> str:
+    """The value without grouping braces. Exporters wrap whole values in a second pair (Web of Science and
+    Zotero write `doi = {{10.1111/x}}`, `isbn = {{069107156X}}`) or protect parts (`1474-{760X}`); in an
+    identifier, a year or a page range braces carry no meaning, so the rules read what is inside."""
+    return value.replace("{", "").replace("}", "").strip() if "{" in value or "}" in value else value.strip()
+
+
+# doi.org and its older names, and the resolvers ACM, IEEE Computer Society and Wiley ran under their own hosts
+_DOI_PREFIX_RE = re.compile(
+    r"^(?:(?:https?://)?(?:dx\.|www\.)?(?:doi\.org|doi\.acm\.org|doi\.ieeecomputersociety\.org|doi\.wiley\.com)/"
+    r"|doi:\s*|urn:doi:)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=65536)
 def normalize_doi(value: str) -> str:
     """The bare DOI in lower case ("https://doi.org/10.1/X" → "10.1/x"); DOIs are case-insensitive. An
-    underscore escaped for LaTeX (`…-8\\_13`, as some exporters write it) is a plain underscore."""
+    underscore escaped for LaTeX (`…-8\\_13`, as some exporters write it) is a plain underscore, and
+    braces around it (`{{10.1/x}}`) are only BibTeX's."""
+    value = unbrace(value)
     return _DOI_PREFIX_RE.sub("", value.strip()).strip().rstrip(".").replace("\\_", "_").lower()

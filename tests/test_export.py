@@ -31,7 +31,7 @@ def test_csl_json_of_the_sample():
     items = json.loads(export(references(ROOT / "references.bib"), "csl-json"))
     saussele = items[2]
     assert saussele["id"] == "saussele2016discontinuation"
-    assert saussele["author"] == [{"family": "Saußele", "given": "S."}]
+    assert saussele["author"] == [{"family": "Saußele", "given": "S."}, {"literal": "others"}]  # "and others"
     assert saussele["issued"] == {"date-parts": [[2016]]}
     assert saussele["page"] == "685–693"
     assert items[9]["container-title"] == "Pharmacology & Therapeutics"
@@ -40,9 +40,10 @@ def test_csl_json_of_the_sample():
 def test_ris_export():
     text = export(references(ROOT / "references.bib"), "ris")
     first = text.split("ER  - ")[0]
-    assert first.splitlines()[:3] == [
+    assert first.splitlines()[:4] == [
         "TY  - JOUR",
         "AU  - Druker, B. J.",
+        "AU  - et al.",
         "TI  - Five-year follow-up of patients receiving imatinib for chronic myeloid leukemia",
     ]
     assert "SP  - 2408\nEP  - 2417\n" in first
@@ -84,5 +85,5 @@ def test_pandoc_reads_our_csl_json(tmp_path):
         check=True,
     )
     text = " ".join(result.stdout.split())
-    assert text.startswith("See (Saußele 2016).")
+    assert text.startswith("See (Saußele et al. 2016).")  # the entry says "Saußele, S. and others"
     assert "The Lancet Oncology 17 (5): 685–93." in text

@@ -124,7 +124,8 @@ _VENUE_NAMES = {
 
 # New-style arXiv identifiers (YYMM.NNNNN, since April 2007) carry the month they were posted.
 _ARXIV_RE = re.compile(r"(?:arxiv[.:/]\s*|arxiv\.org/(?:abs|pdf)/)((\d{2})(\d{2})\.\d{4,5})", re.IGNORECASE)
-_PLACEHOLDER_RE = re.compile(r"x{3,}|\.{3}|…|<[^>]*>|\bTODO\b|\bTBD\b", re.IGNORECASE)
+# `<DOI>` and `<insert doi here>` are placeholders; SICI DOIs carry digits in theirs (…<693::AID-ASI4>3.0.CO;2-O).
+_PLACEHOLDER_RE = re.compile(r"x{3,}|\.{3}|…|<[a-z _-]*>|\bTODO\b|\bTBD\b", re.IGNORECASE)
 _PLACEHOLDER_NAMES = {
     "john doe",
     "jane doe",

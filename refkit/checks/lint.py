@@ -15,7 +15,7 @@ from refkit.bib.read import MAX_CONCATENATED_CHARS, MONTH_MACROS, BibEntry, Bibl
 from refkit.checks.registry import Rule, Where, register
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
-from refkit.text import balanced_braces, fold, normalize_doi
+from refkit.text import balanced_braces, fold, normalize_doi, unbrace
 
 SYNTAX = register(
     Rule(
@@ -192,6 +192,18 @@ BAD_URL = register(
         explanation="Links must be absolute http(s) or ftp URLs without spaces to work in the printed bibliography.",
     )
 )
+IDENTIFIER_ELSEWHERE = register(
+    Rule(
+        "RK207",
+        "identifier-in-other-field",
+        S.INFO,
+        summary="An isbn field holds an ISSN, or an issn field an ISBN.",
+        template="{key}: {field} holds {detail} '{written}'",
+        explanation="RIS has one tag (SN) for both, so Mendeley, EndNote and PubMed exports write a journal's ISSN "
+        "into `isbn` (and ACM a proceedings ISBN into `issn`). The identifier is valid, so this is no error; "
+        "move it to the field it belongs in if your style prints it.",
+    )
+)
 FUTURE_YEAR = register(
     Rule(
         "RK301",
@@ -254,6 +266,21 @@ REVERSED_PAGES = register(
         summary="A page range ends before it starts.",
         template="{key}: page range '{written}' ends before it starts",
         explanation="A range whose last page is before its first is a typo; an abbreviated end (1029--35) is fine.",
+    )
+)
+YEAR_NOT_A_NUMBER = register(
+    Rule(
+        "RK307",
+        "year-not-a-number",
+        S.INFO,
+        summary="The year is a range, an approximate year, a status such as 'in press', or 'n.d.'.",
+        template="{key}: year '{written}' is {reading}; styles print it as written, but it cannot be compared "
+        "with a record's year",
+        explanation="Humanities and manuscript bibliographies write `1918--1922`, `c. 1850`, `18XX`, `n.d.`, "
+        "`forthcoming` or `in press` in `year`. BibTeX prints these as written, so they are accepted; only a "
+        "single year can be checked against Crossref. biblatex's `date` field holds ranges and approximate "
+        "dates in a form software can read (`date = {1918/1922}`, `date = {1850~}`), and `urldate` the day a web "
+        "page was read (Vancouver's `cited 2015`).",
     )
 )
 ET_AL = register(
@@ -369,12 +396,41 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 _DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 _ISSN_RE = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
 _YEAR_RE = re.compile(r"^\d{4}[a-z]?$")
+# Year forms BibTeX prints as written and that are no typo: what each is, and the year it starts in.
+_YEAR_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), reading)
+    for pattern, reading in (
+        (r"^(?:between\s+)?(\d{4})[a-z]?\s*(?:-{1,3}|\u2013|\u2014|/|\s+and\s+)\s*(\d{2}|\d{4})[a-z]?$",
+         "a range of years"),
+        (r"^(?:(?:c|ca|circa|approx)\.?\s*(\d{4})\??|\[(\d{4})\??\]|(\d{4})\?)$", "an approximate year"),
+        (r"^(\d{2})(?:\d[x]|xx)$", "a year with unknown digits"),  # EDTF: 18XX, 185X
+        (r"^(?:c(?:a|irca)?\.?\s*)?\d{1,4}\s*b\.?\s?c\.?(?:e\.?)?(?:\s*(?:-{1,3}|\u2013)\s*\d{1,4}\s*b\.?\s?c\.?(?:e\.?)?)?$",
+         "a year before the common era"),
+        (r"^(?:in\s+(?:press|print|prep(?:aration|\.)?|review|submission)|forthcoming|submitted|to\s+appear"
+         r"|under\s+(?:review|revision)|(?:provisionally\s+)?accepted(?:\s+pending\s+revision)?|invited\s+revision"
+         r"|unpublished)$", "a publication status"),
+        (r"^(?:n\.\s?d\.?|nd|no\s+date|undated|s\.\s?[da]\.?|o\.\s?j\.?)$", "the mark of an undated work"),
+        (r"^\[?(?:cited|accessed)\s+(\d{4})\]?$", "the year the work was read (Vancouver's 'cited')"),
+    )
+)  # fmt: skip
 _DATE_YEAR_RE = re.compile(r"^\s*(\d{4})(?:-\d{2}){0,2}[~?%]?(?:/|\s*$)")  # EDTF: 2021-05~, 2021/2022
+# 12, S12, e1234, 12a; AGU e2020MS002161, D10S43; Cell Press 101.e5; ACM article:page 61:1; AAS abstracts 415.12
+_PAGE = r"[A-Za-z]{0,4}\d+(?:[A-Za-z]{1,2}\d+)?[A-Za-z]?(?:[.:][A-Za-z]{0,2}\d+)?"
 _PAGE_ITEM_RE = re.compile(
-    r"^[A-Za-z]{0,4}\d+[A-Za-z]?(?:-[A-Za-z]{0,4}\d+[A-Za-z]?)?$"  # 12, S12-S19, e1234, 12a-13b
-    r"|^[ivxlcdm]+(?:-[ivxlcdm]+)?$",  # roman front matter
+    rf"^{_PAGE}(?:-{_PAGE})?$"
+    r"|^[ivxlcdm]+(?:-[ivxlcdm]+)?$"  # roman front matter
+    r"|^(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?$|^[a-z-]+(?:\.[a-z]{2})?/\d{7}$",  # NASA ADS: the arXiv id as page
     re.IGNORECASE,
 )
+# MathSciNet gives an article number and the page count: "Paper No. A70, 12", "Art. ID 86937, 34".
+_ARTICLE_NUMBER_RE = re.compile(
+    r"^(?:(?:research\s+)?paper|art(?:icle)?|no)\.?\s*(?:no\.|id)?\s*[\w.]+\s*,\s*\d+$", re.IGNORECASE
+)
+# MEDLINE pagination names the parts of an item: "1482-7; discussion 1487-91", "918; author reply 918".
+_PAGE_PART_RE = re.compile(r"^(?:author\s+reply|reply|discussion|quiz)\s+", re.IGNORECASE)
+# Notes around pages that are no page: "(electronic)", "(1980)", "pp.", a final full stop.
+_PAGE_NOTE_RE = re.compile(r"\s*\([^()]*\)\s*$|^(?:pp?\.|pages)\s*|\.$", re.IGNORECASE)
+_DAY_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 _MONTHS = {
     *MONTH_MACROS,
     "january",
@@ -408,7 +464,7 @@ def check_structure(entry: BibEntry, file: str | None) -> Iterator[Finding]:
         name = next((n for n, v in entry.fields.items() if macro in v), None)
         yield UNDEFINED_MACRO.finding(**_at(entry, file, name), macro=macro)
     for name, value in entry.fields.items():
-        if not value.strip():
+        if not value.strip() and not name.startswith("opt"):  # OPTx: a disabled template field (JabRef, Emacs)
             yield EMPTY_FIELD.finding(**_at(entry, file, name))
         elif ("{" in value or "}" in value) and not balanced_braces(value):
             yield UNBALANCED.finding(**_at(entry, file, name))
@@ -454,18 +510,53 @@ def _isbn_problem(value: str) -> str | None:
     return "expected 10 or 13 digits"
 
 
+# What an isbn or issn field holds besides identifiers: qualifiers ("(Print)", "(Linking)", "(pbk.)", "/e"),
+# labels, and the line breaks EndNote and Mendeley escape as `$\backslash$r`.
+_IDENTIFIER_NOTE_RE = re.compile(
+    r"\([^()]*\)|(?<=[\dXx])/e\b|\$\\backslash\$[rn]|\\[rn](?![a-z])|\bIS[BS]N(?:-1[03])?:?", re.IGNORECASE
+)
+
+
+def _identifiers(value: str) -> list[str]:
+    """The ISBNs or ISSNs a field lists. Zotero and Web of Science join several with ',', ';' or a space
+    (`978-0-387-84858-7 978-0-387-84857-0`); spaces inside one ISBN (`978 0 387 84858 7`) are kept together."""
+    items: list[str] = []
+    for chunk in re.split(r"[,;]", _IDENTIFIER_NOTE_RE.sub(" ", unbrace(value))):
+        words = chunk.split()
+        if len(words) > 1 and all(len(re.sub(r"\D", "", word)) >= 7 for word in words):
+            items.extend(words)
+        elif words:
+            items.append(" ".join(words))
+    return items
+
+
+def _check_numbers(
+    entry: BibEntry,
+    file: str | None,
+    field: str,
+    rule: Rule,
+    problem_of: Callable[[str], str | None],
+    other: tuple[str, Callable[[str], str | None]],
+) -> Iterator[Finding]:
+    """Each ISSN or ISBN the field lists is checked; valid ones of the other kind are named once, as info."""
+    elsewhere: list[str] = []
+    for number in _identifiers(entry.fields.get(field, "")):
+        problem = problem_of(number)
+        if problem and other[1](number) is None:
+            elsewhere.append(number)
+        elif problem:
+            yield rule.finding(**_at(entry, file, field), written=number, detail=problem)
+    if elsewhere:
+        written = ", ".join(dict.fromkeys(elsewhere))
+        yield IDENTIFIER_ELSEWHERE.finding(**_at(entry, file, field), written=written, detail=other[0])
+
+
 def check_identifiers(entry: BibEntry, file: str | None) -> Iterator[Finding]:
     doi = entry.fields.get("doi", "").strip()
     if doi and not _DOI_RE.match(normalize_doi(doi)):
         yield BAD_DOI.finding(**_at(entry, file, "doi"), written=doi)
-    for issn in re.split(r"[,;]\s*|\s+", entry.fields.get("issn", "").strip()):
-        problem = _issn_problem(issn) if issn else None
-        if problem:
-            yield BAD_ISSN.finding(**_at(entry, file, "issn"), written=issn, detail=problem)
-    for isbn in re.split(r"[,;]\s*", entry.fields.get("isbn", "").strip()):
-        problem = _isbn_problem(isbn) if isbn else None
-        if problem:
-            yield BAD_ISBN.finding(**_at(entry, file, "isbn"), written=isbn, detail=problem)
+    yield from _check_numbers(entry, file, "issn", BAD_ISSN, _issn_problem, ("an ISBN", _isbn_problem))
+    yield from _check_numbers(entry, file, "isbn", BAD_ISBN, _isbn_problem, ("an ISSN", _issn_problem))
     url = entry.fields.get("url", "").strip()
     if url:
         parts = urlsplit(url)
@@ -476,32 +567,79 @@ def check_identifiers(entry: BibEntry, file: str | None) -> Iterator[Finding]:
 def _dated_by(entry: BibEntry) -> tuple[str, str]:
     """The field that dates the entry and the year it gives: `year` as written, else the year a biblatex
     `date` starts with (2021, 2021-05-14, 2021-05/2022); ("", "") when neither does."""
-    year = entry.fields.get("year", "").strip().strip("{}")
+    year = unbrace(entry.fields.get("year", ""))
     if year:
         return "year", year
-    match = _DATE_YEAR_RE.match(entry.fields.get("date", "").strip().strip("{}"))
+    match = _DATE_YEAR_RE.match(unbrace(entry.fields.get("date", "")))
     return ("date", match.group(1)) if match else ("", "")
+
+
+def _year_form(year: str) -> tuple[str, str] | None:
+    """What a non-numeric year is ("a range of years", …) and the year it starts in ("" when it names
+    none); None when it is no year at all (a typo, a page number, a URL)."""
+    for pattern, reading in _YEAR_FORMS:
+        match = pattern.match(year)
+        if not match:
+            continue
+        start = next((group for group in match.groups() if group), "")
+        if reading == "a year with unknown digits":
+            start += "00"
+        elif reading == "a range of years":
+            end = match.group(2)
+            if int(start[: 4 - len(end)] + end) < int(start):
+                return None
+        return reading, start
+    words = year.lower().rstrip(".").split()
+    if len(words) == 2 and words[0].rstrip(".") in _MONTHS and _YEAR_RE.match(words[1]):
+        return "a month and a year", words[1]
+    return None
 
 
 def check_dates(entry: BibEntry, file: str | None, this_year: int) -> Iterator[Finding]:
     field, year = _dated_by(entry)
     if field == "year" and not _YEAR_RE.match(year):
-        yield BAD_YEAR.finding(**_at(entry, file, field), written=year)
-    elif year and int(year[:4]) > this_year + 1:  # next year's volumes appear online late in the year
+        form = _year_form(year)
+        if form is None:
+            yield BAD_YEAR.finding(**_at(entry, file, field), written=year)
+            year = ""
+        else:
+            yield YEAR_NOT_A_NUMBER.finding(**_at(entry, file, field), written=year, reading=form[0])
+            year = form[1]
+    if year and int(year[:4]) > this_year + 1:  # next year's volumes appear online late in the year
         yield FUTURE_YEAR.finding(**_at(entry, file, field), written=year)
     elif year and int(year[:4]) < 1450:
         yield ANCIENT_YEAR.finding(**_at(entry, file, field), written=year)
-    month = entry.fields.get("month", "").strip().lower().rstrip(".")
-    if month and month not in _MONTHS and not (month.isdigit() and 1 <= int(month) <= 12):
-        yield BAD_MONTH.finding(**_at(entry, file, "month"), written=entry.fields["month"])
+    month = entry.fields.get("month", "")
+    if month.strip() and not _is_month(month):
+        yield BAD_MONTH.finding(**_at(entry, file, "month"), written=month)
+
+
+def _is_month(value: str) -> bool:
+    """A month as exporters write it: 6, jun, June, Sept.; Web of Science's {JUN} and {OCT 14}; ranges and
+    days (Jan-Feb, 6-10 Sept, November 24th)."""
+    text = unbrace(value).lower().rstrip(".")
+    if text.isdigit():
+        return 1 <= int(text) <= 12
+    words = [word for word in re.split(r"[\s,./\u2013-]+", text) if word]
+    days = [_DAY_RE.match(word) for word in words if word not in _MONTHS]
+    return len(days) < len(words) and all(day and 1 <= int(day.group(1)) <= 31 for day in days)
+
+
+def _page_items(pages: str) -> list[str]:
+    """The pages or ranges a pages field lists (`12-19, 25`; `xviii+354`; `i-xvi and 993-1935`), without
+    the notes exporters add; none for a MathSciNet article number with its page count."""
+    text = _PAGE_NOTE_RE.sub("", unbrace(pages).replace("\\ ", " ").replace("\u2014", "-").replace("\u2212", "-"))
+    if _ARTICLE_NUMBER_RE.match(text):
+        return []
+    items = re.split(r"\s*[,;+]\s*|\s+and\s+", text)
+    return [re.sub(r"\s*(-{1,3}|\u2013)\s*", "-", _PAGE_PART_RE.sub("", item)) for item in items if item]
 
 
 def check_pages(entry: BibEntry, file: str | None) -> Iterator[Finding]:
     pages = entry.fields.get("pages", "").strip()
     if not pages:
         return
-    for item in re.split(r"\s*[,;]\s*", pages.replace("\u2014", "-").replace("\u2212", "-")):
-        item = re.sub(r"\s*(-{1,3}|\u2013)\s*", "-", item).replace("+", "")
+    for item in _page_items(pages):
         if not _PAGE_ITEM_RE.match(item):
             yield BAD_PAGES.finding(**_at(entry, file, "pages"), written=pages)
             return

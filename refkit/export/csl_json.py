@@ -25,6 +25,8 @@ def to_csl(reference: Reference) -> dict:
     item: dict = {"id": reference.key, "type": reference.type}
     if reference.authors:
         item["author"] = [_name(n) for n in reference.authors]
+        if reference.authors_truncated:  # CSL has no "et al.": pandoc writes this, and its citeproc prints it so
+            item["author"].append({"literal": "others"})
     if reference.editors:
         item["editor"] = [_name(n) for n in reference.editors]
     if reference.year:

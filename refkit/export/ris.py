@@ -23,6 +23,8 @@ def _name(name: Name) -> str:
 def to_ris(reference: Reference) -> str:
     lines = [("TY", _TYPES.get(reference.type, "GEN"))]
     lines += [("AU", _name(n)) for n in reference.authors]
+    if reference.authors and reference.authors_truncated:  # RIS has no truncation mark: keep it readable
+        lines.append(("AU", "et al."))
     lines += [("ED", _name(n)) for n in reference.editors]
     lines.append(("TI", reference.title))
     lines.append(("T2", reference.container_title))
