@@ -1,4 +1,4 @@
-"""Reading a document (.txt, .md, .tex, .html, .docx) into its body and its reference section.
+"""Reading a document (.txt, .md, .tex, .bbl, .html, .docx) into its body and its reference section.
 
 `read_document(path)` is the stable entry point shared by `extract` (which parses the section) and `map`
 (which reads sentences from the body): both get the same `Document`, whatever the input format.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from refkit.documents.bbl import bbl_blocks
 from refkit.documents.blocks import Block
 from refkit.documents.docx import docx_blocks
 from refkit.documents.html import html_blocks
@@ -26,13 +27,20 @@ FORMATS = {
     ".rst": "text",
     ".tex": "latex",
     ".ltx": "latex",
+    ".bbl": "bbl",
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
 }
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
-_READERS = {"text": plain_blocks, "markdown": plain_blocks, "latex": latex_blocks, "html": html_blocks}
+_READERS = {
+    "text": plain_blocks,
+    "markdown": plain_blocks,
+    "latex": latex_blocks,
+    "bbl": bbl_blocks,
+    "html": html_blocks,
+}
 _PARAGRAPH_FORMATS = frozenset({"html", "docx"})  # their text blocks are whole paragraphs, not source lines
 
 

@@ -15,8 +15,9 @@ from refkit.errors import RefkitError
 from refkit.extract.keys import DEFAULT_KEY_PATTERN, assign_keys, make_key, validate_pattern
 from refkit.extract.parse import parse_reference
 from refkit.extract.split import Item, split_items
+from refkit.extract.structure import apply_marked, entry_reference
 from refkit.files import read_text
-from refkit.model import Reference
+from refkit.model import Location, Reference
 
 _BIBLIOGRAPHY_COMMAND_RE = re.compile(
     r"^[^%\n]*\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}", re.MULTILINE
@@ -41,15 +42,22 @@ def extract_references(
         document = parse_document(source)
         source = document if document.has_references else Document(None, "text", [], text_blocks(source.splitlines()))
     items = [item for item in split_items(source.reference_blocks) if not _REPEAT_NOTE_RE.match(item.text)]
-    references = assign_keys(
-        [parse_reference(item.text, file=source.path, line=item.line) for item in items], key_pattern
-    )
+    references = assign_keys([_item_reference(item, source.path) for item in items], key_pattern)
     if document_keys:
         for item, reference in zip(items, references, strict=True):
             if item.key:
                 reference.key = item.key
                 reference.location = replace(reference.location, key=item.key)
     return references
+
+
+def _item_reference(item: Item, path: str | None) -> Reference:
+    """One item as a Reference: a whole entry the format wrote out is read as such; otherwise the string is
+    tagged and whatever fields the format marked replace the tagger's guesses."""
+    location = Location(file=path, line=item.line)
+    if any(name == "entrytype" for name, _ in item.fields):
+        return entry_reference(item.fields, item.key, item.text, location)
+    return apply_marked(parse_reference(item.text, file=path, line=item.line), item.fields)
 
 
 def _bibtex_files(path: str | Path) -> list[str]:

@@ -1,0 +1,335 @@
+"""LaTeX reference lists as BibTeX and biber write them (`.bbl`): one item per `\\bibitem` or `\\entry`,
+with the structure the file itself carries read as fields rather than guessed.
+
+* biblatex/biber `\\entry{key}{type}` … `\\endentry`: every field is written out (`\\field{title}{…}`,
+  `\\name{author}…`, `\\list{publisher}…`, `\\verb{doi}`), so the item's `fields` are the whole entry in
+  BibTeX terms (with `entrytype`), and nothing needs tagging.
+* BibTeX `thebibliography`: `\\bibitem[label]{key}` keys are kept (the label may span lines); `\\bibinfo{f}{v}`
+  (REVTeX, ACM, Elsevier CAS) and BMC's `\\bauthor`, `\\batitle`, … give fields directly; where a style marks
+  nothing, its `\\newblock`s do: the first block is the authors, the next the title, and the first
+  emphasised group after it the container. The item's text is the decoded reference string, which the
+  tagger reads for whatever the markup left out. Hint values are decoded text in Reference terms
+  (author, title, container, volume, issue, pages, year, doi, publisher).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from refkit.documents.blocks import Block
+from refkit.documents.latex import decode_line
+from refkit.text import latex_to_unicode
+
+Fields = list[tuple[str, str]]
+
+_COMMENT_RE = re.compile(r"(?<!\\)%[^\n]*\n?[ \t]*")
+_BIBITEM_RE = re.compile(r"\\bibitem(?![A-Za-z@])\s*")
+_END_RE = re.compile(r"\\end\s*\{thebibliography\}")
+_ENTRY_RE = re.compile(r"\\entry\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_NEWBLOCK_RE = re.compile(r"\\newblock\b\s*")
+_EMPHASIS_RE = re.compile(r"\\(?:emph|textit|textsl)\s*\{|\{\\(?:em|it|sl)\b\s*")
+_BOLD_NUMBER_RE = re.compile(r"(?:\\textbf\s*\{|\{\\bf\s+)\s*(\d[\w.–-]*)\s*\}")
+_QUOTED_RE = re.compile(r"``(.+?)''", re.DOTALL)
+_YEAR_TAIL_RE = re.compile(r"[\s,.]*(?:\(\s*\d{4}[a-z]?\s*\)|\d{4}[a-z]?)[\s.,]*$")
+# Markup with no text of its own in the printed list.
+_NOISE_RE = re.compile(
+    r"\\(?:BIBentryALTinterwordspacing|BIBentrySTDinterwordspacing|BibitemOpen|EOS|bibAnnoteFile|"
+    r"hskip\s*[\d.]+em(?:\s*plus\s*[\d.]+em)?(?:\s*minus\s*[\d.]+em)?|natexlab\s*\{[^{}]*\}|penalty0|urldef\\tempurl|showURL\s*\{\\tempurl\}|showDOI\s*\{\\tempurl\}|tempurl|"
+    r"BibitemShut\s*\{[^{}]*\}|endbibitem|(?:begin|end)\s*\{b\w+\}|color\s*\{[^{}]*\}|protect|"
+    r"href@noop\s*\{\}|newline|relax|unskip|bibAnnote\s*\{[^{}]*\}\s*\{[^{}]*\})"
+)
+# Macros whose argument is the printed text: REVTeX's name and field wrappers, BMC's, ACM's.
+_WRAPPERS = (
+    "bibnamefont", "bibfnamefont", "citenamefont", "showarticletitle", "showISBNx", "showISSN",
+    "showeprint", "detokenize", "path", "bsnm", "binits", "bparticle", "bsuffix", "bauthor", "beditor", "bfnm",
+    "bbtitle", "batitle", "bjtitle", "bctitle", "btitle", "bvolume", "bissue", "bfpage", "blpage", "byear",
+    "bpublisher", "blocation", "bedition", "bseries", "bcomment", "bhowpublished", "binstitution", "bschool",
+    "bnote", "bisbn", "bissn", "bmonth", "bnumber", "bchapter", "bpages", "bsertitle", "bconftitle",
+)  # fmt: skip
+_BMC_FIELDS = {
+    "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
+    "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
+}  # fmt: skip
+_BIBINFO_FIELDS = {
+    "author": "author", "person": "author", "title": "title", "journal": "container", "booktitle": "container",
+    "volume": "volume", "number": "issue", "pages": "pages", "year": "year", "doi": "doi",
+    "publisher": "publisher",
+}  # fmt: skip
+
+
+def group_end(text: str, start: int, opening: str = "{", closing: str = "}") -> int:
+    """The index just past the group that opens at `start`; the text's end when it never closes."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "\\":
+            continue
+        if char == opening and text[index - 1 : index] != "\\":
+            depth += 1
+        elif char == closing and text[index - 1 : index] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return len(text)
+
+
+def _arguments(text: str, position: int, count: int) -> tuple[list[str], int] | None:
+    """`count` brace groups from `position` (spaces between them allowed): their contents and the end."""
+    found = []
+    for _ in range(count):
+        while position < len(text) and text[position] in " \t\n":
+            position += 1
+        if position >= len(text) or text[position] != "{":
+            return None
+        end = group_end(text, position)
+        found.append(text[position + 1 : end - 1])
+        position = end
+    return found, position
+
+
+def _replace_macro(text: str, name: str, count: int, replace: Callable[[list[str]], str]) -> str:
+    """Every `\\name{a}…` with `count` arguments replaced by `replace(arguments)`."""
+    pattern = re.compile(rf"\\{name}(?![A-Za-z@])\s*")
+    out, position = [], 0
+    while match := pattern.search(text, position):
+        parsed = _arguments(text, match.end(), count)
+        if parsed is None:
+            out.append(text[position : match.end()])
+            position = match.end()
+            continue
+        arguments, end = parsed
+        out.append(text[position : match.start()] + replace(arguments))
+        position = end
+    return "".join(out) + text[position:]
+
+
+def _macro_arguments(text: str, name: str) -> list[str]:
+    """The argument of every `\\name{…}` in the text, in order."""
+    found: list[str] = []
+
+    def keep(arguments: list[str]) -> str:
+        found.append(arguments[0])
+        return ""
+
+    _replace_macro(text, name, 1, keep)
+    return found
+
+
+def _plain(latex: str) -> str:
+    """A piece of item LaTeX as text."""
+    return " ".join(decode_line(" ".join(latex.split())).split())
+
+
+def _strip_wrappers(latex: str) -> str:
+    latex = _NOISE_RE.sub(" ", latex)
+    latex = _replace_macro(latex, "mn@doi", 1, lambda args: "")  # mnras: "\mn@doi [\aj] {doi}", journal first
+    latex = re.sub(r"\\mn@doi\s*\[([^\]]*)\]", r"\1,", latex)
+    latex = _replace_macro(latex, "href", 2, lambda args: args[1] + (f" {args[0]}" if "doi.org/" in args[0] else ""))
+    latex = _replace_macro(latex, "bibfield", 2, lambda args: args[1])
+    latex = _replace_macro(latex, "doi", 1, lambda args: f"doi:{args[0]}")
+    latex = _replace_macro(latex, "doiurl", 1, lambda args: f"doi:{args[0]}")
+    latex = _replace_macro(latex, "bdoi", 1, lambda args: f"doi:{args[0]}")
+    latex = _replace_macro(latex, "enquote", 1, lambda args: f"“{args[0]}”")
+    latex = _replace_macro(latex, "bibinfo", 2, lambda args: "{" + args[1] + "}")
+    for name in _WRAPPERS:
+        latex = _replace_macro(latex, name, 1, lambda args: "{" + args[0] + "}")
+    return latex
+
+
+def _marked_fields(latex: str) -> Fields:
+    """The fields an item marks itself: `\\bibinfo{field}{value}` and BMC's `\\bjtitle{…}` and kin."""
+    found: Fields = []
+
+    def keep(name: str) -> Callable[[list[str]], str]:
+        def record(arguments: list[str]) -> str:
+            value = arguments[-1]
+            field = _BIBINFO_FIELDS.get(arguments[0]) if name == "bibinfo" else _BMC_FIELDS.get(name)
+            if field:
+                found.append((field, _plain(_strip_wrappers(value))))
+            return ""
+
+        return record
+
+    _replace_macro(latex, "bibinfo", 2, keep("bibinfo"))
+    for name in _BMC_FIELDS:
+        _replace_macro(latex, name, 1, keep(name))
+    found.extend(("author", _plain(_strip_wrappers(person))) for person in _macro_arguments(latex, "bauthor"))
+    first = re.search(r"\\bfpage\s*\{([^{}]*)\}", latex)
+    last = re.search(r"\\blpage\s*\{([^{}]*)\}", latex)
+    if first:
+        found.append(("pages", first.group(1) + (f"–{last.group(1)}" if last else "")))
+    return found
+
+
+def _emphasised(latex: str) -> str:
+    """The first emphasised group of a piece of LaTeX (`\\emph{…}`, `{\\em …}`), as text."""
+    match = _EMPHASIS_RE.search(latex)
+    if not match:
+        return ""
+    start = match.end() - 1 if latex[match.end() - 1] == "{" else match.start()
+    end = group_end(latex, start)
+    return _plain(latex[start:end])
+
+
+def _is_emphasised(latex: str) -> bool:
+    """Whether a block is one emphasised group and its punctuation ("\\emph{Book title}.")."""
+    stripped = latex.strip().rstrip(".,; ")
+    match = _EMPHASIS_RE.match(stripped)
+    if not match:
+        return False
+    start = match.end() - 1 if stripped[match.end() - 1] == "{" else match.start()
+    return group_end(stripped, start) >= len(stripped.rstrip("}")) - 1
+
+
+def _block_fields(latex: str) -> Fields:
+    """Fields read off the layout where the style marks none: `\\newblock` blocks and emphasis."""
+    blocks = [block for block in _NEWBLOCK_RE.split(latex) if block.strip()]
+    found: Fields = []
+    if len(blocks) == 2 and not _plain(blocks[1]).startswith("("):
+        pass  # spmpsci: "Authors: Title." then the venue; the tagger reads that better than the layout does
+    elif len(blocks) >= 2:
+        authors = _plain(blocks[0])
+        authors = _YEAR_TAIL_RE.sub("", authors) if not _plain(blocks[1]).startswith("(") else authors
+        found.append(("authors", authors.rstrip(". ")))
+        title_block = blocks[1]
+        if _plain(title_block).startswith("("):  # pnas: "(2009) {\em Nature} …" has no title
+            later = blocks[1:]
+        else:
+            title = _plain(title_block).strip().rstrip(".,")
+            found.append(("title", title.strip('“”"').rstrip(",.")))
+            later = [] if _is_emphasised(title_block) else blocks[2:]
+        container = next((_emphasised(block) for block in later if _emphasised(block)), "")
+        if container:
+            found.append(("container", container.rstrip(".,")))
+    elif quoted := _QUOTED_RE.search(latex):  # IEEEtran: A. Author, ``Title,'' \emph{Journal}, vol. 1, …
+        found.append(("title", _plain(quoted.group(1)).rstrip(".,;:")))
+        if _emphasised(latex[quoted.end() :]):
+            found.append(("container", _emphasised(latex[quoted.end() :]).rstrip(".,")))
+    elif _emphasised(latex):  # amsplain, REVTeX's prsty: "A. Author, \emph{Title}, Journal \textbf{12} …"
+        found.append(("title", _emphasised(latex).rstrip(".,")))
+    volume = _BOLD_NUMBER_RE.search(latex)
+    if volume:
+        found.append(("volume", volume.group(1)))
+    return found
+
+
+def _item_block(latex: str, line: int, key: str) -> Block:
+    latex = _COMMENT_RE.sub(" ", latex)
+    marked = _marked_fields(latex)
+    latex = _strip_wrappers(latex)
+    fields = marked if any(name in ("title", "author") for name, _ in marked) else _block_fields(latex) + marked
+    text = _plain(_NEWBLOCK_RE.sub(" ", latex))
+    return Block(line, text, "item", key=key, fields=tuple(fields))
+
+
+def _label_end(text: str, position: int) -> int:
+    """Past the optional `[label]` of a `\\bibitem` (its brackets may hold braces and span lines)."""
+    if position < len(text) and text[position] == "[":
+        depth, index = 0, position
+        while index < len(text):
+            char = text[index]
+            if char == "{":
+                index = group_end(text, index)
+                continue
+            if char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    return index + 1
+            index += 1
+    return position
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def bibitem_blocks(text: str, first_line: int = 1) -> list[Block]:
+    """The `\\bibitem`s of a BibTeX-made list (the whole of a .bbl, or a `thebibliography` body)."""
+    end = _END_RE.search(text)
+    body = text[: end.start()] if end else text
+    starts = list(_BIBITEM_RE.finditer(body))
+    blocks = []
+    for index, match in enumerate(starts):
+        position = _label_end(body, match.end())
+        while position < len(body) and body[position] in " \t\n%":
+            position = body.find("\n", position) + 1 if body[position] == "%" else position + 1
+        key = ""
+        if position < len(body) and body[position] == "{":
+            close = group_end(body, position)
+            key, position = body[position + 1 : close - 1].strip(), close
+        stop = starts[index + 1].start() if index + 1 < len(starts) else len(body)
+        blocks.append(_item_block(body[position:stop], first_line + _line_of(body, match.start()) - 1, key))
+    return blocks
+
+
+def _names(latex: str) -> str:
+    """A biber `\\name{…}` list as a BibTeX name list ("von Family, Jr, Given and …")."""
+    people = []
+    position = 0
+    while (start := latex.find("{{", position)) >= 0:
+        end = group_end(latex, start)
+        person = latex[start + 1 : end - 1]
+        parts = dict(re.findall(r"\b(family|given|prefix|suffix)=\{((?:[^{}]|\{[^{}]*\})*)\}", person))
+        if not parts:  # biblatex 1.x: {hash}{family}{f.}{given}{g.}{prefix}{p.}{suffix}{s.}
+            groups = re.findall(r"\{((?:[^{}]|\{[^{}]*\})*)\}", person)[1:]
+            if len(groups) >= 8:
+                parts = {"family": groups[0], "given": groups[2], "prefix": groups[4], "suffix": groups[6]}
+        family = " ".join(filter(None, (parts.get("prefix", ""), parts.get("family", ""))))
+        pieces = [family, parts.get("suffix", ""), parts.get("given", "")]
+        people.append(", ".join(piece for piece in pieces if piece) if family else parts.get("given", ""))
+        position = end
+    return " and ".join(person.replace("\\bibnamedelima", " ").replace("\\bibnamedelimb", " ") for person in people)
+
+
+def _entry_fields(latex: str) -> Fields:
+    fields: Fields = []
+    for kind, pattern in (("name", r"\\name\s*\{"), ("list", r"\\list\s*\{"), ("field", r"\\field\s*\{")):
+        for match in re.finditer(pattern, latex):
+            parsed = _arguments(latex, match.end() - 1, {"name": 4, "list": 3, "field": 2}[kind])
+            if parsed is None:
+                continue
+            arguments = parsed[0]
+            name, value = arguments[0], arguments[-1]
+            if kind == "name":
+                value = _names(value)
+            elif kind == "list":
+                value = " and ".join(re.findall(r"\{((?:[^{}]|\{[^{}]*\})*)\}", value))
+            fields.append((name, value.replace("\\bibrangedash", "--").replace("\\bibrangessep", ", ")))
+    for name, value in re.findall(r"\\verb\s*\{(\w+)\}\s*\n\s*\\verb\s?(.*?)\n\s*\\endverb", latex, re.DOTALL):
+        fields.append((name, value.strip()))
+    return fields
+
+
+def entry_blocks(text: str) -> list[Block]:
+    """The `\\entry`s of a biber-made .bbl, each with its whole entry as fields. With several sort lists
+    (`\\datalist`), the first one's entries are read and the repeats of later lists skipped."""
+    blocks, seen = [], set()
+    for match in _ENTRY_RE.finditer(text):
+        key, entry_type = match.group(1).strip(), match.group(2).strip()
+        end = text.find("\\endentry", match.end())
+        if key in seen:
+            continue
+        seen.add(key)
+        fields = [("entrytype", entry_type), *_entry_fields(text[match.end() : end if end >= 0 else len(text)])]
+        values = dict(fields)
+        shown = ". ".join(
+            latex_to_unicode(values[name].replace(" and ", ", "))
+            for name in ("author", "editor", "title", "journaltitle", "journal", "booktitle", "year", "date")
+            if values.get(name)
+        )
+        blocks.append(Block(_line_of(text, match.start()), shown, "item", key=key, fields=tuple(fields)))
+    return blocks
+
+
+def bbl_blocks(text: str) -> list[Block]:
+    """A .bbl file as a reference section: a heading, then one item a reference."""
+    if _ENTRY_RE.search(text):
+        items = entry_blocks(text)
+    else:
+        begin = re.search(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?", text)
+        offset = begin.end() if begin else 0
+        items = bibitem_blocks(text[offset:], _line_of(text, offset))
+    return [Block(1, "References", "heading", 2), *items]
