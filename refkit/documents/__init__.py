@@ -14,7 +14,7 @@ from refkit.documents.blocks import Block
 from refkit.documents.docx import docx_blocks
 from refkit.documents.html import html_blocks
 from refkit.documents.latex import latex_blocks
-from refkit.documents.plain import markdown_inline, plain_blocks
+from refkit.documents.plain import markdown_blocks, markdown_inline, plain_blocks
 from refkit.documents.sections import REFERENCE_HEADINGS, split_document
 from refkit.errors import RefkitError
 from refkit.files import read_text
@@ -24,6 +24,8 @@ FORMATS = {
     ".text": "text",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".rmd": "markdown",
+    ".qmd": "markdown",
     ".rst": "text",
     ".tex": "latex",
     ".ltx": "latex",
@@ -36,7 +38,7 @@ FORMATS = {
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
 _READERS = {
     "text": plain_blocks,
-    "markdown": plain_blocks,
+    "markdown": markdown_blocks,
     "latex": latex_blocks,
     "bbl": bbl_blocks,
     "html": html_blocks,

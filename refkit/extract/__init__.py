@@ -22,6 +22,8 @@ from refkit.model import Location, Reference
 _BIBLIOGRAPHY_COMMAND_RE = re.compile(
     r"^[^%\n]*\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}", re.MULTILINE
 )
+# `bibliography: refs.bib` or `bibliography: [a.bib, b.bib]` / a YAML list, in Markdown front matter
+_YAML_BIBLIOGRAPHY_RE = re.compile(r"^bibliography:[ \t]*(.*(?:\n[ \t]+-[ \t]*.+)*)", re.MULTILINE)
 # A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
 _REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
 
@@ -71,6 +73,18 @@ def _bibtex_files(path: str | Path) -> list[str]:
     ]
 
 
+def _front_matter_bibliographies(path: str | Path) -> list[str]:
+    """The bibliography files a pandoc Markdown / R Markdown / Quarto header names."""
+    text = read_text(path, what="document")
+    if not text.startswith("---"):
+        return []
+    end = text.find("\n---", 3)
+    found = _YAML_BIBLIOGRAPHY_RE.search(text[: end if end > 0 else len(text)])
+    if not found:
+        return []
+    return [name.strip(" \t'\"") for name in re.split(r"[,\n\[\]]|\s-\s", found.group(1)) if name.strip(" \t'\"-")]
+
+
 def extract_document(
     path: str | Path, *, section: str | None = None, key_pattern: str = DEFAULT_KEY_PATTERN, document_keys: bool = True
 ) -> list[Reference]:
@@ -82,6 +96,12 @@ def extract_document(
         if section:
             raise NoReferenceSection(f"{path}: no heading '{section}' found; check the spelling given to --section")
         bib_files = _bibtex_files(path) if document.format == "latex" else []
+        if document.format == "markdown" and _front_matter_bibliographies(path):
+            raise NoReferenceSection(
+                f"{path}: the reference list is made by pandoc from "
+                f"{', '.join(_front_matter_bibliographies(path))} (bibliography: in the front matter): check "
+                "that file with `refkit validate`, or extract from the rendered document"
+            )
         if bib_files:
             raise NoReferenceSection(
                 f"{path}: the references are in {', '.join(bib_files)} (\\bibliography or "
@@ -91,6 +111,13 @@ def extract_document(
             f"{path}: no reference section found (looked for headings such as References, "
             "Bibliography, Works Cited); name its heading with --section TEXT"
         )
+    if document.format == "markdown" and not document.references_text.strip():
+        bib_files = _front_matter_bibliographies(path)
+        if bib_files:  # pandoc fills the section (`::: {#refs}`) from these when it renders the document
+            raise NoReferenceSection(
+                f"{path}: the reference list is made by pandoc from {', '.join(bib_files)} (bibliography: in "
+                "the front matter): check that file with `refkit validate`, or extract from the rendered document"
+            )
     return extract_references(document, key_pattern=key_pattern, document_keys=document_keys)
 
 
