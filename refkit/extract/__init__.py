@@ -11,6 +11,7 @@ from pathlib import Path
 
 from refkit.documents import Document, parse_document, read_document
 from refkit.documents.blocks import text_blocks
+from refkit.documents.plain import markdown_inline
 from refkit.errors import RefkitError
 from refkit.extract.keys import DEFAULT_KEY_PATTERN, assign_keys, make_key, validate_pattern
 from refkit.extract.parse import parse_reference
@@ -43,7 +44,11 @@ def extract_references(
     if isinstance(source, str):
         document = parse_document(source)
         source = document if document.has_references else Document(None, "text", [], text_blocks(source.splitlines()))
-    items = [item for item in split_items(source.reference_blocks) if not _REPEAT_NOTE_RE.match(item.text)]
+    items = [
+        item
+        for item in split_items(source.reference_blocks)
+        if not _REPEAT_NOTE_RE.match(item.text) and markdown_inline(item.text).strip()  # `<div id="refs">`: no item
+    ]
     references = assign_keys([_item_reference(item, source.path) for item in items], key_pattern)
     if document_keys:
         for item, reference in zip(items, references, strict=True):
