@@ -3,13 +3,16 @@ is read, its cross-references are not."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from refkit.claims.markers import find_markers
+from refkit.claims.resolve import Resolver, footnote_definitions
 from refkit.documents import detect_format, parse_document, read_document
 from refkit.extract import NoReferenceSection, extract_document
+from refkit.model import Name, Reference
 
 DATA = Path(__file__).parent / "data" / "docs"
 RMD = DATA / "repro-tutorial-excerpt.Rmd"
@@ -82,3 +85,32 @@ def test_heading_attributes_do_not_hide_the_reference_heading() -> None:
     text = "Text.\n\n# References {#refs .unnumbered}\n\nSmith J. A title. Nature. 2020;1:2.\n"
     document = parse_document(text, "markdown")
     assert document.has_references and document.heading == "References"
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_DOCUMENT = f"""<w:document {_W}><w:body>
+<w:p><w:r><w:t>Imatinib kept most patients in remission for five years.</w:t></w:r>
+<w:r><w:footnoteReference w:id="1"/></w:r></w:p>
+<w:p><w:r><w:t>Nothing is cited here.</w:t></w:r></w:p>
+</w:body></w:document>"""
+_FOOTNOTES = f"""<w:footnotes {_W}>
+<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>
+<w:footnote w:id="1"><w:p><w:r><w:t>Druker BJ, Guilhot F, O'Brien SG, et al. Five-year follow-up of patients
+receiving imatinib for chronic myeloid leukemia. N Engl J Med. 2006;355:2408-17.</w:t></w:r></w:p></w:footnote>
+</w:footnotes>"""
+
+
+def test_docx_footnote_citations_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "notes.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", _DOCUMENT)
+        archive.writestr("word/footnotes.xml", _FOOTNOTES)
+    body = read_document(path).body
+    lines = body.splitlines()
+    assert lines[0].endswith("five years.[^1]")
+    assert lines[1].startswith("[^1]: Druker BJ") and "separator" not in body
+    [marker] = find_markers(body.splitlines()[0])
+    druker = Reference(key="druker2006five", authors=[Name(family="Druker", given="B. J.")], year=2006)
+    resolver = Resolver([druker], footnote_definitions(lines[1:2]))
+    resolver.resolve(marker)
+    assert marker.keys == ["druker2006five"]
