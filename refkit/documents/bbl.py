@@ -47,6 +47,28 @@ _WRAPPERS = (
     "bpublisher", "blocation", "bedition", "bseries", "bcomment", "bhowpublished", "binstitution", "bschool",
     "bnote", "bisbn", "bissn", "bmonth", "bnumber", "bchapter", "bpages", "bsertitle", "bconftitle",
 )  # fmt: skip
+# The journal macros of AASTeX and MNRAS (`\apj`), as those classes print them.
+_JOURNAL_MACROS = {
+    "aj": "AJ", "actaa": "Acta Astron.", "araa": "ARA&A", "apj": "ApJ", "apjl": "ApJL", "apjs": "ApJS",
+    "ao": "Appl. Opt.", "apss": "Ap&SS", "aap": "A&A", "aapr": "A&A Rv", "aaps": "A&AS", "azh": "AZh",
+    "baas": "BAAS", "icarus": "Icarus", "jcap": "JCAP", "jrasc": "JRASC", "memras": "MmRAS", "mnras": "MNRAS",
+    "na": "New A", "nar": "New A Rev.", "pra": "Phys. Rev. A", "prb": "Phys. Rev. B", "prc": "Phys. Rev. C",
+    "prd": "Phys. Rev. D", "pre": "Phys. Rev. E", "prl": "Phys. Rev. Lett.", "pasa": "PASA", "pasp": "PASP",
+    "pasj": "PASJ", "qjras": "QJRAS", "skytel": "S&T", "solphys": "Sol. Phys.", "sovast": "Soviet Ast.",
+    "ssr": "Space Sci. Rev.", "zap": "ZAp", "nat": "Nature", "iaucirc": "IAU Circ.", "aplett": "Astrophys. Lett.",
+    "gca": "Geochim. Cosmochim. Acta", "grl": "Geophys. Res. Lett.", "jcp": "J. Chem. Phys.",
+    "jgr": "J. Geophys. Res.", "jqsrt": "JQSRT", "memsai": "Mem. Soc. Astron. Italiana", "physrep": "Phys. Rep.",
+    "physscr": "Phys. Scr", "planss": "Planet. Space Sci.", "procspie": "Proc. SPIE", "psj": "PSJ",
+    "rnaas": "RNAAS", "apjss": "ApJS",
+}  # fmt: skip
+_JOURNAL_MACRO_RE = re.compile(r"\\(" + "|".join(sorted(_JOURNAL_MACROS, key=len, reverse=True)) + r")(?![A-Za-z@])")
+# AAS and MNRAS print each family in braces before its initials: "{van der Marel}, N." / "{Ansdell} M.,"
+_BRACED_FAMILY_RE = re.compile(r"\{([^{}]+)\},?\s*((?:[A-Z][a-z]?\.[~\s-]*)+)")
+# … and end with "2016, ApJ, 595, A36": the year, the journal, its volume and the first page.
+_ASTRONOMY_TAIL_RE = re.compile(
+    r"\b(\d{4})[a-z]?\s*,\s+([A-Z][^,\d]{0,60}?),\s+(?:10\.\d{4,9}/\S+,\s+)?"
+    r"(?:(\d{1,5}),\s+([A-Z]?\d{1,7}[A-Z]?)|arXiv:\S+)\s*\.?\s*$"
+)
 _BMC_FIELDS = {
     "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
@@ -214,12 +236,31 @@ def _block_fields(latex: str) -> Fields:
     return found
 
 
+def _astronomy_fields(latex: str, text: str) -> Fields:
+    """AAS and MNRAS lists: braced family names, and the "year, journal, volume, page" they end with."""
+    found: Fields = []
+    families = _BRACED_FAMILY_RE.findall(latex.split("\\newblock")[0])
+    if len(families) >= 1 and latex.lstrip().startswith("{"):
+        found.extend(("author", f"{_plain(family)}, {_plain(initials)}") for family, initials in families)
+    if found and re.search(r"\bet[~\s]al\b", latex.split("\\newblock")[0]):
+        found.append(("truncated", "et al."))
+    tail = _ASTRONOMY_TAIL_RE.search(text)
+    if tail and found:
+        found.append(("container", tail.group(2)))
+        if tail.group(3):
+            found.extend((("volume", tail.group(3)), ("pages", tail.group(4))))
+    return found
+
+
 def _item_block(latex: str, line: int, key: str) -> Block:
     latex = _COMMENT_RE.sub(" ", latex)
+    latex = _JOURNAL_MACRO_RE.sub(lambda macro: "{" + _JOURNAL_MACROS[macro.group(1)] + "}", latex)
     marked = _marked_fields(latex)
     latex = _strip_wrappers(latex)
-    fields = marked if any(name in ("title", "author") for name, _ in marked) else _block_fields(latex) + marked
     text = _plain(_NEWBLOCK_RE.sub(" ", latex))
+    if not marked:
+        marked = _astronomy_fields(latex, text)
+    fields = marked if any(name in ("title", "author") for name, _ in marked) else _block_fields(latex) + marked
     return Block(line, text, "item", key=key, fields=tuple(fields))
 
 

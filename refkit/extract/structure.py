@@ -30,11 +30,12 @@ def entry_reference(marked: Marked, key: str, text: str, location: Location) -> 
 
 
 def _authors(marked: Marked) -> tuple[list[Name], bool] | None:
-    """One name a marked `author` (`\\bibinfo{author}{J. Smith}`), or a whole list as `authors`."""
+    """One name a marked `author` (`\\bibinfo{author}{J. Smith}`; `truncated` when the list ends in "et al."),
+    or a whole list as `authors`."""
     people = [value for name, value in marked if name == "author"]
     if people:
         names = [found[0] for person in people if (found := parse_names(person)[0])]
-        return names, False
+        return names, any(name == "truncated" for name, _ in marked)
     listed = next((value for name, value in marked if name == "authors"), "")
     return parse_names(listed) if listed else None
 
