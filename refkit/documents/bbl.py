@@ -69,6 +69,11 @@ _ASTRONOMY_TAIL_RE = re.compile(
     r"\b(\d{4})[a-z]?\s*,\s+([A-Z][^,\d]{0,60}?),\s+(?:10\.\d{4,9}/\S+,\s+)?"
     r"(?:(\d{1,5}),\s+([A-Z]?\d{1,7}[A-Z]?)|arXiv:\S+)\s*\.?\s*$"
 )
+_ELSEVIER_TAIL_RE = re.compile(
+    r",\s+([A-Z][^,()]{1,120}?)\s+(\d{1,5})\s+(?:\(([\w–-]{1,12})\)\s+)?\((\d{4})\)\s*([A-Za-z]?\d[\w–-]*)?"
+    r"\s*\.?\s*(?:doi:\S+|https?://\S+|\s)*$"
+)
+_ELSEVIER_NAME_RE = re.compile(r"\\xfnm\s*\[\s*([^\]]*)\]")  # elsarticle's "Adede\xfnm[ C.]": "Adede, C."
 _BMC_FIELDS = {
     "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
@@ -252,14 +257,25 @@ def _astronomy_fields(latex: str, text: str) -> Fields:
     return found
 
 
+def _elsevier_fields(text: str) -> Fields:
+    """elsarticle-num ends "…, Journal 214 (3) (2021) 112113.": journal, volume, issue, year, pages."""
+    tail = _ELSEVIER_TAIL_RE.search(text)
+    if not tail:
+        return []
+    journal, volume, issue, year, pages = tail.groups()
+    found = [("container", journal), ("volume", volume), ("year", year)]
+    return found + [("issue", issue)] * bool(issue) + [("pages", pages)] * bool(pages)
+
+
 def _item_block(latex: str, line: int, key: str) -> Block:
     latex = _COMMENT_RE.sub(" ", latex)
+    latex = _ELSEVIER_NAME_RE.sub(r", \1", latex)
     latex = _JOURNAL_MACRO_RE.sub(lambda macro: "{" + _JOURNAL_MACROS[macro.group(1)] + "}", latex)
     marked = _marked_fields(latex)
     latex = _strip_wrappers(latex)
     text = _plain(_NEWBLOCK_RE.sub(" ", latex))
     if not marked:
-        marked = _astronomy_fields(latex, text)
+        marked = _astronomy_fields(latex, text) or _elsevier_fields(text)
     fields = marked if any(name in ("title", "author") for name, _ in marked) else _block_fields(latex) + marked
     return Block(line, text, "item", key=key, fields=tuple(fields))
 
