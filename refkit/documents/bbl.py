@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from refkit.documents.blocks import Block
 from refkit.documents.latex import decode_line
@@ -30,6 +31,7 @@ _ENTRY_RE = re.compile(r"\\entry\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _NEWBLOCK_RE = re.compile(r"\\newblock\b\s*")
 _EMPHASIS_RE = re.compile(r"\\(?:emph|textit|textsl)\s*\{|\{\\(?:em|it|sl)\b\s*")
 _BOLD_NUMBER_RE = re.compile(r"(?:\\textbf\s*\{|\{\\bf\s+)\s*(\d[\w.–-]*)\s*\}")
+_BYSAME_RE = re.compile(r"\s*\\bysame\b")
 _QUOTED_RE = re.compile(r"``(.+?)''", re.DOTALL)
 _YEAR_TAIL_RE = re.compile(r"[\s,.]*(?:\(\s*\d{4}[a-z]?\s*\)|\d{4}[a-z]?)[\s.,]*$")
 # Markup with no text of its own in the printed list.
@@ -74,12 +76,17 @@ _ELSEVIER_TAIL_RE = re.compile(
     r"\s*\.?\s*(?:doi:\S+|https?://\S+|\s)*$"
 )
 _ELSEVIER_NAME_RE = re.compile(r"\\xfnm\s*\[\s*([^\]]*)\]")  # elsarticle's "Adede\xfnm[ C.]": "Adede, C."
+# amsplain after the title: ", Math. Ann. 145 (1961/1962), no. 2, 429–439"
+_AMS_VENUE_RE = re.compile(
+    r"^\s*,\s*([^,]{2,120}?)\s+(\d{1,5})\s+\((\d{4})(?:/\d{2,4})?\),\s*(?:no\.\s*([\w–-]{1,12}),\s*)?"
+    r"([A-Za-z]?\d+(?:–[A-Za-z]?\d+)?)"
+)
 _BMC_FIELDS = {
     "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
 }  # fmt: skip
 _BIBINFO_FIELDS = {
-    "author": "author", "person": "author", "title": "title", "journal": "container", "booktitle": "container",
+    "author": "author", "person": "author", "title": "title", "journal": "container", "booktitle": "booktitle",
     "volume": "volume", "number": "issue", "pages": "pages", "year": "year", "doi": "doi",
     "publisher": "publisher",
 }  # fmt: skip
@@ -179,6 +186,7 @@ def _marked_fields(latex: str) -> Fields:
         return record
 
     _replace_macro(latex, "bibinfo", 2, keep("bibinfo"))
+    found.extend(("title", _plain(_strip_wrappers(title))) for title in _macro_arguments(latex, "showarticletitle"))
     for name in _BMC_FIELDS:
         _replace_macro(latex, name, 1, keep(name))
     found.extend(("author", _plain(_strip_wrappers(person))) for person in _macro_arguments(latex, "bauthor"))
@@ -233,8 +241,18 @@ def _block_fields(latex: str) -> Fields:
         found.append(("title", _plain(quoted.group(1)).rstrip(".,;:")))
         if _emphasised(latex[quoted.end() :]):
             found.append(("container", _emphasised(latex[quoted.end() :]).rstrip(".,")))
-    elif _emphasised(latex):  # amsplain, REVTeX's prsty: "A. Author, \emph{Title}, Journal \textbf{12} …"
-        found.append(("title", _emphasised(latex).rstrip(".,")))
+    elif emphasis := _EMPHASIS_RE.search(latex):  # amsplain, prsty: "A. Author, \emph{Title}, Journal …"
+        start = emphasis.end() - 1 if latex[emphasis.end() - 1] == "{" else emphasis.start()
+        end = group_end(latex, start)
+        found.append(("title", _plain(latex[start:end]).rstrip(".,")))
+        authors = _plain(latex[: emphasis.start()]).rstrip(", ")
+        if authors:
+            found.append(("authors", authors))
+        venue = _AMS_VENUE_RE.match(_plain(latex[end:]))
+        if venue:
+            container, volume, year, issue, pages = venue.groups()
+            found.extend((("container", container), ("volume", volume), ("year", year), ("pages", pages)))
+            found.extend([("issue", issue)] * bool(issue))
     volume = _BOLD_NUMBER_RE.search(latex)
     if volume:
         found.append(("volume", volume.group(1)))
@@ -274,7 +292,15 @@ def _item_block(latex: str, line: int, key: str) -> Block:
     marked = _marked_fields(latex)
     latex = _strip_wrappers(latex)
     text = _plain(_NEWBLOCK_RE.sub(" ", latex))
-    if not marked:
+    if marked:  # \bibinfo lists mark every author there is, and a book's title as its booktitle
+        titled = any(name == "title" for name, _ in marked)
+        marked = [
+            ("container" if titled else "title", value) if name == "booktitle" else (name, value)
+            for name, value in marked
+        ]
+        if not any(name == "author" for name, _ in marked):
+            marked.append(("author", ""))
+    else:
         marked = _astronomy_fields(latex, text) or _elsevier_fields(text)
     fields = marked if any(name in ("title", "author") for name, _ in marked) else _block_fields(latex) + marked
     return Block(line, text, "item", key=key, fields=tuple(fields))
@@ -308,7 +334,7 @@ def bibitem_blocks(text: str, first_line: int = 1) -> list[Block]:
     end = _END_RE.search(text)
     body = text[: end.start()] if end else text
     starts = list(_BIBITEM_RE.finditer(body))
-    blocks = []
+    blocks: list[Block] = []
     for index, match in enumerate(starts):
         position = _label_end(body, match.end())
         while position < len(body) and body[position] in " \t\n%":
@@ -318,7 +344,11 @@ def bibitem_blocks(text: str, first_line: int = 1) -> list[Block]:
             close = group_end(body, position)
             key, position = body[position + 1 : close - 1].strip(), close
         stop = starts[index + 1].start() if index + 1 < len(starts) else len(body)
-        blocks.append(_item_block(body[position:stop], first_line + _line_of(body, match.start()) - 1, key))
+        block = _item_block(body[position:stop], first_line + _line_of(body, match.start()) - 1, key)
+        if _BYSAME_RE.match(body, position) and blocks:  # amsplain's "———, Title": the authors of the item before
+            before = [field for field in blocks[-1].fields if field[0] in ("author", "authors")]
+            block = replace(block, fields=(*before, *(f for f in block.fields if f[0] not in ("author", "authors"))))
+        blocks.append(block)
     return blocks
 
 

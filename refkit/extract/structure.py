@@ -30,11 +30,11 @@ def entry_reference(marked: Marked, key: str, text: str, location: Location) -> 
 
 
 def _authors(marked: Marked) -> tuple[list[Name], bool] | None:
-    """One name a marked `author` (`\\bibinfo{author}{J. Smith}`; `truncated` when the list ends in "et al."),
-    or a whole list as `authors`."""
+    """The authors the format marked: one name a marked `author` (`\\bibinfo{author}{J. Smith}`; an empty
+    one when it marks none; `truncated` when the list ends in "et al."), or a whole list as `authors`."""
     people = [value for name, value in marked if name == "author"]
     if people:
-        names = [found[0] for person in people if (found := parse_names(person)[0])]
+        names = [found[0] for person in people if person and (found := parse_names(person)[0])]
         return names, any(name == "truncated" for name, _ in marked)
     listed = next((value for name, value in marked if name == "authors"), "")
     return parse_names(listed) if listed else None
@@ -49,7 +49,7 @@ def apply_marked(reference: Reference, marked: Marked) -> Reference:
         if value.strip():
             values.setdefault(name, value.strip())
     authors = _authors(marked)
-    if authors and authors[0]:
+    if authors is not None:
         reference.authors, reference.authors_truncated = authors
     if "title" in values:
         reference.title = clean.clean_title(values["title"])
