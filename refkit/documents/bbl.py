@@ -81,6 +81,9 @@ _AMS_VENUE_RE = re.compile(
     r"^\s*,\s*([^,]{2,120}?)\s+(\d{1,5})\s+\((\d{4})(?:/\d{2,4})?\),\s*(?:no\.\s*([\w–-]{1,12}),\s*)?"
     r"([A-Za-z]?\d+(?:–[A-Za-z]?\d+)?)"
 )
+_NATBIB_LOCATION_RE = re.compile(
+    r",\s*(\d[\w.]{0,8})\s*(?:\(([\w–/-]{1,12})\))?\s*:\s*([A-Za-z]?\d+(?:–[A-Za-z]?\d+)?)\b"
+)
 _BMC_FIELDS = {
     "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
@@ -234,9 +237,14 @@ def _block_fields(latex: str) -> Fields:
             title = _plain(title_block).strip().rstrip(".,")
             found.append(("title", title.strip('“”"').rstrip(",.")))
             later = [] if _is_emphasised(title_block) else blocks[2:]
-        container = next((_emphasised(block) for block in later if _emphasised(block)), "")
-        if container:
-            found.append(("container", container.rstrip(".,")))
+        venue = next((block for block in later if _emphasised(block)), "")
+        if venue:
+            found.append(("container", _emphasised(venue).rstrip(".,")))
+            located = _NATBIB_LOCATION_RE.search(_plain(venue))  # "Journal, 31 (29): 3946–3958, 2012."
+            if located:
+                volume, issue, pages = located.groups()
+                found.extend((("volume", volume), ("pages", pages)))
+                found.extend([("issue", issue)] * bool(issue))
     elif quoted := _QUOTED_RE.search(latex):  # IEEEtran: A. Author, ``Title,'' \emph{Journal}, vol. 1, …
         found.append(("title", _plain(quoted.group(1)).rstrip(".,;:")))
         if _emphasised(latex[quoted.end() :]):
