@@ -84,6 +84,13 @@ _AMS_VENUE_RE = re.compile(
 _NATBIB_LOCATION_RE = re.compile(
     r",\s*(\d[\w.]{0,8})\s*(?:\(([\w–/-]{1,12})\))?\s*:\s*([A-Za-z]?\d+(?:–[A-Za-z]?\d+)?)\b"
 )
+# LNCS (splncs04): "Anand, L.: Title. Journal \textbf{48}(6), 962 -- 971 (2011)"
+_LNCS_HEAD_RE = re.compile(r"^\s*([^:]{2,600}?[A-Z]\.(?:-[A-Z]\.)?):\s+(.+?[^A-Z\s])\.\s+(?=[A-Z\\{])", re.DOTALL)
+_LNCS_VENUE_RE = re.compile(
+    r"^(?P<container>[^\\]{2,200}?)\s*\\textbf\s*\{(?P<volume>[^{}]{1,20})\}\s*(?:\((?P<issue>[^()]{1,20})\))?,\s*"
+    r"(?P<pages>\w+(?:\s*-{1,2}\s*\w+)?)\s*\((?:[^()]{0,20}\s)?(?P<year>\d{4})\)",
+    re.DOTALL,
+)
 _BMC_FIELDS = {
     "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
@@ -224,6 +231,11 @@ def _block_fields(latex: str) -> Fields:
     """Fields read off the layout where the style marks none: `\\newblock` blocks and emphasis."""
     blocks = [block for block in _NEWBLOCK_RE.split(latex) if block.strip()]
     found: Fields = []
+    head = _LNCS_HEAD_RE.match(latex) if len(blocks) == 1 else None
+    if head:
+        found = [("authors", _plain(head.group(1))), ("title", _plain(head.group(2)))]
+        venue = _LNCS_VENUE_RE.match(latex[head.end() :])
+        return found + [(name, _plain(value)) for name, value in (venue.groupdict() if venue else {}).items() if value]
     if len(blocks) == 2 and not _plain(blocks[1]).startswith("("):
         pass  # spmpsci: "Authors: Title." then the venue; the tagger reads that better than the layout does
     elif len(blocks) >= 2:
