@@ -65,8 +65,9 @@ _JOURNAL_MACROS = {
 }  # fmt: skip
 _JOURNAL_MACRO_RE = re.compile(r"\\(" + "|".join(sorted(_JOURNAL_MACROS, key=len, reverse=True)) + r")(?![A-Za-z@])")
 # AAS and MNRAS print each family in braces before its initials: "{van der Marel}, N." / "{Ansdell} M.,"
-_BRACED_FAMILY_RE = re.compile(r"\{([^{}]+)\},?\s*((?:[A-Z][a-z]?\.[~\s-]*)+)")
+_BRACED_FAMILY_RE = re.compile(r"\{((?:[^{}]|\{[^{}]*\})+)\},?\s*((?:[A-Z][a-z]?\.[~\s-]*)+)")
 # … and end with "2016, ApJ, 595, A36": the year, the journal, its volume and the first page.
+_YEAR_START_RE = re.compile(r"(?<![\w{])(?:1[5-9]|20)\d\d[a-z]?\s*,")
 _ASTRONOMY_TAIL_RE = re.compile(
     r"\b(\d{4})[a-z]?\s*,\s+([A-Z][^,\d]{0,60}?),\s+(?:10\.\d{4,9}/\S+,\s+)?"
     r"(?:(\d{1,5}),\s+([A-Z]?\d{1,7}[A-Z]?)|arXiv:\S+)\s*\.?\s*$"
@@ -91,6 +92,8 @@ _LNCS_VENUE_RE = re.compile(
     r"(?P<pages>\w+(?:\s*-{1,2}\s*\w+)?)\s*\((?:[^()]{0,20}\s)?(?P<year>\d{4})\)",
     re.DOTALL,
 )
+# REVTeX's prsty after the title: ", Annu. Rev. Fluid Mech. 54, 191 (2022)."
+_PHYSICS_VENUE_RE = re.compile(r"^\s*,\s*([^,]{2,120}?)\s+(\d{1,5}),\s*([A-Za-z]?\d[\w–-]*)\s*\((\d{4})\)")
 _BMC_FIELDS = {
     "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
@@ -249,10 +252,10 @@ def _block_fields(latex: str) -> Fields:
             title = _plain(title_block).strip().rstrip(".,")
             found.append(("title", title.strip('“”"').rstrip(",.")))
             later = [] if _is_emphasised(title_block) else blocks[2:]
-        venue = next((block for block in later if _emphasised(block)), "")
-        if venue:
-            found.append(("container", _emphasised(venue).rstrip(".,")))
-            located = _NATBIB_LOCATION_RE.search(_plain(venue))  # "Journal, 31 (29): 3946–3958, 2012."
+        venue_block = next((block for block in later if _emphasised(block)), "")
+        if venue_block:
+            found.append(("container", _emphasised(venue_block).rstrip(".,")))
+            located = _NATBIB_LOCATION_RE.search(_plain(venue_block))  # "Journal, 31 (29): 3946–3958, 2012."
             if located:
                 volume, issue, pages = located.groups()
                 found.extend((("volume", volume), ("pages", pages)))
@@ -269,10 +272,14 @@ def _block_fields(latex: str) -> Fields:
         if authors:
             found.append(("authors", authors))
         venue = _AMS_VENUE_RE.match(_plain(latex[end:]))
+        physics = _PHYSICS_VENUE_RE.match(_plain(latex[end:]))
         if venue:
             container, volume, year, issue, pages = venue.groups()
             found.extend((("container", container), ("volume", volume), ("year", year), ("pages", pages)))
             found.extend([("issue", issue)] * bool(issue))
+        elif physics:
+            container, volume, pages, year = physics.groups()
+            found.extend((("container", container), ("volume", volume), ("pages", pages), ("year", year)))
     volume = _BOLD_NUMBER_RE.search(latex)
     if volume:
         found.append(("volume", volume.group(1)))
@@ -282,7 +289,8 @@ def _block_fields(latex: str) -> Fields:
 def _astronomy_fields(latex: str, text: str) -> Fields:
     """AAS and MNRAS lists: braced family names, and the "year, journal, volume, page" they end with."""
     found: Fields = []
-    families = _BRACED_FAMILY_RE.findall(latex.split("\\newblock")[0])
+    names = _YEAR_START_RE.split(latex.split("\\newblock")[0], maxsplit=1)[0]  # editors come after the year
+    families = _BRACED_FAMILY_RE.findall(names)
     if len(families) >= 1 and latex.lstrip().startswith("{"):
         found.extend(("author", f"{_plain(family)}, {_plain(initials)}") for family, initials in families)
     if found and re.search(r"\bet[~\s]al\b", latex.split("\\newblock")[0]):
