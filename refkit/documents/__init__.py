@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from refkit.documents.bbl import bbl_blocks
+from refkit.documents.bbl import bbl_blocks, tex_blocks
 from refkit.documents.blocks import Block
 from refkit.documents.docx import docx_blocks
 from refkit.documents.html import html_blocks
-from refkit.documents.latex import latex_blocks
 from refkit.documents.plain import markdown_blocks, markdown_inline, plain_blocks
 from refkit.documents.sections import REFERENCE_HEADINGS, split_document
 from refkit.errors import RefkitError
@@ -39,7 +38,7 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; m
 _READERS = {
     "text": plain_blocks,
     "markdown": markdown_blocks,
-    "latex": latex_blocks,
+    "latex": tex_blocks,
     "bbl": bbl_blocks,
     "html": html_blocks,
 }

@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from refkit.documents.blocks import Block
-from refkit.documents.latex import decode_line
+from refkit.documents.latex import decode_line, latex_blocks
 from refkit.text import latex_to_unicode
 
 Fields = list[tuple[str, str]]
 
 _COMMENT_RE = re.compile(r"(?<!\\)%[^\n]*\n?[ \t]*")
 _BIBITEM_RE = re.compile(r"\\bibitem(?![A-Za-z@])\s*")
+_BEGIN_BIBLIOGRAPHY_RE = re.compile(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?")
 _END_RE = re.compile(r"\\end\s*\{thebibliography\}")
 _ENTRY_RE = re.compile(r"\\entry\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _NEWBLOCK_RE = re.compile(r"\\newblock\b\s*")
@@ -70,7 +71,7 @@ _BRACED_FAMILY_RE = re.compile(r"\{((?:[^{}]|\{[^{}]*\})+)\},?\s*((?:[A-Z][a-z]?
 _YEAR_START_RE = re.compile(r"(?<![\w{])(?:1[5-9]|20)\d\d[a-z]?\s*,")
 _ASTRONOMY_TAIL_RE = re.compile(
     r"\b(\d{4})[a-z]?\s*,\s+([A-Z][^,\d]{0,60}?),\s+(?:10\.\d{4,9}/\S+,\s+)?"
-    r"(?:(\d{1,5}),\s+([A-Z]?\d{1,7}[A-Z]?)|arXiv:\S+)\s*\.?\s*$"
+    r"(?:(\d{1,5}),\s+([A-Z]?\d{1,7}[A-Z]?)|arXiv:\S+)\s*\.?(?:\s+https?://\S+)*\s*$"
 )
 _ELSEVIER_TAIL_RE = re.compile(
     r",\s+([A-Z][^,()]{1,120}?)\s+(\d{1,5})\s+(?:\(([\w–-]{1,12})\)\s+)?\((\d{4})\)\s*([A-Za-z]?\d[\w–-]*)?"
@@ -94,6 +95,12 @@ _LNCS_VENUE_RE = re.compile(
 )
 # REVTeX's prsty after the title: ", Annu. Rev. Fluid Mech. 54, 191 (2022)."
 _PHYSICS_VENUE_RE = re.compile(r"^\s*,\s*([^,]{2,120}?)\s+(\d{1,5}),\s*([A-Za-z]?\d[\w–-]*)\s*\((\d{4})\)")
+# MDPI: "Obels, P.; Lakens, D. Title. \emph{Journal} \textbf{2020}, \emph{3}, 229--237."
+_MDPI_RE = re.compile(
+    r"^\s*(?P<authors>[^\\]{2,800}?[A-Z]\.)\s+(?P<title>[^\\]{2,400}?)[.?!]?\s*\\emph\s*\{(?P<container>[^{}]{1,200})\}\s*"
+    r"\\textbf\s*\{(?P<year>\d{4})\}\s*(?:,\s*\\emph\s*\{(?P<volume>[^{}]{1,20})\})?\s*(?:,\s*(?P<pages>[\w]+(?:--?\w+)?))?",
+    re.DOTALL,
+)
 _BMC_FIELDS = {
     "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
@@ -172,7 +179,7 @@ def _strip_wrappers(latex: str) -> str:
     latex = _NOISE_RE.sub(" ", latex)
     latex = _replace_macro(latex, "mn@doi", 1, lambda args: "")  # mnras: "\mn@doi [\aj] {doi}", journal first
     latex = re.sub(r"\\mn@doi\s*\[([^\]]*)\]", r"\1,", latex)
-    latex = _replace_macro(latex, "href", 2, lambda args: args[1] + (f" {args[0]}" if "doi.org/" in args[0] else ""))
+    latex = _replace_macro(latex, "href", 2, lambda args: args[1] if args[0] in args[1] else f"{args[1]} {args[0]}")
     latex = _replace_macro(latex, "bibfield", 2, lambda args: args[1])
     latex = _replace_macro(latex, "doi", 1, lambda args: f"doi:{args[0]}")
     latex = _replace_macro(latex, "doiurl", 1, lambda args: f"doi:{args[0]}")
@@ -234,6 +241,9 @@ def _block_fields(latex: str) -> Fields:
     """Fields read off the layout where the style marks none: `\\newblock` blocks and emphasis."""
     blocks = [block for block in _NEWBLOCK_RE.split(latex) if block.strip()]
     found: Fields = []
+    mdpi = _MDPI_RE.match(latex) if len(blocks) == 1 else None
+    if mdpi:
+        return [(name, _plain(value)) for name, value in mdpi.groupdict().items() if value]
     head = _LNCS_HEAD_RE.match(latex) if len(blocks) == 1 else None
     if head:
         found = [("authors", _plain(head.group(1))), ("title", _plain(head.group(2)))]
@@ -439,12 +449,29 @@ def entry_blocks(text: str) -> list[Block]:
     return blocks
 
 
+def tex_blocks(text: str) -> list[Block]:
+    """A LaTeX document: its `thebibliography` environments read as a .bbl is, the rest by the LaTeX reader."""
+    begin = _BEGIN_BIBLIOGRAPHY_RE.search(text)
+    if not begin:
+        return latex_blocks(text)
+    end = _END_RE.search(text, begin.end())
+    stop = end.end() if end else len(text)
+    line = _line_of(text, begin.start())
+    blank = "\n" * text.count("\n", begin.start(), stop)  # the environment's lines, kept as blank lines
+    blocks = latex_blocks(text[: begin.start()] + blank + text[stop:])
+    items = bibitem_blocks(text[begin.end() : end.start() if end else len(text)], _line_of(text, begin.end()))
+    last = _line_of(text, stop)
+    before = [block for block in blocks if block.line < line]
+    after = [block for block in blocks if block.line > last or (block.line == last and block.kind != "blank")]
+    return [*before, Block(line, "References", "heading", 2), *items, *after]
+
+
 def bbl_blocks(text: str) -> list[Block]:
     """A .bbl file as a reference section: a heading, then one item a reference."""
     if _ENTRY_RE.search(text):
         items = entry_blocks(text)
     else:
-        begin = re.search(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?", text)
+        begin = _BEGIN_BIBLIOGRAPHY_RE.search(text)
         offset = begin.end() if begin else 0
         items = bibitem_blocks(text[offset:], _line_of(text, offset))
     return [Block(1, "References", "heading", 2), *items]
