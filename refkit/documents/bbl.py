@@ -29,6 +29,8 @@ _BIBITEM_RE = re.compile(r"\\bibitem(?![A-Za-z@])\s*")
 _BEGIN_BIBLIOGRAPHY_RE = re.compile(r"\\begin\s*\{thebibliography\}(?:\s*\{[^{}]*\})?")
 _END_RE = re.compile(r"\\end\s*\{thebibliography\}")
 _ENTRY_RE = re.compile(r"\\entry\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+# What biber computes for biblatex's own use (sorting, labels, hashes), not fields of the work.
+_BIBER_INTERNAL_RE = re.compile(r"^(?:sort|label|extra|unique|hash|fullhash|namehash|singletitle|crossrefsource)")
 _NEWBLOCK_RE = re.compile(r"\\newblock\b\s*")
 _EMPHASIS_RE = re.compile(r"\\(?:emph|textit|textsl)\s*\{|\{\\(?:em|it|sl)\b\s*")
 _BOLD_NUMBER_RE = re.compile(r"(?:\\textbf\s*\{|\{\\bf\s+)\s*(\d[\w.–-]*)\s*\}")
@@ -422,7 +424,8 @@ def _entry_fields(latex: str) -> Fields:
                 value = _names(value)
             elif kind == "list":
                 value = " and ".join(re.findall(r"\{((?:[^{}]|\{[^{}]*\})*)\}", value))
-            fields.append((name, value.replace("\\bibrangedash", "--").replace("\\bibrangessep", ", ")))
+            if not _BIBER_INTERNAL_RE.match(name):
+                fields.append((name, value.replace("\\bibrangedash", "--").replace("\\bibrangessep", ", ")))
     for name, value in re.findall(r"\\verb\s*\{(\w+)\}\s*\n\s*\\verb\s?(.*?)\n\s*\\endverb", latex, re.DOTALL):
         fields.append((name, value.strip()))
     return fields
