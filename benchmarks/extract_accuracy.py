@@ -26,6 +26,7 @@ from tagged_refs import TaggedRef, real_refs
 from refkit.extract import fields
 from refkit.extract.names import parse_names
 from refkit.extract.parse import parse_reference
+from refkit.model import Reference
 from refkit.text import fold
 
 FIELDS = ("authors", "title", "container", "year", "volume", "issue", "pages")
@@ -59,7 +60,11 @@ def gold_values(ref: TaggedRef) -> Values:
 
 
 def refkit_values(text: str) -> Values:
-    reference = parse_reference(text)
+    return reference_values(parse_reference(text))
+
+
+def reference_values(reference: Reference) -> Values:
+    """A Reference's compared fields, normalised as the gold values are."""
     return normalise(
         {
             "authors": " | ".join(fold(name.family or name.literal) for name in reference.authors),
@@ -105,8 +110,8 @@ def normalise(values: Values) -> Values:
     return {name: fold(value) if name != "authors" else value for name, value in values.items()}
 
 
-def score(gold: Values, predicted: Values, counts: Counter) -> None:
-    for name in FIELDS:
+def score(gold: Values, predicted: Values, counts: Counter, names: tuple[str, ...] = FIELDS) -> None:
+    for name in names:
         truth, guess = gold.get(name, ""), predicted.get(name, "")
         if truth and guess == truth:
             counts[name, "tp"] += 1
@@ -123,8 +128,8 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
-def micro(counts: Counter) -> float:
-    return prf(*(sum(counts[name, kind] for name in FIELDS) for kind in ("tp", "fp", "fn")))[2]
+def micro(counts: Counter, names: tuple[str, ...] = FIELDS) -> float:
+    return prf(*(sum(counts[name, kind] for name in names) for kind in ("tp", "fp", "fn")))[2]
 
 
 def run(parser: Callable[[str], Values], refs: list[TaggedRef]) -> tuple[Counter, dict[str, Counter], float]:

@@ -27,6 +27,11 @@ _CARET_RE = re.compile(_CARET)
 _FOOTNOTE_RE = re.compile(_FOOTNOTE)
 _PANDOC_RE = re.compile(r"\[([^\[\]@]*@[^\[\]]+)\]")  # no lazy prefix: one pass over an unclosed "["
 _PANDOC_KEY_RE = re.compile(r"(?<![\w.])-?@\{?(\w[\w:.#$%&+?<>~/-]*)")
+# "@smith2020 shows": a pandoc in-text citation; not an e-mail address (a word character before the @). Outside
+# brackets a key needs a digit or a colon (`@doi:…`), so that "@okafor" handles in prose are no citations.
+_PANDOC_TEXT_RE = re.compile(r"(?<![\w.+@-])@\{?([A-Za-z_][\w.#$%&+?<>~/-]*(?:[\d:][\w:.#$%&+?<>~/-]*))")
+# Quarto and pandoc-crossref cross-references (@fig-map, @tbl:data) point at figures, not references.
+_CROSS_REFERENCE_RE = re.compile(r"^(?:fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem)[-:]", re.I)
 _KEY = r"(?:[A-Za-z][\w:.+/-]*\d[\w:.+/-]*|[A-Za-z][\w.-]*:[\w:.+/-]+)"
 _KEY_LIST_RE = re.compile(rf"\[({_KEY}(?:\s*[,;]\s*{_KEY})*)\]")  # \cite{a,b} as the LaTeX reader writes it
 
@@ -89,7 +94,8 @@ def find_markers(text: str, offset: int = 0) -> list[Marker]:
     """Every citation marker in `text`, in order; offsets are shifted by `offset` (the text's body start)."""
     markers: list[Marker] = []
     taken = bytearray(len(text))  # 1 where an earlier finder's marker stands: later finders keep off it
-    for finder in (_latex, _pandoc, _footnotes, _numeric, _key_list, _caret, _superscript, _parenthetical, _narrative):
+    finders = (_latex, _pandoc, _pandoc_text, _footnotes, _numeric, _key_list, _caret, _superscript)
+    for finder in (*finders, _parenthetical, _narrative):
         for marker in finder(text):
             if taken.find(1, marker.start, marker.end) < 0:
                 taken[marker.start : marker.end] = b"\x01" * (marker.end - marker.start)
@@ -135,13 +141,28 @@ def _footnotes(text: str) -> Iterator[Marker]:
         yield Marker(match.group(0), "footnote", match.start(), match.end(), (Target("footnote", match.group(1)),))
 
 
+def _citation_keys(keys: list[str]) -> list[str]:
+    """Keys as pandoc reads them (a trailing full stop or colon is punctuation), cross-references left out."""
+    stripped = [key.rstrip(".:-}") for key in keys]
+    return [key for key in stripped if key and not _CROSS_REFERENCE_RE.match(key)]
+
+
 def _pandoc(text: str) -> Iterator[Marker]:
     for match in _PANDOC_RE.finditer(text):
-        keys = [key.rstrip(".:-") for key in _PANDOC_KEY_RE.findall(match.group(1))]
+        keys = _citation_keys(_PANDOC_KEY_RE.findall(match.group(1)))
         if keys:
             yield Marker(
                 match.group(0), "pandoc", match.start(), match.end(), tuple(Target("key", key) for key in keys)
             )
+
+
+def _pandoc_text(text: str) -> Iterator[Marker]:
+    """ "@smith2020 shows …": pandoc's in-text citation, outside brackets."""
+    for match in _PANDOC_TEXT_RE.finditer(text):
+        keys = _citation_keys([match.group(1)])
+        if keys:
+            end = match.start() + 1 + len(keys[0]) + (1 if match.group(0)[1:2] == "{" else 0)
+            yield Marker(text[match.start() : end], "pandoc", match.start(), end, (Target("key", keys[0]),))
 
 
 def _latex(text: str) -> Iterator[Marker]:

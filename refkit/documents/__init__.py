@@ -1,4 +1,4 @@
-"""Reading a document (.txt, .md, .tex, .html, .docx) into its body and its reference section.
+"""Reading a document (.txt, .md, .tex, .bbl, .html, .docx) into its body and its reference section.
 
 `read_document(path)` is the stable entry point shared by `extract` (which parses the section) and `map`
 (which reads sentences from the body): both get the same `Document`, whatever the input format.
@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from refkit.documents.bbl import bbl_blocks, tex_blocks
 from refkit.documents.blocks import Block
 from refkit.documents.docx import docx_blocks
 from refkit.documents.html import html_blocks
-from refkit.documents.latex import latex_blocks
-from refkit.documents.plain import markdown_inline, plain_blocks
+from refkit.documents.plain import markdown_blocks, markdown_inline, plain_blocks
 from refkit.documents.sections import REFERENCE_HEADINGS, split_document
 from refkit.errors import RefkitError
 from refkit.files import read_text
@@ -23,16 +23,25 @@ FORMATS = {
     ".text": "text",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".rmd": "markdown",
+    ".qmd": "markdown",
     ".rst": "text",
     ".tex": "latex",
     ".ltx": "latex",
+    ".bbl": "bbl",
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
 }
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
-_READERS = {"text": plain_blocks, "markdown": plain_blocks, "latex": latex_blocks, "html": html_blocks}
+_READERS = {
+    "text": plain_blocks,
+    "markdown": markdown_blocks,
+    "latex": tex_blocks,
+    "bbl": bbl_blocks,
+    "html": html_blocks,
+}
 _PARAGRAPH_FORMATS = frozenset({"html", "docx"})  # their text blocks are whole paragraphs, not source lines
 
 

@@ -20,6 +20,8 @@ class Block:
     kind: BlockKind = "text"
     level: int = 0  # heading depth: 1 for a top-level heading; 0 when not a heading
     key: str = ""  # an item's own citation key (LaTeX `\bibitem{key}`), which the document's citations use
+    # Fields the format marks itself (`\bibinfo{title}{…}`, a biber `\entry`): structure, not to be guessed
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def text_blocks(lines: list[str], first_line: int = 1) -> list[Block]:

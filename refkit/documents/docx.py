@@ -1,7 +1,9 @@
 """Word .docx without a dependency: the paragraphs of word/document.xml, read with zipfile and ElementTree.
 
 Heading styles ("Heading1", "Title") become headings and numbered or bulleted paragraphs items; a block's
-"line" is its paragraph number, the closest thing a .docx has to a line.
+"line" is its paragraph number, the closest thing a .docx has to a line. Footnotes (word/footnotes.xml), where
+notes-style citations live, are written as Markdown writes them: `[^N]` where the note is called, and the
+note's text as a `[^N]: …` block after the paragraph that calls it, so `map` resolves them as footnotes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ def _paragraph_text(paragraph: ElementTree.Element) -> str:
     for node in paragraph.iter():
         if node.tag == _W + "t" and node.text:
             parts.append(node.text)
+        elif node.tag == _W + "footnoteReference":
+            parts.append(f"[^{node.get(_W + 'id', '')}]")
         elif node.tag == _W + "tab":
             parts.append("\t")
         elif node.tag in (_W + "br", _W + "cr"):
@@ -55,6 +59,7 @@ def docx_blocks(path: str | Path) -> list[Block]:
                     f"{path}: the document text is larger than the {MAX_XML_BYTES // (1024 * 1024)} MB limit"
                 )
             root = ElementTree.fromstring(archive.read(info))
+            notes = _footnotes(archive, path)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
         raise RefkitError(f"{path}: not a readable .docx file ({error})") from error
     blocks = []
@@ -62,4 +67,25 @@ def docx_blocks(path: str | Path) -> list[Block]:
         text = _paragraph_text(paragraph)
         kind, level = _kind(paragraph)
         blocks.append(Block(number, text, kind if text else "blank", level if text else 0))
+        for called in paragraph.iter(_W + "footnoteReference"):
+            note = notes.get(called.get(_W + "id", ""))
+            if note:
+                blocks.append(Block(number, f"[^{called.get(_W + 'id')}]: {note}"))
     return blocks
+
+
+def _footnotes(archive: zipfile.ZipFile, path: str | Path) -> dict[str, str]:
+    """Footnote id → its text; separators (Word's own notes, with a `w:type`) are left out."""
+    try:
+        info = archive.getinfo("word/footnotes.xml")
+    except KeyError:
+        return {}
+    if info.file_size > MAX_XML_BYTES:
+        raise RefkitError(f"{path}: the footnotes are larger than the {MAX_XML_BYTES // (1024 * 1024)} MB limit")
+    root = ElementTree.fromstring(archive.read(info))
+    notes = {}
+    for note in root.iter(_W + "footnote"):
+        if note.get(_W + "type") is None:
+            text = " ".join(_paragraph_text(paragraph) for paragraph in note.iter(_W + "p"))
+            notes[note.get(_W + "id", "")] = " ".join(text.split())
+    return notes

@@ -1,12 +1,16 @@
 """Plain text and Markdown: one block per line, with ATX (`## X`) and setext (`X` over `===`) headings.
 
 Markdown's inline markup is taken out of reference-section lines (`markdown_inline`), where APA's italics
-are usually written as `*Journal*, *355*(23)`; the body keeps its text as written.
+are usually written as `*Journal*, *355*(23)`; the body keeps its text as written. In Markdown (and pandoc's
+R Markdown and Quarto), what is not prose is blanked, lines kept: the YAML front matter, fenced code and
+R/Quarto chunks (```` ``` ````, ```` ```{r} ````, `~~~`), pandoc div fences (`::: {#refs}`) and raw HTML
+block tags (`<div id="refs">`); heading attributes (`# References {.unnumbered}`) are dropped.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from refkit.documents.blocks import Block, text_blocks
 
@@ -18,6 +22,12 @@ _AUTOLINK_RE = re.compile(r"<((?:https?|ftp)://[^>\s]{1,2000})>")
 _STRONG_RE = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{1,2000}?)(?<=\S)\1")
 _EMPHASIS_RE = re.compile(r"(?<![\w*])(\*|_)(?=\S)([^*_\n]{1,2000}?)(?<=\S)\1(?![\w*])")
 _CODE_RE = re.compile(r"`([^`\n]{1,2000})`")
+_TAG_RE = re.compile(r"</?[A-Za-z][\w-]{0,20}(?:\s[^<>\n]{0,500})?/?>")
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DIV_FENCE_RE = re.compile(r"^ {0,3}:{3,}")
+_HTML_BLOCK_RE = re.compile(r"^\s*</?(?:div|span|section|p|br|hr|center|table|figure)\b[^>]*>\s*$", re.IGNORECASE)
+_ATTRIBUTES_RE = re.compile(r"\s*\{[#.][^{}]*\}\s*$|\s*\{-\}\s*$")  # "References {#refs .unnumbered}"
+_FRONT_MATTER_END = ("---", "...")
 
 
 def _link(match: re.Match[str]) -> str:
@@ -32,6 +42,7 @@ def markdown_inline(line: str) -> str:
     line = _IMAGE_RE.sub(r"\1", line)
     line = _LINK_RE.sub(_link, line)
     line = _AUTOLINK_RE.sub(r"\1", line)
+    line = _TAG_RE.sub("", line)
     line = _CODE_RE.sub(r"\1", line)
     line = _STRONG_RE.sub(r"\2", line)
     return _EMPHASIS_RE.sub(r"\2", line)
@@ -53,3 +64,38 @@ def plain_blocks(text: str) -> list[Block]:
             )
             blocks[index] = Block(block.line, "", "blank")
     return blocks
+
+
+def _not_prose(lines: list[str]) -> set[int]:
+    """The indexes of Markdown lines that are not prose: front matter, code, div fences, HTML block tags."""
+    hidden: set[int] = set()
+    if lines and lines[0].strip() == "---":
+        end = next((index for index in range(1, len(lines)) if lines[index].strip() in _FRONT_MATTER_END), None)
+        if end is not None:
+            hidden.update(range(end + 1))
+    fence = ""
+    for index, line in enumerate(lines):
+        if index in hidden:
+            continue
+        opening = _FENCE_RE.match(line)
+        if fence:
+            hidden.add(index)
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+            hidden.add(index)
+        elif _DIV_FENCE_RE.match(line) or _HTML_BLOCK_RE.match(line):
+            hidden.add(index)
+    return hidden
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """Lines of a Markdown, R Markdown or Quarto file: non-prose lines blank, heading attributes dropped."""
+    lines = text.splitlines()
+    hidden = _not_prose(lines)
+    blocks = plain_blocks("\n".join("" if index in hidden else line for index, line in enumerate(lines)))
+    return [
+        replace(block, text=_ATTRIBUTES_RE.sub("", block.text)) if block.kind == "heading" else block
+        for block in blocks
+    ]

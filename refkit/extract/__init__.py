@@ -11,16 +11,20 @@ from pathlib import Path
 
 from refkit.documents import Document, parse_document, read_document
 from refkit.documents.blocks import text_blocks
+from refkit.documents.plain import markdown_inline
 from refkit.errors import RefkitError
 from refkit.extract.keys import DEFAULT_KEY_PATTERN, assign_keys, make_key, validate_pattern
 from refkit.extract.parse import parse_reference
 from refkit.extract.split import Item, split_items
+from refkit.extract.structure import apply_marked, entry_reference
 from refkit.files import read_text
-from refkit.model import Reference
+from refkit.model import Location, Reference
 
 _BIBLIOGRAPHY_COMMAND_RE = re.compile(
     r"^[^%\n]*\\(?:bibliography|addbibresource)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}", re.MULTILINE
 )
+# `bibliography: refs.bib` or `bibliography: [a.bib, b.bib]` / a YAML list, in Markdown front matter
+_YAML_BIBLIOGRAPHY_RE = re.compile(r"^bibliography:[ \t]*(.*(?:\n[ \t]+-[ \t]*.+)*)", re.MULTILINE)
 # A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
 _REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
 
@@ -40,16 +44,27 @@ def extract_references(
     if isinstance(source, str):
         document = parse_document(source)
         source = document if document.has_references else Document(None, "text", [], text_blocks(source.splitlines()))
-    items = [item for item in split_items(source.reference_blocks) if not _REPEAT_NOTE_RE.match(item.text)]
-    references = assign_keys(
-        [parse_reference(item.text, file=source.path, line=item.line) for item in items], key_pattern
-    )
+    items = [
+        item
+        for item in split_items(source.reference_blocks)
+        if not _REPEAT_NOTE_RE.match(item.text) and markdown_inline(item.text).strip()  # `<div id="refs">`: no item
+    ]
+    references = assign_keys([_item_reference(item, source.path) for item in items], key_pattern)
     if document_keys:
         for item, reference in zip(items, references, strict=True):
             if item.key:
                 reference.key = item.key
                 reference.location = replace(reference.location, key=item.key)
     return references
+
+
+def _item_reference(item: Item, path: str | None) -> Reference:
+    """One item as a Reference: a whole entry the format wrote out is read as such; otherwise the string is
+    tagged and whatever fields the format marked replace the tagger's guesses."""
+    location = Location(file=path, line=item.line)
+    if any(name == "entrytype" for name, _ in item.fields):
+        return entry_reference(item.fields, item.key, item.text, location)
+    return apply_marked(parse_reference(item.text, file=path, line=item.line), item.fields)
 
 
 def _bibtex_files(path: str | Path) -> list[str]:
@@ -63,6 +78,18 @@ def _bibtex_files(path: str | Path) -> list[str]:
     ]
 
 
+def _front_matter_bibliographies(path: str | Path) -> list[str]:
+    """The bibliography files a pandoc Markdown / R Markdown / Quarto header names."""
+    text = read_text(path, what="document")
+    if not text.startswith("---"):
+        return []
+    end = text.find("\n---", 3)
+    found = _YAML_BIBLIOGRAPHY_RE.search(text[: end if end > 0 else len(text)])
+    if not found:
+        return []
+    return [name.strip(" \t'\"") for name in re.split(r"[,\n\[\]]|\s-\s", found.group(1)) if name.strip(" \t'\"-")]
+
+
 def extract_document(
     path: str | Path, *, section: str | None = None, key_pattern: str = DEFAULT_KEY_PATTERN, document_keys: bool = True
 ) -> list[Reference]:
@@ -74,6 +101,12 @@ def extract_document(
         if section:
             raise NoReferenceSection(f"{path}: no heading '{section}' found; check the spelling given to --section")
         bib_files = _bibtex_files(path) if document.format == "latex" else []
+        if document.format == "markdown" and _front_matter_bibliographies(path):
+            raise NoReferenceSection(
+                f"{path}: the reference list is made by pandoc from "
+                f"{', '.join(_front_matter_bibliographies(path))} (bibliography: in the front matter): check "
+                "that file with `refkit validate`, or extract from the rendered document"
+            )
         if bib_files:
             raise NoReferenceSection(
                 f"{path}: the references are in {', '.join(bib_files)} (\\bibliography or "
@@ -83,6 +116,13 @@ def extract_document(
             f"{path}: no reference section found (looked for headings such as References, "
             "Bibliography, Works Cited); name its heading with --section TEXT"
         )
+    if document.format == "markdown" and not document.references_text.strip():
+        bib_files = _front_matter_bibliographies(path)
+        if bib_files:  # pandoc fills the section (`::: {#refs}`) from these when it renders the document
+            raise NoReferenceSection(
+                f"{path}: the reference list is made by pandoc from {', '.join(bib_files)} (bibliography: in "
+                "the front matter): check that file with `refkit validate`, or extract from the rendered document"
+            )
     return extract_references(document, key_pattern=key_pattern, document_keys=document_keys)
 
 

@@ -49,6 +49,7 @@ _ORDINALS = {
     "ninth": "9",
     "tenth": "10",
 }
+_URL_IN_TITLE_RE = re.compile(r"\s*<?(?:https?://|www\.)[^\s>]+>?")  # "[Title](https://…)" as Markdown writes it
 _QUOTES = "\"'“”‘’«»„"
 _OUTER = " \t.,;:" + _QUOTES
 
@@ -66,8 +67,8 @@ def clean(value: str) -> str:
 
 
 def clean_title(value: str) -> str:
-    """Quotes and the closing period go; a closing "?" or "!" belongs to the title and stays."""
-    value = value.strip().strip(_QUOTES + " ,;:")
+    """Quotes, addresses and the closing period go; a closing "?" or "!" belongs to the title and stays."""
+    value = _URL_IN_TITLE_RE.sub("", value).strip().strip(_QUOTES + " ,;:")
     value = value.rstrip(".").strip().strip(_QUOTES + " ,;:")
     for marker in (" [Internet]", "[Internet]", " [online]"):
         value = value.removesuffix(marker)

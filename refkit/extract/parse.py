@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from refkit.documents.plain import markdown_inline
 from refkit.extract import fields
 from refkit.extract.identifiers import Match
 from refkit.extract.names import parse_names
@@ -110,9 +111,10 @@ def infer_type(segments: dict[str, str], ids: dict[str, str], has_editors: bool)
 
 
 def parse_reference(text: str, *, file: str | None = None, line: int | None = None) -> Reference:
-    """Parse one free-text reference in any supported style; the input is kept in `raw`."""
+    """Parse one free-text reference in any supported style; the input is kept in `raw`. Markdown and HTML
+    markup (`*Journal,*`, `[title](url)`, `<i>…</i>`) is read as the text it marks, never into a field."""
     raw = " ".join(text.split())
-    prepared = prepare(raw[:MAX_REFERENCE_CHARS])
+    prepared = prepare(" ".join(markdown_inline(raw).split())[:MAX_REFERENCE_CHARS])
     segments = _segments(prepared, tag(prepared))
     ids = _identifiers(prepared.identifiers)
     if "container" not in segments and "title2" in segments:

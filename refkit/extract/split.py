@@ -28,6 +28,7 @@ class Item:
     text: str
     label: str = ""
     key: str = ""
+    fields: tuple[tuple[str, str], ...] = ()  # what the format marked (see Block.fields)
 
 
 def _indent(text: str) -> int:
@@ -143,7 +144,7 @@ def split_items(blocks: list[Block]) -> list[Item]:
         items = []
         for block in delimited:
             text, label = _strip_marker(block.text)
-            items.append(Item(block.line, _join([text]), label, block.key))
+            items.append(Item(block.line, _join([text]), label, block.key, block.fields))
     else:
         lines = [block for block in blocks if block.kind in ("text", "blank")]
         marked = sum(1 for block in lines if _MARKER_RE.match(block.text))

@@ -1,0 +1,216 @@
+"""Extraction from real manuscripts: `.bbl` lists in many styles, pandoc/R Markdown/Quarto and Manubot
+manuscripts and the Word and HTML files rendered from them, scored against the bibliography they were made
+from (../shared/data/real-world, see its README for the gold).
+
+    python benchmarks/real_world_extract.py [--verbose]
+
+Per category and style it prints the entries, the field micro-F1 of `refkit.extract.extract_document`
+against the paired .bib (or Manubot's references.json), and for manuscripts the cited-key recall: the share
+of the keys cited in the text that refkit's marker finder and resolver (refkit/claims) find.
+
+Fields are compared as in benchmarks/extract_accuracy.py (folded; authors as the list of family names), with
+the DOI added. A field the document does not print (aasjournal prints no titles, most styles no DOI) is not
+scored: a gold value counts only when its folded text occurs in the folded document. When the document
+truncates an author list ("et al."), the printed names are compared with as many gold names. Items are paired
+by key where the document keeps the keys (`\\bibitem{key}`, biblatex `\\entry{key}`), else in order along a
+first-author-and-year alignment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from extract_accuracy import FIELDS, micro, reference_values, score
+
+from refkit.bib import load_bibliography, to_reference
+from refkit.claims.markers import find_markers
+from refkit.claims.resolve import Resolver
+from refkit.documents import read_document
+from refkit.errors import RefkitError
+from refkit.extract import extract_document
+from refkit.model import Reference
+from refkit.sources.records import to_reference as record_to_reference
+from refkit.text import fold, latex_to_unicode
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-world"
+SCORED = (*FIELDS, "doi")
+Values = dict[str, str]
+
+
+def _gold_references(gold: dict) -> dict[str, Reference]:
+    """The entries the document was made from, by key (Manubot: by references.json id)."""
+    found: dict[str, Reference] = {}
+    for name in gold["bib"]:
+        path = CORPUS / name
+        if path.suffix == ".json":
+            for record in json.loads(path.read_text(encoding="utf-8")):
+                found.setdefault(str(record["id"]), record_to_reference(record))
+        else:
+            for entry in load_bibliography(path).entries:
+                found.setdefault(entry.key, to_reference(entry, str(path)))
+    return found
+
+
+def _values(reference: Reference) -> Values:
+    """As extract_accuracy compares them, but with whole family names ("van der Marel": the .bib reader
+    keeps particles in the family, the string parser apart)."""
+    families = " | ".join(fold(name.full_family or name.literal) for name in reference.authors)
+    return reference_values(reference) | {"authors": families, "doi": reference.doi.casefold()}
+
+
+def _printed(gold: Values, shown: str, predicted: Reference | None) -> tuple[Values, Values]:
+    """Gold and predicted values of the fields the item prints (its own text when it was paired, else the
+    whole document's; see the module docstring), authors cut to the printed count."""
+    guess = _values(predicted) if predicted else {}
+    item = f" {fold(predicted.raw)} " if predicted and predicted.raw else shown
+    kept = {
+        name: value
+        for name, value in gold.items()
+        if name == "authors" or guess.get(name) == value or f" {value} " in item
+    }
+    if predicted is not None and predicted.authors_truncated and predicted.authors:
+        kept["authors"] = " | ".join(kept["authors"].split(" | ")[: len(predicted.authors)])
+    return kept, {name: value for name, value in guess.items() if name in kept}
+
+
+def _signature(reference: Reference) -> str:
+    return f"{fold(reference.first_author_family)} {reference.year}"
+
+
+def _pairs(wanted: list[str], golds: dict[str, Reference], found: list[Reference]) -> list[tuple[str, Reference]]:
+    """(gold key, extracted reference): by key where the document kept them, else along the order."""
+    if found and sum(reference.key in golds for reference in found) >= 0.9 * len(found):
+        return [(reference.key, reference) for reference in found if reference.key in wanted]
+    matcher = SequenceMatcher(
+        None, [_signature(golds[key]) for key in wanted], [_signature(r) for r in found], autojunk=False
+    )
+    pairs = []
+    for tag, first, last, other, _ in matcher.get_opcodes():
+        if tag in ("equal", "replace"):
+            pairs.extend(
+                (wanted[index], found[other + index - first])
+                for index in range(first, last)
+                if other + index - first < len(found)
+            )
+    return pairs
+
+
+def _document_text(path: Path) -> str:
+    """The document's text, folded and padded, for the "is this field printed" test."""
+    try:
+        text = read_document(path).references_text
+    except RefkitError:
+        text = ""
+    if path.suffix not in (".docx", ".html"):
+        raw = path.read_text(encoding="utf-8", errors="replace").replace("\\bibrangedash", "-")
+        text += " " + latex_to_unicode(raw)
+    return f" {fold(text)} "
+
+
+def extraction_counts(path: Path, wanted: list[str], golds: dict[str, Reference]) -> tuple[Counter, int, str]:
+    """Field counts for one rendered document, how many items came out, and why nothing did (if so)."""
+    counts: Counter = Counter()
+    try:
+        found = extract_document(path)
+    except RefkitError as error:
+        found, problem = [], str(error).splitlines()[0]
+    else:
+        problem = ""
+    shown = _document_text(path)
+    paired = dict(_pairs(wanted, golds, found))
+    for key in wanted:
+        predicted = paired.get(key)
+        score(*_printed(_values(golds[key]), shown, predicted), counts, SCORED)
+    for reference in found:
+        if reference not in paired.values():
+            score({}, _values(reference), counts, SCORED)
+    return counts, len(found), problem
+
+
+def cited_recall(path: Path, wanted: list[str], golds: dict[str, Reference], aliases: dict[str, str]) -> float:
+    """The share of `wanted` (the keys the text cites) that refkit's markers resolve to."""
+    document = read_document(path)
+    resolver = Resolver([_keyed(golds[key], key) for key in golds])
+    found: set[str] = set()
+    for marker in find_markers(document.body):
+        for target in marker.targets:
+            if target.kind == "key" and target.value in aliases:
+                found.add(aliases[target.value])
+                continue
+            found.update(resolver.keys_for(target))
+    return sum(key in found for key in wanted) / len(wanted) if wanted else 1.0
+
+
+def _keyed(reference: Reference, key: str) -> Reference:
+    reference.key = key
+    return reference
+
+
+def _documents(gold: dict) -> tuple[list[tuple[str, Path, list[str]]], Path | None]:
+    """The rendered documents to extract from (kind, path, keys in printed order) and the source to read
+    citations from, for one pair."""
+    category, document = gold["category"], gold["document"]
+    if category in ("bbl", "thebibliography"):
+        return [(category, CORPUS / document, gold["keys"])], None
+    if category.startswith("manubot"):
+        rendered = [(kind, CORPUS / document[kind], gold["keys"]) for kind in ("html", "docx") if kind in document]
+        return rendered, CORPUS / document["markdown"]
+    listed = gold.get("docx_reference_list") or {}
+    rendered = [("docx", CORPUS / name, listed.get("keys_in_docx_order", [])) for name in gold.get("rendered", [])]
+    return [item for item in rendered if item[2]], CORPUS / document
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--verbose", action="store_true", help="print every pair, not only the summary")
+    args = parser.parse_args()
+    golds_files = sorted(CORPUS.glob("*/*.gold.json"))
+    if not golds_files:
+        print(f"{CORPUS} is absent: nothing to measure")
+        return 1
+    by_group: dict[str, Counter] = defaultdict(Counter)
+    entries: Counter = Counter()
+    recalls: dict[str, list[float]] = defaultdict(list)
+    print(f"{'pair':<60} {'kind':<16} {'items':>9} {'F1':>6}  cited-key recall")
+    for gold_file in golds_files:
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        golds = _gold_references(gold)
+        rendered, source = _documents(gold)
+        recall = None
+        if source is not None:
+            aliases = gold.get("input_to_short_id", {})
+            wanted = gold.get("first_cited_short_ids") or gold["keys"]
+            recall = cited_recall(source, wanted, golds, aliases)
+            recalls[gold["category"]].append(recall)
+        for kind, path, wanted in rendered:
+            wanted = [key for key in wanted if key in golds]
+            counts, items, problem = extraction_counts(path, wanted, golds)
+            group = f"{gold['category']}: {gold['style']}" if kind in ("bbl", "thebibliography") else kind
+            by_group[group] += counts
+            entries[group] += len(wanted)
+            if args.verbose or problem:
+                note = f"  ({problem})" if problem else ""
+                shown = f"{items:>4}/{len(wanted):<4}"
+                print(f"{gold['name'][:60]:<60} {kind:<16} {shown} {micro(counts, SCORED):>6.3f}{note}")
+        if recall is not None and args.verbose:
+            print(f"{gold['name'][:60]:<60} {'citations':<16} {'':>9} {'':>6}  {recall:.3f}")
+    print(f"\n{'category: style':<60} {'entries':>7} {'field micro-F1':>15}")
+    for group in sorted(by_group):
+        print(f"{group:<60} {entries[group]:>7} {micro(by_group[group], SCORED):>15.3f}")
+    total = sum(by_group.values(), Counter())
+    print(f"{'all':<60} {sum(entries.values()):>7} {micro(total, SCORED):>15.3f}")
+    print("\nper field (all):", ", ".join(f"{name} {micro(total, (name,)):.3f}" for name in SCORED))
+    print("\ncited-key recall (mean over manuscripts):")
+    for category, values in sorted(recalls.items()):
+        mean = sum(values) / len(values)
+        print(f"  {category:<16} {len(values):>3} manuscripts  {mean:.3f}  (min {min(values):.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""`.bbl` reference lists (BibTeX and biber output) read as structure: keys kept, fields exact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from refkit.documents import read_document
+from refkit.extract import extract_document
+
+DATA = Path(__file__).parent / "data" / "docs"
+
+
+def _families(reference) -> list[str]:
+    return [name.family for name in reference.authors]
+
+
+def test_biblatex_entry_is_read_as_the_entry_it_is() -> None:
+    [epstein] = extract_document(DATA / "biblatex-numeric.bbl")
+    assert epstein.key == "epstein"
+    assert _families(epstein) == ["Epstein", "Robertson"]
+    assert epstein.title.startswith("The search engine manipulation effect (SEME)")
+    assert epstein.container_title == "Proceedings of the National Academy of Sciences of the United States of America"
+    assert (epstein.year, epstein.volume, epstein.doi) == (2015, "112", "10.1073/pnas.1419828112")
+    assert epstein.location.line == 22  # the \entry line of the file
+
+
+def test_revtex_bibinfo_fields_and_key() -> None:
+    [moon] = extract_document(DATA / "apsrev4-2.bbl")
+    assert moon.key == "moon_polarization_1969"
+    assert _families(moon) == ["Moon", "Riste", "Koehler"]
+    assert (moon.container_title, moon.volume, moon.page, moon.year) == ("Phys. Rev.", "181", "920", 1969)
+    assert moon.doi.casefold() == "10.1103/physrev.181.920"
+    assert moon.location.line == 52
+
+
+def test_natbib_label_over_two_lines_keeps_the_key_and_newblocks_give_fields() -> None:
+    book, paper = extract_document(DATA / "plainnat.bbl")
+    assert (book.key, paper.key) == ("andersen2012statistical", "andrew2007scalable")
+    assert book.title == "Statistical models based on counting processes"
+    assert _families(book) == ["Andersen", "Borgan", "Gill", "Keiding"]
+    assert paper.title == "Scalable training of l1-regularized log-linear models"
+    assert paper.container_title == "International Conference on Machine Learning"
+    assert (paper.page, paper.year) == ("33–40", 2007)
+    assert (book.location.line, paper.location.line) == (8, 14)
+
+
+def test_ieeetran_quoted_title_and_emphasised_journal() -> None:
+    [oza] = extract_document(DATA / "ieeetran.bbl")
+    assert oza.key == "oza2013trajectory"
+    assert oza.title == "A trajectory equation for walking droplets: hydrodynamic pilot-wave theory"
+    assert oza.container_title == "Journal of Fluid Mechanics"
+    assert (oza.volume, oza.page, oza.year) == ("737", "552–570", 2013)
+
+
+def test_bbl_is_a_format_of_its_own() -> None:
+    assert read_document(DATA / "plainnat.bbl").format == "bbl"
+
+
+@pytest.mark.parametrize("name", ["biblatex-numeric.bbl", "apsrev4-2.bbl", "plainnat.bbl"])
+def test_no_markup_left_in_the_text(name: str) -> None:
+    for reference in extract_document(DATA / name):
+        for value in (reference.title, reference.container_title, *map(str, reference.authors)):
+            assert "\\" not in value and "{" not in value, value
