@@ -32,9 +32,9 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_sample_gives_references_bib_field_for_field(shared: Path, tmp_path: Path) -> None:
+def test_sample_gives_references_bib_field_for_field(tmp_path: Path) -> None:
     out = tmp_path / "out.bib"
-    result = run_cli("extract", str(shared / "samples" / "imatinib-blog.txt"), "-o", str(out))
+    result = run_cli("extract", str(shared_file("samples", "imatinib-blog.txt")), "-o", str(out))
     assert result.returncode == 0, result.stderr
     got = load_bibliography(out).entries
     want = load_bibliography(ROOT / "references.bib").entries
@@ -211,10 +211,10 @@ def test_latex_keeps_its_bibitem_keys_so_its_cites_still_resolve(tmp_path: Path)
     assert [item["key"] for item in renewed] == ["ortiz2016carbon"]
 
 
-def test_resolve_the_sample_against_the_repository_snapshot(shared: Path, tmp_path: Path) -> None:
+def test_resolve_the_sample_against_the_repository_snapshot(tmp_path: Path) -> None:
     result = run_cli(
         "extract",
-        str(shared / "samples" / "imatinib-blog.txt"),
+        str(shared_file("samples", "imatinib-blog.txt")),
         "-f",
         "json",
         "--resolve",
