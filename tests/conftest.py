@@ -1,7 +1,14 @@
-"""Shared test fixtures. `shared` points at ../shared (read-only data); tests using it skip when it is absent."""
+"""Shared test fixtures and the data folders.
+
+`../shared` (read-only, not in the repository; REFKIT_SHARED names another folder) holds the full real data. When
+it is absent (a clean clone, CI), tests read the vendored excerpt in tests/data/shared instead: the same layout,
+a few hundred real entries and records, sources and licences in tests/data/SOURCES.md. A file that is in neither
+(the sample document, whose prose is its author's) makes its test skip: reach such files through `shared_file`.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,19 +16,24 @@ import pytest
 from tests.fakecrossref.fixture import fake_crossref  # noqa: F401  (a fixture: the fake Crossref server)
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("REFKIT_SHARED", ROOT.parent / "shared"))
+VENDORED = Path(__file__).resolve().parent / "data" / "shared"
+
+
+def shared_folder() -> Path:
+    """../shared when it is there, else the vendored excerpt of it."""
+    return SHARED if SHARED.is_dir() else VENDORED
 
 
 @pytest.fixture
 def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present")
-    return SHARED
+    """The data folder (see shared_folder): only for files the excerpt has too; others go through shared_file."""
+    return shared_folder()
 
 
 def shared_file(*parts: str) -> Path:
-    """A file under ../shared, skipping the test when it is not there."""
-    path = SHARED.joinpath(*parts)
+    """A file under ../shared (or its vendored excerpt), skipping the test when neither has it."""
+    path = shared_folder().joinpath(*parts)
     if not path.exists():
         pytest.skip(f"{path} is not present")
     return path

@@ -8,7 +8,7 @@ from refkit.bib import load_bibliography, parse_bibliography, to_reference, writ
 from refkit.bib.convert import _simple_name, parse_names
 from refkit.model import Name
 from refkit.text import latex_to_unicode
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, shared_file, shared_folder
 
 SAMPLE = """% my notes on CML
 @string{nejm = {New England Journal of Medicine}}
@@ -116,9 +116,7 @@ def test_reference_round_trip_is_lossless(name, allowed, tmp_path):
 
     The few allowed differences are TeX math and box macros in titles (`$\\rm GL(2)\\times$`, `\\rlap{}`),
     which plain text cannot carry."""
-    path = ROOT / name if name == "references.bib" else SHARED / "data" / "bibtex" / name
-    if not path.exists():
-        pytest.skip(f"{path} is not present")
+    path = ROOT / name if name == "references.bib" else shared_file("data", "bibtex", name)
     first = _semantic(path)
     written = tmp_path / "out.bib"
     written.write_text(write_references(first), encoding="utf-8")
@@ -131,9 +129,7 @@ def test_reference_round_trip_is_lossless(name, allowed, tmp_path):
 @pytest.mark.parametrize("name", ["biblatex-examples.bib", "texbook3.bib", "tugboat.bib"])
 def test_library_round_trip_keeps_blocks_fields_order_and_comments(name):
     """Parsing and writing an unchanged file through bibtexparser keeps every block, field and comment."""
-    path = SHARED / "data" / "bibtex" / name
-    if not path.exists():
-        pytest.skip(f"{path} is not present")
+    path = shared_file("data", "bibtex", name)
     bib = load_bibliography(path)
     text = bibtexparser.write_string(bib.library, unparse_stack=[])
     again = parse_bibliography(text)
@@ -167,7 +163,7 @@ def _bibtexparser_name(person: str) -> Name:
 def test_the_fast_name_path_agrees_with_bibtexparser():
     people = ["Druker, B. J.", "Brian J. Druker", "Gambacorti Passerini, C.", "Jean-Paul Sartre", "Mahon, F.-X."]
     for name in ("tugboat.bib", "texbook3.bib", "biblatex-examples.bib"):
-        path = SHARED / "data" / "bibtex" / name
+        path = shared_folder() / "data" / "bibtex" / name
         if path.exists():
             for entry in load_bibliography(path).entries:
                 people += split_multiple_persons_names(entry.fields.get("author", ""))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from refkit.claims.kinds import classify
 from refkit.claims.model import Kind
+from tests.growth import assert_linear
 
 
 @pytest.mark.parametrize(
@@ -43,6 +42,6 @@ def test_important_to_note_is_not_advice() -> None:
 
 
 def test_a_long_run_of_digits_is_classified_in_linear_time() -> None:
-    started = time.perf_counter()
-    assert classify("Sample identifiers: " + "7" * 20000)[0] is Kind.FRAMING
-    assert time.perf_counter() - started < 2  # a figure pattern that could start inside the run took 14 s
+    """A figure pattern that could start inside the run took 14 s on 20,000 digits."""
+    kind, _ = assert_linear(classify, lambda n: "Sample identifiers: " + "7" * n, 5000)
+    assert kind is Kind.FRAMING

@@ -2,7 +2,6 @@
 
 import json
 import subprocess
-import sys
 
 import pytest
 
@@ -13,17 +12,14 @@ from refkit.config import Settings
 from refkit.export import EXPORTERS, export
 from refkit.reports import RENDERERS
 from refkit.validate import validate
+from tests.cli import CliResult, run_cli, run_process
 from tests.conftest import ROOT
 
 GOOD = "@article{a2020, author = {Roe, Jo}, title = {Title}, journal = {J}, year = {2020}}\n"
 LINT_ONLY = ["--select", "RK1,RK2,RK3,RK4,RK5"]
 
 
-def refkit(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "refkit", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, text: str) -> None:
+def assert_one_line_error(result: CliResult | subprocess.CompletedProcess[str], text: str) -> None:
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("refkit: error: ")
@@ -32,11 +28,30 @@ def assert_one_line_error(result: subprocess.CompletedProcess, text: str) -> Non
 
 
 def test_version_and_help():
-    assert refkit("--version").stdout.startswith("refkit ")
-    result = refkit("--help")
+    assert run_cli("--version").stdout.startswith("refkit ")
+    result = run_cli("--help")
     assert result.returncode == 0
     for command in ("validate", "export", "rules"):
         assert command in result.stdout
+
+
+# End to end: a few runs as real processes, for what only a process shows (the console entry point through
+# `python -m refkit`, the interpreter's own exit code and stderr, no traceback printed by Python itself).
+
+
+def test_version_as_a_process():
+    result = run_process("--version")
+    assert result.returncode == 0 and result.stdout.startswith("refkit ") and result.stderr == ""
+
+
+def test_validate_the_sample_as_a_process():
+    result = run_process("validate", "references.bib", "--format", "json", cwd=ROOT)
+    assert result.returncode == 1, result.stderr  # the likely mis-citation is an error
+    assert json.loads(result.stdout)["summary"]["statuses"]["not-found"] == 1
+
+
+def test_a_missing_file_as_a_process(tmp_path):
+    assert_one_line_error(run_process("validate", str(tmp_path / "nope.bib")), "no such BibTeX file")
 
 
 def test_format_options_offer_every_renderer_and_exporter():
@@ -46,23 +61,23 @@ def test_format_options_offer_every_renderer_and_exporter():
 
 @pytest.mark.parametrize("command", ["validate", "export"])
 def test_missing_file(command, tmp_path):
-    assert_one_line_error(refkit(command, str(tmp_path / "nope.bib")), "no such BibTeX file")
+    assert_one_line_error(run_cli(command, str(tmp_path / "nope.bib")), "no such BibTeX file")
 
 
 def test_directory(tmp_path):
-    assert_one_line_error(refkit("validate", str(tmp_path)), "is a directory")
+    assert_one_line_error(run_cli("validate", str(tmp_path)), "is a directory")
 
 
 def test_binary_file(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_bytes(bytes(range(256)) * 100)
-    assert_one_line_error(refkit("validate", str(path)), "binary")
+    assert_one_line_error(run_cli("validate", str(path)), "binary")
 
 
 def test_latin1_file_is_read(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_bytes(GOOD.replace("Roe", "Müller").encode("latin-1"))
-    result = refkit("export", str(path))
+    result = run_cli("export", str(path))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["author"] == [{"family": "Müller", "given": "Jo"}]
 
@@ -70,27 +85,24 @@ def test_latin1_file_is_read(tmp_path):
 def test_a_windows_1252_file_keeps_its_dashes_and_quotes(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_bytes(GOOD.replace("Roe", "Müller").replace("{Title}", "{“Quoted” – title}").encode("cp1252"))
-    result = refkit("export", str(path))
+    result = run_cli("export", str(path))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["title"] == "“Quoted” – title"
 
 
 def test_standard_input_is_decoded_as_a_file_is():
-    def piped(data: bytes) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "refkit", "export", "-"], input=data, capture_output=True)
-
-    latin1 = piped(GOOD.replace("Roe", "Müller").encode("latin-1"))
+    latin1 = run_cli("export", "-", input=GOOD.replace("Roe", "Müller").encode("latin-1"))
     assert latin1.returncode == 0, latin1.stderr
     assert json.loads(latin1.stdout)[0]["author"] == [{"family": "Müller", "given": "Jo"}]
-    binary = piped(bytes(range(256)) * 100)
-    assert binary.returncode == 2 and b"Traceback" not in binary.stderr
-    assert binary.stderr.decode() == "refkit: error: standard input: looks like a binary file, not text\n"
+    binary = run_cli("export", "-", input=bytes(range(256)) * 100)
+    assert binary.returncode == 2
+    assert binary.stderr == "refkit: error: standard input: looks like a binary file, not text\n"
 
 
 def test_empty_file(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_text("")
-    result = refkit("validate", str(path), *LINT_ONLY)
+    result = run_cli("validate", str(path), *LINT_ONLY)
     assert result.returncode == 0
     assert "0 entries checked" in result.stdout
 
@@ -98,41 +110,41 @@ def test_empty_file(tmp_path):
 def test_exit_codes_and_fail_on(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_text(GOOD.replace("2020}", "2020}, pages = {9--1}").replace("Roe, Jo", "Roe, Jo and others"))
-    assert refkit("validate", str(path), *LINT_ONLY).returncode == 1  # RK306 is an error
-    assert refkit("validate", str(path), *LINT_ONLY, "--ignore", "RK306").returncode == 0  # RK403 is info
-    assert refkit("validate", str(path), *LINT_ONLY, "--ignore", "RK306", "--fail-on", "info").returncode == 1
-    assert refkit("validate", str(path), "--fail-on", "sometimes").returncode == 2
+    assert run_cli("validate", str(path), *LINT_ONLY).returncode == 1  # RK306 is an error
+    assert run_cli("validate", str(path), *LINT_ONLY, "--ignore", "RK306").returncode == 0  # RK403 is info
+    assert run_cli("validate", str(path), *LINT_ONLY, "--ignore", "RK306", "--fail-on", "info").returncode == 1
+    assert run_cli("validate", str(path), "--fail-on", "sometimes").returncode == 2
 
 
 def test_settings_from_pyproject(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.refkit]\nignore = ["RK306"]\nselect = ["RK3"]\n')
     (tmp_path / "refs.bib").write_text(GOOD.replace("2020}", "2020}, pages = {9--1}"))
-    result = refkit("validate", "refs.bib", "--format", "json", cwd=tmp_path)
+    result = run_cli("validate", "refs.bib", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["findings"] == []
     (tmp_path / "pyproject.toml").write_text('[tool.refkit]\nfail_on = "warning"\nnonsense = 1\n')
-    assert_one_line_error(refkit("validate", "refs.bib", cwd=tmp_path), "unknown setting 'nonsense'")
+    assert_one_line_error(run_cli("validate", "refs.bib", cwd=tmp_path), "unknown setting 'nonsense'")
 
 
 def test_output_file_is_not_created_or_damaged_on_error(tmp_path):
     out = tmp_path / "out.json"
-    assert refkit("export", str(tmp_path / "missing.bib"), "-o", str(out)).returncode == 2
+    assert run_cli("export", str(tmp_path / "missing.bib"), "-o", str(out)).returncode == 2
     assert not out.exists()
     out.write_text("precious")
-    assert refkit("export", str(tmp_path / "missing.bib"), "-o", str(out)).returncode == 2
+    assert run_cli("export", str(tmp_path / "missing.bib"), "-o", str(out)).returncode == 2
     assert out.read_text() == "precious"
     assert list(tmp_path.iterdir()) == [out]  # no temporary files left behind
 
 
 def test_enrich_in_place_refuses_standard_input(tmp_path):
-    result = refkit("enrich", "-", "--in-place", "--offline", cwd=tmp_path)
+    result = run_cli("enrich", "-", "--in-place", "--offline", cwd=tmp_path)
     assert_one_line_error(result, "standard input cannot be rewritten")
     assert list(tmp_path.iterdir()) == []  # no file called "-"
 
 
 def test_export_to_file_and_formats(tmp_path):
     out = tmp_path / "refs.ris"
-    result = refkit("export", str(ROOT / "references.bib"), "--format", "ris", "-o", str(out))
+    result = run_cli("export", str(ROOT / "references.bib"), "--format", "ris", "-o", str(out))
     assert result.returncode == 0 and result.stdout == ""
     assert out.read_text(encoding="utf-8").count("ER  - ") == 10
 
@@ -140,7 +152,7 @@ def test_export_to_file_and_formats(tmp_path):
 def test_syntax_error_is_a_finding_not_a_crash(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_text(GOOD + "@article{broken, title = {unclosed\n")
-    result = refkit("validate", str(path), *LINT_ONLY)
+    result = run_cli("validate", str(path), *LINT_ONLY)
     assert result.returncode == 1
     assert "RK101" in result.stdout and "Traceback" not in result.stderr
 
@@ -159,6 +171,6 @@ def test_a_50_megabyte_file_is_handled(tmp_path):
     path = tmp_path / "huge.bib"
     line = "Notes that are not BibTeX at all, with {braces} and an @ sign, repeated to fill fifty megabytes.\n"
     path.write_text(line * (50 * 1024 * 1024 // len(line)), encoding="utf-8")
-    result = refkit("validate", str(path), *LINT_ONLY)
+    result = run_cli("validate", str(path), *LINT_ONLY)
     assert result.returncode == 2, result.stderr  # handled: text with no @entries is not BibTeX
     assert "not a BibTeX file" in result.stderr and "Traceback" not in result.stderr

@@ -10,6 +10,7 @@ import pytest
 from refkit.documents import detect_format, parse_document, read_document
 from refkit.documents.sections import heading_name
 from refkit.errors import RefkitError
+from tests.conftest import shared_file
 
 MARKDOWN = """\
 # Coastal erosion after dredging
@@ -229,8 +230,8 @@ def test_formats_from_extensions() -> None:
     ]
 
 
-def test_sample_document(shared: Path) -> None:
-    document = read_document(shared / "samples" / "imatinib-blog.txt")
+def test_sample_document() -> None:
+    document = read_document(shared_file("samples", "imatinib-blog.txt"))
     assert document.heading == "References:"
     assert document.references_text.count("\n\n") >= 9
     assert document.body_start_line == 1

