@@ -32,8 +32,8 @@ OFFLINE = {
     "RK108": "".join(f"@string{{s{i} = s{i - 1} # s{i - 1}}}\n" for i in range(1, 24)).replace("s0 # s0", '"xx" # "xx"')
     + f"@article{{a, {ARTICLE}, note = s23}}\n",
     "RK109": f"@article{{, {ARTICLE}}}\n",
-    "RK207": f"@book{{a, author = {{Roe, Jo}}, title = {{Tides}}, publisher = {{P}}, year = {{2020}}, isbn = {{0378-5955}}}}\n",
-    "RK307": f"@article{{a, author = {{Roe, Jo}}, title = {{Tides}}, journal = {{Estuaries}}, year = {{in press}}}}\n",
+    "RK207": "@book{a, author = {Roe, Jo}, title = {Tides}, publisher = {P}, year = {2020}, isbn = {0378-5955}}\n",
+    "RK307": "@article{a, author = {Roe, Jo}, title = {Tides}, journal = {Estuaries}, year = {in press}}\n",
     "RK201": "@article{a, author = {Roe, Jo}, title = {Tidal mixing}, year = {2020}}\n",
     "RK202": f"@article{{a, {ARTICLE}, note = {{}}}}\n",
     "RK203": f"@article{{a, {ARTICLE}, doi = {{11.1234/tidal}}}}\n",
