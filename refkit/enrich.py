@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from refkit.bib import Bibliography, to_reference
 from refkit.bib.edit import apply_edits
 from refkit.bib.read import BibEntry
-from refkit.checks.lint import _DOI_RE as DOI_RE
+from refkit.checks.lint import DOI_RE
 from refkit.checks.verify import Progress, bib_field, field_value, verify
 from refkit.config import Settings
 from refkit.model import Evidence, Reference, Status

@@ -393,7 +393,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "customa": (), "customb": (), "customc": (), "customd": (), "custome": (), "customf": (),
 }  # fmt: skip
 
-_DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 _ISSN_RE = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
 _YEAR_RE = re.compile(r"^\d{4}[a-z]?$")
 # Year forms BibTeX prints as written and that are no typo: what each is, and the year it starts in.
@@ -553,7 +553,7 @@ def _check_numbers(
 
 def check_identifiers(entry: BibEntry, file: str | None) -> Iterator[Finding]:
     doi = entry.fields.get("doi", "").strip()
-    if doi and not _DOI_RE.match(normalize_doi(doi)):
+    if doi and not DOI_RE.match(normalize_doi(doi)):
         yield BAD_DOI.finding(**_at(entry, file, "doi"), written=doi)
     yield from _check_numbers(entry, file, "issn", BAD_ISSN, _issn_problem, ("an ISBN", _isbn_problem))
     yield from _check_numbers(entry, file, "isbn", BAD_ISBN, _isbn_problem, ("an ISSN", _issn_problem))
