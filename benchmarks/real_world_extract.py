@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import zipfile
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -151,7 +153,7 @@ def _keyed(reference: Reference, key: str) -> Reference:
     return reference
 
 
-def _documents(gold: dict) -> tuple[list[tuple[str, Path, list[str]]], Path | None]:
+def _documents(gold: dict, golds: dict[str, Reference]) -> tuple[list[tuple[str, Path, list[str]]], Path | None]:
     """The rendered documents to extract from (kind, path, keys in printed order) and the source to read
     citations from, for one pair."""
     category, document = gold["category"], gold["document"]
@@ -161,8 +163,21 @@ def _documents(gold: dict) -> tuple[list[tuple[str, Path, list[str]]], Path | No
         rendered = [(kind, CORPUS / document[kind], gold["keys"]) for kind in ("html", "docx") if kind in document]
         return rendered, CORPUS / document["markdown"]
     listed = gold.get("docx_reference_list") or {}
-    rendered = [("docx", CORPUS / name, listed.get("keys_in_docx_order", [])) for name in gold.get("rendered", [])]
+    rendered = [
+        ("docx", CORPUS / name, _bookmarked_keys(CORPUS / name, golds) or listed.get("keys_in_docx_order", []))
+        for name in gold.get("rendered", [])
+    ]
     return [item for item in rendered if item[2]], CORPUS / document
+
+
+def _bookmarked_keys(path: Path, golds: dict[str, Reference]) -> list[str]:
+    """The keys pandoc wrote as `ref-KEY` bookmarks before each reference of a Word file, in order, when all
+    are keys of the .bib: the exact printed order, where the gold's title-matched list has repeats and gaps
+    (nwryd19: `chiat2015nonword` eight times, `balladares2016socio` missing)."""
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    keys = re.findall(r'<w:bookmarkStart [^>]*w:name="ref-([^"]+)"', xml)
+    return keys if keys and all(key in golds for key in keys) else []
 
 
 def main() -> int:
@@ -180,7 +195,7 @@ def main() -> int:
     for gold_file in golds_files:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         golds = _gold_references(gold)
-        rendered, source = _documents(gold)
+        rendered, source = _documents(gold, golds)
         recall = None
         if source is not None:
             aliases = gold.get("input_to_short_id", {})
