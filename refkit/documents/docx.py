@@ -61,7 +61,7 @@ def _kind(paragraph: ElementTree.Element) -> tuple[BlockKind, int]:
 
 
 def _run_mark(run: ElementTree.Element) -> str:
-    """The mark ("strong" or "em") of a bold or italic run (Word writes `<w:b/>`, `<w:i/>`; `w:val="0"` turns it off)."""
+    """The mark ("strong" or "em") of a bold or italic run (`<w:b/>`, `<w:i/>`; `w:val="0"` turns it off)."""
     properties = run.find(_W + "rPr")
     if properties is None:
         return ""
