@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from refkit.documents.blocks import Block, BlockKind
+from refkit.documents.blocks import Block, BlockKind, printed_date
 from refkit.errors import RefkitError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -73,8 +73,8 @@ def _run_mark(run: ElementTree.Element) -> str:
 
 
 def _manubot_fields(paragraph: ElementTree.Element) -> tuple[tuple[str, str], ...]:
-    """Title, authors and venue of a Manubot reference: the bold run right after the item number, the plain
-    text up to the first italic run, and that run; () for any other layout."""
+    """Title, authors, venue and year of a Manubot reference: the bold run right after the item number, the
+    plain text up to the first italic run, that run, and the date after it; () for any other layout."""
     pieces: list[tuple[str, str]] = []  # (mark, text) of consecutive runs, runs of one mark joined
     for run in paragraph.iter(_W + "r"):
         text = "".join(node.text or "" for node in run.iter(_W + "t"))
@@ -94,6 +94,7 @@ def _manubot_fields(paragraph: ElementTree.Element) -> tuple[tuple[str, str], ..
         if authors:
             found.append(("authors", authors))
         found.append(("container", rest[venue][1]))
+        found.extend(printed_date(" ".join(text for _, text in rest[venue + 1 :])))
     return tuple(found)
 
 
