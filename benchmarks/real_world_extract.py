@@ -39,6 +39,7 @@ from refkit.model import Reference
 from refkit.sources.records import to_reference as record_to_reference
 from refkit.text import fold, latex_to_unicode
 
+_IDENTIFIER_RE = re.compile(r"\b(?:https?://|doi:\s*)?10\.\d{4,9}/\S+|https?://\S+", re.IGNORECASE)
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-world"
 SCORED = (*FIELDS, "doi")
 Values = dict[str, str]
@@ -69,7 +70,7 @@ def _printed(gold: Values, shown: str, predicted: Reference | None) -> tuple[Val
     """Gold and predicted values of the fields the item prints (its own text when it was paired, else the
     whole document's; see the module docstring), authors cut to the printed count."""
     guess = _values(predicted) if predicted else {}
-    item = f" {fold(predicted.raw)} " if predicted and predicted.raw else shown
+    item = f" {fold(_without_identifiers(predicted.raw))} " if predicted and predicted.raw else shown
     kept = {
         name: value
         for name, value in gold.items()
@@ -78,6 +79,11 @@ def _printed(gold: Values, shown: str, predicted: Reference | None) -> tuple[Val
     if predicted is not None and predicted.authors_truncated and predicted.authors:
         kept["authors"] = " | ".join(kept["authors"].split(" | ")[: len(predicted.authors)])
     return kept, {name: value for name, value in guess.items() if name in kept}
+
+
+def _without_identifiers(text: str) -> str:
+    """The item's text without its DOIs and URLs, whose digits ("10.1016/…") are no printed issue or volume."""
+    return _IDENTIFIER_RE.sub(" ", text)
 
 
 def _signature(reference: Reference) -> str:
@@ -111,7 +117,7 @@ def _document_text(path: Path) -> str:
     if path.suffix not in (".docx", ".html"):
         raw = path.read_text(encoding="utf-8", errors="replace").replace("\\bibrangedash", "-")
         text += " " + latex_to_unicode(raw)
-    return f" {fold(text)} "
+    return f" {fold(_without_identifiers(text))} "
 
 
 def extraction_counts(path: Path, wanted: list[str], golds: dict[str, Reference]) -> tuple[Counter, int, str]:
