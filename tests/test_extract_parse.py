@@ -393,3 +393,8 @@ def test_a_preprint_server_printed_twice_stays_out_of_the_title() -> None:
         "Report No.: 1706.03762. Available: https://arxiv.org/abs/1706.03762"
     )
     assert (reference.title, reference.container_title) == ("Attention Is All You Need", "arXiv")
+    question = parse_reference(
+        "24. Cho J, Lee K, Shin E, Choy G, Do S. How much data is needed to train a medical image deep learning "
+        "system to achieve necessary high accuracy? arXiv. arXiv; 2016 Jan. Report No.: 1511.06348."
+    )
+    assert question.title.endswith("high accuracy?") and question.container_title == "arXiv"

@@ -25,7 +25,7 @@ _REPORT_RE = re.compile(
 _IN_RE = re.compile(r"^\s*in\b\s*:?\s*", re.IGNORECASE)
 _EDITED_RE = re.compile(r"\((?:eds?|editors?|hrsg|coords?)\.?\)", re.IGNORECASE)
 _SERVER_AT_END_RE = re.compile(
-    r"(?:\.\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)(?: preprint)?)+\W*$",
+    r"(?:[.?!]\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)(?: preprint)?)+\W*$",
     re.IGNORECASE,
 )
 _IMPRINT_RE = re.compile(r"^\s*([A-Z][^:,;()]{1,30}?):\s+([A-Z][^:]{1,80}?)[.,;\s]*$")
