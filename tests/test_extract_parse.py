@@ -397,4 +397,4 @@ def test_a_preprint_server_printed_twice_stays_out_of_the_title() -> None:
         "24. Cho J, Lee K, Shin E, Choy G, Do S. How much data is needed to train a medical image deep learning "
         "system to achieve necessary high accuracy? arXiv. arXiv; 2016 Jan. Report No.: 1511.06348."
     )
-    assert question.title.endswith("high accuracy?") and question.container_title == "arXiv"
+    assert question.title.endswith("necessary high accuracy") and question.container_title == "arXiv"
