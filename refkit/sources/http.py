@@ -32,9 +32,9 @@ from requests_cache import CachedSession, get_expiration_datetime
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3 import HTTPResponse
 
-from refkit import __version__
 from refkit.config import Settings
 from refkit.errors import RefkitError
+from refkit.version import __version__
 
 logger = logging.getLogger(__name__)
 
