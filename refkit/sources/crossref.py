@@ -25,7 +25,7 @@ from refkit.match import _names_preprint
 from refkit.model import Reference
 from refkit.sources.answers import Reply, endpoint, read_answer
 from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.http import QUERY_SAFE, HttpClient, Unreachable
+from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable
 from refkit.text import fold, normalize_doi
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def api_base(url: str) -> str:
 
 def describe_error(error: Exception, timeout: float) -> str:
     """A short reason for a failed request (requests' own messages run to several lines)."""
-    if isinstance(error, Unreachable):
+    if isinstance(error, Unreachable | Refused | TooSlow):
         return str(error)
     if isinstance(error, requests.Timeout):
         return f"no answer within {timeout:g} s"
