@@ -135,7 +135,7 @@ def describe_error(error: Exception, timeout: float) -> str:
     if isinstance(error, requests.ConnectionError):
         return "could not connect"
     if isinstance(error, sqlite3.Error):
-        return f"HTTP cache error ({error})"
+        return f"the HTTP cache is unreadable ({error}); `refkit cache clear` resets it"
     return f"{type(error).__name__}: {error}"
 
 
@@ -263,8 +263,10 @@ class CrossrefSource:
         """What the cache knows about one DOI (a record, or a 404 then the agency), without the network."""
         try:
             response = self.client.cached(self.api_url + _work_path(doi))
-        except sqlite3.Error:
-            return None
+        except sqlite3.Error as error:  # online, the network answers instead
+            return (
+                Lookup(doi, LookupStatus.UNAVAILABLE, reason=describe_error(error, 0)) if self.client.offline else None
+            )
         if response is None:
             return None
         reply = decode(response)
@@ -317,14 +319,14 @@ class CrossrefSource:
         says; None when it settles nothing."""
         if reply.ok and isinstance(reply.message, dict):
             return Lookup(doi, LookupStatus.FOUND, record=reply.message)
-        if reply.status == 404:
+        if reply.status == 404 and not reply.malformed:
             return self._agency(doi)
         return None
 
     def _agency(self, doi: str) -> Lookup:
         """Crossref has no record: is the DOI registered at all, and with whom?"""
         reply = self._get(_work_path(doi) + "/agency")
-        if reply.status == 404:
+        if reply.status == 404 and not reply.malformed:
             return Lookup(doi, LookupStatus.NOT_FOUND, reason="no registration agency knows this DOI")
         if not reply.ok:
             return Lookup(

@@ -566,6 +566,11 @@ class HttpClient:
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.uncached = requests.Session()  # for when the cache file fails mid-run: the network still answers
+        self.uncached.headers.update(self.session.headers)
+        self.uncached.mount("http://", adapter)
+        self.uncached.mount("https://", adapter)
+        self.cache_failed = False
         if not settings.mailto and not settings.offline:
             warn_anonymous()
 
@@ -583,12 +588,7 @@ class HttpClient:
         be cached as Crossref's) nor the mailto address goes. A cache that cannot be read is passed by."""
         target = self.url(url, params)
         for _ in range(MAX_REDIRECTS + 1):
-            try:
-                response = self.session.get(target, timeout=self.timeout, allow_redirects=False)
-            except sqlite3.Error as error:
-                logger.debug("HTTP cache error (%s); asking the network", error)
-                with self.session.cache_disabled():
-                    response = self.session.get(target, timeout=self.timeout, allow_redirects=False)
+            response = self._get(target)
             if not response.is_redirect:
                 return response
             location = urljoin(target, response.headers.get("Location", ""))
@@ -597,6 +597,15 @@ class HttpClient:
                 raise Refused(f"redirected to {scheme}://{host}:{port}, another server; not followed")
             target = location
         raise Refused(f"more than {MAX_REDIRECTS} redirects; not followed")
+
+    def _get(self, url: str) -> requests.Response:
+        if not self.cache_failed:
+            try:
+                return self.session.get(url, timeout=self.timeout, allow_redirects=False)
+            except sqlite3.Error as error:  # damaged or read-only: said once, then the cache is left alone
+                logger.warning("refkit: note: the HTTP cache failed (%s); the rest of this run is not cached", error)
+                self.cache_failed = True
+        return self.uncached.get(url, timeout=self.timeout, allow_redirects=False)
 
     def cached(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response | None:
         """The cached answer to GET `url` straight from the cache backend, skipping the session's request
@@ -640,6 +649,7 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+        self.uncached.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -671,14 +681,20 @@ def clear_cache(path: Path) -> int:
     try:
         session = open_cache(path, offline=True)
     except RefkitError:
-        try:
-            path.unlink()
-        except OSError as error:  # a folder in its place, or no permission: nothing this command may fix
-            raise RefkitError(f"{path}: cannot remove the HTTP cache ({error.strerror})") from error
-        return 0
+        return _remove(path)
     try:
         count = len(session.cache.responses)
         session.cache.clear()
-    finally:
+    except sqlite3.Error:  # partly damaged: nothing in it is worth keeping, so the file goes
         session.close()
+        return _remove(path)
+    session.close()
     return count
+
+
+def _remove(path: Path) -> int:
+    try:
+        path.unlink()
+    except OSError as error:  # a folder in its place, or no permission: nothing this command may fix
+        raise RefkitError(f"{path}: cannot remove the HTTP cache ({error.strerror})") from error
+    return 0
