@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from refkit.config import Settings
-from refkit.match import Decision, _names_preprint, best_match
+from refkit.match import Decision, best_match
 from refkit.model import Reference
 from refkit.sources.base import Lookup, LookupStatus, SearchResult, Source
 from refkit.sources.records import to_reference
 from refkit.sources.snapshot import SnapshotSource
-from refkit.text import fold
 
 
 class UnavailableSource:
@@ -92,36 +91,16 @@ def _combine(first: SearchResult, second: SearchResult, fallback: str) -> Search
 
 
 def search(source: Source, reference: Reference, rows: int = 5) -> SearchResult:
-    """`source.search`, its answer marked conclusive when the source covers such a work (see `_marked`)."""
-    return _marked(source, reference, source.search(reference, rows))
+    return source.search(reference, rows)
 
 
 def search_many(source: Source, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
     """Searches for many references: concurrently when the source offers `search_many` (the Crossref client
-    runs as many requests at once as the server allows), else one by one; marked as `search` marks them."""
+    runs as many requests at once as the server allows), else one by one."""
     if not references:
         return []
     many = getattr(source, "search_many", None)
-    results = list(many(references, rows)) if many else [source.search(reference, rows) for reference in references]
-    return [_marked(source, reference, result) for reference, result in zip(references, results, strict=True)]
-
-
-def _marked(source: Source, reference: Reference, result: SearchResult) -> SearchResult:
-    """The Crossref client does not mark its answers yet (it should: `conclusive=crossref_covers(reference)`
-    in `CrossrefSource.search`); until it does, its answers are marked here."""
-    if source.name == "crossref" and not result.unavailable and crossref_covers(reference):
-        result.conclusive = True
-    return result
-
-
-def crossref_covers(reference: Reference) -> bool:
-    """Crossref's silence rules out journal articles only: nearly every journal registers its articles
-    there, while many books, conference papers, theses, reports, preprints and web pages have no Crossref
-    record at all."""
-    venue = reference.container_title or reference.container_title_short
-    return (
-        reference.type == "article-journal" and bool(venue) and not reference.arxiv and not _names_preprint(fold(venue))
-    )
+    return list(many(references, rows)) if many else [source.search(reference, rows) for reference in references]
 
 
 def _settled(reference: Reference, result: SearchResult) -> bool:
