@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from refkit.config import Settings
-from refkit.match import Decision, _names_preprint, best_match
+from refkit.match import Decision, best_match, is_preprint_venue
 from refkit.model import Reference
 from refkit.sources.base import Lookup, LookupStatus, SearchResult, Source
 from refkit.sources.records import to_reference
@@ -120,7 +120,10 @@ def crossref_covers(reference: Reference) -> bool:
     record at all."""
     venue = reference.container_title or reference.container_title_short
     return (
-        reference.type == "article-journal" and bool(venue) and not reference.arxiv and not _names_preprint(fold(venue))
+        reference.type == "article-journal"
+        and bool(venue)
+        and not reference.arxiv
+        and not is_preprint_venue(fold(venue))
     )
 
 
