@@ -3,7 +3,8 @@
 The layouts recognised, in order: items the format delimits itself (`<li>`, `\\bibitem`, Word lists);
 numbered (`1.`, `[1]`, `1)`, `(1)`, or bare numbers that count up) or bulleted lines, each starting an item
 that runs until the next marker; paragraphs separated by blank lines; hanging indents (an item's later lines
-are indented); else one item a line. A single line holding a whole numbered list (`[1] … [2] …`) is cut at its markers.
+are indented) or first-line indents (its first line is: PDFs set so); else one item a line. A single line
+holding a whole numbered list (`[1] … [2] …`) is cut at its markers.
 """
 
 from __future__ import annotations
@@ -116,12 +117,26 @@ def _by_hanging_indent(paragraph: list[Block]) -> list[Item]:
     return [Item(item.line, _join([item.text])) for item in items]
 
 
+def _by_first_line_indent(paragraph: list[Block]) -> list[Item]:
+    """Items whose first line is indented and whose later lines are not (a PDF set that way)."""
+    base = min(_indent(block.text) for block in paragraph)
+    items: list[Item] = []
+    for block in paragraph:
+        if _indent(block.text) > base or not items:
+            items.append(Item(block.line, block.text))
+        else:
+            items[-1] = Item(items[-1].line, _join([items[-1].text, block.text]))
+    return [Item(item.line, _join([item.text])) for item in items]
+
+
 def _by_layout(blocks: list[Block]) -> list[Item]:
     paragraphs = _paragraphs(blocks)
     items: list[Item] = []
     for paragraph in paragraphs:
         base = _indent(paragraph[0].text)
-        if any(_indent(block.text) > base for block in paragraph[1:]):
+        if len(paragraph) > 1 and base > min(_indent(block.text) for block in paragraph[1:]):
+            items.extend(_by_first_line_indent(paragraph))
+        elif any(_indent(block.text) > base for block in paragraph[1:]):
             items.extend(_by_hanging_indent(paragraph))
         elif len(paragraphs) > 1:
             items.append(Item(paragraph[0].line, _join([block.text for block in paragraph])))
