@@ -205,13 +205,30 @@ def test_extract_a_pdf_to_bibtex(tmp_path: Path) -> None:
     assert "Pyhäjärvi" in text or 'Pyh{\\"a}j{\\"a}rvi' in text
 
 
-def test_validate_a_pdf_points_at_pages(tmp_path: Path) -> None:
+def test_validate_a_pdf_points_at_page_and_item() -> None:
+    """Findings on a PDF name the item by its number in the list (as `line`) and say its page."""
     result = run_cli("validate", str(DATA / "superscript-cite.pdf"), "--offline", "--format", "json")
-    assert result.returncode in (0, 1, 3), result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr  # warnings only: the default --fail-on is error
+    findings = json.loads(result.stdout)["findings"]
+    truncated = [f for f in findings if f["rule"] == "RK403"]  # "et al." in the printed list
+    assert truncated
+    for finding in truncated:
+        assert finding["file"] == str(DATA / "superscript-cite.pdf")
+        page = extract_document(DATA / "superscript-cite.pdf")[finding["line"] - 1].location.page
+        assert finding["message"].startswith(f"page {page}, item {finding['line']}: ")
 
 
-def test_map_a_pdf() -> None:
-    result = run_cli("map", str(DATA / "superscript-cite.pdf"))
+def test_map_a_pdf_with_pages_in_locations() -> None:
+    result = run_cli("map", str(DATA / "superscript-cite.pdf"), "--format", "json")
     assert result.returncode == 0, result.stderr
-    assert "cited" in result.stdout
+    claims = json.loads(result.stdout)["claims"]
+    assert len(claims) == 24 and all(claim["label"] == "cited" for claim in claims)
+    assert claims[0]["page"] == 1 and claims[-1]["page"] == 2
+    assert claims[0]["markers"][0] == {
+        "text": "¹–³",
+        "style": "superscript",
+        "keys": ["purugganan2009nature", "rossibarra2007plant", "hufford2012comparative"],
+        "unresolved": [],
+    }
+    text = run_cli("map", str(DATA / "superscript-cite.pdf")).stdout
+    assert "\np1 L" in text and "\np2 L" in text
