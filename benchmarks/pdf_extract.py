@@ -54,6 +54,8 @@ HELD_OUT = (
     "easychair-types2022", "ieeetran-parallel-coordinates", "llncs-rkt-heaps", "rescience-negenes",
     "revtex-prl-drop-impact",
 )  # fmt: skip
+# Where the gold cannot be met: the committed .bbl is older than the PDF.
+GOLD_NOTES = {"juliacon-probabilityboundsanalysis": "gold .bbl has 22 entries, the PDF prints 35"}
 SPEED_PAPERS = ("juliacon-probabilityboundsanalysis", "juliacon-distributedworkflows", "juliacon-laplaceredux")
 _BIB_FIELDS = {"title": "title", "year": "year", "volume": "volume", "issue": "number", "pages": "pages"}
 
@@ -79,7 +81,7 @@ def paper_pdf(folder: Path, gold: dict) -> Path:
 def evaluate(pdf: Path, references: list[dict], cited: list[str]) -> dict:
     """Counts for one PDF: items, field counts (printed and all), cited-key hits."""
     golds = {entry["key"]: gold_reference(entry) for entry in references}
-    wanted = [entry["key"] for entry in references]
+    wanted = list(dict.fromkeys(entry["key"] for entry in references))  # apa7's .bbl holds its list twice
     try:
         document = read_document(pdf)
         found = extract_references(document, document_keys=True) if document.has_references else []
@@ -143,7 +145,7 @@ def report(rows: list[tuple[str, str, dict]], title: str, verbose: bool) -> None
         recall = good / len(result["cited"]) if result["cited"] else 1.0
         precision = good / len(result["resolved"]) if result["resolved"] else 0.0
         items = f"{result['items']:>4}/{result['gold']:<4}"
-        note = f"  ({result['problem']})" if result["problem"] else ""
+        note = f"  ({result['problem'] or GOLD_NOTES.get(name)})" if result["problem"] or name in GOLD_NOTES else ""
         print(
             f"{name[:36]:<36} {template[:44]:<44} {items} {micro(result['printed'], SCORED):>6.3f} "
             f"{micro(result['all'], SCORED):>6.3f} {recall:>6.3f} {precision:>6.3f}{note}"

@@ -256,9 +256,12 @@ def _page_lines(chars: list[_Char], page: int, middle: float) -> list[_Line]:
 
 
 def _is_two_columns(lines: list[_Line], middle: float) -> bool:
+    """Two columns: lines on both sides of the middle, few across it (a last page's right column may be
+    short; a one-column page has most of its lines across the middle)."""
     left = sum(1 for line in lines if line.x1 < middle + 2)
     right = sum(1 for line in lines if line.x0 > middle - 2)
-    return left >= 5 and right >= 5 and min(left, right) >= 0.25 * len(lines)
+    across = len(lines) - left - right
+    return left >= 5 and right >= max(5, 0.1 * len(lines)) and across <= 0.4 * len(lines)
 
 
 def _reading_order(lines: list[_Line]) -> list[_Line]:
@@ -383,7 +386,11 @@ def _join_hyphenated(lines: list[_Line]) -> None:
             keep = address or not rest[0][0].islower()
             line.text = text[:-1] + ("-" if keep else "") + rest[0]
         elif (text.endswith("–") and text[-2].isdigit() and rest[0][0].isdigit()) or (
-            line.full and _ADDRESS_RE.search(word) and following.indent >= line.indent - 1 and rest[0][0] not in "[("
+            (line.full or word.endswith("/"))
+            and _ADDRESS_RE.search(word)
+            and word[-1] not in ",;"
+            and following.indent >= line.indent - 1
+            and rest[0][0] not in "[("
         ):
             line.text = text + rest[0]
         else:

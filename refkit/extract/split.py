@@ -15,6 +15,14 @@ from dataclasses import dataclass
 from refkit.documents.blocks import Block
 
 _MARKER_RE = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,3})[.)]|[-*•‣▪◦+–·])\s+")
+# One kind of marker per list: in a "[12]" list, a wrapped line that starts "- A Julia interface" or "2019."
+# goes on the item before it.
+_MARKER_KINDS = (
+    re.compile(r"^\s*\[(\d{1,4})\]\s+"),
+    re.compile(r"^\s*\((\d{1,4})\)\s+"),
+    re.compile(r"^\s*(\d{1,3})[.)]\s+"),
+    re.compile(r"^\s*()[-*•‣▪◦+–·]\s+"),
+)
 _BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s+(?=\S)")
 _INLINE_MARKER_RE = re.compile(r"(?:^|\s)\[(\d{1,4})\]\s")
 _SPACES_RE = re.compile(r"\s+")
@@ -162,9 +170,9 @@ def split_items(blocks: list[Block]) -> list[Item]:
             items.append(Item(block.line, _join([text]), label, block.key, block.fields))
     else:
         lines = [block for block in blocks if block.kind in ("text", "blank")]
-        marked = sum(1 for block in lines if _MARKER_RE.match(block.text))
-        if marked >= 2:
-            items = _by_markers(lines)
+        counts = [sum(1 for block in lines if kind.match(block.text)) for kind in _MARKER_KINDS]
+        if max(counts) >= 2:
+            items = _by_markers(lines, _MARKER_KINDS[counts.index(max(counts))])
         elif _counts_up([block.text for block in lines]):
             items = _by_markers(lines, _BARE_NUMBER_RE)
         else:
