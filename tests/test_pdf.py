@@ -232,3 +232,15 @@ def test_map_a_pdf_with_pages_in_locations() -> None:
     }
     text = run_cli("map", str(DATA / "superscript-cite.pdf")).stdout
     assert "\np1 L" in text and "\np2 L" in text
+
+
+def test_acm_bracketed_author_year_markers() -> None:
+    """ACM's author–year style, common in PDFs: "[Bondorf 1992; Danvy and Nielsen 2001]", "Hofmann [1995]"."""
+    text = "As shown [Bondorf 1992; Danvy and Nielsen 2001], and by Hofmann [1995] and Smith et al. [2020]; see [12]."
+    found = [(marker.style, [target.value for target in marker.targets]) for marker in find_markers(text)]
+    assert found == [
+        ("author-year", ["Bondorf 1992", "Danvy & Nielsen 2001"]),
+        ("narrative", ["Hofmann 1995"]),
+        ("narrative", ["Smith et al. 2020"]),
+        ("numeric", ["12"]),
+    ]
