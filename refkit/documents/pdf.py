@@ -373,8 +373,9 @@ def _furniture(pages: list[list[_Line]], heights: list[float]) -> set[int]:
 
 def _join_hyphenated(lines: list[_Line]) -> None:
     """ "trans-" + "formation of" → "transformation" + "of": the word's end moves up to the line it began
-    on. A hyphen after a digit or inside an address (10.1000/ab-, https://x-) is kept; a page range cut
-    at its dash ("1613–" + "1622.") and an address cut at the column edge are joined without a space."""
+    on. A hyphen after a digit, inside an address (10.1000/ab-, https://x-) or in a compound that already
+    has one (genotyping-by-) is kept; a page range cut at its dash ("1613–" + "1622.") and an address cut
+    at the column edge are joined without a space."""
     for line, following in itertools.pairwise(lines):
         text = line.text
         if len(text) < 2 or not following.text:
@@ -383,7 +384,8 @@ def _join_hyphenated(lines: list[_Line]) -> None:
         word = text.rsplit(" ", 1)[-1]
         if text.endswith(_HYPHENS) and text[-2].isalpha():
             address = "/" in word or "." in word or any(c.isdigit() for c in word)
-            keep = address or not rest[0][0].islower()
+            compound = "-" in word[:-1]  # "genotyping-by-" + "sequencing": the hyphen is the word's own
+            keep = address or compound or not rest[0][0].islower()
             line.text = text[:-1] + ("-" if keep else "") + rest[0]
         elif (text.endswith("–") and text[-2].isdigit() and rest[0][0].isdigit()) or (
             (line.full or word.endswith("/"))
