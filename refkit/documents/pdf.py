@@ -178,6 +178,18 @@ def _continues(last: _Char, base: _Char, char: _Char, middle: float) -> bool:
     return base.y - 0.45 * base.size <= char.y <= base.y + 0.6 * base.size
 
 
+def _placed_back(run: list[_Char], base: _Char, accent: _Char) -> bool:
+    """Put an accent that pdfTeX drew once the line was done in front of the letter it sits over."""
+    if not base.y - 0.45 * base.size <= accent.y <= base.y + 0.6 * base.size:
+        return False
+    centre = (accent.x0 + accent.x1) / 2
+    for index, char in enumerate(run):
+        if char.x0 - 0.5 <= centre <= char.x1 + 0.5 and char.text.isalpha():
+            run.insert(index, accent)
+            return True
+    return False
+
+
 def _recompose(chars: list[_Char]) -> list[_Char]:
     """TeX draws an accent as a glyph of its own over (or, for a cedilla, under) the letter: put it back
     on the letter it overlaps as a combining mark."""
@@ -237,6 +249,8 @@ def _page_lines(chars: list[_Char], page: int, middle: float) -> list[_Line]:
         if runs and base is not None and _continues(runs[-1][-1], base, char, middle):
             runs[-1].append(char)
             base = char if char.size > base.size else base
+        elif runs and base is not None and char.text in _SPACING_ACCENTS and _placed_back(runs[-1], base, char):
+            continue  # an accent drawn after the rest of its line, back over its letter
         else:
             runs.append([char])
             base = char
