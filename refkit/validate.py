@@ -191,10 +191,10 @@ def read_inputs(path: str | Path) -> list[Input]:
 def _named_bibliographies(document: Path) -> list[Path]:
     """The .bib files a document takes its references from (`\\bibliography{refs}`, `\\addbibresource`,
     pandoc's `bibliography:` in the YAML front matter), relative to the document."""
-    from refkit.extract import _bibtex_files as bibtex_files  # (make it public in refkit.extract)
+    from refkit.extract import latex_bibliography_files  # the extractor only for documents
 
     text = read_text(document, what="document") if document.suffix.lower() != ".docx" else ""
-    names = bibtex_files(document) if detect_format(document) == "latex" else []
+    names = latex_bibliography_files(document) if detect_format(document) == "latex" else []
     found = _PANDOC_BIBLIOGRAPHY_RE.search(text)
     if found:
         names += [name.strip(" \t-'\"[]") for name in re.split(r"[,\n]", found.group(1))]

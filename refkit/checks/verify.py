@@ -22,6 +22,7 @@ from refkit.model import Evidence, Finding, Name, Reference, Status
 from refkit.model import Severity as S
 from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult, Source
 from refkit.sources.chain import search, search_many
+from refkit.sources.progress import listening
 from refkit.sources.records import Update, notice_of, to_reference, updates
 from refkit.text import normalize_doi
 
@@ -587,21 +588,48 @@ class _Prefetched:
 def verify(
     entries: list[tuple[BibEntry, Reference]], source: Source, on_progress: Progress | None = None
 ) -> tuple[list[Finding], list[Evidence]]:
-    """Verify every entry: DOIs in one batch through `source.works`, the rest by search, in file order."""
+    """Verify every entry: DOIs in one batch through `source.works`, the rest by search, in file order.
+    `on_progress` hears (look-ups answered, look-ups to make) as the source answers them."""
     dois = list(dict.fromkeys(normalize_doi(reference.doi) for _, reference in entries if reference.doi))
-    lookups = source.works(dois) if dois else {}
-    source = _Prefetched(
-        source,
-        [reference for _, reference in entries if _needs_search(reference, lookups.get(normalize_doi(reference.doi)))],
-    )
-    findings: list[Finding] = []
-    evidence: list[Evidence] = []
-    for done, (entry, reference) in enumerate(entries, start=1):
-        entry_findings, entry_evidence = verify_entry(
-            entry, reference, source, lookups.get(normalize_doi(reference.doi))
-        )
-        findings.extend(entry_findings)
-        evidence.append(entry_evidence)
-        if on_progress:
-            on_progress(done, len(entries))
+    tally = _Tally(on_progress, len(dois) + sum(_needs_search(reference, None) for _, reference in entries))
+    with listening(tally.add):
+        lookups = source.works(dois) if dois else {}
+        searched = [
+            reference for _, reference in entries if _needs_search(reference, lookups.get(normalize_doi(reference.doi)))
+        ]
+        tally.reach(len(dois), len(dois) + len(searched))
+        source = _Prefetched(source, searched)
+        tally.reach(tally.total)
+        findings: list[Finding] = []
+        evidence: list[Evidence] = []
+        for entry, reference in entries:
+            entry_findings, entry_evidence = verify_entry(
+                entry, reference, source, lookups.get(normalize_doi(reference.doi))
+            )
+            findings.extend(entry_findings)
+            evidence.append(entry_evidence)
     return findings, evidence
+
+
+class _Tally:
+    """Look-ups answered out of those to make, told to `on_progress` as they change: the sources report
+    answers one by one while their requests run (refkit.sources.progress); a source that does not is
+    counted when its call returns. Never beyond the total, never backwards."""
+
+    def __init__(self, on_progress: Progress | None, total: int) -> None:
+        self.on_progress, self.total, self.done = on_progress, total, 0
+        self._tell()
+
+    def add(self, count: int) -> None:
+        self.reach(self.done + count)
+
+    def reach(self, done: int, total: int | None = None) -> None:
+        self.total = self.total if total is None else total
+        done = min(max(done, self.done), self.total)
+        if done != self.done or total is not None:
+            self.done = done
+            self._tell()
+
+    def _tell(self) -> None:
+        if self.on_progress:
+            self.on_progress(self.done, self.total)

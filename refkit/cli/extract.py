@@ -15,7 +15,6 @@ from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SN
 from refkit.config import Settings, load_settings
 from refkit.errors import RefkitError
 from refkit.export import export
-from refkit.extract import NoReferenceSection, extract_document
 from refkit.model import Reference
 
 
@@ -78,6 +77,8 @@ def extract_command(
     deadline: float | None = DEADLINE,
 ) -> None:
     """Turn a document's reference list into structured references (offline unless --resolve)."""
+    from refkit.extract import NoReferenceSection, extract_document
+
     if document.suffix.lower() in (".bib", ".bibtex"):
         raise RefkitError(f"{document} is already BibTeX: `refkit validate` checks it, `refkit export` converts it")
     settings = load_settings(

@@ -16,15 +16,6 @@ from refkit.model import Severity
 from refkit.reports import RENDERERS
 from refkit.reports.text import render_rich, unchecked_notice
 from refkit.sources.base import Source
-from refkit.sources.chain import build_source
-from refkit.validate import (
-    combine,
-    exit_code,
-    overall_exit_code,
-    read_inputs,
-    validate_input,
-    verification_selected,
-)
 
 # The choices are the registered renderers, so a new report format needs no second list here.
 ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})  # type: ignore[misc]
@@ -60,6 +51,15 @@ def validate_command(
     deadline: float | None = DEADLINE,
 ) -> None:
     """Check bibliographies: syntax, fields and identifiers offline; existence and agreement online."""
+    from refkit.validate import (
+        combine,
+        exit_code,
+        overall_exit_code,
+        read_inputs,
+        validate_input,
+        verification_selected,
+    )
+
     overrides = {
         "select": select,
         "ignore": ignore,
@@ -94,6 +94,8 @@ def validate_command(
 
 def _source(settings: Settings, known: list[tuple[Settings, Source]]) -> Source:
     """The source for these settings: built once, then shared by every file checked with the same ones."""
+    from refkit.sources.chain import build_source
+
     for seen, source in known:
         if seen == settings:
             return source

@@ -9,7 +9,7 @@ articles); else the entry could not be checked (docs/crossref.md, "What silence 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from refkit.config import Settings
 from refkit.match import Decision, best_match
@@ -117,9 +117,34 @@ def online_source(settings: Settings) -> Source:
     return CrossrefSource(settings)
 
 
+class DeferredSource:
+    """A source built when first asked: behind a snapshot that answers every entry, the Crossref client (and
+    requests-cache with it) is never even imported."""
+
+    def __init__(self, name: str, build: Callable[[], Source]) -> None:
+        self.name = name
+        self._build = build
+        self._source: Source | None = None
+
+    def _built(self) -> Source:
+        if self._source is None:
+            self._source = self._build()
+        return self._source
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        return self._built().works(dois)
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        return self._built().search(reference, rows)
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        many = getattr(self._built(), "search_many", None)
+        return list(many(references, rows)) if many else [self.search(reference, rows) for reference in references]
+
+
 def build_source(settings: Settings) -> Source:
     """Snapshots from the settings first (in the order given), then Crossref."""
-    source: Source = online_source(settings)
-    if settings.snapshot:
-        source = FallbackSource(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete), source)
-    return source
+    if not settings.snapshot:
+        return online_source(settings)
+    crossref = DeferredSource("crossref", lambda: online_source(settings))
+    return FallbackSource(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete), crossref)

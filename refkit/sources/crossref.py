@@ -13,7 +13,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -21,11 +21,12 @@ import requests
 
 from refkit.config import Settings
 from refkit.errors import RefkitError
-from refkit.match import _names_preprint
+from refkit.match import is_preprint_venue
 from refkit.model import Reference
 from refkit.sources.answers import Reply, endpoint, read_answer
 from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
 from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable
+from refkit.sources.progress import answered
 from refkit.text import fold, normalize_doi
 
 logger = logging.getLogger(__name__)
@@ -156,7 +157,10 @@ def crossref_covers(reference: Reference) -> bool:
     record at all."""
     venue = reference.container_title or reference.container_title_short
     return (
-        reference.type == "article-journal" and bool(venue) and not reference.arxiv and not _names_preprint(fold(venue))
+        reference.type == "article-journal"
+        and bool(venue)
+        and not reference.arxiv
+        and not is_preprint_venue(fold(venue))
     )
 
 
@@ -218,10 +222,10 @@ class CrossrefSource:
                 progress.add(1)
             return results
         with ThreadPoolExecutor(max_workers=self._workers()) as pool:
-            for result in pool.map(lambda ref: self.search(ref, rows), references):
-                results.append(result)
+            searches = [pool.submit(self.search, reference, rows) for reference in references]
+            for _ in as_completed(searches):  # progress as answers arrive, whatever their order
                 progress.add(1)
-        return results
+        return [search.result() for search in searches]
 
     def close(self) -> None:
         self.client.close()
@@ -236,10 +240,12 @@ class CrossrefSource:
         found: dict[str, Lookup] = {}
         with ThreadPoolExecutor(max_workers=self._workers()) as pool:
             batchable = sorted(doi for doi in dois if "," not in doi)  # a comma would split the filter
-            for answers in pool.map(self._batch, self._batches(batchable)):
+            for done in as_completed([pool.submit(self._batch, batch) for batch in self._batches(batchable)]):
+                answers = done.result()
                 found.update(answers)
                 progress.add(len(answers))
-            for lookup in pool.map(self._single, [doi for doi in dois if doi not in found]):
+            for single in as_completed([pool.submit(self._single, doi) for doi in dois if doi not in found]):
+                lookup = single.result()
                 found[lookup.doi] = lookup
                 progress.add(1)
         return found
@@ -373,14 +379,17 @@ def _keyed(lookup: Lookup, doi: str) -> Lookup:
 
 
 class _Counter:
-    """Reports progress as (done, total) to an optional callback."""
+    """Reports progress as (done, total) to an optional callback, and each answer to whoever listens
+    (refkit.sources.progress)."""
 
     def __init__(self, total: int, callback: Progress | None, done: int = 0) -> None:
         self.total, self.callback, self.done = total, callback, done
+        answered(done)
         if callback and total:
             callback(done, total)
 
     def add(self, count: int) -> None:
         self.done += count
+        answered(count)
         if self.callback and count:
             self.callback(self.done, self.total)

@@ -35,10 +35,10 @@ from requests_cache import CachedSession, get_expiration_datetime
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3 import HTTPResponse
 
-from refkit import __version__
 from refkit.config import Settings
 from refkit.errors import RefkitError
 from refkit.sources.answers import endpoint, read_answer
+from refkit.version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,7 @@ class RateLimiter:
     """Spaces request starts evenly per kind and bounds how many are in flight at once.
 
     Even spacing (with a small safety margin) rather than bursts keeps us inside any window the server
-    counts in, whatever its algorithm; each caller reserves the next start time under a lock and sleeps
-    until then outside it.
+    counts in, whatever its algorithm; each caller waits outside the lock and takes its start under it.
     """
 
     def __init__(
@@ -142,17 +141,25 @@ class RateLimiter:
                 self._condition.wait()
             self._in_flight += 1
         try:
-            with self._condition:
-                now = self._clock()
-                start = max(now, self._next_start[kind])
-                self._next_start[kind] = start + self.spacing(kind)
-            if start > now:
-                self._sleep(start - now)
+            self._wait_turn(kind)
             yield
         finally:
             with self._condition:
                 self._in_flight -= 1
                 self._condition.notify()
+
+    def _wait_turn(self, kind: Kind) -> None:
+        """Sleep until a request of `kind` may start, then count it as started now. The spacing runs from
+        when a request really starts, not from when it was due: a thread a busy machine wakes late must not
+        let the next one start closer behind it than the limit allows."""
+        while True:
+            with self._condition:
+                now = self._clock()
+                if now >= self._next_start[kind]:
+                    self._next_start[kind] = now + self.spacing(kind)
+                    return
+                wait = self._next_start[kind] - now
+            self._sleep(wait)
 
     def pause(self, kind: Kind, seconds: float) -> None:
         """Start nothing of `kind` for `seconds` (the server said 429)."""
