@@ -55,6 +55,33 @@ _MACRO_ARG_RE = re.compile(r"(?:\\([A-Za-z]+)\*?\s*)?\{([^{}]*)\}")  # \\name{ar
 _SPACES_RE = re.compile(r"\s+")
 
 
+# BibTeX's predefined month macros: `month = jun` means 6.
+MONTH_MACROS = {
+    name: str(number)
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
+# The English words for a month, lower case, as bibliographies write them: the macros, "sept" and full names.
+MONTH_NAMES = frozenset(
+    {
+        *MONTH_MACROS,
+        "sept",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+)
+
+
 def _accent(match: re.Match[str]) -> str:
     letter = match.group(2) or match.group(3) or match.group(4)  # dotless \i and \j take it as i and j
     return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(1)])
