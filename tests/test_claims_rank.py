@@ -11,9 +11,9 @@ from refkit.claims.evaluate import empty_scores, evaluate, load_labels
 from refkit.claims.labels import THRESHOLDS, label_for
 from refkit.claims.lexical import LexicalIndex
 from refkit.claims.load import map_document
+from refkit.claims.model import Verdict
 from refkit.claims.passages import passages
 from refkit.claims.tokens import stem, terms
-from refkit.claims.model import Verdict
 from refkit.model import Name, Reference
 
 DATA = Path(__file__).parent / "data" / "map"
