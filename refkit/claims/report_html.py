@@ -91,7 +91,8 @@ def _header(claim_map: ClaimMap, title: str) -> str:
     return (
         f'<header><h1>{escape(title)}</h1><div class="meta">{len(claim_map.sentences)} sentences, '
         f"{len(claim_map.claims)} claims, {len(claim_map.references)} references · ranker "
-        f"{escape(claim_map.ranker)} (confidence for likely support ≥ {thresholds.likely:.2f}, weak ≥ {thresholds.weak:.2f})"
+        f"{escape(claim_map.ranker)} (confidence for likely support ≥ {thresholds.likely:.2f}, "
+        f"weak ≥ {thresholds.weak:.2f})"
         f'</div><div class="chips">{chips}</div>{notice}</header>'
     )
 
