@@ -66,7 +66,7 @@ class CueIndex:
         self.first: dict[str, list[int]] = defaultdict(list)
         self.other: dict[str, list[int]] = defaultdict(list)
         self.years: dict[str, list[int]] = defaultdict(list)
-        self.numbers: list[frozenset[str]] = []
+        self.numbers: dict[str, list[int]] = defaultdict(list)  # a number written in an abstract → references
         for index, reference in enumerate(references):
             for position, author in enumerate(reference.authors):
                 for part in author.family.replace("-", " ").split():
@@ -74,7 +74,8 @@ class CueIndex:
                         (self.first if position == 0 else self.other)[_name_key(part)].append(index)
             if reference.year:
                 self.years[str(reference.year)].append(index)
-            self.numbers.append(frozenset(_numbers(reference.abstract)) if reference.abstract else frozenset())
+            for number in set(_numbers(reference.abstract)) if reference.abstract else ():
+                self.numbers[number].append(index)
 
     def cues(self, sentence: str, weights: Weights) -> dict[int, tuple[float, tuple[str, ...]]]:
         """Per reference the bonus this sentence earns it and what earned it."""
@@ -95,11 +96,12 @@ class CueIndex:
             for index in self.years.get(year, ()):
                 add(index, weights.year, f"year {year}")
         if weights.numbers:
-            written = set(_numbers(_YEAR_RE.sub(" ", sentence)))
-            for index, numbers in enumerate(self.numbers):
-                shared = sorted(written & numbers)
-                if shared:
-                    add(index, weights.numbers, "numbers " + ", ".join(shared[:3]))
+            shared: dict[int, list[str]] = defaultdict(list)
+            for number in sorted(set(_numbers(_YEAR_RE.sub(" ", sentence)))):
+                for index in self.numbers.get(number, ()):
+                    shared[index].append(number)
+            for index, numbers in shared.items():
+                add(index, weights.numbers, "numbers " + ", ".join(numbers[:3]))
         return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Mapping
 from typing import Protocol
@@ -93,23 +94,22 @@ def _fused_scores(
     """Per claim, the ranker's score of each reference plus the cues' bonuses, and the cues found."""
     if not references:
         return [({}, {}) for _ in claims]
-    base = index.score_all(queries)
     neighbours = [_neighbours(sentences, sentence) for sentence in claims]
-    context: list[dict[int, float]] = [{} for _ in claims]
+    wanted = {sentence.index for sentence in claims}
     if weights.context:
-        texts = sorted({sentences[i].index for group in neighbours for i in group})
-        scores = dict(zip(texts, index.score_all([query_text(body, sentences[i]) for i in texts]), strict=True))
-        for row, group in enumerate(neighbours):
-            for i in group:
-                for reference, value in scores[i].items():
-                    context[row][reference] = context[row].get(reference, 0.0) + value / len(group)
+        wanted.update(i for group in neighbours for i in group)
+    order = sorted(wanted)
+    scored = dict(zip(order, index.score_all([query_text(body, sentences[i]) for i in order]), strict=True))
     cue_index = CueIndex(references)
     result = []
-    for row, sentence in enumerate(claims):
+    for sentence, group in zip(claims, neighbours, strict=True):
+        total = dict(scored[sentence.index])
+        if weights.context and group:
+            share = weights.context / len(group)
+            for i in group:
+                for reference, value in scored[i].items():
+                    total[reference] = total.get(reference, 0.0) + share * value
         cues = cue_index.cues(sentence.text, weights)
-        total = dict(base[row])
-        for reference, value in context[row].items():
-            total[reference] = total.get(reference, 0.0) + weights.context * value
         for reference, (bonus, _) in cues.items():
             total[reference] = total.get(reference, 0.0) + bonus
         result.append((total, cues))
@@ -188,12 +188,13 @@ class _Context:
     ) -> None:
         self.index, self.references, self.positions = index, references, positions
         self.calibration, self.thresholds, self.top = calibration, thresholds, top
+        self.keys = [reference.key for reference in references]
 
 
 def _claim(sentence: Sentence, query: str, scores: dict[int, float], cues: Cues, context: _Context) -> Claim:
     references = context.references
-    order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    ranking = [(references[position].key, round(score, 4)) for position, score in order if score > 0]
+    order = heapq.nsmallest(max(context.top, 2), scores.items(), key=lambda item: (-item[1], item[0]))
+    ranked = dict(zip(map(context.keys.__getitem__, scores), scores.values(), strict=True))  # every score is above 0
     own = sentence_features(query)
     candidates = []
     for rank, (position, score) in enumerate(order[: context.top]):
@@ -212,18 +213,17 @@ def _claim(sentence: Sentence, query: str, scores: dict[int, float], cues: Cues,
         marker = next(marker.text for marker in sentence.markers if key in marker.keys)
         score = round(scores.get(position, 0.0), 3)
         cited.append(Support(key, Label.CITED, score, marker, matched, passage, 1.0, cues.get(position, (0, ()))[1]))
-    checks = [_check(support, query, ranking, candidates, context) for support in cited]
+    checks = [_check(support, query, ranked, candidates, context) for support in cited]
     label = Label.CITED if cited else (candidates[0].label if candidates else Label.NONE)
-    return Claim(sentence, label, cited, candidates, ranking, checks)
+    return Claim(sentence, label, cited, candidates, ranked, checks)
 
 
-def _check(
-    cited: Support, query: str, ranking: list[tuple[str, float]], candidates: list[Support], context: _Context
-) -> Check:
+def _check(cited: Support, query: str, ranked: dict[str, float], candidates: list[Support], context: _Context) -> Check:
     """Does the cited reference's title and abstract say what the claim says? Judged on the words alone
     (BM25 against its abstract), and only where an abstract is known."""
     position = context.positions[cited.key]
-    rank = next((place for place, (key, _) in enumerate(ranking, 1) if key == cited.key), len(ranking) + 1)
+    own = ranked.get(cited.key, 0.0)
+    rank = 1 + sum(1 for key, score in ranked.items() if score > own and key != cited.key)
     words = context.index.score(query, position)
     best = next((c for c in candidates if c.key != cited.key and c.label is Label.LIKELY), None)
     if not context.references[position].abstract:

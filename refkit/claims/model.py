@@ -136,8 +136,13 @@ class Claim:
     label: Label
     cited: list[Support] = field(default_factory=list)  # the references its markers resolve to
     candidates: list[Support] = field(default_factory=list)  # the best-ranked references, labeled, with evidence
-    ranking: list[tuple[str, float]] = field(default_factory=list)  # every reference with a score, best first
+    scores: dict[str, float] = field(default_factory=dict)  # every reference that scored above 0
     checks: list[Check] = field(default_factory=list)  # one per cited reference
+
+    @property
+    def ranking(self) -> list[tuple[str, float]]:
+        """Every reference with a score, best first (sorted on demand: most reports show only the candidates)."""
+        return sorted(self.scores.items(), key=lambda item: -item[1])
 
     @property
     def supports(self) -> list[Support]:

@@ -167,7 +167,7 @@ def _claim_json(claim: Claim) -> dict[str, Any]:
         "references": [_support_json(support) for support in claim.supports],
         "candidates": [_support_json(support) for support in claim.candidates],
         "checks": [_check_json(check) for check in claim.checks],
-        "ranking": [{"key": key, "score": score} for key, score in claim.ranking],
+        "ranking": [{"key": key, "score": round(score, 4)} for key, score in claim.ranking],
     }
 
 
