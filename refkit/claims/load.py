@@ -47,7 +47,7 @@ def map_document(
         raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
     if snapshot:
         references, _ = add_abstracts(references, SnapshotSource(snapshot))
-    return map_claims(
+    claim_map = map_claims(
         document.body,
         references,
         ranker=ranker,
@@ -59,3 +59,6 @@ def map_document(
         weights=weights,
         calibration=calibration,
     )
+    for sentence in claim_map.sentences:
+        sentence.page = document.page_of(sentence.line)
+    return claim_map
