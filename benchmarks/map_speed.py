@@ -112,6 +112,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--references", type=int, default=500)
+    parser.add_argument("--lexical-only", action="store_true", help="skip the semantic ranker")
     args = parser.parse_args()
     body, references = generate(args.sentences, args.references)
     print(
@@ -119,7 +120,9 @@ def main() -> int:
         f"with abstracts; {os.cpu_count()} cores"
     )
     seconds, claims = timed(body, references, "lexical")
-    print(f"lexical:  {seconds:6.2f} s for {claims} claims (target ≤ 5 s)")
+    print(f"lexical:  {seconds:6.2f} s for {claims} claims (target ≤ 2 s)")
+    if args.lexical_only:
+        return 0
     try:
         start = time.perf_counter()
         load_model()
@@ -128,7 +131,7 @@ def main() -> int:
         print(f"semantic: skipped ({error})")
         return 0
     seconds, claims = timed(body, references, "semantic")
-    print(f"semantic: {seconds:6.2f} s for {claims} claims (target ≤ 30 s, model load excluded)")
+    print(f"semantic: {seconds:6.2f} s for {claims} claims (target ≤ 15 s, model load excluded)")
     return 0
 
 

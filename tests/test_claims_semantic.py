@@ -47,9 +47,9 @@ def test_a_paraphrase_finds_its_reference_without_shared_words() -> None:
     claim = "Drinking coffee late keeps people awake for longer."
     semantic = map_claims(claim, REFERENCES, ranker="semantic")
     assert semantic.ranker == "semantic" and semantic.notice == ""
-    assert semantic.claims[0].supports[0].key == "caffeine"
-    assert semantic.claims[0].label in (Label.WEAK, Label.LIKELY)
-    assert map_claims(claim, REFERENCES, ranker="lexical").claims[0].label is Label.NONE
+    assert semantic.claims[0].candidates[0].key == "caffeine"  # found by meaning…
+    lexical = map_claims(claim, REFERENCES, ranker="lexical").claims[0]
+    assert lexical.label is Label.NONE and "caffeine" not in lexical.scores  # …where no word is shared
 
 
 def test_scores_stand_out_from_the_lists_median_and_cited_scores_agree_with_ranked_ones() -> None:
@@ -71,6 +71,6 @@ def test_semantic_scores_on_the_labeled_documents_meet_the_documented_floors() -
             DATA / labels["document"], DATA / labels["bib"], ranker="semantic", thresholds=Thresholds(0.0, 0.0)
         )
         total.add(evaluate(claim_map, labels, THRESHOLDS["semantic"]))
-    assert total.support.precision >= 0.85 and total.support.recall >= 0.65
-    assert total.top1 >= 0.80
+    assert total.support.precision >= 0.90 and total.support.recall >= 0.60
+    assert total.top1 >= 0.90
     assert total.unsupported.f1 >= 0.60

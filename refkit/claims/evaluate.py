@@ -82,8 +82,7 @@ def load_labels(path: str | Path) -> dict:
 
 
 def evaluate(claim_map: ClaimMap, labels: dict, thresholds: Thresholds) -> Scores:
-    """Compare a map (made with thresholds of 0, so every ranked reference carries its score) to the labels,
-    as it would be labeled with `thresholds`."""
+    """Compare a map to the labels, as it would be labeled with `thresholds` (on the candidates' confidence)."""
     scores = empty_scores()
     claims = {claim.sentence.index: claim for claim in claim_map.claims}
     for item in labels["sentences"]:
@@ -105,14 +104,15 @@ def evaluate(claim_map: ClaimMap, labels: dict, thresholds: Thresholds) -> Score
             _count(scores.cited, key in cited, key in gold_cited)
         if sentence.markers:
             continue
-        offered = [s.key for s in supports if s.score >= thresholds.likely]
+        candidates = claim.candidates if claim else []
+        offered = [s.key for s in candidates if s.confidence >= thresholds.likely]
         for key in set(offered) | gold:
             _count(scores.support, key in offered, key in gold)
-        has_any = any(s.score >= thresholds.weak for s in supports)
+        has_any = any(s.confidence >= thresholds.weak for s in candidates)
         _count(scores.unsupported, not has_any, not gold)
         if gold:
             scores.supported_claims += 1
-            scores.top1_hits += bool(supports) and supports[0].key in gold
+            scores.top1_hits += bool(candidates) and candidates[0].key in gold
     found = sorted(value for _, marker in claim_map.unresolved for value in marker.unresolved)
     scores.markers_ok = found == sorted(labels.get("unresolved", []))
     return scores

@@ -42,6 +42,8 @@ _CLAIM_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.comp
                  r"report\w*|confirm\w*|suggest\w*|indicat\w+|according to|estimat\w+)\b"),
 ))  # fmt: skip
 
+STATEMENT_WORDS = 10  # a declarative sentence this long states something a reference can back
+
 _FRAMING_RE = re.compile(
     r"^(?:in this (?:blog )?(?:post|article|paper|review|section|chapter|guide)|this (?:blog )?(?:post|article|"
     r"paper|review|section|chapter|guide) (?:will|aims|explores|discusses|describes|looks|summari[sz]es|sets out|"
@@ -80,4 +82,6 @@ def classify(text: str, cited: bool = False) -> tuple[Kind, tuple[str, ...]]:
     content = [reason for reason in signals if reason != "evidence"]
     if content or ("evidence" in signals and len(flat.split()) >= 6):
         return Kind.CLAIM, signals
+    if len(flat.split()) >= STATEMENT_WORDS:  # scientific prose states facts without any of the signals above
+        return Kind.CLAIM, ("statement",)
     return Kind.FRAMING, ("no checkable statement",)

@@ -57,6 +57,9 @@ class LexicalIndex:
                 raw[index] += weight
         return {index: min(1.0, value / norm) for index, value in raw.items()} if norm else {}
 
+    def score_all(self, queries: list[str]) -> list[dict[int, float]]:
+        return [self.scores(query) for query in queries]
+
     def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
         """The `count` best (reference index, score) pairs for each query, best first."""
         return [

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from refkit.bib import load_bibliography, to_reference
 from refkit.claims.abstracts import add_abstracts
-from refkit.claims.mapping import map_claims
+from refkit.claims.cues import WEIGHTS, Weights
+from refkit.claims.labels import Calibration
+from refkit.claims.mapping import TOP, map_claims
 from refkit.claims.model import ClaimMap, Thresholds
 from refkit.documents import read_document
 from refkit.errors import RefkitError
@@ -28,6 +30,9 @@ def map_document(
     ranker: str = "lexical",
     thresholds: Thresholds | None = None,
     snapshot: Sequence[str | Path] = (),
+    top: int = TOP,
+    weights: Weights = WEIGHTS,
+    calibration: Calibration | None = None,
 ) -> ClaimMap:
     """Map a document's claims to its references: those of `bib`, or else its own reference list. With
     `snapshot` (local Crossref records), references without an abstract get the record's one."""
@@ -50,6 +55,9 @@ def map_document(
         body_lines=document.body_lines,
         body_starts=document.body_starts,
         thresholds=thresholds,
+        top=top,
+        weights=weights,
+        calibration=calibration,
     )
     for sentence in claim_map.sentences:
         sentence.page = document.page_of(sentence.line)

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
+from refkit.claims.cues import WEIGHTS, CueIndex, Weights
 from refkit.claims.kinds import classify
-from refkit.claims.labels import THRESHOLDS, label_for
+from refkit.claims.labels import CALIBRATIONS, Calibration, confidence, features, label_for, sentence_features
 from refkit.claims.lexical import LexicalIndex
 from refkit.claims.markers import find_markers
-from refkit.claims.model import Block, Claim, ClaimMap, Kind, Label, Marker, Sentence, Support, Thresholds
+from refkit.claims.model import (
+    Block,
+    Check,
+    Claim,
+    ClaimMap,
+    Kind,
+    Label,
+    Marker,
+    Sentence,
+    Support,
+    Thresholds,
+    Verdict,
+)
 from refkit.claims.passages import passages
 from refkit.claims.resolve import Resolver, footnote_definitions
 from refkit.claims.sentences import item_text_start, line_index, sentence_spans, split_blocks
@@ -18,13 +32,14 @@ from refkit.errors import RefkitError
 from refkit.model import Reference
 
 RANKERS = ("auto", "lexical", "semantic")
-TOP = 3  # references offered per claim, besides the ones it cites
+TOP = 3  # candidates shown per claim
+SUPPORTED_SCORE, UNRELATED_SCORE = 0.3, 0.1  # a cited reference's words score, judged against its abstract
 
 
 class Ranker(Protocol):
     name: str
 
-    def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]: ...
+    def score_all(self, queries: list[str]) -> list[dict[int, float]]: ...
     def score(self, query: str, index: int) -> float: ...
     def evidence(self, query: str, index: int) -> tuple[str, tuple[str, ...]]: ...
 
@@ -39,8 +54,10 @@ def map_claims(
     body_starts: Mapping[int, str] | None = None,
     thresholds: Thresholds | None = None,
     top: int = TOP,
+    weights: Weights = WEIGHTS,
+    calibration: Calibration | None = None,
 ) -> ClaimMap:
-    """Find the claims of a document body and the references that support each. `body_lines` and
+    """Find the claims of a document body and rank the references for each. `body_lines` and
     `body_starts` (from refkit.documents) give each body line's file line and the blocks the format
     delimits; without them lines count from `body_start_line` and blocks are recognised by their look."""
     line_of = line_index(body, body_start_line, body_lines)
@@ -48,16 +65,64 @@ def map_claims(
     resolver = Resolver(references, footnote_definitions([block.text for block in blocks if block.kind == "footnote"]))
     sentences = read_sentences(body, blocks, resolver, line_of)
     index, notice = build_ranker(ranker, [passages(reference) for reference in references])
-    thresholds = thresholds or THRESHOLDS[index.name]
+    calibration = calibration or CALIBRATIONS[index.name]
+    thresholds = thresholds or calibration.thresholds
     claim_sentences = [sentence for sentence in sentences if sentence.kind is Kind.CLAIM]
     queries = [query_text(body, sentence) for sentence in claim_sentences]
-    ranked = index.top_many(queries, top) if references else [[] for _ in queries]
+    scored = _fused_scores(body, sentences, claim_sentences, queries, index, references, weights)
     positions = {reference.key: position for position, reference in enumerate(references)}
+    context = _Context(index, references, positions, calibration, thresholds, top)
     claims = [
-        _claim(sentence, query, matches, index, thresholds, references, positions)
-        for sentence, query, matches in zip(claim_sentences, queries, ranked, strict=True)
+        _claim(sentence, query, scores, cues, context)
+        for sentence, query, (scores, cues) in zip(claim_sentences, queries, scored, strict=True)
     ]
     return ClaimMap(body, body_start_line, blocks, sentences, claims, references, index.name, thresholds, notice)
+
+
+Cues = dict[int, tuple[float, tuple[str, ...]]]
+
+
+def _fused_scores(
+    body: str,
+    sentences: list[Sentence],
+    claims: list[Sentence],
+    queries: list[str],
+    index: Ranker,
+    references: list[Reference],
+    weights: Weights,
+) -> list[tuple[dict[int, float], Cues]]:
+    """Per claim, the ranker's score of each reference plus the cues' bonuses, and the cues found."""
+    if not references:
+        return [({}, {}) for _ in claims]
+    neighbours = [_neighbours(sentences, sentence) for sentence in claims]
+    wanted = {sentence.index for sentence in claims}
+    if weights.context:
+        wanted.update(i for group in neighbours for i in group)
+    order = sorted(wanted)
+    scored = dict(zip(order, index.score_all([query_text(body, sentences[i]) for i in order]), strict=True))
+    cue_index = CueIndex(references)
+    result = []
+    for sentence, group in zip(claims, neighbours, strict=True):
+        total = dict(scored[sentence.index])
+        if weights.context and group:
+            share = weights.context / len(group)
+            for i in group:
+                for reference, value in scored[i].items():
+                    total[reference] = total.get(reference, 0.0) + share * value
+        cues = cue_index.cues(sentence.text, weights)
+        for reference, (bonus, _) in cues.items():
+            total[reference] = total.get(reference, 0.0) + bonus
+        result.append((total, cues))
+    return result
+
+
+def _neighbours(sentences: list[Sentence], sentence: Sentence) -> list[int]:
+    """The sentences just before and after this one in the same paragraph."""
+    return [
+        i
+        for i in (sentence.index - 1, sentence.index + 1)
+        if 0 <= i < len(sentences) and sentences[i].block == sentence.block
+    ]
 
 
 def read_sentences(body: str, blocks: list[Block], resolver: Resolver, line_of: Callable[[int], int]) -> list[Sentence]:
@@ -109,28 +174,65 @@ def build_ranker(name: str, documents: list[list[str]]) -> tuple[Ranker, str]:
         return LexicalIndex(documents), f"{error}; ranked by words (lexical) instead"
 
 
-def _claim(
-    sentence: Sentence,
-    query: str,
-    matches: list[tuple[int, float]],
-    index: Ranker,
-    thresholds: Thresholds,
-    references: list[Reference],
-    positions: dict[str, int],
-) -> Claim:
-    supports: list[Support] = []
-    cited = list(dict.fromkeys(key for marker in sentence.markers for key in marker.keys))
-    for key in cited:
-        position = positions[key]
-        passage, matched = index.evidence(query, position)
-        marker = next(marker.text for marker in sentence.markers if key in marker.keys)
-        supports.append(Support(key, Label.CITED, round(index.score(query, position), 3), marker, matched, passage))
-    for position, score in matches:
-        label = label_for(score, thresholds)
+class _Context:
+    """What every claim is ranked and labeled against."""
+
+    def __init__(
+        self,
+        index: Ranker,
+        references: list[Reference],
+        positions: dict[str, int],
+        calibration: Calibration,
+        thresholds: Thresholds,
+        top: int,
+    ) -> None:
+        self.index, self.references, self.positions = index, references, positions
+        self.calibration, self.thresholds, self.top = calibration, thresholds, top
+        self.keys = [reference.key for reference in references]
+
+
+def _claim(sentence: Sentence, query: str, scores: dict[int, float], cues: Cues, context: _Context) -> Claim:
+    references = context.references
+    order = heapq.nsmallest(max(context.top, 2), scores.items(), key=lambda item: (-item[1], item[0]))
+    ranked = dict(zip(map(context.keys.__getitem__, scores), scores.values(), strict=True))  # every score is above 0
+    own = sentence_features(query)
+    candidates = []
+    for rank, (position, score) in enumerate(order[: context.top]):
+        lead = score - (order[0][1] if rank else order[1][1] if len(order) > 1 else 0.0)
+        author = any(why.startswith("author ") for why in cues.get(position, (0.0, ()))[1])
+        chance = confidence(features(score, lead, len(references), author, own), context.calibration)
+        passage, matched = context.index.evidence(query, position)
+        label = label_for(chance, context.thresholds)
         key = references[position].key
-        if key in cited or label is Label.NONE or (cited and label is not Label.LIKELY):
-            continue  # a cited claim is offered other references only when they likely support it
-        passage, matched = index.evidence(query, position)
-        supports.append(Support(key, label, round(score, 3), "", matched, passage))
-    best = max((support.label for support in supports), key=lambda label: label.rank, default=Label.NONE)
-    return Claim(sentence, best, supports)
+        why = cues.get(position, (0.0, ()))[1]
+        candidates.append(Support(key, label, round(score, 3), "", matched, passage, round(chance, 3), why))
+    cited = []
+    for key in dict.fromkeys(key for marker in sentence.markers for key in marker.keys):
+        position = context.positions[key]
+        passage, matched = context.index.evidence(query, position)
+        marker = next(marker.text for marker in sentence.markers if key in marker.keys)
+        score = round(scores.get(position, 0.0), 3)
+        cited.append(Support(key, Label.CITED, score, marker, matched, passage, 1.0, cues.get(position, (0, ()))[1]))
+    checks = [_check(support, query, ranked, candidates, context) for support in cited]
+    label = Label.CITED if cited else (candidates[0].label if candidates else Label.NONE)
+    return Claim(sentence, label, cited, candidates, ranked, checks)
+
+
+def _check(cited: Support, query: str, ranked: dict[str, float], candidates: list[Support], context: _Context) -> Check:
+    """Does the cited reference's title and abstract say what the claim says? Judged on the words alone
+    (BM25 against its abstract), and only where an abstract is known."""
+    position = context.positions[cited.key]
+    own = ranked.get(cited.key, 0.0)
+    rank = 1 + sum(1 for key, score in ranked.items() if score > own and key != cited.key)
+    words = context.index.score(query, position)
+    best = next((c for c in candidates if c.key != cited.key and c.label is Label.LIKELY), None)
+    if not context.references[position].abstract:
+        verdict = Verdict.NO_ABSTRACT
+    elif words >= SUPPORTED_SCORE or (rank == 1 and words >= UNRELATED_SCORE):
+        verdict = Verdict.SUPPORTED
+    elif words < UNRELATED_SCORE and rank > 1:
+        verdict = Verdict.NOT_SUPPORTED
+    else:
+        verdict = Verdict.UNCLEAR
+    better = best.key if best is not None and verdict is Verdict.NOT_SUPPORTED else ""
+    return Check(cited.key, verdict, round(words, 3), rank, cited.matched, cited.passage, better)

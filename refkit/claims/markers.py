@@ -22,6 +22,7 @@ _FOOTNOTE = r"\[\^([^\]\s]+)\](?!:)"
 NUMBER_MARKER = "|".join((_NUMERIC, _FOOTNOTE, _CARET, _SUPERSCRIPT_DIGITS))
 FOOTNOTE_DEFINITION_RE = re.compile(r"^\s*\[\^([^\]\s]+)\]:\s*(.*)", re.DOTALL)  # "[^2]: Druker BJ, … 2006."
 _NUMERIC_RE = re.compile(_NUMERIC)
+_BRACKETED_RANGE_RE = re.compile(r"\[(\d{1,4})\]\s*[-–—]\s*\[(\d{1,4})\]")  # PLOS: "[18]–[21]"
 _SUPERSCRIPT_RE = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]’”\"']))" + _SUPERSCRIPT_DIGITS)
 _CARET_RE = re.compile(_CARET)
 _FOOTNOTE_RE = re.compile(_FOOTNOTE)
@@ -130,6 +131,9 @@ _NAME_THEN_YEAR_RE = re.compile(r"(?:[A-Z][\w'’-]*[a-z]|\bet al\.)\s+\[(?:1[5-
 
 
 def _numeric(text: str) -> Iterator[Marker]:
+    for match in _BRACKETED_RANGE_RE.finditer(text):  # first: find_markers keeps later finds off them
+        spec = f"{match.group(1)}–{match.group(2)}"
+        yield Marker(match.group(0), "numeric", match.start(), match.end(), _numbers(spec))
     for match in _NUMERIC_RE.finditer(text):
         if _NAME_THEN_YEAR_RE.search(text, max(0, match.start() - 60), match.end()):
             continue  # "Bondorf [1992]": a narrative author–year citation, not item 1992

@@ -35,10 +35,10 @@ class Label(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Where a ranker's score turns into a label (each ranker has its own scale)."""
+    """Where a candidate's confidence (the calibrated chance that the authors would cite it) turns into a label."""
 
     likely: float  # at or above: "likely support"
-    weak: float  # at or above: "weak"; below: not offered
+    weak: float  # at or above: "weak"; below: "none" (still shown as the closest candidate, not as support)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,8 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Support:
-    """One reference offered for one claim: why (the marker, or the matched words and passage) and how well."""
+    """One reference offered for one claim: why (the marker, or the matched words, cues and passage) and how
+    well: `score` is the ranker's (with the cues), `confidence` the calibrated chance that it is the one."""
 
     key: str
     label: Label
@@ -100,13 +101,60 @@ class Support:
     marker: str = ""
     matched: tuple[str, ...] = ()
     passage: str = ""
+    confidence: float = 0.0
+    cues: tuple[str, ...] = ()
+
+
+class Verdict(StrEnum):
+    """Does the cited work say what the claim says? Judged from its title and abstract only."""
+
+    SUPPORTED = "supported"
+    UNCLEAR = "unclear"
+    NOT_SUPPORTED = "not supported"
+    NO_ABSTRACT = "no abstract"  # the title alone is too little to judge: said, not guessed
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The verdict on one cited reference of one claim, and a better-fitting listed reference if any."""
+
+    key: str
+    verdict: Verdict
+    score: float
+    rank: int  # the cited reference's place in the claim's ranking (1 = best)
+    matched: tuple[str, ...] = ()
+    passage: str = ""
+    better: str = ""  # another listed reference that fits clearly better: a likely mis-citation
+
+    @property
+    def miscited(self) -> bool:
+        return bool(self.better)
 
 
 @dataclass(slots=True)
 class Claim:
     sentence: Sentence
     label: Label
-    supports: list[Support] = field(default_factory=list)
+    cited: list[Support] = field(default_factory=list)  # the references its markers resolve to
+    candidates: list[Support] = field(default_factory=list)  # the best-ranked references, labeled, with evidence
+    scores: dict[str, float] = field(default_factory=dict)  # every reference that scored above 0
+    checks: list[Check] = field(default_factory=list)  # one per cited reference
+
+    @property
+    def ranking(self) -> list[tuple[str, float]]:
+        """Every reference with a score, best first (sorted on demand: most reports show only the candidates)."""
+        return sorted(self.scores.items(), key=lambda item: -item[1])
+
+    @property
+    def supports(self) -> list[Support]:
+        """The cited references, then the candidates offered as (likely or weak) support."""
+        cited = {support.key for support in self.cited}
+        offered = [s for s in self.candidates if s.label is not Label.NONE and s.key not in cited]
+        return [*self.cited, *offered]
+
+    @property
+    def confidence(self) -> float:
+        return self.candidates[0].confidence if self.candidates else 0.0
 
 
 @dataclass(slots=True)
@@ -146,6 +194,10 @@ class ClaimMap:
         }
         used.update(key for marker in self.markers for key in marker.keys)
         return [reference for reference in self.references if reference.key not in used]
+
+    @property
+    def miscited(self) -> list[tuple[Claim, Check]]:
+        return [(claim, check) for claim in self.claims for check in claim.checks if check.miscited]
 
     def label_counts(self) -> dict[str, int]:
         counts = {label.value: 0 for label in Label}

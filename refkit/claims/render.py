@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from refkit.claims.model import Claim, ClaimMap, Label, Sentence, Support
+from refkit.claims.model import Check, Claim, ClaimMap, Label, Sentence, Support, Verdict
 from refkit.text import escape_controls
 from refkit.version import __version__
 
@@ -35,7 +35,24 @@ def _support_text(support: Support) -> str:
     why = f"marker {support.marker}" if support.marker else ""
     if support.matched:
         why = (why + "; " if why else "") + "words: " + ", ".join(support.matched)
-    return f"{support.key}  {support.label.value} ({support.score:.2f}){'  — ' + why if why else ''}"
+    if support.cues:
+        why = (why + "; " if why else "") + ", ".join(support.cues)
+    chance = "" if support.label is Label.CITED else f", confidence {support.confidence:.2f}"
+    return f"{support.key}  {support.label.value} ({support.score:.2f}{chance}){'  — ' + why if why else ''}"
+
+
+def _check_text(check: Check) -> str:
+    text = f"does {check.key} say so? {check.verdict.value} (words {check.score:.2f}, ranked {check.rank})"
+    if check.verdict is Verdict.NO_ABSTRACT:
+        text += ": only its title is known"
+    return text + (f"; likely mis-citation: {check.better} fits better" if check.better else "")
+
+
+def candidate_heading(claim: Claim) -> str:
+    """What the candidates of a claim are: support, or only the closest references."""
+    if claim.label is Label.NONE:
+        return "closest references (none supports it)"
+    return "other candidates" if claim.cited else "candidates"
 
 
 def render_text(claim_map: ClaimMap, source: str = "") -> str:
@@ -45,10 +62,18 @@ def render_text(claim_map: ClaimMap, source: str = "") -> str:
     for claim in claim_map.claims:
         lines.append("")
         lines.append(f"{_where(claim.sentence):<6} {claim.label.value:<15} {_short(claim.sentence.text)}")
-        for support in claim.supports:
+        for support in claim.cited:
             lines.append(f"       → {_support_text(support)}")
-            if support.passage:
-                lines.append(f"         “{_short(support.passage, TEXT_WIDTH - 10)}”")
+        for check in claim.checks:
+            lines.append(f"         {_check_text(check)}")
+        cited = {support.key for support in claim.cited}
+        candidates = [support for support in claim.candidates if support.key not in cited]
+        if candidates:
+            lines.append(f"       {candidate_heading(claim)}:")
+        for rank, support in enumerate(candidates, 1):
+            lines.append(f"       {rank}. {_support_text(support)}")
+            if support.passage and not claim.cited:
+                lines.append(f"          “{_short(support.passage, TEXT_WIDTH - 10)}”")
     lines += ["", *_summary_lines(claim_map)]
     return "\n".join(escape_controls(line) for line in lines) + "\n"  # one line each, whatever the document holds
 
@@ -59,6 +84,12 @@ def _summary_lines(claim_map: ClaimMap) -> list[str]:
     uncited = claim_map.uncited
     lines.append(f"References nothing cites or supports: {len(uncited)}")
     lines += [f"  {reference.key}  {_short(reference.title, TEXT_WIDTH - 20)}" for reference in uncited]
+    miscited = claim_map.miscited
+    lines.append(f"Likely mis-citations: {len(miscited)}")
+    lines += [
+        f"  {_where(claim.sentence):<6} cites {check.key}, but {check.better} fits: {_short(claim.sentence.text, 70)}"
+        for claim, check in miscited
+    ]
     unresolved = claim_map.unresolved
     lines.append(f"Markers that resolve to nothing: {sum(len(marker.unresolved) for _, marker in unresolved)}")
     lines += [
@@ -90,7 +121,12 @@ def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
         lines += [f"> {_cell(claim_map.notice)}", ""]
     lines += ["| Line | Claim | Support | References |", "| ---: | --- | --- | --- |"]
     for claim in claim_map.claims:
-        references = "<br>".join(_cell(f"{s.key} ({s.label.value}, {s.score:.2f})") for s in claim.supports)
+        cited = [_cell(f"{s.key} (cited{_verdict(claim, s.key)})") for s in claim.cited]
+        shown = [s for s in claim.candidates if s.key not in {c.key for c in claim.cited}]
+        offered = [_cell(f"{s.key} ({s.label.value}, {s.confidence:.2f})") for s in shown]
+        if offered and claim.label is Label.NONE:
+            offered[0] = "closest: " + offered[0]
+        references = "<br>".join(cited + offered)
         lines.append(
             f"| {_where(claim.sentence)} | {_cell(claim.sentence.text)} | {claim.label.value} | {references or '—'} |"
         )
@@ -101,14 +137,35 @@ def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _verdict(claim: Claim, key: str) -> str:
+    check = next((check for check in claim.checks if check.key == key), None)
+    if check is None:
+        return ""
+    return f"; {check.verdict.value}" + (f", {check.better} fits better" if check.better else "")
+
+
 def _support_json(support: Support) -> dict[str, Any]:
     return {
         "key": support.key,
         "label": support.label.value,
         "score": support.score,
+        "confidence": support.confidence,
         "marker": support.marker,
         "matched": list(support.matched),
+        "cues": list(support.cues),
         "passage": support.passage,
+    }
+
+
+def _check_json(check: Check) -> dict[str, Any]:
+    return {
+        "key": check.key,
+        "verdict": check.verdict.value,
+        "score": check.score,
+        "rank": check.rank,
+        "matched": list(check.matched),
+        "passage": check.passage,
+        "better": check.better or None,
     }
 
 
@@ -130,6 +187,9 @@ def _claim_json(claim: Claim) -> dict[str, Any]:
             {"text": m.text, "style": m.style, "keys": m.keys, "unresolved": m.unresolved} for m in sentence.markers
         ],
         "references": [_support_json(support) for support in claim.supports],
+        "candidates": [_support_json(support) for support in claim.candidates],
+        "checks": [_check_json(check) for check in claim.checks],
+        "ranking": [{"key": key, "score": round(score, 4)} for key, score in claim.ranking],
     }
 
 
@@ -150,6 +210,7 @@ def to_json(claim_map: ClaimMap, source: str = "") -> dict[str, Any]:
             "unsupported": len(claim_map.unsupported),
             "uncited": [reference.key for reference in claim_map.uncited],
             "unresolved": sum(len(marker.unresolved) for _, marker in claim_map.unresolved),
+            "miscited": len(claim_map.miscited),
         },
         "claims": [_claim_json(claim) for claim in claim_map.claims],
         "sentences": [

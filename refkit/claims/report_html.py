@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from refkit.claims.model import Block, Claim, ClaimMap, Kind, Label, Sentence
+from refkit.claims.model import Block, Claim, ClaimMap, Kind, Label, Sentence, Support
+from refkit.claims.render import candidate_heading
 from refkit.text import escape_controls
 
 LABEL_CLASS = {Label.CITED: "cited", Label.LIKELY: "likely", Label.WEAK: "weak", Label.NONE: "none"}
@@ -92,7 +93,8 @@ def _header(claim_map: ClaimMap, title: str) -> str:
     return (
         f'<header><h1>{escape(title)}</h1><div class="meta">{len(claim_map.sentences)} sentences, '
         f"{len(claim_map.claims)} claims, {len(claim_map.references)} references · ranker "
-        f"{escape(claim_map.ranker)} (likely support ≥ {thresholds.likely:.2f}, weak ≥ {thresholds.weak:.2f})"
+        f"{escape(claim_map.ranker)} (confidence for likely support ≥ {thresholds.likely:.2f}, "
+        f"weak ≥ {thresholds.weak:.2f})"
         f'</div><div class="chips">{chips}</div>{notice}</header>'
     )
 
@@ -131,24 +133,41 @@ def _sentence(body: str, sentence: Sentence, claim: Claim | None) -> str:
     )
 
 
+def _item(support: Support, verdict: str = "") -> str:
+    why = f'marker <span class="marker">{escape(support.marker)}</span> · ' if support.marker else ""
+    words = f' <span class="words">words: {escape(", ".join(support.matched))}</span>' if support.matched else ""
+    cues = f' <span class="words">{escape(", ".join(support.cues))}</span>' if support.cues else ""
+    passage = f"<q>{escape(support.passage)}</q>" if support.passage else ""
+    chance = "" if support.label is Label.CITED else f" (confidence {support.confidence:.2f})"
+    return (
+        f'<li><span class="key">{escape(support.key)}</span> — {why}'
+        f"{escape(support.label.value)} {support.score:.2f}{chance}{escape(verdict)}{words}{cues}{passage}</li>"
+    )
+
+
 def _card(claim: Claim) -> str:
     sentence = claim.sentence
+    checks = {check.key: check for check in claim.checks}
     items = []
-    for support in claim.supports:
-        why = f'marker <span class="marker">{escape(support.marker)}</span> · ' if support.marker else ""
-        words = f' <span class="words">words: {escape(", ".join(support.matched))}</span>' if support.matched else ""
-        passage = f"<q>{escape(support.passage)}</q>" if support.passage else ""
-        items.append(
-            f'<li><span class="key">{escape(support.key)}</span> — {why}'
-            f"{escape(support.label.value)} {support.score:.2f}{words}{passage}</li>"
-        )
+    for support in claim.cited:
+        check = checks.get(support.key)
+        verdict = ""
+        if check is not None:
+            verdict = f" · does it say so? {check.verdict.value}"
+            verdict += f"; likely mis-citation: {check.better} fits better" if check.better else ""
+        items.append(_item(support, verdict))
     for marker in sentence.markers:
         if marker.unresolved:
             items.append(
                 f'<li><span class="marker bad">{escape(marker.text)}</span> resolves to nothing '
                 f"({escape(', '.join(marker.unresolved))})</li>"
             )
-    body = f"<ul>{''.join(items)}</ul>" if items else "<div>No reference in the list supports this.</div>"
+    cited = {support.key for support in claim.cited}
+    candidates = [_item(support) for support in claim.candidates if support.key not in cited]
+    body = f"<ul>{''.join(items)}</ul>" if items else ""
+    if candidates:
+        body += f'<div class="words">{escape(candidate_heading(claim))}:</div><ul>{"".join(candidates)}</ul>'
+    body = body or "<div>No reference in the list shares anything with it.</div>"
     return (
         f'<div class="card {LABEL_CLASS[claim.label]}" id="c{sentence.index}"><div class="head">'
         f'<a href="#s{sentence.index}">{sentence.index + 1}</a> · line {sentence.line} '
@@ -166,11 +185,17 @@ def _summary(claim_map: ClaimMap) -> str:
         f'<li>line {s.line}: <span class="marker bad">{escape(m.text)}</span> ({escape(", ".join(m.unresolved))})</li>'
         for s, m in claim_map.unresolved
     )
+    miscited = "".join(
+        f'<li><a href="#s{c.sentence.index}">line {c.sentence.line}</a>: cites <span class="key">'
+        f'{escape(k.key)}</span>, but <span class="key">{escape(k.better)}</span> fits better</li>'
+        for c, k in claim_map.miscited
+    )
     others = [s for s in claim_map.sentences if s.kind is not Kind.CLAIM]
     return (
         '<section class="summary">'
         f"<h2>Unsupported claims ({len(claim_map.unsupported)})</h2><ul>{unsupported}</ul>"
         f"<h2>References nothing cites or supports ({len(claim_map.uncited)})</h2><ul>{uncited}</ul>"
+        f"<h2>Likely mis-citations ({len(claim_map.miscited)})</h2><ul>{miscited}</ul>"
         f"<h2>Markers that resolve to nothing ({len(claim_map.unresolved)})</h2><ul>{unresolved}</ul>"
         f'<h2>Not checked ({len(others)})</h2><p class="meta">Framing, questions and advice are not '
         "claims; hover a sentence to see why it was or was not checked.</p></section>"

@@ -91,13 +91,16 @@ class SemanticIndex:
             texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
 
-    def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
-        """The `count` best (reference index, score) pairs for each query, best first."""
+    def score_all(self, queries: list[str]) -> list[dict[int, float]]:
+        """Every reference's score for each query: meaning (standardised within the list) plus words."""
         import numpy
 
         if not queries or not len(self.owner):
-            return [[] for _ in queries]
-        vectors = self._encode(queries)
+            return [{} for _ in queries]
+        fresh = [query for query in dict.fromkeys(queries) if query not in self.queries]
+        if fresh:  # neighbours of claims are often claims: each sentence is embedded once
+            self.queries.update(zip(fresh, self._encode(fresh), strict=True))
+        vectors = numpy.stack([self.queries[query] for query in queries])
         similarity = vectors @ self.embeddings.T  # queries × passages
         best = numpy.full((len(queries), len(self.documents)), -1.0, dtype=similarity.dtype)
         numpy.maximum.at(best.T, self.owner, similarity.T)  # best passage per reference
@@ -105,12 +108,13 @@ class SemanticIndex:
         for row, query in enumerate(queries):
             for index, score in self.lexical.scores(query).items():
                 margins[row, index] += LEXICAL_WEIGHT * score
-        self.queries = dict(zip(queries, vectors, strict=True))
-        self.closeness = dict(zip(queries, best, strict=True))
-        order = numpy.argsort(-margins, axis=1, kind="stable")[:, :count]
-        return [
-            [(int(index), _clip(float(margins[row, index]))) for index in order[row]] for row in range(len(queries))
-        ]
+        self.closeness.update(zip(queries, best, strict=True))
+        clipped = numpy.clip(margins, 0.0, 1.0)
+        return [{int(i): float(row[i]) for i in numpy.flatnonzero(row)} for row in clipped]
+
+    def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
+        """The `count` best (reference index, score) pairs for each query, best first."""
+        return [sorted(row.items(), key=lambda item: (-item[1], item[0]))[:count] for row in self.score_all(queries)]
 
     def _standardised(self, best: ndarray) -> ndarray:
         """MEANING_WEIGHT × how many spreads each reference stands above the list's median, per claim (row)."""

@@ -1,4 +1,4 @@
-"""`refkit map DOC [--bib BIB] [--format text|json|markdown|html] [--ranker …] [--fail-on unsupported]`."""
+"""`refkit map DOC [--bib BIB] [--format text|json|markdown|html] [--ranker …] [--top N] [--fail-on unsupported]`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def map_command(
         "--ranker",
         help="lexical (BM25); semantic (needs refkit[semantic]); auto: semantic when installed.",
     ),
+    top: int = typer.Option(3, "--top", min=1, help="Candidates shown per claim (JSON keeps the full ranking)."),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="Exit 1 when a claim has no support (for CI)."),
     snapshot: list[Path] = SNAPSHOT,
 ) -> None:
@@ -56,7 +57,7 @@ def map_command(
 
     renderers = {"text": render_text, "json": render_json, "markdown": render_markdown, "html": render_html}
     settings = load_settings(bib or document, {"snapshot": snapshot})
-    claim_map = map_document(document, bib, ranker=ranker.value, snapshot=settings.snapshot)
+    claim_map = map_document(document, bib, ranker=ranker.value, snapshot=settings.snapshot, top=top)
     if claim_map.notice:  # on the terminal too when the report goes to a file (an unavailable ranker, …)
         print(f"refkit: note: {claim_map.notice}", file=sys.stderr)
     emit(renderers[format.value](claim_map, str(document)), output)
