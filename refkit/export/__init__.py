@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from refkit.bib.write import write_references
 from refkit.errors import RefkitError
 from refkit.export import csl_json, ris
 from refkit.model import Reference
 
-EXPORTERS: dict[str, Callable[[list[Reference]], str]] = {
+# Each takes any iterable, so an export can convert its entries one at a time as the text is made.
+EXPORTERS: dict[str, Callable[[Iterable[Reference]], str]] = {
     "csl-json": csl_json.render,
     "bibtex": write_references,
     "ris": ris.render,
 }
 
 
-def export(references: list[Reference], format: str) -> str:
+def export(references: Iterable[Reference], format: str) -> str:
     """The references as text in `format` (a key of EXPORTERS)."""
     if format not in EXPORTERS:
         raise RefkitError(f"unknown export format '{format}' (choose from {', '.join(EXPORTERS)})")
