@@ -33,6 +33,7 @@ class Settings:
     snapshot: list[Path] = field(default_factory=list)  # local Crossref records to verify against
     snapshot_complete: bool = False  # the snapshots hold every work there is: what they lack does not exist
     timeout: float = 20.0
+    deadline: float | None = None  # seconds for the whole run's look-ups; past it, entries are unverified
     key_pattern: str = "{auth}{year}{title}"  # citation keys made by `refkit extract`
     config_file: Path | None = None  # where [tool.refkit] was read from, if anywhere
 
@@ -42,6 +43,7 @@ _ENVIRONMENT = {
     "REFKIT_MAILTO": "mailto",
     "REFKIT_CACHE_DIR": "cache_dir",
     "REFKIT_OFFLINE": "offline",
+    "REFKIT_DEADLINE": "deadline",
 }
 
 
@@ -114,6 +116,7 @@ _READERS: dict[str, Callable[[Any, Path], Any]] = {
     "snapshot": _paths,
     "snapshot_complete": lambda value, _: _flag(value),
     "timeout": lambda value, _: _seconds(value),
+    "deadline": lambda value, _: _seconds(value),
     "key_pattern": lambda value, _: _text(value),
 }
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from refkit import __version__
 from refkit.claims.model import Claim, ClaimMap, Label, Support
+from refkit.text import escape_controls
+from refkit.version import __version__
 
 TEXT_WIDTH = 100
 
 
 def _short(text: str, width: int = TEXT_WIDTH) -> str:
+    """One line of at most `width` characters: a sentence's line breaks are the document's, not the report's."""
+    text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -41,7 +45,7 @@ def render_text(claim_map: ClaimMap, source: str = "") -> str:
             if support.passage:
                 lines.append(f"         “{_short(support.passage, TEXT_WIDTH - 10)}”")
     lines += ["", *_summary_lines(claim_map)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_controls(line) for line in lines) + "\n"  # one line each, whatever the document holds
 
 
 def _summary_lines(claim_map: ClaimMap) -> list[str]:
@@ -58,9 +62,16 @@ def _summary_lines(claim_map: ClaimMap) -> list[str]:
     return lines
 
 
+# The punctuation that starts Markdown which does something when the report is viewed: an image fetched from
+# the document's server (`![](http://…)`), a link (`[x](javascript:…)`, `<http://…>`), raw HTML, an entity,
+# and what would break the table (`|`) or restyle it. Any ASCII punctuation may be backslash-escaped
+# (CommonMark), so the cell still reads as the document's text.
+_MARKDOWN_RE = re.compile(r"[\\`*_\[\]<>!|~&#]")
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    """Inert text for a Markdown table cell: one line, no control characters, no markup."""
+    return _MARKDOWN_RE.sub(r"\\\g<0>", escape_controls(" ".join(text.split())))
 
 
 def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
@@ -155,4 +166,5 @@ def to_json(claim_map: ClaimMap, source: str = "") -> dict[str, Any]:
 
 
 def render_json(claim_map: ClaimMap, source: str = "") -> str:
-    return json.dumps(to_json(claim_map, source), ensure_ascii=False, indent=2) + "\n"
+    # json.dumps leaves DEL, C1 and bidi controls raw: written as \u escapes, the same JSON prints safely.
+    return escape_controls(json.dumps(to_json(claim_map, source), ensure_ascii=False, indent=2), keep="\n") + "\n"

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from refkit.bib import Bibliography, load_bibliography, to_reference
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
-from refkit.cli.problems import report_problems
 from refkit.export import EXPORTERS, export
-from refkit.model import Reference
+
+if TYPE_CHECKING:
+    from refkit.bib import Bibliography
+    from refkit.model import Reference
 
 PROGRESS_STEP = 500  # entries between progress reports: a report costs more than converting an entry
 
@@ -30,6 +32,9 @@ def export_command(
 
     Every entry read is exported as written (duplicate and empty keys included); problems in the file are
     listed on stderr and make the exit code 1."""
+    from refkit.bib import load_bibliography
+    from refkit.cli.problems import report_problems
+
     bibliography = load_bibliography(bib)
     with progress_bar("Exporting references") as on_progress:
         text = export(_references(bibliography, on_progress), format.value)
@@ -41,6 +46,8 @@ def export_command(
 
 def _references(bibliography: Bibliography, on_progress: Callable[[int, int], None]) -> Iterator[Reference]:
     """The entries as References, one at a time (the export never holds them all), told as they go."""
+    from refkit.bib import to_reference
+
     total = len(bibliography.entries)
     for done, entry in enumerate(bibliography.entries, start=1):
         yield to_reference(entry, bibliography.path)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from refkit.bib.write import write_references
 from refkit.errors import RefkitError
 from refkit.export import csl_json, ris
 from refkit.model import Reference
 
+
+def _bibtex(references: Iterable[Reference]) -> str:
+    """BibTeX through bibtexparser's writer, imported when used: the CLI reads this registry at start-up."""
+    from refkit.bib.write import write_references
+
+    return write_references(references)
+
+
 # Each takes any iterable, so an export can convert its entries one at a time as the text is made.
 EXPORTERS: dict[str, Callable[[Iterable[Reference]], str]] = {
     "csl-json": csl_json.render,
-    "bibtex": write_references,
+    "bibtex": _bibtex,
     "ris": ris.render,
 }
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from refkit.model import Finding, Severity
-from refkit.validate import ValidationReport
+from refkit.text import escape_controls
 
-# Characters XML 1.0 forbids even when escaped; ElementTree writes them through, a written value (a DOI with a
-# vertical tab) can carry one into a message, and CI would then reject the whole report.
-_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+if TYPE_CHECKING:
+    from refkit.validate import ValidationReport
+
 FILE_CASE = -1  # the test case of findings about the file rather than one entry
 
 
@@ -23,7 +23,9 @@ def render(report: ValidationReport) -> str:
     root.extend(suites)
     ET.indent(root)
     xml = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML_RE.sub("\ufffd", xml) + "\n"
+    # ElementTree writes through what XML 1.0 forbids even escaped (a DOI with a vertical tab would make CI reject
+    # the whole report) and the controls a dashboard would show: escape_controls leaves neither.
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + escape_controls(xml, keep="\t\n\r") + "\n"
 
 
 def _suite(report: ValidationReport) -> ET.Element:

@@ -9,15 +9,14 @@ articles); else the entry could not be checked (docs/crossref.md, "What silence 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from refkit.config import Settings
-from refkit.match import Decision, best_match, is_preprint_venue
+from refkit.match import Decision, best_match
 from refkit.model import Reference
 from refkit.sources.base import Lookup, LookupStatus, SearchResult, Source
 from refkit.sources.records import to_reference
 from refkit.sources.snapshot import SnapshotSource
-from refkit.text import fold
 
 
 class UnavailableSource:
@@ -92,39 +91,16 @@ def _combine(first: SearchResult, second: SearchResult, fallback: str) -> Search
 
 
 def search(source: Source, reference: Reference, rows: int = 5) -> SearchResult:
-    """`source.search`, its answer marked conclusive when the source covers such a work (see `_marked`)."""
-    return _marked(source, reference, source.search(reference, rows))
+    return source.search(reference, rows)
 
 
 def search_many(source: Source, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
     """Searches for many references: concurrently when the source offers `search_many` (the Crossref client
-    runs as many requests at once as the server allows), else one by one; marked as `search` marks them."""
+    runs as many requests at once as the server allows), else one by one."""
     if not references:
         return []
     many = getattr(source, "search_many", None)
-    results = list(many(references, rows)) if many else [source.search(reference, rows) for reference in references]
-    return [_marked(source, reference, result) for reference, result in zip(references, results, strict=True)]
-
-
-def _marked(source: Source, reference: Reference, result: SearchResult) -> SearchResult:
-    """The Crossref client does not mark its answers yet (it should: `conclusive=crossref_covers(reference)`
-    in `CrossrefSource.search`); until it does, its answers are marked here."""
-    if source.name == "crossref" and not result.unavailable and crossref_covers(reference):
-        result.conclusive = True
-    return result
-
-
-def crossref_covers(reference: Reference) -> bool:
-    """Crossref's silence rules out journal articles only: nearly every journal registers its articles
-    there, while many books, conference papers, theses, reports, preprints and web pages have no Crossref
-    record at all."""
-    venue = reference.container_title or reference.container_title_short
-    return (
-        reference.type == "article-journal"
-        and bool(venue)
-        and not reference.arxiv
-        and not is_preprint_venue(fold(venue))
-    )
+    return list(many(references, rows)) if many else [source.search(reference, rows) for reference in references]
 
 
 def _settled(reference: Reference, result: SearchResult) -> bool:
@@ -141,9 +117,34 @@ def online_source(settings: Settings) -> Source:
     return CrossrefSource(settings)
 
 
+class DeferredSource:
+    """A source built when first asked: behind a snapshot that answers every entry, the Crossref client (and
+    requests-cache with it) is never even imported."""
+
+    def __init__(self, name: str, build: Callable[[], Source]) -> None:
+        self.name = name
+        self._build = build
+        self._source: Source | None = None
+
+    def _built(self) -> Source:
+        if self._source is None:
+            self._source = self._build()
+        return self._source
+
+    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
+        return self._built().works(dois)
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        return self._built().search(reference, rows)
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        many = getattr(self._built(), "search_many", None)
+        return list(many(references, rows)) if many else [self.search(reference, rows) for reference in references]
+
+
 def build_source(settings: Settings) -> Source:
     """Snapshots from the settings first (in the order given), then Crossref."""
-    source: Source = online_source(settings)
-    if settings.snapshot:
-        source = FallbackSource(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete), source)
-    return source
+    if not settings.snapshot:
+        return online_source(settings)
+    crossref = DeferredSource("crossref", lambda: online_source(settings))
+    return FallbackSource(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete), crossref)
