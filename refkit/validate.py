@@ -22,8 +22,8 @@ from refkit.documents import detect_format
 from refkit.errors import RefkitError
 from refkit.files import read_text
 from refkit.model import Evidence, Finding, Reference, Severity, Status
-from refkit.sources.base import Source
-from refkit.sources.chain import build_source
+from refkit.sources.identify import Sources
+from refkit.sources.registry import build_sources
 
 BIBTEX_SUFFIXES = frozenset({".bib", ".bibtex"})
 
@@ -105,7 +105,7 @@ def validate_bibliography(
     bibliography: Bibliography,
     settings: Settings,
     on_progress: Progress | None = None,
-    source: Source | None = None,
+    source: Sources | None = None,
     references: list[Reference] | None = None,
 ) -> ValidationReport:
     """Run every selected rule over a parsed bibliography; `source` replaces the one the settings name, and
@@ -117,7 +117,7 @@ def validate_bibliography(
     findings.extend(heuristics(pairs))
     evidence: list[Evidence] = []
     if verification_selected(settings):
-        online, evidence = verify(pairs, source or build_source(settings), on_progress)
+        online, evidence = verify(pairs, source or build_sources(settings), on_progress)
         findings.extend(online)
     chosen = {rule_id for rule_id in RULES if rule_selected(rule_id, settings.select, settings.ignore)}
     selected = [f for f in findings if f.rule in chosen]
@@ -181,9 +181,10 @@ def read_inputs(path: str | Path) -> list[Input]:
     bibliography = parse_bibliography(write_references(references), str(path))
     if len(bibliography.entries) != len(references):  # cannot happen for entries we wrote; never pair wrongly
         raise RefkitError(f"{path}: {len(references)} references extracted, but {len(bibliography.entries)} read back")
+    paged = any(reference.location.page for reference in references)  # a PDF: its items are counted, not lined
     bibliography.entries = [
-        replace(entry, line=reference.location.line or 1, field_lines={})
-        for entry, reference in zip(bibliography.entries, references, strict=True)
+        replace(entry, line=number if paged else reference.location.line or 1, field_lines={})
+        for number, (entry, reference) in enumerate(zip(bibliography.entries, references, strict=True), 1)
     ]
     return [Input(bibliography, references)]
 
@@ -193,7 +194,7 @@ def _named_bibliographies(document: Path) -> list[Path]:
     pandoc's `bibliography:` in the YAML front matter), relative to the document."""
     from refkit.extract import latex_bibliography_files  # the extractor only for documents
 
-    text = read_text(document, what="document") if document.suffix.lower() != ".docx" else ""
+    text = read_text(document, what="document") if document.suffix.lower() not in (".docx", ".pdf") else ""
     names = latex_bibliography_files(document) if detect_format(document) == "latex" else []
     found = _PANDOC_BIBLIOGRAPHY_RE.search(text)
     if found:
@@ -202,13 +203,23 @@ def _named_bibliographies(document: Path) -> list[Path]:
 
 
 def validate_input(
-    read: Input, settings: Settings, on_progress: Progress | None = None, source: Source | None = None
+    read: Input, settings: Settings, on_progress: Progress | None = None, source: Sources | None = None
 ) -> ValidationReport:
     """Check one file read by `read_inputs`: a document without the rules that only a .bib file can break."""
     report = validate_bibliography(read.bibliography, settings, on_progress, source, read.references)
     if read.is_document:
         report.findings = [f for f in report.findings if not f.rule.startswith(BIBTEX_ONLY_RULES)]
+    if read.references and any(reference.location.page for reference in read.references):
+        report.findings = [_on_page(finding, read.references) for finding in report.findings]
     return report
+
+
+def _on_page(finding: Finding, references: list[Reference]) -> Finding:
+    """A PDF's finding, whose line is the item's number in the list, says the page and the item."""
+    if finding.line is None or not 0 < finding.line <= len(references):
+        return finding
+    page = references[finding.line - 1].location.page
+    return replace(finding, message=f"page {page}, item {finding.line}: {finding.message}")
 
 
 def validate(

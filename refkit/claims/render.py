@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from refkit.claims.model import Claim, ClaimMap, Label, Support
+from refkit.claims.model import Claim, ClaimMap, Label, Sentence, Support
 from refkit.text import escape_controls
 from refkit.version import __version__
 
@@ -26,6 +26,11 @@ def _summary_line(claim_map: ClaimMap) -> str:
     )
 
 
+def _where(sentence: Sentence) -> str:
+    """ "L12", or "p3 L12" for a PDF (whose lines are those of its text as read out)."""
+    return f"p{sentence.page} L{sentence.line}" if sentence.page else f"L{sentence.line}"
+
+
 def _support_text(support: Support) -> str:
     why = f"marker {support.marker}" if support.marker else ""
     if support.matched:
@@ -39,7 +44,7 @@ def render_text(claim_map: ClaimMap, source: str = "") -> str:
         lines.append(f"note: {claim_map.notice}")
     for claim in claim_map.claims:
         lines.append("")
-        lines.append(f"L{claim.sentence.line:<5} {claim.label.value:<15} {_short(claim.sentence.text)}")
+        lines.append(f"{_where(claim.sentence):<6} {claim.label.value:<15} {_short(claim.sentence.text)}")
         for support in claim.supports:
             lines.append(f"       → {_support_text(support)}")
             if support.passage:
@@ -50,14 +55,14 @@ def render_text(claim_map: ClaimMap, source: str = "") -> str:
 
 def _summary_lines(claim_map: ClaimMap) -> list[str]:
     lines = [f"Unsupported claims: {len(claim_map.unsupported)}"]
-    lines += [f"  L{claim.sentence.line:<5} {_short(claim.sentence.text)}" for claim in claim_map.unsupported]
+    lines += [f"  {_where(claim.sentence):<6} {_short(claim.sentence.text)}" for claim in claim_map.unsupported]
     uncited = claim_map.uncited
     lines.append(f"References nothing cites or supports: {len(uncited)}")
     lines += [f"  {reference.key}  {_short(reference.title, TEXT_WIDTH - 20)}" for reference in uncited]
     unresolved = claim_map.unresolved
     lines.append(f"Markers that resolve to nothing: {sum(len(marker.unresolved) for _, marker in unresolved)}")
     lines += [
-        f"  L{sentence.line:<5} {marker.text}  ({', '.join(marker.unresolved)})" for sentence, marker in unresolved
+        f"  {_where(sentence):<6} {marker.text}  ({', '.join(marker.unresolved)})" for sentence, marker in unresolved
     ]
     return lines
 
@@ -87,7 +92,7 @@ def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
     for claim in claim_map.claims:
         references = "<br>".join(_cell(f"{s.key} ({s.label.value}, {s.score:.2f})") for s in claim.supports)
         lines.append(
-            f"| {claim.sentence.line} | {_cell(claim.sentence.text)} | {claim.label.value} | {references or '—'} |"
+            f"| {_where(claim.sentence)} | {_cell(claim.sentence.text)} | {claim.label.value} | {references or '—'} |"
         )
     lines += ["", "## Summary", ""]
     lines += [
@@ -107,11 +112,17 @@ def _support_json(support: Support) -> dict[str, Any]:
     }
 
 
+def _page(sentence: Sentence) -> dict[str, int]:
+    """A PDF's sentences carry their page; other documents have none to give."""
+    return {"page": sentence.page} if sentence.page else {}
+
+
 def _claim_json(claim: Claim) -> dict[str, Any]:
     sentence = claim.sentence
     return {
         "sentence": sentence.index,
         "line": sentence.line,
+        **_page(sentence),
         "text": sentence.text,
         "label": claim.label.value,
         "reasons": list(sentence.reasons),
@@ -142,11 +153,18 @@ def to_json(claim_map: ClaimMap, source: str = "") -> dict[str, Any]:
         },
         "claims": [_claim_json(claim) for claim in claim_map.claims],
         "sentences": [
-            {"index": s.index, "line": s.line, "kind": s.kind.value, "reasons": list(s.reasons), "text": s.text}
+            {
+                "index": s.index,
+                "line": s.line,
+                **_page(s),
+                "kind": s.kind.value,
+                "reasons": list(s.reasons),
+                "text": s.text,
+            }
             for s in claim_map.sentences
         ],
         "unresolved": [
-            {"line": sentence.line, "marker": marker.text, "targets": marker.unresolved}
+            {"line": sentence.line, **_page(sentence), "marker": marker.text, "targets": marker.unresolved}
             for sentence, marker in claim_map.unresolved
         ],
         "references": [

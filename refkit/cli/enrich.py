@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar, write_stdout
-from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, source_overrides
+from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
 from refkit.config import load_settings
 from refkit.errors import RefkitError
 from refkit.files import file_state, write_atomic
@@ -50,6 +50,7 @@ def enrich_command(
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
     deadline: float | None = DEADLINE,
+    sources: list[str] = SOURCES,
 ) -> None:
     """Add DOIs and missing fields and correct wrong ones from confident matches; every other byte is kept.
 
@@ -62,7 +63,7 @@ def enrich_command(
         raise RefkitError("give either --output or --in-place, not both")
     if in_place and str(bib) == "-":
         raise RefkitError("--in-place needs a file: standard input cannot be rewritten")
-    settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir, deadline))
+    settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir, deadline, sources))
     read_as = file_state(bib) if in_place and not dry_run else None  # before reading: no change slips by
     bibliography = load_bibliography(bib)
     with progress_bar("Looking up references") as on_progress:

@@ -17,6 +17,11 @@ OFFLINE = typer.Option(None, "--offline/--online", help="Answer from the cache a
 API_URL = typer.Option(None, "--api-url", help="Crossref REST API base URL.")
 MAILTO = typer.Option(None, "--mailto", help="Your e-mail address for Crossref's polite pool.")
 CACHE_DIR = typer.Option(None, "--cache-dir", help="Where HTTP responses are cached.")
+SOURCES = typer.Option(
+    None,
+    "--sources",
+    help="The sources to ask, in order, after any snapshot (crossref,datacite,arxiv,dblp; default: all of them).",
+)
 DEADLINE = typer.Option(
     None,
     "--deadline",
@@ -32,6 +37,7 @@ def source_overrides(
     mailto: str | None,
     cache_dir: Path | None,
     deadline: float | None = None,
+    sources: list[str] | None = None,
 ) -> dict[str, Any]:
     """The settings these options override (None = not given, so config and environment apply)."""
     return {
@@ -41,4 +47,5 @@ def source_overrides(
         "mailto": mailto,
         "cache_dir": cache_dir,
         "deadline": deadline,
+        "sources": sources,
     }

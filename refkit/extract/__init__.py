@@ -50,6 +50,9 @@ def extract_references(
         if not _REPEAT_NOTE_RE.match(item.text) and markdown_inline(item.text).strip()  # `<div id="refs">`: no item
     ]
     references = assign_keys([_item_reference(item, source.path) for item in items], key_pattern)
+    if source.pages:
+        for reference in references:
+            reference.location = replace(reference.location, page=source.page_of(reference.location.line))
     if document_keys:
         for item, reference in zip(items, references, strict=True):
             if item.key:

@@ -483,10 +483,16 @@ def worth_keeping(response: requests.Response) -> bool:
     return not answer.malformed
 
 
-def open_cache(path: Path, *, offline: bool = False, memory: bool = False) -> CachedSession:
+def open_cache(
+    path: Path,
+    *,
+    offline: bool = False,
+    memory: bool = False,
+    keep: Callable[[requests.Response], bool] = worth_keeping,
+) -> CachedSession:
     """A requests-cache session over the SQLite file at `path` (or in `memory`); `offline` answers from it
     alone (and an offline run with no cache yet gets an empty one in memory, rather than leaving a file
-    behind)."""
+    behind). `keep` says which answers are well-formed enough to store (Crossref's by default)."""
     memory = memory or (offline and not path.exists())
     try:
         if not memory:
@@ -498,7 +504,7 @@ def open_cache(path: Path, *, offline: bool = False, memory: bool = False) -> Ca
             allowable_codes=CACHED_STATUSES,
             ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto"),  # redacted from what is stored
             key_fn=cache_key,
-            filter_fn=worth_keeping,
+            filter_fn=keep,
             stale_if_error=True,  # a stale record beats "unverified" when Crossref is down
             only_if_cached=offline,
         )
@@ -532,12 +538,16 @@ def origin(url: str) -> tuple[str, str, int | None]:
 
 
 class HttpClient:
-    """A pooled, cached, polite session for one Crossref endpoint, shared by all worker threads."""
+    """A pooled, cached, polite session for one API host, shared by all worker threads: Crossref's limits
+    unless `limits` gives the host's own (one policy per host: each source has its own client)."""
 
     def __init__(
         self,
         settings: Settings,
         *,
+        limits: Limits | None = None,
+        base_url: str = "",
+        keep: Callable[[requests.Response], bool] = worth_keeping,
         retry: RetryPolicy | None = None,
         bounds: Bounds = Bounds(),
         clock: Clock = time.monotonic,
@@ -545,18 +555,18 @@ class HttpClient:
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.offline = settings.offline
-        self.limiter = RateLimiter(POLITE if settings.mailto else PUBLIC, clock=clock, sleep=sleep)
+        self.limiter = RateLimiter(limits or (POLITE if settings.mailto else PUBLIC), clock=clock, sleep=sleep)
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
         self.params = {"mailto": settings.mailto} if settings.mailto else {}
-        self.origin = origin(settings.api_url)
+        self.origin = origin(base_url or settings.api_url)  # the host this client may be redirected within
         path = cache_file(settings)
         # Offline with no cache file, every look-up misses: say so without computing cache keys.
         self.nothing_cached = settings.offline and not path.exists()
         try:
-            self.session = open_cache(path, offline=settings.offline)
+            self.session = open_cache(path, offline=settings.offline, keep=keep)
         except RefkitError as error:  # the run goes on, only without what earlier runs kept
             logger.warning("refkit: note: %s; this run keeps answers in memory only", error)
-            self.session = open_cache(path, offline=settings.offline, memory=True)
+            self.session = open_cache(path, offline=settings.offline, memory=True, keep=keep)
             self.nothing_cached = settings.offline
         self.session.headers["User-Agent"] = user_agent(settings.mailto)
         self.session.headers["Accept-Encoding"] = "gzip"  # what `read_body` inflates, within its bounds
@@ -578,7 +588,7 @@ class HttpClient:
         self.uncached.mount("http://", adapter)
         self.uncached.mount("https://", adapter)
         self.cache_failed = False
-        if not settings.mailto and not settings.offline:
+        if not settings.mailto and not settings.offline and limits is None:
             warn_anonymous()
 
     def query_string(self, params: Mapping[str, str]) -> str:

@@ -32,3 +32,33 @@ def answered(count: int = 1) -> None:
     listener = _listener.get()
     if listener is not None and count:
         listener(count)
+
+
+class Tally:
+    """Look-ups answered out of those to make, told to `on_progress` as they change: the sources report
+    answers one by one while their requests run (`answered`); a source that does not is counted when its
+    call returns. The total grows as the chain decides what to ask; `done` never passes it, never goes back."""
+
+    def __init__(self, on_progress: Callable[[int, int], None] | None, total: int = 0) -> None:
+        self.on_progress, self.total, self.done = on_progress, total, 0
+        self._tell()
+
+    def add(self, count: int) -> None:
+        self.reach(self.done + count)
+
+    def expect(self, count: int) -> None:
+        """`count` more look-ups are about to be made."""
+        if count:
+            self.total += count
+            self._tell()
+
+    def reach(self, done: int, total: int | None = None) -> None:
+        self.total = self.total if total is None else total
+        done = min(max(done, self.done), self.total)
+        if done != self.done or total is not None:
+            self.done = done
+            self._tell()
+
+    def _tell(self) -> None:
+        if self.on_progress:
+            self.on_progress(self.done, self.total)
