@@ -32,10 +32,11 @@ BARE = "import bibtexparser, sys; bibtexparser.parse_file(sys.argv[1])"
 _ENTRY_OPENING_RE = re.compile(r"^@(?!string\b|preamble\b|comment\b)(\w+)\{([^,\s]+),", re.IGNORECASE | re.MULTILINE)
 
 
-def run(command: list[str]) -> tuple[float, float, float]:
-    """(CPU seconds, wall seconds, peak resident MB) of one child process."""
+def run(command: list[str], folder: Path) -> tuple[float, float, float]:
+    """(CPU seconds, wall seconds, peak resident MB) of one child process, run in `folder` (so that `python -m
+    refkit` takes refkit from PYTHONPATH when one is set, e.g. another checkout to compare with)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1, 3):
@@ -68,17 +69,17 @@ def duplicates(target: Path, count: int) -> None:
 def measure(path: Path, folder: Path, junit: bool = False) -> None:
     refkit = [sys.executable, "-m", "refkit"]
     cache = folder / "cache"
-    bare = run([sys.executable, "-c", BARE, str(path)])
+    bare = run([sys.executable, "-c", BARE, str(path.resolve())], folder)
     size = path.stat().st_size / 1e6
     print(f"\n{path.name}: {size:.1f} MB; bare bibtexparser.parse_file {bare[0]:.1f} s CPU, {bare[2]:.0f} MB peak")
     commands = {
-        "validate --offline": [*refkit, "validate", str(path), "--offline", "--cache-dir", str(cache)],
-        "export --format csl-json": [*refkit, "export", str(path), "-o", str(folder / "out.json")],
+        "validate --offline": [*refkit, "validate", str(path.resolve()), "--offline", "--cache-dir", str(cache)],
+        "export --format csl-json": [*refkit, "export", str(path.resolve()), "-o", str(folder / "out.json")],
     }
     if junit:
         commands = {"validate --format junit": [*commands["validate --offline"], "--format", "junit"]}
     for name, command in commands.items():
-        cpu, wall, peak = run(command)
+        cpu, wall, peak = run(command, folder)
         print(
             f"  {name:<26} {cpu:7.1f} s CPU ({wall:6.1f} s wall) {cpu / bare[0]:5.2f}x time   "
             f"{peak:6.0f} MB {peak / bare[2]:5.2f}x peak memory"
