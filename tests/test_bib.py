@@ -131,14 +131,17 @@ def test_library_round_trip_keeps_blocks_fields_order_and_comments(name):
     """Parsing and writing an unchanged file through bibtexparser keeps every block, field and comment."""
     path = shared_file("data", "bibtex", name)
     bib = load_bibliography(path)
-    text = bibtexparser.write_string(bib.library, unparse_stack=[])
+    library = bibtexparser.parse_string(bib.text, parse_stack=[])
+    text = bibtexparser.write_string(library, unparse_stack=[])
     again = parse_bibliography(text)
     assert [e.key for e in again.entries] == [e.key for e in bib.entries]
     assert [list(e.fields.items()) for e in again.entries] == [list(e.fields.items()) for e in bib.entries]
-    assert [s.value for s in again.library.strings] == [s.value for s in bib.library.strings]
-    assert [p.value for p in again.library.preambles] == [p.value for p in bib.library.preambles]
-    written_comments = [c.comment for c in again.library.comments if not c.comment.startswith("% WARNING Parsing")]
-    assert written_comments == [c.comment for c in bib.library.comments]
+    assert again.macros == bib.macros
+    written = bibtexparser.parse_string(text, parse_stack=[])
+    assert [s.value for s in written.strings] == [s.value for s in library.strings]
+    assert [p.value for p in written.preambles] == [p.value for p in library.preambles]
+    written_comments = [c.comment for c in written.comments if not c.comment.startswith("% WARNING Parsing")]
+    assert written_comments == [c.comment for c in library.comments]
 
 
 def test_written_bibtex_is_read_by_bibtexparser_and_escapes_specials():
@@ -180,3 +183,54 @@ def test_the_fast_name_path_agrees_with_bibtexparser():
         "Ludwig van Beethoven",
     ):
         assert _simple_name(person) is None, person
+
+
+PIECES = r"""@string{later = "Defined " # after}
+@article{first, title = {Uses } # later, journal = jnl, year = 2020}
+@string{after = {its use}}
+@string{jnl = {Journal of Pieces}}
+@article{first, title = {The same key again}, year = 2021}
+@inproceedings{child, crossref = {parent}, title = {A child}}
+@article{broken, title = {an unclosed brace, year = 2020
+@article{at, abstract = {A value with a line that starts with an at sign
+@ in it}, year = 2022}
+@proceedings{parent, title = {The parent}, year = 2019, publisher = {P}}
+@string{jnl = {Journal, defined twice}}
+"""
+
+
+@pytest.mark.parametrize("size", [1, 40, 200])
+def test_pieces_read_as_the_whole_text_reads(monkeypatch, size):
+    """The text is parsed a piece at a time; wherever the cuts fall, entries, lines, macros and problems are
+    those of one piece (duplicates, macros and crossref parents across pieces, blocks cut short)."""
+    whole = parse_bibliography(PIECES)
+    monkeypatch.setattr("refkit.bib.read.PIECE_CHARS", size)
+    pieces = parse_bibliography(PIECES)
+    assert pieces.entries == whole.entries
+    assert pieces.problems == whole.problems
+    assert pieces.macros == whole.macros
+    assert [e.key for e in whole.entries].count("first") == 2
+    assert whole.entries[0].fields["title"] == "Uses Defined its use"
+    assert whole.by_key()["child"].get("publisher") == "P"
+    assert {p.kind for p in whole.problems} >= {"duplicate-key", "syntax"}
+
+
+@pytest.mark.parametrize("name", ["biblatex-examples.bib", "tugboat.bib"])
+def test_pieces_read_a_real_file_as_one_piece_does(monkeypatch, name):
+    text = shared_file("data", "bibtex", name).read_text(encoding="utf-8")
+    whole = parse_bibliography(text)
+    monkeypatch.setattr("refkit.bib.read.PIECE_CHARS", 5_000)
+    pieces = parse_bibliography(text)
+    assert (pieces.entries, pieces.problems, pieces.macros) == (whole.entries, whole.problems, whole.macros)
+
+
+def test_lines_stay_right_after_a_backslash_at_the_end_of_a_line():
+    """bibtexparser does not count a newline after a backslash (tugboat.bib writes `pp.\\` so); every line
+    after one, of entries and of fields, would be off by one."""
+    text = (
+        '@article{a,\n  title = "Erratum, pp.\\\n 272--276",\n  year = 1992\n}\n\n'
+        "@article{b,\n  title = {B},\n  year = 1993\n}\n"
+    )
+    a, b = parse_bibliography(text).entries
+    assert (a.line, a.field_lines) == (1, {"title": 2, "year": 4})
+    assert (b.line, b.field_lines) == (7, {"title": 8, "year": 9})

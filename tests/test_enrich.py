@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bibtexparser
 import pytest
 from bibtexparser.model import ExplicitComment, ImplicitComment, Preamble, String
 
@@ -161,7 +162,7 @@ def test_edits_on_real_files_touch_only_the_edited_entries(name):
     # Nothing outside the entries moved: comments, @string and @preamble blocks are the same text.
     untouched = [
         b.raw
-        for b in bibliography.library.blocks
+        for b in bibtexparser.parse_string(bibliography.text, parse_stack=[]).blocks
         if isinstance(b, String | Preamble | ExplicitComment | ImplicitComment)
     ]
     assert all(raw in new for raw in untouched)

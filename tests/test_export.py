@@ -87,3 +87,28 @@ def test_pandoc_reads_our_csl_json(tmp_path):
     text = " ".join(result.stdout.split())
     assert text.startswith("See (Saußele et al. 2016).")  # the entry says "Saußele, S. and others"
     assert "The Lancet Oncology 17 (5): 685–93." in text
+
+
+def test_export_reports_progress_and_takes_references_as_a_stream(tmp_path, monkeypatch):
+    """A large export tells how far it is; the exporters take the References as a stream (any iterable)."""
+    from contextlib import contextmanager
+
+    from tests.cli import run_cli
+
+    seen: list[tuple[int, int]] = []
+
+    @contextmanager
+    def recorded(description):
+        yield lambda done, total: seen.append((done, total))
+
+    monkeypatch.setattr("refkit.cli.export.progress_bar", recorded)
+    monkeypatch.setattr("refkit.cli.export.PROGRESS_STEP", 2)
+    path = tmp_path / "five.bib"
+    path.write_text("".join(f"@misc{{k{n}, title = {{T{n}}}, year = 2020}}\n" for n in range(5)), encoding="utf-8")
+    result = run_cli("export", str(path), "-o", str(tmp_path / "five.json"))
+    assert result.returncode == 0, result.stderr
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert [item["id"] for item in json.loads((tmp_path / "five.json").read_text())] == [f"k{n}" for n in range(5)]
+    references = [to_reference(entry) for entry in load_bibliography(path).entries]
+    for name in ("csl-json", "ris", "bibtex"):
+        assert export(iter(references), name) == export(references, name)

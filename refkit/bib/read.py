@@ -19,6 +19,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
@@ -84,14 +85,15 @@ class Problem:
 
 @dataclass(slots=True)
 class Bibliography:
-    """A parsed .bib: the original text, bibtexparser's library, our entries and the problems found."""
+    """A parsed .bib: the original text, our entries and the problems found. (bibtexparser's library is not
+    kept: it takes nine times the file in memory, and everything refkit reads from it is here.)"""
 
     path: str | None
     text: str
-    library: Library
     entries: list[BibEntry]
     problems: list[Problem]
     macros: dict[str, str]
+    is_bibtex: bool = True  # some @block, or nothing but whitespace and `%` comments
 
     def by_key(self) -> dict[str, BibEntry]:
         return {entry.key: entry for entry in self.entries}
@@ -108,23 +110,15 @@ class Bibliography:
 def load_bibliography(path: str | Path) -> Bibliography:
     """Read and parse a .bib file; raises RefkitError for unreadable input and for text that is not BibTeX."""
     bibliography = parse_bibliography(read_text(path, what="BibTeX file"), str(path))
-    if not _holds_bibtex(bibliography.library):
+    if not bibliography.is_bibtex:
         raise RefkitError(f"{path}: {_not_bibtex_reason(bibliography.text)}")
     return bibliography
 
 
-def _holds_bibtex(library: Library) -> bool:
-    """Whether a parsed text is BibTeX: it has some @block, or nothing but whitespace and `%` comments (an
-    empty bibliography). Prose, JSON or anything else with no @block at all is not."""
-    comments = [block for block in library.blocks if isinstance(block, ImplicitComment | ExplicitComment)]
-    if len(comments) < len(library.blocks):
-        return True
-    return all(
-        not line.strip() or line.lstrip().startswith("%")
-        for block in comments
-        if isinstance(block, ImplicitComment)
-        for line in block.comment.splitlines()
-    )
+def _is_prose(comment: ImplicitComment) -> bool:
+    """Whether text outside the blocks holds more than whitespace and `%` lines. A text that has such prose
+    and no @block at all (prose, JSON) is not BibTeX; an empty bibliography is."""
+    return any(line.strip() and not line.lstrip().startswith("%") for line in comment.comment.splitlines())
 
 
 def _not_bibtex_reason(text: str) -> str:
@@ -142,29 +136,160 @@ def _not_bibtex_reason(text: str) -> str:
     return "is JSON, not BibTeX; refkit reads .bib files"
 
 
+# The text is parsed a piece at a time, each piece about this many characters and cut where a line starts a
+# block, so that bibtexparser's objects for one piece are dropped once its entries are read: the library of a
+# whole file takes nine times the file in memory. A piece that ends inside a block (an `@` at the start of a
+# line in a value) is parsed again together with the next piece, so the cut never changes what is read.
+PIECE_CHARS = 1 << 20
+_BLOCK_START_RE = re.compile(r"^[ \t]*@", re.MULTILINE)
+
+
 def parse_bibliography(text: str, path: str | None = None) -> Bibliography:
-    library = bibtexparser.parse_string(text, parse_stack=[])
     evaluator = Evaluator(max(CONCATENATION_BUDGET_CHARS, 4 * len(text)))
-    problems = evaluator.define(library.strings)
-    entries: list[BibEntry] = []
-    for block in library.blocks:
-        if isinstance(block, Entry):
-            entries.append(_to_bib_entry(block, evaluator, problems))
-        elif isinstance(block, ParsingFailedBlock):
-            problems.append(_to_problem(block))
-            if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and isinstance(
-                block.ignore_error_block, Entry
-            ):  # bibtexparser still read the entry: keep it
-                entries.append(_to_bib_entry(block.ignore_error_block, evaluator, problems))
+    reader = _Reader(evaluator)
+    for lines, library in _libraries(text, PIECE_CHARS):
+        reader.read(library, lines)
+    problems = evaluator.define(reader.strings)
+    entries = reader.finish()
+    problems += reader.problems
     problems.extend(_inherit_crossref(entries))
     problems.sort(key=lambda problem: problem.line)
-    return Bibliography(path, text, library, entries, problems, evaluator.macros)
+    return Bibliography(path, text, entries, problems, evaluator.macros, reader.blocks or not reader.prose)
 
 
-def _to_problem(block: ParsingFailedBlock) -> Problem:
-    line = (block.start_line or 0) + 1
+def _libraries(text: str, size: int) -> Iterator[tuple[Lines, Library]]:
+    """bibtexparser's library of each piece of the text, with the lines of its blocks in the whole text."""
+    start, before = 0, 0
+    while start < len(text):
+        end = _cut(text, start + size)
+        library = bibtexparser.parse_string(text[start:end], parse_stack=[])
+        while end < len(text) and library.blocks and type(library.blocks[-1]) is ParsingFailedBlock:
+            end = _cut(text, end + size)  # the last block may be cut short: read it again, with more text
+            library = bibtexparser.parse_string(text[start:end], parse_stack=[])
+        yield Lines(text[start:end], before), library
+        before += text.count("\n", start, end)
+        start = end
+
+
+class Lines:
+    """The 1-based lines of a piece's blocks and fields in the whole text. bibtexparser counts no newline
+    that follows a backslash (its marks are `(?<!\\)\n`: `pp.\\` at the end of a line in tugboat.bib), so its
+    lines drift after one; in a piece that has one, a block's line is counted from where its text is."""
+
+    def __init__(self, piece: str, before: int) -> None:
+        self.piece, self.before = piece, before
+        self.exact = "\\\n" not in piece
+        self._at, self._lines = 0, 0  # the last block found, and the newlines before it
+
+    def of(self, block: Block) -> int:
+        if self.exact or not block.raw:
+            return self.before + (block.start_line or 0) + 1
+        at = self.piece.find(block.raw, self._at)
+        if at < 0:  # (cannot happen: a block's raw is its text)
+            return self.before + (block.start_line or 0) + 1
+        self._lines += self.piece.count("\n", self._at, at)
+        self._at = at
+        return self.before + self._lines + 1
+
+    def of_fields(self, block: Entry, line: int) -> list[int]:
+        """The line of each field (of its `=`) of an entry that starts on `line`."""
+        start = block.start_line or 0
+        relative = [(item.start_line or start) - start for item in block.fields]
+        raw = block.raw or ""
+        if self.exact or "\\\n" not in raw:
+            return [line + shift for shift in relative]
+        lines, at = [], raw.find(",") + 1
+        for item, shift in zip(block.fields, relative, strict=True):
+            found = re.compile(r"(?<![\w-])" + re.escape(item.key) + r"\s*=").search(raw, at)
+            if found:
+                at = found.end()
+            lines.append(line + raw.count("\n", 0, found.end()) if found else line + shift)
+        return lines
+
+
+def _cut(text: str, at: int) -> int:
+    """Where a piece that should end near `at` ends: the start of the first line from `at` on that starts a
+    block (the end of the text when none does)."""
+    if at >= len(text):
+        return len(text)
+    match = _BLOCK_START_RE.search(text, at)
+    return match.start() if match else len(text)
+
+
+class _Reader:
+    """Reads the blocks of each piece into entries, strings and problems. Values that use macros wait until
+    every `@string` of the file is known (definitions may follow their use); keys are checked for duplicates
+    across pieces as bibtexparser checks them within one."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+        self.entries: list[BibEntry] = []
+        self.waiting: list[tuple[BibEntry, list[tuple[str, str]]]] = []  # entries with values that use macros
+        self.strings: list[String] = []
+        self.problems: list[Problem] = []
+        self.blocks = False  # some block that is no comment
+        self.prose = False  # some text outside the blocks that is no `%` comment
+        self._entry_keys: set[str] = set()
+        self._string_keys: set[str] = set()
+
+    def read(self, library: Library, lines: Lines) -> None:
+        for block in library.blocks:
+            if isinstance(block, ImplicitComment):
+                self.prose = self.prose or _is_prose(block)
+            elif not isinstance(block, ExplicitComment):
+                self.blocks = True
+            if isinstance(block, Entry | String):
+                keys = self._entry_keys if isinstance(block, Entry) else self._string_keys
+                if block.key in keys:  # a duplicate of a key from an earlier piece
+                    self.problems.append(_duplicate_key(block.key, lines.of(block)))
+                    if isinstance(block, Entry):
+                        self._add(block, lines)
+                    continue
+                keys.add(block.key)
+            if isinstance(block, Entry):
+                self._add(block, lines)
+            elif isinstance(block, String):
+                self.strings.append(String(block.key, block.value, lines.of(block) - 1))
+            elif isinstance(block, ParsingFailedBlock):
+                self.problems.append(_to_problem(block, lines.of(block)))
+                if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and isinstance(
+                    block.ignore_error_block, Entry
+                ):  # bibtexparser still read the entry: keep it
+                    self._add(block.ignore_error_block, lines)
+
+    def _add(self, block: Entry, lines: Lines) -> None:
+        entry, macro_values = _to_bib_entry(block, lines, self.problems)
+        self.entries.append(entry)
+        if macro_values:
+            self.waiting.append((entry, macro_values))
+
+    def finish(self) -> list[BibEntry]:
+        """The entries, every value evaluated against the file's macros (call after `Evaluator.define`)."""
+        for entry, macro_values in self.waiting:
+            undefined: list[str] = []
+            for name, raw in macro_values:
+                value, missing = self.evaluator.evaluate(raw)
+                if value is None:
+                    del entry.fields[name]
+                    line = entry.field_lines[name]
+                    self.problems.append(
+                        Problem("too-large", line, f"{entry.key or '(no key)'}: {name}", entry.key, name)
+                    )
+                    continue
+                entry.fields[name] = value
+                undefined.extend(missing)
+            entry.undefined_macros = tuple(undefined)
+        self.waiting = []
+        return self.entries
+
+
+def _duplicate_key(key: str, line: int) -> Problem:
+    return Problem("duplicate-key", line, f"key '{key}' is used again", key)
+
+
+def _to_problem(block: ParsingFailedBlock, line: int) -> Problem:
     if isinstance(block, DuplicateBlockKeyBlock):
-        return Problem("duplicate-key", line, f"key '{block.key}' is used again", block.key)
+        return _duplicate_key(block.key, line)
     if isinstance(block, DuplicateFieldKeyBlock):
         names = ", ".join(sorted(block.duplicate_keys))
         entry = block.ignore_error_block
@@ -182,37 +307,35 @@ def _guess_key(raw: str) -> str | None:
     return match.group(1) or None if match else None
 
 
-def _to_bib_entry(block: Entry, evaluator: Evaluator, problems: list[Problem]) -> BibEntry:
-    """Our entry for a bibtexparser one; a value too large to read is left out and becomes a Problem, as
-    does an empty key."""
+def _to_bib_entry(block: Entry, lines: Lines, problems: list[Problem]) -> tuple[BibEntry, list[tuple[str, str]]]:
+    """Our entry for a bibtexparser one, with the values that use macros still raw (and listed, to be
+    evaluated once every macro is known); an empty key is a Problem."""
     values: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    undefined: list[str] = []
-    line = (block.start_line or 0) + 1
+    field_lines: dict[str, int] = {}
+    macro_values: list[tuple[str, str]] = []
+    line = lines.of(block)
     key = block.key.strip()
     if not key:
         problems.append(Problem("empty-key", line, "the entry has no citation key"))
-    for item in block.fields:
+    for item, item_line in zip(block.fields, lines.of_fields(block, line), strict=True):
         name = item.key.lower()
-        if name in lines:
+        if name in field_lines:
             continue
-        lines[name] = (item.start_line or block.start_line or 0) + 1
-        value, missing = evaluator.evaluate(item.value)
-        if value is None:
-            problems.append(Problem("too-large", lines[name], f"{key or '(no key)'}: {name}", key, name))
-            continue
-        values[name] = value
-        if missing:
-            undefined.extend(missing)
+        field_lines[name] = item_line
+        value = item.value.strip()
+        if "#" not in value and _is_literal(value):
+            values[name] = _literal(value)
+        else:
+            values[name] = value  # in its place, so the fields keep their order
+            macro_values.append((name, value))
     return BibEntry(
         key=key,
         entry_type=block.entry_type.lower(),
         fields=values,
         line=line,
-        field_lines=lines,
+        field_lines=field_lines,
         raw=block.raw or "",
-        undefined_macros=tuple(undefined),
-    )
+    ), macro_values
 
 
 _DELIMITER_RE = re.compile(r'[{}"#]')

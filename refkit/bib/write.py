@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
@@ -93,7 +95,7 @@ def to_entry(reference: Reference) -> Entry:
     return Entry(entry_type, reference.key, fields)
 
 
-def write_references(references: list[Reference]) -> str:
+def write_references(references: Iterable[Reference]) -> str:
     """A complete .bib text for the references, in order. Entries are written one at a time because
     bibtexparser's Library refuses (or cannot write) two entries with the same key, and an export keeps
     every entry it read, duplicates included (the commands report them)."""

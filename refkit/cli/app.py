@@ -107,8 +107,10 @@ def emit(text: str, output: str | None) -> None:
 
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr for long runs; silent when stderr is not a terminal."""
-    if not sys.stderr.isatty():
+    """A rich progress bar on stderr for long runs; silent when stderr is not a terminal, unless asked for
+    with REFKIT_PROGRESS=1 (a CI log that shows a terminal's output; REFKIT_PROGRESS=0 silences it)."""
+    asked = os.environ.get("REFKIT_PROGRESS", "")
+    if asked == "0" or not (sys.stderr.isatty() or asked == "1"):
         yield lambda done, total: None
         return
     from rich.console import Console

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from refkit.model import Name, Reference
 
@@ -62,9 +63,15 @@ def to_csl(reference: Reference) -> dict:
     return item
 
 
-def to_csl_json(references: list[Reference]) -> list[dict]:
+def to_csl_json(references: Iterable[Reference]) -> list[dict]:
     return [to_csl(reference) for reference in references]
 
 
-def render(references: list[Reference]) -> str:
-    return json.dumps(to_csl_json(references), indent=2, ensure_ascii=False) + "\n"
+def render(references: Iterable[Reference]) -> str:
+    """The JSON array `json.dumps(to_csl_json(references), indent=2)` writes, made an item at a time, so that
+    a large export never holds every Reference and every item's dict at once."""
+    items = [
+        "  " + json.dumps(to_csl(reference), indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        for reference in references
+    ]
+    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from refkit.model import Name, Reference
 from refkit.text import page_bounds
 
@@ -58,5 +60,5 @@ def to_ris(reference: Reference) -> str:
     return body + "ER  - \n"
 
 
-def render(references: list[Reference]) -> str:
+def render(references: Iterable[Reference]) -> str:
     return "\n".join(to_ris(reference) for reference in references)
