@@ -264,7 +264,8 @@ def test_snapshot_then_unavailable_online(offline_reason):
 
 def test_fallback_answers_what_the_snapshot_cannot_settle():
     online = Stub(search=SearchResult([crossref_candidate(JABBOUR)]))
-    source = [snapshot(DRUKER), online]
+    # an ordinary snapshot: a complete one's answer would be the whole answer, and the chain would stop there
+    source = [SnapshotSource(records=[DRUKER], name="test-snapshot"), online]
     bib = """@article{j, author = {Jabbour, Elias and Parikh, Sameer A. and Kantarjian, Hagop},
   title = {Chronic myeloid leukemia: mechanisms of resistance and treatment},
   journal = {Hematol Oncol Clin North Am}, year = {2011}, volume = {25}, pages = {981--95}}"""

@@ -82,6 +82,10 @@ class Identification:
     id_candidate: Candidate | None = None
     search: Found | None = None  # None: not searched (settled by its identifier, or no title)
     consulted: dict[str, Consulted] = field(default_factory=dict)
+    # A complete source (a snapshot declared to hold every work there is) answered its search: what it found,
+    # or its silence, is the whole answer, so no other source is asked (and a run the snapshot answers loads
+    # no HTTP stack).
+    ruled_out: bool = False
 
     @property
     def identified_by_id(self) -> bool:
@@ -115,11 +119,13 @@ class Identification:
     def answers(self, sources: Sequence[Source]) -> list[Consulted]:
         """One answer per source of the chain, in order."""
         return [
-            self.consulted.get(source.name) or Consulted(source.name, Answer.NOT_ASKED, self._why_not(source))
+            self.consulted.get(source.name) or Consulted(source.name, Answer.NOT_ASKED, self._why_not(source, sources))
             for source in sources
         ]
 
-    def _why_not(self, source: Source) -> str:
+    def _why_not(self, source: Source, sources: Sequence[Source]) -> str:
+        if self.ruled_out:
+            return "a complete source already answered"
         if self.settled:
             found = self.candidate.source if self.candidate else "an earlier source"
             return f"settled by {found}"
@@ -142,7 +148,9 @@ def identify_many(
     with listening(tally.add):
         _look_up(found, ordered, tally)
         for source in ordered:
-            wanted = [item for item in found if _needs_search(item) and source.searches(item.reference)]
+            wanted = [
+                item for item in found if _needs_search(item) and not item.ruled_out and source.searches(item.reference)
+            ]
             if not wanted:
                 continue
             asked = tally.total
@@ -188,9 +196,12 @@ def _agency(item: Identification) -> str:
 
 def _identifier(item: Identification, source: Source, sources: list[Source]) -> str:
     """What to ask `source` for this reference ("" = nothing): see the module doc for DOI routing."""
-    if item.identified_by_id:
-        return ""
-    identifier = source.identifier(item.reference)
+    reference = item.reference
+    if item.identified_by_id or not (
+        reference.doi or reference.arxiv or reference.pmid or reference.pmcid or reference.isbn
+    ):
+        return ""  # nothing to look up by: no source need be built to say so
+    identifier = source.identifier(reference)
     if not identifier or identifier != item.reference.doi:
         return identifier  # not a DOI (an arXiv id): the source knows what it holds
     doi = normalize_doi(identifier)
@@ -277,6 +288,7 @@ def _add_search(
         found.reason = _joined(found.reason, f"{source.name}: {reason}" if found.reason else reason)
         return
     found.unavailable = False
+    item.ruled_out = item.ruled_out or source.complete
     found.reason = _joined(found.reason, reason or f"searched {source.name}")
     found.pool.extend(candidates)
     by_reference = {id(candidate.reference): candidate for candidate in candidates}
@@ -307,6 +319,8 @@ def _joined(first: str, second: str) -> str:
 def _conclusive(item: Identification, sources: list[Source]) -> bool:
     """No match means "may not exist" when a complete source answered, or when the sources that cover such
     a work all answered (and at least one covers it)."""
+    if item.ruled_out:
+        return True
     answered = {name for name, said in item.consulted.items() if said.answer is not Answer.UNAVAILABLE}
     covering = [source for source in sources if source.covers(item.reference)]
     if any(source.complete and source.name in answered for source in covering):
