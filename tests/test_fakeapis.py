@@ -1,179 +1,109 @@
-"""The fake APIs speak their services' dialects: what they send parses like the recorded answers, their
-not-found and error replies have the recorded shapes, and they refuse (429) what the real limits refuse."""
+"""The fakes speak the real dialects: the clients' parsers read the recorded real answers
+(../shared/data/api-responses, or the vendored excerpt) and the fakes' answers alike, to the same values."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import json
 
 import requests
 
-from refkit.sources import openalex, openlibrary, pubmed
-from refkit.sources import semanticscholar as s2
-from tests.fakeapis.corpus import (
-    openalex_works,
-    openlibrary_books,
-    pubmed_references,
-    semanticscholar_papers,
-    works,
-)
-from tests.fakeapis.openalex import FakeOpenAlex
-from tests.fakeapis.openlibrary import FakeOpenLibrary
-from tests.fakeapis.pubmed import FakePubMed
-from tests.fakeapis.semanticscholar import FakeSemanticScholar
-
-WORKS = works(16)
+from refkit.sources import arxiv, datacite, dblp
+from tests.fakeapis import FakeArxiv, FakeDataCite, FakeDblp
+from tests.fakeapis.arxiv import Entry
+from tests.fakeapis.recordings import arxiv_fixture, datacite_records, folder, interactions
 
 
-def same_work(got, expected) -> None:
-    assert (got.title, got.year, got.doi) == (expected.title, expected.year, expected.doi)
-    assert [name.family for name in got.authors] == [name.family for name in expected.authors]
+def test_recorded_datacite_records_read_as_references() -> None:
+    records = datacite_records()
+    assert set(records) == {"10.48550/arxiv.2311.16162", "10.5281/zenodo.48440", "10.6084/m9.figshare.1449060"}
+    preprint = datacite.to_reference(records["10.48550/arxiv.2311.16162"])
+    assert preprint.title.startswith("Leveraging Artificial Intelligence Technology for Mapping Research")
+    assert [name.family for name in preprint.authors[:3]] == ["Yin", "Aryani", "Lambert"]
+    assert preprint.authors[0].given == "Hui"
+    assert (preprint.year, preprint.type, preprint.arxiv, preprint.publisher) == (
+        2023,
+        "article",
+        "2311.16162",
+        "arXiv",
+    )
+    for record in records.values():
+        reference = datacite.to_reference(record)
+        assert reference.title and reference.authors and reference.year and reference.doi
 
 
-def test_openalex_singletons_lists_and_not_found():
-    with FakeOpenAlex(openalex_works(WORKS)) as fake:
-        article = WORKS[1]
-        answer = requests.get(f"{fake.url}/works/https://doi.org/{article.doi}", timeout=5)
-        same_work(openalex.to_reference(answer.json()), article)
-        assert (article.volume, article.page) == (openalex.to_reference(answer.json()).volume, article.page)
-        assert answer.headers["X-RateLimit-Cost-USD"] == "0.0001"
-        missing = requests.get(f"{fake.url}/works/doi:10.1046/j.1365-2699.2003.00795", timeout=5)
-        assert (missing.status_code, missing.headers["Content-Type"]) == (404, "text/html; charset=utf-8")
-        assert b"<title>404 Not Found</title>" in missing.content
-        dois = "|".join(work.doi for work in WORKS if work.doi)
-        page = requests.get(f"{fake.url}/works", params={"filter": f"doi:{dois}", "per_page": "50"}, timeout=5).json()
-        assert {reference.doi for reference in map(openalex.to_reference, openalex.results(page))} == {
-            work.doi for work in WORKS if work.doi
-        }
-        found = requests.get(f"{fake.url}/works", params={"filter": f"title.search:{WORKS[2].title}"}, timeout=5)
-        assert openalex.to_reference(openalex.results(found.json())[0]).title == WORKS[2].title
-        assert openalex.cost(found.json()) == 0.001
-        bad = requests.get(f"{fake.url}/works", params={"filter": "colour:blue"}, timeout=5)
-        assert (bad.status_code, bad.json()["error"]) == (400, "Invalid query parameters error.")
+def test_the_fake_datacite_answers_as_datacite_does() -> None:
+    records = datacite_records()
+    [(_, status, body)] = interactions(folder("datacite") / "bolognese_dois_not_found_404.yml")
+    with FakeDataCite(records) as fake:
+        found = requests.get(f"{fake.url}/dois/10.48550/arxiv.2311.16162?include=media,client", timeout=5)
+        missing = requests.get(f"{fake.url}/dois/10.4124/no-such-doi", timeout=5)
+    assert found.status_code == 200 and "json" in found.headers["Content-Type"]
+    assert datacite.decode(found.content) == records["10.48550/arxiv.2311.16162"]
+    data = found.json()["data"]
+    assert (data["id"], data["type"]) == ("10.48550/arxiv.2311.16162", "dois")
+    assert (missing.status_code, missing.json()) == (status, json.loads(body)) == (404, missing.json())
 
 
-def test_openalex_budget_without_a_key_runs_out():
-    with FakeOpenAlex(openalex_works(WORKS)) as fake:
-        statuses = [
-            requests.get(f"{fake.url}/works", params={"search": "deep"}, timeout=5).status_code for _ in range(11)
-        ]
-        assert statuses == [200] * 10 + [429]  # $0.01 a day buys ten searches
-        assert requests.get(f"{fake.url}/works", params={"search": "deep", "api_key": "k"}, timeout=5).ok
+def test_recorded_arxiv_feeds_read_as_references() -> None:
+    _, status, body = arxiv_fixture("id_1605.08386_s0_m100_199195aa31ad.json")
+    [entry] = arxiv.parse_feed(body.encode("latin-1")) or []
+    assert status == 200 and entry.title == "Heat-bath random walks with Markov bases"
+    assert [(n.given, n.family) for n in entry.authors] == [("Caprice", "Stanley"), ("Tobias", "Windisch")]
+    assert (entry.arxiv, entry.year, entry.doi) == ("1605.08386v1", 2016, "10.48550/arXiv.1605.08386")
+    _, _, old = arxiv_fixture("id_astro-ph_0601001_s0_m100_3150dca9dc76.json")
+    assert [e.arxiv for e in arxiv.parse_feed(old.encode("latin-1")) or []] == ["astro-ph/0601001v1"]
+    _, _, both = arxiv_fixture("id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.json")
+    assert [arxiv.base_id(e.arxiv) for e in arxiv.parse_feed(both.encode("latin-1")) or []] == ["1707.08567"]
+    _, _, none = arxiv_fixture("id_0000.0000_s0_m100_8b51d9633a68.json")
+    assert arxiv.parse_feed(none.encode("latin-1")) == []
+    _, _, search = arxiv_fixture("q_testing_s0_m10_bc5a6c384fe9.json")
+    assert len(arxiv.parse_feed(search.encode("latin-1")) or []) == 10
 
 
-def test_pubmed_efetch_esearch_and_errors():
-    biomedical = pubmed_references(WORKS)
-    with FakePubMed(biomedical, enforce_limits=False) as fake:
-        base = f"{fake.url}/entrez/eutils"
-        ids = ",".join([biomedical[0].pmid, "1", biomedical[1].pmid])
-        fetched = pubmed.articles(
-            requests.get(f"{base}/efetch.fcgi", params={"db": "pubmed", "id": ids}, timeout=5).content
-        )
-        assert [article.pmid for article in fetched] == [biomedical[0].pmid, biomedical[1].pmid]
-        same_work(fetched[0].reference, biomedical[0])
-        assert fetched[0].reference.pmcid == biomedical[0].pmcid
-        assert fetched[0].reference.page == biomedical[0].page
-        term = f"{biomedical[1].pmcid}[pmcid]"
+def test_the_fake_arxiv_answers_as_arxiv_does() -> None:
+    _, recorded_status, recorded_error = arxiv_fixture("id_abc_s0_m100_b79c8dcf6bc3.json")
+    _, _, recorded = arxiv_fixture("id_1605.08386_s0_m100_199195aa31ad.json")
+    [real] = arxiv.parse_feed(recorded.encode("latin-1")) or []
+    entry = Entry(
+        "1605.08386v1", real.title, ["Caprice Stanley", "Tobias Windisch"], "2016-05-26T17:59:46Z", real.abstract
+    )
+    with FakeArxiv([entry]) as fake:
+        found = requests.get(f"{fake.url}/api/query", {"id_list": "1605.08386", "max_results": "100"}, timeout=5)
+        absent = requests.get(f"{fake.url}/api/query", {"id_list": "0000.0000"}, timeout=5)
+        malformed = requests.get(f"{fake.url}/api/query", {"id_list": "abc"}, timeout=5)
+        searched = requests.get(f"{fake.url}/api/query", {"search_query": "ti:markov AND ti:heat"}, timeout=5)
+    [served] = arxiv.parse_feed(found.content) or []
+    assert (served.title, served.authors, served.year, served.arxiv, served.abstract) == (
+        real.title, real.authors, real.year, real.arxiv, real.abstract
+    )  # fmt: skip
+    assert absent.status_code == 200 and arxiv.parse_feed(absent.content) == []
+    assert malformed.status_code == recorded_status == 400
+    assert "incorrect_id_format_for_abc" in malformed.text and "incorrect_id_format_for_abc" in recorded_error
+    assert [e.arxiv for e in arxiv.parse_feed(searched.content) or []] == ["1605.08386v1"]
+
+
+def test_the_recorded_dblp_answer_reads_as_references() -> None:
+    body = (folder("dblp") / "zotero-validate_dblp_publ_search_attention.json").read_bytes()
+    [hit] = dblp.parse_hits(body) or []
+    reference = dblp.to_reference(hit)
+    assert reference.title == "Attentional Transfer is All You Need: Technology-aware Layout Pattern Generation"
+    assert [str(name) for name in reference.authors] == ["Zhang, Xiaopeng", "Yang, Haoyu", "Young, Evangeline F. Y."]
+    assert (reference.type, reference.container_title, reference.year, reference.page) == (
+        "paper-conference", "DAC", 2021, "169–174"
+    )  # fmt: skip
+
+
+def test_the_fake_dblp_answers_as_dblp_does() -> None:
+    body = (folder("dblp") / "zotero-validate_dblp_publ_search_attention.json").read_bytes()
+    [real] = dblp.parse_hits(body) or []
+    with FakeDblp([real]) as fake:
         answer = requests.get(
-            f"{base}/esearch.fcgi", params={"db": "pubmed", "term": term, "retmode": "json"}, timeout=5
+            f"{fake.url}/search/publ/api", {"q": "attention is all you need", "format": "json"}, timeout=5
         )
-        assert pubmed.search_answer(answer.content).ids == [biomedical[1].pmid]
-        nothing = requests.get(f"{base}/esearch.fcgi", params={"db": "pubmed", "term": "abcXYZ[ti]"}, timeout=5)
-        assert pubmed.search_answer(nothing.content) == pubmed.SearchAnswer([], 0, [])
-        no_db = requests.get(f"{base}/esearch.fcgi", params={"term": "x"}, timeout=5)
-        assert pubmed.errors(no_db.content) == ["Database is not supported:"]
-
-
-def test_pubmed_allows_three_requests_a_second_without_a_key_and_ten_with():
-    with FakePubMed(pubmed_references(WORKS)) as fake:
-        url = f"{fake.url}/entrez/eutils/esearch.fcgi"
-        with ThreadPoolExecutor(12) as pool:
-            anonymous = list(
-                pool.map(lambda _: requests.get(url, params={"db": "pubmed", "term": "x"}, timeout=5), range(6))
-            )
-        assert sorted(answer.status_code for answer in anonymous) == [200] * 3 + [429] * 3
-        refused = next(answer for answer in anonymous if answer.status_code == 429)
-        assert refused.json()["error"] == "API rate limit exceeded"
-        with ThreadPoolExecutor(12) as pool:
-            keyed = list(
-                pool.map(
-                    lambda _: requests.get(url, params={"db": "pubmed", "term": "x", "api_key": "k"}, timeout=5),
-                    range(10),
-                )
-            )
-        assert [answer.status_code for answer in keyed] == [200] * 10
-
-
-def test_semanticscholar_lookups_batches_matches_and_errors():
-    papers = semanticscholar_papers(WORKS)
-    with FakeSemanticScholar(papers, enforce_limits=False) as fake:
-        base = f"{fake.url}/graph/v1"
-        article = WORKS[0]
-        got = requests.get(f"{base}/paper/DOI:{article.doi}", params={"fields": s2.FIELDS}, timeout=5)
-        same_work(s2.to_reference(got.json()), article)
-        batch = requests.post(
-            f"{base}/paper/batch",
-            params={"fields": s2.FIELDS},
-            json={"ids": ["DOI:10.1/none", f"DOI:{article.doi}"]},
-            timeout=5,
-        )
-        first, second = s2.papers(batch.json())
-        assert first is None and second is not None and s2.to_reference(second).doi == article.doi
-        match = requests.get(
-            f"{base}/paper/search/match", params={"query": WORKS[2].title, "fields": "title"}, timeout=5
-        )
-        assert s2.papers(match.json())[0]["title"] == WORKS[2].title
-        assert "matchScore" in match.json()["data"][0]
-        for response, status, message in (
-            (
-                requests.get(f"{base}/paper/search/match", params={"query": "askldjrq3rjaw938h"}, timeout=5),
-                404,
-                "Title match not found",
-            ),
-            (requests.get(f"{base}/paper/0", timeout=5), 404, "Paper with id 0 not found"),
-            (
-                requests.get(f"{base}/paper/0", params={"fields": "unknown"}, timeout=5),
-                400,
-                "Unrecognized or unsupported fields: [unknown]",
-            ),
-            (requests.get(f"{base}/paper/0", headers={"x-api-key": "F@k3K3y"}, timeout=5), 403, "Forbidden"),
-        ):
-            assert (response.status_code, s2.error_message(response.json())) == (status, message)
-        empty = requests.get(f"{base}/paper/search", params={"query": "n0 r3sult s3arch t3rm"}, timeout=5)
-        assert empty.json() == {"total": 0, "offset": 0}
-
-
-def test_semanticscholar_allows_one_request_a_second():
-    with FakeSemanticScholar(semanticscholar_papers(WORKS)) as fake:
-        first = requests.get(f"{fake.url}/graph/v1/paper/0", timeout=5)
-        second = requests.get(f"{fake.url}/graph/v1/paper/0", timeout=5)
-        assert (first.status_code, second.status_code) == (404, 429)
-        assert second.json()["message"].startswith("Too Many Requests")
-
-
-def test_openlibrary_books_api_and_isbn_redirect():
-    books = [work for work in WORKS if work.isbn]
-    with FakeOpenLibrary(openlibrary_books(WORKS), enforce_limits=False) as fake:
-        keys = ",".join([f"ISBN:{books[0].isbn}", "ISBN:0000000000", f"ISBN:{books[1].isbn}"])
-        answer = requests.get(
-            f"{fake.url}/api/books", params={"bibkeys": keys, "format": "json", "jscmd": "data"}, timeout=5
-        )
-        found = openlibrary.books(answer.json())
-        assert set(found) == {books[0].isbn, books[1].isbn}
-        reference = openlibrary.to_reference(found[books[0].isbn], books[0].isbn)
-        assert (reference.title, reference.isbn, reference.publisher) == (books[0].title, books[0].isbn, "MIT Press")
-        script = requests.get(f"{fake.url}/api/books", params={"bibkeys": keys}, timeout=5)
-        assert script.text.startswith("var _OLBookInfo = {")
-        edition = requests.get(f"{fake.url}/isbn/{books[0].isbn}.json", timeout=5)
-        assert edition.history[0].status_code == 302 and edition.url.endswith(".json")
-        assert openlibrary.to_reference(edition.json(), books[0].isbn).title == books[0].title
-        missing = requests.get(f"{fake.url}/isbn/0000000000.json", timeout=5)
-        assert (missing.status_code, missing.json()["error"]) == (404, "notfound")
-
-
-def test_openlibrary_allows_three_a_second_to_an_identified_client():
-    with FakeOpenLibrary(openlibrary_books(WORKS)) as fake:
-        url = f"{fake.url}/api/books"
-        anonymous = [requests.get(url, timeout=5).status_code for _ in range(2)]
-        agent = {"User-Agent": "refkit/1 (mailto:someone@example.org)"}
-        identified = [requests.get(url, headers=agent, timeout=5).status_code for _ in range(4)]
-        assert (anonymous, identified) == ([200, 429], [200, 200, 200, 429])
+        nothing = requests.get(f"{fake.url}/search/publ/api", {"q": "no such words", "format": "json"}, timeout=5)
+    assert answer.text.startswith('{\n"result":{\n"query":"attention* is* all* you* need*"')  # DBLP's layout
+    assert dblp.parse_hits(answer.content) == [real]
+    hits = answer.json()["result"]["hits"]
+    assert isinstance(hits["hit"], dict)  # one hit is an object, as DBLP's XML-to-JSON writes it
+    assert set(hits) == set(json.loads(body)["result"]["hits"])
+    assert dblp.parse_hits(nothing.content) == [] and nothing.json()["result"]["hits"]["@total"] == "0"

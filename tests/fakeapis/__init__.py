@@ -1,3 +1,11 @@
-"""Fake OpenAlex, PubMed E-utilities, Semantic Scholar and Open Library servers on 127.0.0.1 for tests and
-benchmarks, each speaking its API's dialect as recorded in ../shared/data/api-responses (Open Library's as
-documented), including not-found and error replies, and enforcing its published rate limit with 429s."""
+"""Fake DataCite, arXiv, DBLP, OpenAlex, PubMed, Semantic Scholar and Open Library APIs on 127.0.0.1 for tests
+and benchmarks, each speaking its real dialect (checked against the recorded answers in
+../shared/data/api-responses by tests/test_fakeapis.py and tests/test_fakeapis_services.py; Open Library's, which
+has no recording, as its Books API documentation describes it)."""
+
+from tests.fakeapis.arxiv import FakeArxiv
+from tests.fakeapis.datacite import FakeDataCite
+from tests.fakeapis.dblp import FakeDblp
+from tests.fakeapis.server import FakeServer, Reply
+
+__all__ = ["FakeArxiv", "FakeDataCite", "FakeDblp", "FakeServer", "Reply"]
