@@ -1,5 +1,6 @@
-"""The fake OpenAlex, PubMed, Semantic Scholar and Open Library speak their services' dialects: what they send parses like the recorded answers, their
-not-found and error replies have the recorded shapes, and they refuse (429) what the real limits refuse."""
+"""The fake OpenAlex, PubMed, Semantic Scholar and Open Library speak their services' dialects: what they send
+parses like the recorded answers, their not-found and error replies have the recorded shapes, and they refuse
+(429) what the real limits refuse."""
 
 from __future__ import annotations
 

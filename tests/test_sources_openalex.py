@@ -6,9 +6,15 @@ import json
 
 import pytest
 
+from refkit.model import Reference
 from refkit.sources import openalex
+from refkit.sources.base import LookupStatus
+from refkit.sources.openalex import LIMITS, OpenAlexSource
 from tests.cassettes import interactions
 from tests.conftest import shared_file
+from tests.fakeapis.corpus import openalex_works, works
+from tests.fakeapis.openalex import FakeOpenAlex
+from tests.sources_helpers import cache_bytes, quick_client, settings_for
 
 FOLDER = ("data", "api-responses", "openalex")
 
@@ -107,3 +113,93 @@ def test_every_recorded_work_converts():
     assert len(references) >= 12
     assert all(reference.title and reference.year and reference.key.startswith("W") for reference in references)
     assert sum(bool(reference.authors) for reference in references) >= len(references) - 2
+
+
+# -- the source, against the fake OpenAlex ------------------------------------------------------------------
+
+
+CORPUS = works(40)
+ARTICLES = [work for work in CORPUS if work.doi]
+
+
+@pytest.fixture
+def fake():
+    with FakeOpenAlex(openalex_works(CORPUS)) as server:
+        yield server
+
+
+def source_for(fake, tmp_path, **values) -> OpenAlexSource:
+    settings = settings_for(tmp_path, "openalex", fake.url, **values)
+    return OpenAlexSource(settings, client=quick_client(settings, LIMITS))
+
+
+def test_dois_are_looked_up_fifty_to_a_request_and_cached_one_by_one(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    asked = [work.doi for work in ARTICLES] + ["10.9999/not.in.openalex"]
+    answers = source.works(asked)
+    assert len(fake.requests) == 1  # one list call: $0.0001 for all of them
+    assert fake.requests[0].params["filter"].startswith("doi:")
+    assert [answers[doi].status for doi in asked] == [LookupStatus.FOUND] * len(ARTICLES) + [LookupStatus.NOT_FOUND]
+    found = answers[ARTICLES[0].doi].candidate
+    assert found is not None and found.source == "openalex" and found.id.startswith("W")
+    assert found.reference.title == ARTICLES[0].title
+    assert found.reference.abstract == ARTICLES[0].abstract  # rebuilt from the inverted index
+    source.close()
+    offline = OpenAlexSource(settings_for(tmp_path, "openalex", fake.url, offline=True))
+    again = offline.works([ARTICLES[3].doi, ARTICLES[0].doi, "10.9999/never.asked"])
+    assert len(fake.requests) == 1
+    assert again[ARTICLES[3].doi].status is LookupStatus.FOUND
+    assert again["10.9999/never.asked"].status is LookupStatus.UNAVAILABLE
+    offline.close()
+
+
+def test_a_title_search_finds_the_work(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    [result] = source.search_many([CORPUS[2]])
+    assert not result.unavailable
+    assert result.candidates[0].reference.title == CORPUS[2].title
+    assert fake.requests[-1].params["filter"].startswith("title.search:")
+    assert source.search(Reference(title="Zzyzx qwerty")).candidates == []
+    source.close()
+
+
+def test_server_trouble_is_unavailable_never_not_found(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    fake.script(503, 503)
+    answer = source.works([ARTICLES[0].doi])[ARTICLES[0].doi]
+    assert answer.status is LookupStatus.UNAVAILABLE
+    assert "503" in answer.reason
+    source.close()
+
+
+def test_a_spent_daily_budget_is_said_plainly(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    results = [source.search(work) for work in CORPUS[:11]]  # no key: $0.01 a day, ten searches
+    assert [result.unavailable for result in results] == [False] * 10 + [True]
+    assert "daily budget" in results[-1].reason
+    source.close()
+
+
+def test_the_key_comes_from_the_environment_and_never_reaches_the_cache(fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("REFKIT_OPENALEX_KEY", "secret-openalex-key")
+    source = OpenAlexSource(settings_for(tmp_path, "openalex", fake.url))
+    assert source.works([ARTICLES[0].doi])[ARTICLES[0].doi].status is LookupStatus.FOUND
+    assert fake.requests[-1].params["api_key"] == "secret-openalex-key"
+    source.close()
+    assert cache_bytes(tmp_path) and b"secret-openalex-key" not in cache_bytes(tmp_path)
+
+
+def test_a_burst_stays_inside_the_limit(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    source.search_many(CORPUS[:8])
+    assert fake.rejected == 0
+    source.close()
+
+
+def test_progress_moves_as_each_search_finishes(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    seen: list[tuple[int, int]] = []
+    source.on_progress = lambda done, total: seen.append((done, total))
+    source.search_many(CORPUS[:4])
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    source.close()

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from refkit.model import Reference
 from refkit.sources import openlibrary
+from refkit.sources.base import LookupStatus
+from refkit.sources.http import Kind
+from refkit.sources.openlibrary import IDENTIFIED, OpenLibrarySource
+from tests.fakeapis.corpus import openlibrary_books, works
+from tests.fakeapis.openlibrary import FakeOpenLibrary
+from tests.sources_helpers import quick_client, settings_for
 
 BOOKS_ANSWER = {
     "ISBN:0262033844": {
@@ -72,3 +79,52 @@ def test_isbns_normalised_and_checked(written, normal, valid):
 
 def test_isbn10_to_isbn13():
     assert openlibrary.isbn13("0262033844") == "9780262033848"
+
+
+# -- the source, against the fake Open Library --------------------------------------------------------------
+
+CORPUS = works(40)
+BOOKS = [work for work in CORPUS if work.isbn]
+
+
+@pytest.fixture
+def fake():
+    with FakeOpenLibrary(openlibrary_books(CORPUS)) as server:
+        yield server
+
+
+def test_isbns_go_fifty_to_a_request_and_unknown_ones_are_remembered(fake, tmp_path):
+    settings = settings_for(tmp_path, "openlibrary", fake.url)
+    source = OpenLibrarySource(settings, client=quick_client(settings, IDENTIFIED, params={}))
+    assert source.identifier(BOOKS[0]) == BOOKS[0].isbn
+    assert source.identifier(Reference(isbn="978-0-262-03384-9")) == ""  # a wrong check digit
+    assert not source.searches(BOOKS[0])
+    asked = [work.isbn for work in BOOKS] + ["9780262033848"]
+    answers = source.works(asked)
+    assert len(fake.requests) == 1 and fake.requests[0].params["jscmd"] == "data"
+    assert [answers[isbn].status for isbn in asked] == [LookupStatus.FOUND] * len(BOOKS) + [LookupStatus.NOT_FOUND]
+    found = answers[BOOKS[0].isbn].candidate
+    assert found is not None and found.id.startswith("OL") and found.reference.title == BOOKS[0].title
+    assert [name.family for name in found.reference.authors] == [name.family for name in BOOKS[0].authors]
+    source.close()
+    offline = OpenLibrarySource(settings_for(tmp_path, "openlibrary", fake.url, offline=True))
+    again = offline.works([BOOKS[1].isbn, "9780262033848"])
+    assert (again[BOOKS[1].isbn].status, again["9780262033848"].status) == (LookupStatus.FOUND, LookupStatus.NOT_FOUND)
+    assert len(fake.requests) == 1
+    offline.close()
+
+
+def test_a_client_with_a_contact_is_identified(fake, tmp_path):
+    source = OpenLibrarySource(settings_for(tmp_path, "openlibrary", fake.url))
+    source.works([work.isbn for work in BOOKS[:1]])
+    assert "mailto:tests@example.org" in fake.requests[0].headers["user-agent"]
+    assert source.client.limiter.rate(Kind.SINGLE) == (3, 1.0)
+    source.close()
+
+
+def test_an_outage_is_unavailable(fake, tmp_path):
+    settings = settings_for(tmp_path, "openlibrary", fake.url)
+    source = OpenLibrarySource(settings, client=quick_client(settings, IDENTIFIED, params={}))
+    fake.script(502, 502)
+    assert source.works([BOOKS[0].isbn])[BOOKS[0].isbn].status is LookupStatus.UNAVAILABLE
+    source.close()

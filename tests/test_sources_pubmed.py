@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from refkit.model import Reference
 from refkit.sources import pubmed
+from refkit.sources.base import LookupStatus
+from refkit.sources.http import Kind
+from refkit.sources.pubmed import WITHOUT_KEY, PubMedSource
 from tests.cassettes import interactions
 from tests.conftest import shared_file
+from tests.fakeapis.corpus import pubmed_references, works
+from tests.fakeapis.pubmed import FakePubMed
+from tests.sources_helpers import cache_bytes, quick_client, settings_for
 
 FOLDER = ("data", "api-responses", "pubmed")
 
@@ -100,3 +107,77 @@ def test_retractions_errata_dates_and_collective_authors():
     assert article.reference.title == "A translated title"
     assert article.reference.authors[0].literal == "The Trial Group"
     assert article.reference.authors_truncated
+
+
+# -- the source, against the fake E-utilities --------------------------------------------------------------
+
+CORPUS = pubmed_references(works(48))
+
+
+@pytest.fixture
+def fake():
+    with FakePubMed(CORPUS) as server:
+        yield server
+
+
+def source_for(fake, tmp_path, **values) -> PubMedSource:
+    settings = settings_for(tmp_path, "pubmed", fake.url + "/entrez/eutils", **values)
+    return PubMedSource(settings, client=quick_client(settings, WITHOUT_KEY, params={"tool": "refkit"}))
+
+
+def test_pmids_go_two_hundred_to_an_efetch_and_pmcids_through_one_esearch(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    pmids = [work.pmid for work in CORPUS[:6]]
+    pmcids = [work.pmcid for work in CORPUS[6:]]
+    answers = source.works([*pmids, *pmcids, "1", "PMC1"])
+    tools = [request.path.rsplit("/", 1)[-1] for request in fake.requests]
+    assert tools == ["esearch.fcgi", "efetch.fcgi", "efetch.fcgi"]
+    assert all(answers[pmid].status is LookupStatus.FOUND for pmid in pmids + pmcids)
+    assert (answers["1"].status, answers["PMC1"].status) == (LookupStatus.NOT_FOUND, LookupStatus.NOT_FOUND)
+    found = answers[CORPUS[7].pmcid].candidate
+    assert found is not None and (found.source, found.id) == ("pubmed", CORPUS[7].pmid)
+    assert found.reference.title == CORPUS[7].title and found.reference.abstract == CORPUS[7].abstract
+    assert fake.requests[0].params["tool"] == "refkit"
+    source.close()
+    offline = PubMedSource(settings_for(tmp_path, "pubmed", fake.url + "/entrez/eutils", offline=True))
+    again = offline.works([pmids[0], "1", "2"])
+    assert (again[pmids[0]].status, again["1"].status, again["2"].status) == (
+        LookupStatus.FOUND,
+        LookupStatus.NOT_FOUND,  # "no such PMID" was cached too
+        LookupStatus.UNAVAILABLE,
+    )
+    offline.close()
+
+
+def test_a_title_search_is_an_esearch_then_an_efetch(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    result = source.search(CORPUS[3])
+    assert [candidate.id for candidate in result.candidates] == [CORPUS[3].pmid]
+    assert fake.requests[0].params["term"].endswith("[ti]")
+    assert source.search(Reference(title="Zzyzx qwerty unheard")).candidates == []
+    source.close()
+
+
+def test_three_requests_a_second_without_a_key(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    source.search_many(CORPUS[:6])
+    assert fake.rejected == 0
+    source.close()
+
+
+def test_errors_in_the_body_and_malformed_answers_are_unavailable(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    fake.script(500, 500)
+    assert source.works([CORPUS[0].pmid])[CORPUS[0].pmid].status is LookupStatus.UNAVAILABLE
+    source.close()
+
+
+def test_the_key_and_contact_are_sent_and_never_cached(fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("NCBI_API_KEY", "secret-ncbi-key")
+    source = PubMedSource(settings_for(tmp_path, "pubmed", fake.url + "/entrez/eutils"))
+    assert source.works([CORPUS[0].pmid])[CORPUS[0].pmid].status is LookupStatus.FOUND
+    params = fake.requests[-1].params
+    assert (params["api_key"], params["tool"], params["email"]) == ("secret-ncbi-key", "refkit", "tests@example.org")
+    assert source.client.limiter.rate(Kind.SINGLE) == (10, 1.0)
+    source.close()
+    assert b"secret-ncbi-key" not in cache_bytes(tmp_path)

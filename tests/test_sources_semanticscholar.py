@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from refkit.model import Reference
 from refkit.sources import semanticscholar as s2
+from refkit.sources.base import LookupStatus
+from refkit.sources.semanticscholar import LIMITS, SemanticScholarSource
 from tests.cassettes import interactions
 from tests.conftest import shared_file
+from tests.fakeapis.corpus import semanticscholar_papers, works
+from tests.fakeapis.semanticscholar import FakeSemanticScholar
+from tests.sources_helpers import cache_bytes, quick_client, settings_for
 
 FOLDER = ("data", "api-responses", "semanticscholar")
 
@@ -75,3 +81,63 @@ def test_a_title_match_with_a_score():
 def test_a_malformed_answer():
     with pytest.raises(s2.MalformedAnswer):
         s2.decode(b"<html>502 Bad Gateway</html>")
+
+
+# -- the source, against the fake Semantic Scholar ------------------------------------------------------------
+
+CORPUS = works(24)
+PAPERS = [work for work in CORPUS if work.doi or work.arxiv or work.pmid]
+
+
+@pytest.fixture
+def fake():
+    with FakeSemanticScholar(semanticscholar_papers(CORPUS), keys=("secret-s2-key",)) as server:
+        yield server
+
+
+def source_for(fake, tmp_path, **values) -> SemanticScholarSource:
+    settings = settings_for(tmp_path, "semanticscholar", fake.url + "/graph/v1", **values)
+    return SemanticScholarSource(settings, client=quick_client(settings, LIMITS, params={}))
+
+
+def test_ids_go_five_hundred_to_a_batch_and_are_cached_one_by_one(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    asked = [source.identifier(work) for work in PAPERS] + ["DOI:10.9999/none"]
+    assert asked[0].startswith("DOI:") and any(identifier.startswith("ARXIV:") for identifier in asked)
+    answers = source.works(asked)
+    assert [(request.method, request.path) for request in fake.requests] == [("POST", "/graph/v1/paper/batch")]
+    assert [answers[identifier].status for identifier in asked] == [LookupStatus.FOUND] * len(PAPERS) + [
+        LookupStatus.NOT_FOUND
+    ]
+    found = answers[asked[0]].candidate
+    assert found is not None and found.source == "semanticscholar" and len(found.id) == 40
+    assert found.reference.title == PAPERS[0].title
+    source.close()
+    offline = SemanticScholarSource(settings_for(tmp_path, "semanticscholar", fake.url + "/graph/v1", offline=True))
+    assert offline.works([asked[1]])[asked[1]].status is LookupStatus.FOUND
+    assert len(fake.requests) == 1
+    offline.close()
+
+
+def test_a_title_match_and_a_miss(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    assert source.search(CORPUS[2]).candidates[0].reference.title == CORPUS[2].title
+    miss = source.search(Reference(title="askldjrq3rjaw938h"))
+    assert (miss.candidates, miss.unavailable) == ([], False)  # "Title match not found" is an answer
+    assert fake.rejected == 0
+    source.close()
+
+
+def test_the_key_goes_in_a_header_and_a_bad_one_is_named(fake, tmp_path, monkeypatch):
+    fake.enforce_limits = False  # two clients, each with its own limiter, one after the other
+    monkeypatch.setenv("S2_API_KEY", "secret-s2-key")
+    source = SemanticScholarSource(settings_for(tmp_path, "semanticscholar", fake.url + "/graph/v1"))
+    assert source.search(CORPUS[2]).candidates
+    assert fake.requests[-1].headers["x-api-key"] == "secret-s2-key"
+    source.close()
+    assert b"secret-s2-key" not in cache_bytes(tmp_path)
+    monkeypatch.setenv("S2_API_KEY", "F@k3K3y")
+    refused = SemanticScholarSource(settings_for(tmp_path, "semanticscholar", fake.url + "/graph/v1"))
+    result = refused.search(CORPUS[4])
+    assert result.unavailable and "403" in result.reason
+    refused.close()

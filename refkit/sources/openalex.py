@@ -7,12 +7,22 @@ the work's `W…` number; a retracted work carries `is_retracted`, read here as 
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
+from refkit.config import Settings, source_url
 from refkit.model import Reference
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
+from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
-from refkit.sources.records import Update, strip_markup
+from refkit.sources.http import HttpClient, Limits
+from refkit.sources.records import strip_markup
+from refkit.sources.services import cached, chunks, environment_key, in_parallel, keep
+from refkit.sources.web import Fetched, failure, fetch
+from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
 
 Work = dict[str, Any]
@@ -118,10 +128,10 @@ def to_reference(work: Work) -> Reference:
     )
 
 
-def notices(work: Work) -> list[Update]:
+def notices(work: Work) -> list[Notice]:
     """OpenAlex marks retracted works (from Retraction Watch and Crossref) with `is_retracted`."""
     if work.get("is_retracted") is True:
-        return [Update(kind="retraction", doi="", source="openalex")]
+        return [Notice(kind="retraction", doi="", source="openalex")]
     return []
 
 
@@ -135,3 +145,120 @@ def cost(page: Any) -> float | None:
     """What a list answer says it cost (`meta.cost_usd`, since the 2026 priced API)."""
     value = as_dict(as_dict(page).get("meta")).get("cost_usd")
     return float(value) if isinstance(value, int | float) else None
+
+
+# -- the source ---------------------------------------------------------------------------------------------
+
+DEFAULT_URL = "https://api.openalex.org"
+# 100 requests a second for everyone; /works lists and /works/{id} singletons are spaced apart (two kinds in
+# the limiter), so each gets half.
+LIMITS = Limits(single=50, list=50, interval=1.0, concurrency=4)
+KEY_VARIABLES = ("REFKIT_OPENALEX_KEY", "OPENALEX_API_KEY")
+BATCH = 50  # DOIs per `filter=doi:A|B|…` (OpenAlex ORs up to 100 values; 50 keeps the request line short)
+SELECT = (
+    "id,doi,title,display_name,publication_year,publication_date,ids,type,primary_location,authorships,"
+    "biblio,is_retracted,abstract_inverted_index"
+)
+_FILTER_UNSAFE = re.compile(r"[,:|]+")  # they separate filters, names and values
+
+
+def candidate(work: Work) -> Candidate:
+    reference = to_reference(work)
+    return Candidate(reference, "openalex", id=work_id(work), notices=tuple(notices(work)))
+
+
+def decode(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+class OpenAlexSource(BaseSource):
+    """OpenAlex over HTTP: DOIs fifty to a list request (one call's price for fifty works), titles by
+    `title.search`. The key (free; from 13 February 2026 OpenAlex wants one) comes from REFKIT_OPENALEX_KEY
+    or OPENALEX_API_KEY, never from a file; without one the daily budget is $0.01, about ten searches."""
+
+    name = "openalex"
+
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+        self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "OpenAlex")
+        key = environment_key(KEY_VARIABLES)
+        self.client = client or HttpClient(settings, limits=LIMITS, params={"api_key": key} if key else {})
+
+    def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
+        wanted = list(dict.fromkeys(normalize_doi(doi) for doi in ids if doi))
+        urls = {doi: self._single(doi) for doi in wanted}
+        answers = {doi: self._settle(doi, fetched) for doi, fetched in cached(self.client, urls).items()}
+        missing = [doi for doi in wanted if doi not in answers]
+        if self.client.offline:
+            answers |= {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for doi in missing}
+        else:
+            for found in in_parallel(self._batch, chunks(missing, BATCH), self.client.limiter.concurrency):
+                answers |= found
+        return {doi: answers[normalize_doi(doi)] for doi in ids if doi}
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        title = " ".join(_FILTER_UNSAFE.sub(" ", reference.title).split())
+        if not title:
+            return SearchResult()
+        params = {"filter": f"title.search:{title}", "per_page": str(rows), "select": SELECT}
+        fetched = fetch(self.client, f"{self.base}/works", params)
+        page = decode(fetched.body) if fetched.status == 200 else None
+        if fetched.status != 200 or not isinstance(page, dict):
+            return SearchResult(unavailable=True, reason=self._failure(fetched))
+        return SearchResult([candidate(work) for work in results(page)])
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        return in_parallel(
+            lambda reference: self.search(reference, rows),
+            references,
+            self.client.limiter.concurrency,
+            self.on_progress,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _single(self, doi: str) -> str:
+        return f"{self.base}/works/doi:{quote(doi, safe='/:;()')}"
+
+    def _settle(self, doi: str, fetched: Fetched) -> Lookup:
+        if fetched.status == 404 and not fetched.reason:
+            return Lookup(doi, LookupStatus.NOT_FOUND, reason="OpenAlex holds no work with this DOI")
+        work = decode(fetched.body) if fetched.status == 200 else None
+        if not isinstance(work, dict) or not work.get("id"):
+            return Lookup(doi, LookupStatus.UNAVAILABLE, reason=self._failure(fetched))
+        return Lookup(doi, LookupStatus.FOUND, candidate(work))
+
+    def _batch(self, dois: list[str]) -> dict[str, Lookup]:
+        params = {"filter": "doi:" + "|".join(dois), "per_page": str(len(dois)), "select": SELECT}
+        fetched = fetch(self.client, f"{self.base}/works", params)
+        page = decode(fetched.body) if fetched.status == 200 else None
+        if fetched.status != 200 or not isinstance(page, dict):
+            reason = self._failure(fetched)
+            return {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reason) for doi in dois}
+        by_doi = {normalize_doi(str(work.get("doi") or "")): work for work in results(page)}
+        keep(
+            self.client,
+            ((self._single(doi), json.dumps(work).encode()) for doi, work in by_doi.items() if doi in dois),
+            "OpenAlex",
+        )
+        return {
+            doi: Lookup(doi, LookupStatus.FOUND, candidate(by_doi[doi]))
+            if doi in by_doi
+            else Lookup(doi, LookupStatus.NOT_FOUND, reason="OpenAlex holds no work with this DOI")
+            for doi in dois
+        }
+
+    def _failure(self, fetched: Fetched) -> str:
+        if (
+            fetched.status == 429
+            and fetched.retry_after
+            and fetched.retry_after.isdigit()
+            and int(fetched.retry_after) > 60
+        ):
+            return "OpenAlex's daily budget for this key is spent (set REFKIT_OPENALEX_KEY for a larger one)"
+        if fetched.status == 200:
+            return "OpenAlex sent an answer that is not a work"
+        return failure(fetched, "OpenAlex")

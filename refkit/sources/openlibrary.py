@@ -8,11 +8,20 @@ redirects to `/books/OL…M.json`; authors only as keys). The own id is the edit
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from refkit.config import Settings, source_url
 from refkit.model import Reference
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus
+from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
+from refkit.sources.http import HttpClient, Limits
+from refkit.sources.services import cached, chunks, keep, keyed
+from refkit.sources.web import Fetched, failure, fetch
+from refkit.sources.web import base_url as checked_base
 
 Book = dict[str, Any]
 
@@ -108,3 +117,100 @@ def books(answer: Any) -> dict[str, Book]:
         if kind.upper() == "ISBN" and isinstance(book, dict) and (isbn := normalize_isbn(value)):
             found[isbn] = book
     return found
+
+
+# -- the source ---------------------------------------------------------------------------------------------
+
+DEFAULT_URL = "https://openlibrary.org"
+# Open Library asks clients to identify themselves (an application name and a contact in the User-Agent):
+# such clients may send 3 requests a second, anonymous ones 1.
+IDENTIFIED = Limits(single=3, list=3, interval=1.0, concurrency=1)
+ANONYMOUS = Limits(single=1, list=1, interval=1.0, concurrency=1)
+BATCH = 50  # ISBNs per Books API request
+
+
+def candidate(book: Book, isbn: str) -> Candidate:
+    return Candidate(to_reference(book, isbn), "openlibrary", id=olid(book))
+
+
+class OpenLibrarySource(BaseSource):
+    """Open Library over HTTP, for books with an ISBN: fifty ISBNs to a Books API request, each answer
+    (or its absence: an empty object) cached under the ISBN's own request. It is not searched by title."""
+
+    name = "openlibrary"
+
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+        self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "Open Library")
+        self.client = client or HttpClient(settings, limits=IDENTIFIED if settings.mailto else ANONYMOUS, params={})
+
+    def identifier(self, reference: Reference) -> str:
+        isbn = normalize_isbn(reference.isbn)
+        return isbn if valid_isbn(isbn) else ""
+
+    def searches(self, reference: Reference) -> bool:
+        return False
+
+    def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
+        wanted = list(dict.fromkeys(normalize_isbn(identifier) for identifier in ids))
+        answers = {
+            isbn: Lookup(isbn, LookupStatus.NOT_FOUND, reason="not a valid ISBN")
+            for isbn in wanted
+            if not valid_isbn(isbn)
+        }
+        valid = [isbn for isbn in wanted if isbn not in answers]
+        answers |= {
+            isbn: self._settle([isbn], fetched)[isbn]
+            for isbn, fetched in cached(self.client, {i: self._single(i) for i in valid}).items()
+        }
+        missing = [isbn for isbn in valid if isbn not in answers]
+        if self.client.offline:
+            answers |= {isbn: Lookup(isbn, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for isbn in missing}
+        else:
+            for group in chunks(missing, BATCH):
+                answers |= self._batch(group)
+        return {identifier: keyed(answers[normalize_isbn(identifier)], identifier) for identifier in ids}
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _params(self, isbns: Sequence[str]) -> dict[str, str]:
+        return {"bibkeys": ",".join(f"ISBN:{isbn}" for isbn in isbns), "format": "json", "jscmd": "data"}
+
+    def _single(self, isbn: str) -> str:
+        return f"{self.base}/api/books?{self.client.query_string(self._params([isbn]))}"
+
+    def _settle(self, isbns: Sequence[str], fetched: Fetched) -> dict[str, Lookup]:
+        try:
+            answer = json.loads(fetched.body) if fetched.status == 200 else None
+        except (ValueError, UnicodeDecodeError):
+            answer = None
+        if not isinstance(answer, dict):
+            reason = (
+                "Open Library sent an answer that is not JSON"
+                if fetched.status == 200
+                else failure(fetched, "Open Library")
+            )
+            return {isbn: Lookup(isbn, LookupStatus.UNAVAILABLE, reason=reason) for isbn in isbns}
+        found = books(answer)
+        return {
+            isbn: Lookup(isbn, LookupStatus.FOUND, candidate(found[isbn], isbn))
+            if isbn in found
+            else Lookup(isbn, LookupStatus.NOT_FOUND, reason="Open Library holds no book with this ISBN")
+            for isbn in isbns
+        }
+
+    def _batch(self, isbns: list[str]) -> dict[str, Lookup]:
+        fetched = fetch(self.client, f"{self.base}/api/books", self._params(isbns))
+        answers = self._settle(isbns, fetched)
+        found = (
+            books(json.loads(fetched.body))
+            if all(a.status is not LookupStatus.UNAVAILABLE for a in answers.values())
+            else None
+        )
+        if found is not None:
+            bodies = (
+                (self._single(isbn), json.dumps({f"ISBN:{isbn}": found[isbn]} if isbn in found else {}).encode())
+                for isbn in isbns
+            )
+            keep(self.client, bodies, "Open Library")
+        return answers

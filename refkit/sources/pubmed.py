@@ -12,15 +12,22 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
-from refkit.sources.records import Update
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
+from refkit.sources.crossref import OFFLINE_MISS
+from refkit.sources.http import HttpClient, Limits
+from refkit.sources.services import cached, chunks, environment_key, in_parallel, keep, keyed
+from refkit.sources.web import Fetched, failure, fetch
+from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
 
 MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
-# CommentsCorrections RefType → notice kind (the vocabulary of records.Update).
+# CommentsCorrections RefType → notice kind (the vocabulary of base.Notice).
 NOTICE_KINDS = {
     "RetractionIn": "retraction",
     "ErratumIn": "correction",
@@ -161,7 +168,7 @@ def to_reference(pubmed_article: ET.Element) -> Reference:
     )
 
 
-def notices(pubmed_article: ET.Element) -> list[Update]:
+def notices(pubmed_article: ET.Element) -> list[Notice]:
     """Retractions, errata and expressions of concern PubMed links to this article."""
     found = []
     citation = pubmed_article.find("MedlineCitation")
@@ -169,9 +176,9 @@ def notices(pubmed_article: ET.Element) -> list[Update]:
     for item in citation.findall("CommentsCorrectionsList/CommentsCorrections") if citation is not None else []:
         kind = NOTICE_KINDS.get(item.get("RefType", ""))
         if kind:
-            found.append(Update(kind=kind, doi="", label=_text(item.find("RefSource")), source="pubmed"))
+            found.append(Notice(kind=kind, doi="", label=_text(item.find("RefSource")), source="pubmed"))
     if "Retracted Publication" in types and not any(update.kind == "retraction" for update in found):
-        found.append(Update(kind="retraction", doi="", source="pubmed"))
+        found.append(Notice(kind="retraction", doi="", source="pubmed"))
     return found
 
 
@@ -181,7 +188,8 @@ class Article:
 
     pmid: str
     reference: Reference
-    notices: list[Update] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    xml: bytes = b""  # the <PubmedArticle> as sent, to cache it under its own PMID
 
 
 def articles(body: bytes | str) -> list[Article]:
@@ -192,7 +200,7 @@ def articles(body: bytes | str) -> list[Article]:
     found = []
     for element in root.findall("PubmedArticle"):
         reference = to_reference(element)
-        found.append(Article(reference.pmid, reference, notices(element)))
+        found.append(Article(reference.pmid, reference, notices(element), ET.tostring(element, encoding="utf-8")))
     return found
 
 
@@ -237,3 +245,173 @@ def errors(body: bytes | str) -> list[str]:
     except MalformedAnswer:
         return []
     return [_text(e) for e in root.iter("ERROR") if _text(e)]
+
+
+# -- the source ---------------------------------------------------------------------------------------------
+
+DEFAULT_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+KEY_VARIABLES = ("REFKIT_NCBI_API_KEY", "NCBI_API_KEY")
+TOOL = "refkit"  # E-utilities ask every client to name itself (`tool`) and give a contact (`email`)
+WITHOUT_KEY = Limits(single=3, list=3, interval=1.0, concurrency=3)  # NCBI: 3 requests a second
+WITH_KEY = Limits(single=10, list=10, interval=1.0, concurrency=5)  # 10 with an API key
+ARTICLE_SET = b"<PubmedArticleSet>%s</PubmedArticleSet>"
+BATCH = 200  # PMIDs per efetch (NCBI suggests POST beyond 200)
+_TERM_UNSAFE = re.compile(r"[\[\]()\"]+")  # field tags, grouping and phrases in the query language
+
+
+def candidate(article: Article) -> Candidate:
+    return Candidate(article.reference, "pubmed", id=article.pmid, notices=tuple(article.notices))
+
+
+def search_term(reference: Reference) -> str:
+    """The title's words in the title field ([ti]), each required as PubMed reads an unquoted list."""
+    title = " ".join(_TERM_UNSAFE.sub(" ", clean_title(reference.title)).split())
+    return f"{title}[ti]" if title else ""
+
+
+class PubMedSource(BaseSource):
+    """PubMed over E-utilities: PMIDs two hundred to an efetch, PMCIDs turned into PMIDs by one esearch for
+    all of them (`PMC1[pmcid] OR PMC2[pmcid]`), titles by esearch then efetch. The key (optional) comes from
+    REFKIT_NCBI_API_KEY or NCBI_API_KEY and raises the limit from 3 to 10 requests a second."""
+
+    name = "pubmed"
+
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+        self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "PubMed")
+        key = environment_key(KEY_VARIABLES)
+        params = (
+            {"tool": TOOL} | ({"email": settings.mailto} if settings.mailto else {}) | ({"api_key": key} if key else {})
+        )
+        self.client = client or HttpClient(settings, limits=WITH_KEY if key else WITHOUT_KEY, params=params)
+
+    def identifier(self, reference: Reference) -> str:
+        return reference.pmid.strip() or reference.pmcid.strip().upper()
+
+    def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
+        wanted = list(dict.fromkeys(identifier.strip().upper() for identifier in ids if identifier.strip()))
+        pmcids = [identifier for identifier in wanted if identifier.startswith("PMC")]
+        pmids = [identifier for identifier in wanted if identifier.isdigit()]
+        answers = {
+            identifier: Lookup(identifier, LookupStatus.NOT_FOUND, reason="not a PMID or PMCID")
+            for identifier in wanted
+            if identifier not in pmcids and identifier not in pmids
+        }
+        resolved, failed = self._pmids_of(pmcids)
+        answers |= failed
+        by_pmid = self._fetch([*pmids, *resolved.values()])
+        for pmid in pmids:
+            answers[pmid] = by_pmid[pmid]
+        for pmcid in pmcids:
+            if pmcid in resolved:
+                answers[pmcid] = keyed(by_pmid[resolved[pmcid]], pmcid)
+            elif pmcid not in answers:
+                answers[pmcid] = Lookup(pmcid, LookupStatus.NOT_FOUND, reason="PubMed holds no article with this PMCID")
+        return {identifier: answers[identifier.strip().upper()] for identifier in ids if identifier.strip()}
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        term = search_term(reference)
+        if not term:
+            return SearchResult()
+        fetched = fetch(
+            self.client,
+            f"{self.base}/esearch.fcgi",
+            {"db": "pubmed", "term": term, "retmax": str(rows), "retmode": "json"},
+        )
+        answer, reason = self._search_answer(fetched)
+        if answer is None:
+            return SearchResult(unavailable=True, reason=reason)
+        found = self._fetch(answer.ids)
+        candidates = [lookup.candidate for pmid in answer.ids if (lookup := found[pmid]).candidate is not None]
+        if any(found[pmid].status is LookupStatus.UNAVAILABLE for pmid in answer.ids):
+            return SearchResult(
+                candidates, unavailable=not candidates, reason="PubMed: some articles could not be fetched"
+            )
+        return SearchResult(candidates)
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        return in_parallel(
+            lambda reference: self.search(reference, rows),
+            references,
+            self.client.limiter.concurrency,
+            self.on_progress,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _single(self, pmid: str) -> str:
+        return f"{self.base}/efetch.fcgi?db=pubmed&id={pmid}&retmode=xml"
+
+    def _search_answer(self, fetched: Fetched) -> tuple[SearchAnswer | None, str]:
+        if fetched.status != 200:
+            return None, failure(fetched, "PubMed")
+        try:
+            answer = search_answer(fetched.body)
+        except MalformedAnswer as error:
+            return None, f"PubMed sent an answer that is not a search result ({error})"
+        if answer.errors:
+            return None, f"PubMed: {'; '.join(answer.errors)}"
+        return answer, ""
+
+    def _pmids_of(self, pmcids: list[str]) -> tuple[dict[str, str], dict[str, Lookup]]:
+        """PMCID → PMID for the PMCIDs PubMed knows, and Lookups for those that could not be asked."""
+        if not pmcids:
+            return {}, {}
+        resolved: dict[str, str] = {}
+        failed: dict[str, Lookup] = {}
+        for group in chunks(pmcids, BATCH):
+            term = " OR ".join(f"{pmcid}[pmcid]" for pmcid in group)
+            params = {"db": "pubmed", "term": term, "retmax": str(len(group)), "retmode": "json"}
+            answer, reason = self._search_answer(fetch(self.client, f"{self.base}/esearch.fcgi", params))
+            if answer is None:
+                failed |= {pmcid: Lookup(pmcid, LookupStatus.UNAVAILABLE, reason=reason) for pmcid in group}
+                continue
+            for lookup in self._fetch(answer.ids).values():
+                if lookup.candidate is not None and lookup.candidate.reference.pmcid.upper() in group:
+                    resolved[lookup.candidate.reference.pmcid.upper()] = lookup.doi
+        return resolved, failed
+
+    def _fetch(self, pmids: Sequence[str]) -> dict[str, Lookup]:
+        """Each PMID's Lookup: from the cache, else from efetch two hundred at a time."""
+        wanted = list(dict.fromkeys(pmids))
+        answers = {
+            pmid: self._settle(pmid, fetched)
+            for pmid, fetched in cached(self.client, {p: self._single(p) for p in wanted}).items()
+        }
+        missing = [pmid for pmid in wanted if pmid not in answers]
+        if self.client.offline:
+            return answers | {pmid: Lookup(pmid, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for pmid in missing}
+        for group in chunks(missing, BATCH):
+            answers |= self._efetch(group)
+        return answers
+
+    def _settle(self, pmid: str, fetched: Fetched) -> Lookup:
+        return self._settled([pmid], fetched)[0][pmid]
+
+    def _settled(self, pmids: list[str], fetched: Fetched) -> tuple[dict[str, Lookup], dict[str, Article] | None]:
+        """Each PMID's Lookup from one efetch answer, and the articles it held (None: no usable answer)."""
+        reason = failure(fetched, "PubMed") if fetched.status != 200 else ""
+        found = None
+        if not reason:
+            try:
+                found = {article.pmid: article for article in articles(fetched.body)}
+            except MalformedAnswer as error:
+                reason = f"PubMed sent an answer that is not an article set ({error})"
+        if found is None:
+            return {pmid: Lookup(pmid, LookupStatus.UNAVAILABLE, reason=reason) for pmid in pmids}, None
+        return {
+            pmid: Lookup(pmid, LookupStatus.FOUND, candidate(found[pmid]))
+            if pmid in found
+            else Lookup(pmid, LookupStatus.NOT_FOUND, reason="PubMed holds no article with this PMID")
+            for pmid in pmids
+        }, found
+
+    def _efetch(self, pmids: list[str]) -> dict[str, Lookup]:
+        fetched = fetch(
+            self.client, f"{self.base}/efetch.fcgi", {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml"}
+        )
+        answers, found = self._settled(pmids, fetched)
+        if found is not None:  # each PMID's own answer: its article, or the empty set PubMed sends for it
+            bodies = ((self._single(pmid), ARTICLE_SET % (found[pmid].xml if pmid in found else b"")) for pmid in pmids)
+            keep(self.client, bodies, "PubMed")
+        return answers

@@ -1,6 +1,8 @@
-"""What the fake APIs share: a threaded HTTP server on a free port of 127.0.0.1, started and stopped by the
-test, that counts every request, spaces requests to a rate limit per client pool (more in a window, or
-more at once, than the API allows: 429), and can be told to fail the next requests."""
+"""What the fakes of OpenAlex, PubMed, Semantic Scholar and Open Library share: a threaded HTTP server on a free
+port of 127.0.0.1, started and stopped by the test, that counts every request, holds each client pool (keyed or
+not, identified or not) to its own rate limit (more in a window, or more at once, than the API allows: 429),
+answers POST as well as GET, and can be told to fail the next requests. (tests/fakeapis/server.py is the
+simpler one-pool, GET-only server of the DataCite, arXiv and DBLP fakes.)"""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class Reply:
     body: bytes = b""
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    reset: bool = False  # close the connection without answering
 
 
 class FakeApi:
@@ -51,7 +54,7 @@ class FakeApi:
         self.limits = dict(self.LIMITS)
         self.requests: list[Request] = []
         self.rejected = 0  # 429s served
-        self._faults: deque[int] = deque()
+        self._faults: deque[int | str] = deque()
         self._lock = threading.Lock()
         self._windows: dict[str, deque[float]] = {}
         self._in_flight: Counter[str] = Counter()
@@ -65,10 +68,11 @@ class FakeApi:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def fail(self, *statuses: int) -> None:
-        """Answer the next requests with these HTTP statuses (a 5xx outage, a 403), in order."""
+    def script(self, *faults: int | str) -> None:
+        """Answer the next requests with these faults, in order: an HTTP status (a 5xx outage, a 403), "html"
+        (a maintenance page with a 200) or "reset" (the connection closed without an answer)."""
         with self._lock:
-            self._faults.extend(statuses)
+            self._faults.extend(faults)
 
     def start(self) -> FakeApi:
         self._thread = threading.Thread(
@@ -100,8 +104,12 @@ class FakeApi:
     def rejected_reply(self, request: Request, wait: float) -> Reply:
         return Reply(429, b"Too Many Requests", "text/plain", {"Retry-After": str(max(1, round(wait)))})
 
-    def fault_reply(self, status: int) -> Reply:
-        return Reply(status, f"HTTP {status}".encode(), "text/plain")
+    def fault_reply(self, fault: int | str) -> Reply:
+        if fault == "reset":
+            return Reply(200, reset=True)
+        if fault == "html":
+            return Reply(200, b"<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>", "text/html")
+        return Reply(int(fault), f"HTTP {fault}".encode(), "text/plain")
 
     def rate_headers(self, pool: str, remaining: int) -> dict[str, str]:
         return {}
@@ -167,6 +175,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length) if length else b"",
         )
         reply = fake.handle(request)
+        if reply.reset:
+            self.close_connection = True
+            self.connection.close()
+            return
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))

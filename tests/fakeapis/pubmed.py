@@ -128,6 +128,11 @@ class FakePubMed(FakeApi):
 
 
 def _matches(term: str, reference: Reference) -> bool:
+    """Clauses joined by OR (any) of clauses joined by AND (all)."""
+    return any(_all_match(alternative, reference) for alternative in term.split(" OR "))
+
+
+def _all_match(term: str, reference: Reference) -> bool:
     for clause in term.split(" AND "):
         value, tag = (m.group(1), m.group(2).lower()) if (m := _CLAUSE.match(clause)) else (clause, "ti")
         value = value.strip().strip('"')
