@@ -189,10 +189,11 @@ def test_the_key_comes_from_the_environment_and_never_reaches_the_cache(fake, tm
     assert cache_bytes(tmp_path) and b"secret-openalex-key" not in cache_bytes(tmp_path)
 
 
-def test_a_burst_stays_inside_the_limit(fake, tmp_path):
+def test_a_burst_is_answered_in_full(fake, tmp_path):
     source = source_for(fake, tmp_path)
-    source.search_many(CORPUS[:8])
-    assert fake.rejected == 0
+    held = [work for work in CORPUS if work.type != "book"][:8]
+    results = source.search_many(held)
+    assert [result.candidates[0].reference.title for result in results] == [work.title for work in held]
     source.close()
 
 
@@ -202,4 +203,12 @@ def test_progress_moves_as_each_search_finishes(fake, tmp_path):
     source.on_progress = lambda done, total: seen.append((done, total))
     source.search_many(CORPUS[:4])
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    source.close()
+
+
+def test_a_maintenance_page_is_not_kept_as_the_answer(fake, tmp_path):
+    source = source_for(fake, tmp_path)
+    fake.script("html")
+    assert source.search(CORPUS[2]).unavailable
+    assert source.search(CORPUS[2]).candidates[0].reference.title == CORPUS[2].title  # asked again, not cached
     source.close()

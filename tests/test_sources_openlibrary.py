@@ -128,3 +128,12 @@ def test_an_outage_is_unavailable(fake, tmp_path):
     fake.script(502, 502)
     assert source.works([BOOKS[0].isbn])[BOOKS[0].isbn].status is LookupStatus.UNAVAILABLE
     source.close()
+
+
+def test_a_maintenance_page_is_not_kept_as_the_answer(fake, tmp_path):
+    settings = settings_for(tmp_path, "openlibrary", fake.url)
+    source = OpenLibrarySource(settings, client=quick_client(settings, IDENTIFIED, params={}))
+    fake.script("html")
+    assert source.works([BOOKS[0].isbn])[BOOKS[0].isbn].status is LookupStatus.UNAVAILABLE
+    assert source.works([BOOKS[0].isbn])[BOOKS[0].isbn].status is LookupStatus.FOUND
+    source.close()

@@ -20,7 +20,7 @@ from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
 from refkit.sources.records import strip_markup
-from refkit.sources.services import cached, chunks, environment_key, in_parallel, keep
+from refkit.sources.services import cached, chunks, environment_key, forget, in_parallel, keep
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -206,6 +206,8 @@ class OpenAlexSource(BaseSource):
         fetched = fetch(self.client, f"{self.base}/works", params)
         page = decode(fetched.body) if fetched.status == 200 else None
         if fetched.status != 200 or not isinstance(page, dict):
+            if fetched.status == 200:
+                forget(self.client, f"{self.base}/works", params)
             return SearchResult(unavailable=True, reason=self._failure(fetched))
         return SearchResult([candidate(work) for work in results(page)])
 

@@ -19,7 +19,7 @@ from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus
 from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import cached, chunks, keep, keyed
+from refkit.sources.services import cached, chunks, forget, keep, keyed
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 
@@ -202,11 +202,10 @@ class OpenLibrarySource(BaseSource):
     def _batch(self, isbns: list[str]) -> dict[str, Lookup]:
         fetched = fetch(self.client, f"{self.base}/api/books", self._params(isbns))
         answers = self._settle(isbns, fetched)
-        found = (
-            books(json.loads(fetched.body))
-            if all(a.status is not LookupStatus.UNAVAILABLE for a in answers.values())
-            else None
-        )
+        usable = all(answer.status is not LookupStatus.UNAVAILABLE for answer in answers.values())
+        if not usable and fetched.status == 200:
+            forget(self.client, f"{self.base}/api/books", self._params(isbns))
+        found = books(json.loads(fetched.body)) if usable else None
         if found is not None:
             bodies = (
                 (self._single(isbn), json.dumps({f"ISBN:{isbn}": found[isbn]} if isbn in found else {}).encode())

@@ -20,7 +20,7 @@ from refkit.model import Name, Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
 from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import cached, chunks, environment_key, in_parallel, keep, keyed
+from refkit.sources.services import cached, chunks, environment_key, forget, in_parallel, keep, keyed
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -232,8 +232,8 @@ def search_answer(body: bytes | str) -> SearchAnswer:
         )
     root = parse_xml(text)
     errors = [_text(e) for e in root.iter("ERROR") if _text(e)]
-    if root.tag != "eSearchResult":
-        return SearchAnswer([], 0, errors or [f"expected an eSearchResult, got <{root.tag}>"])
+    if root.tag != "eSearchResult" and not errors:
+        raise MalformedAnswer(f"expected an eSearchResult, got <{root.tag}>")
     count = root.findtext("Count") or "0"
     return SearchAnswer([_text(e) for e in root.findall("IdList/Id")], int(count) if count.isdigit() else 0, errors)
 
@@ -312,12 +312,7 @@ class PubMedSource(BaseSource):
         term = search_term(reference)
         if not term:
             return SearchResult()
-        fetched = fetch(
-            self.client,
-            f"{self.base}/esearch.fcgi",
-            {"db": "pubmed", "term": term, "retmax": str(rows), "retmode": "json"},
-        )
-        answer, reason = self._search_answer(fetched)
+        answer, reason = self._esearch({"db": "pubmed", "term": term, "retmax": str(rows), "retmode": "json"})
         if answer is None:
             return SearchResult(unavailable=True, reason=reason)
         found = self._fetch(answer.ids)
@@ -342,14 +337,17 @@ class PubMedSource(BaseSource):
     def _single(self, pmid: str) -> str:
         return f"{self.base}/efetch.fcgi?db=pubmed&id={pmid}&retmode=xml"
 
-    def _search_answer(self, fetched: Fetched) -> tuple[SearchAnswer | None, str]:
+    def _esearch(self, params: dict[str, str]) -> tuple[SearchAnswer | None, str]:
+        fetched = fetch(self.client, f"{self.base}/esearch.fcgi", params)
         if fetched.status != 200:
             return None, failure(fetched, "PubMed")
         try:
             answer = search_answer(fetched.body)
         except MalformedAnswer as error:
+            forget(self.client, f"{self.base}/esearch.fcgi", params)
             return None, f"PubMed sent an answer that is not a search result ({error})"
-        if answer.errors:
+        if answer.errors:  # often a passing backend failure, sent with a 200: not kept
+            forget(self.client, f"{self.base}/esearch.fcgi", params)
             return None, f"PubMed: {'; '.join(answer.errors)}"
         return answer, ""
 
@@ -362,7 +360,7 @@ class PubMedSource(BaseSource):
         for group in chunks(pmcids, BATCH):
             term = " OR ".join(f"{pmcid}[pmcid]" for pmcid in group)
             params = {"db": "pubmed", "term": term, "retmax": str(len(group)), "retmode": "json"}
-            answer, reason = self._search_answer(fetch(self.client, f"{self.base}/esearch.fcgi", params))
+            answer, reason = self._esearch(params)
             if answer is None:
                 failed |= {pmcid: Lookup(pmcid, LookupStatus.UNAVAILABLE, reason=reason) for pmcid in group}
                 continue
@@ -407,10 +405,11 @@ class PubMedSource(BaseSource):
         }, found
 
     def _efetch(self, pmids: list[str]) -> dict[str, Lookup]:
-        fetched = fetch(
-            self.client, f"{self.base}/efetch.fcgi", {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml"}
-        )
+        params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml"}
+        fetched = fetch(self.client, f"{self.base}/efetch.fcgi", params)
         answers, found = self._settled(pmids, fetched)
+        if found is None and fetched.status == 200:
+            forget(self.client, f"{self.base}/efetch.fcgi", params)
         if found is not None:  # each PMID's own answer: its article, or the empty set PubMed sends for it
             bodies = ((self._single(pmid), ARTICLE_SET % (found[pmid].xml if pmid in found else b"")) for pmid in pmids)
             keep(self.client, bodies, "PubMed")

@@ -20,7 +20,7 @@ from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
 from refkit.sources.records import strip_markup
-from refkit.sources.services import cached, chunks, environment_key, keep, post_json
+from refkit.sources.services import cached, chunks, environment_key, forget, keep, post_json
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -191,13 +191,14 @@ class SemanticScholarSource(BaseSource):
         """The best title match (the API's /search/match gives one paper, or 404 when nothing is close)."""
         if not reference.title.strip():
             return SearchResult()
-        fetched = fetch(
-            self.client, f"{self.base}/paper/search/match", {"query": reference.title.strip(), "fields": FIELDS}
-        )
+        params = {"query": reference.title.strip(), "fields": FIELDS}
+        fetched = fetch(self.client, f"{self.base}/paper/search/match", params)
         answer = _decoded(fetched)
         if fetched.status == 404 and error_message(answer) == "Title match not found":
             return SearchResult()
         if fetched.status != 200 or answer is None:
+            if fetched.status == 200:
+                forget(self.client, f"{self.base}/paper/search/match", params)
             return SearchResult(unavailable=True, reason=self._failure(fetched, answer))
         return SearchResult([candidate(paper) for paper in papers(answer) if paper])
 

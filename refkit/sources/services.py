@@ -17,7 +17,7 @@ import requests
 
 from refkit.sources.base import Lookup, Progress
 from refkit.sources.crossref import describe_error
-from refkit.sources.http import HttpClient
+from refkit.sources.http import HttpClient, url_key
 from refkit.sources.web import Fetched
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,15 @@ def in_parallel(
         return [counted(item) for item in items]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(counted, items))
+
+
+def forget(client: HttpClient, url: str, params: Mapping[str, str] | None = None) -> None:
+    """Drop the cached answer to GET `url`: a 200 that was not the service's answer (a maintenance page,
+    a truncated body) must not stand in for one for a month."""
+    try:
+        client.session.cache.delete(url_key("GET", client.url(url, params)))
+    except sqlite3.Error as error:
+        logger.debug("could not drop an unusable cached answer (%s)", error)
 
 
 def keyed(lookup: Lookup, identifier: str) -> Lookup:
