@@ -91,7 +91,7 @@ def read_correctly(service: str, address: str, status: int, body: bytes) -> bool
         works = openalex.results(answer) if isinstance(answer, dict) and "results" in answer else [answer]
         return bool(works) and all(openalex.to_reference(work).title for work in works)
     if service == "pubmed":
-        if "esummary" in address or "epost" in address or "nuccore" in body[:400].decode("latin-1"):
+        if "esummary" in address or "epost" in address or b"GBSet" in body[:400]:  # GBSet: a db=nuccore efetch
             return None if b"<ERROR>" not in body else bool(pubmed.errors(body))
         if b"PubmedArticleSet" in body[:400]:
             return all(article.reference.title for article in pubmed.articles(body))
