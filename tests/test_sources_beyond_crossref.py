@@ -13,7 +13,7 @@ from refkit.sources.identify import identify_many
 from refkit.sources.openalex import OpenAlexSource
 from refkit.sources.openlibrary import OpenLibrarySource
 from refkit.sources.pubmed import PubMedSource
-from refkit.sources.registry import build_sources, close_all
+from refkit.sources.registry import build_sources, close_all, factory
 from refkit.sources.semanticscholar import SemanticScholarSource
 from tests.fakeapis.corpus import openalex_works, openlibrary_books, pubmed_references, semanticscholar_papers, works
 from tests.fakeapis.openalex import FakeOpenAlex
@@ -49,12 +49,8 @@ def settings(tmp_path):
 
 def test_the_registry_builds_the_chain_the_settings_name(settings):
     chain = build_sources(settings)
-    assert [type(source) for source in chain] == [
-        OpenAlexSource,
-        PubMedSource,
-        SemanticScholarSource,
-        OpenLibrarySource,
-    ]
+    assert [source.name for source in chain] == NAMES
+    assert [factory(name) for name in NAMES] == [OpenAlexSource, PubMedSource, SemanticScholarSource, OpenLibrarySource]
     close_all(chain)
 
 

@@ -10,6 +10,7 @@ from refkit.model import Reference
 from refkit.sources import openalex
 from refkit.sources.base import LookupStatus
 from refkit.sources.openalex import LIMITS, OpenAlexSource
+from refkit.sources.progress import listening
 from tests.cassettes import interactions
 from tests.conftest import shared_file
 from tests.fakeapis.corpus import openalex_works, works
@@ -197,12 +198,12 @@ def test_a_burst_is_answered_in_full(fake, tmp_path):
     source.close()
 
 
-def test_progress_moves_as_each_search_finishes(fake, tmp_path):
+def test_progress_moves_as_each_search_is_answered(fake, tmp_path):
     source = source_for(fake, tmp_path)
-    seen: list[tuple[int, int]] = []
-    source.on_progress = lambda done, total: seen.append((done, total))
-    source.search_many(CORPUS[:4])
-    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    seen: list[int] = []
+    with listening(seen.append):
+        source.search_many(CORPUS[:4])
+    assert seen == [1, 1, 1, 1]
     source.close()
 
 

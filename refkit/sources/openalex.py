@@ -11,7 +11,9 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Reference
@@ -20,7 +22,7 @@ from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
 from refkit.sources.records import strip_markup
-from refkit.sources.services import cached, chunks, environment_key, forget, in_parallel, keep
+from refkit.sources.services import cached, chunks, environment_key, in_parallel, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -174,6 +176,15 @@ def decode(body: bytes) -> Any:
         return None
 
 
+def keep(response: requests.Response) -> bool:
+    """Only OpenAlex's answers are cached (a maintenance page with a 200 is none); a DOI batch is not kept
+    whole: its works are stored one per DOI."""
+    url = (response.request.url if response.request else None) or response.url or ""
+    if any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(urlsplit(url).query)):
+        return False
+    return response.status_code != 200 or isinstance(decode(response.content), dict)
+
+
 class OpenAlexSource(BaseSource):
     """OpenAlex over HTTP: DOIs fifty to a list request (one call's price for fifty works), titles by
     `title.search`. The key (free; from 13 February 2026 OpenAlex wants one) comes from REFKIT_OPENALEX_KEY
@@ -181,10 +192,14 @@ class OpenAlexSource(BaseSource):
 
     name = "openalex"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
+        """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""
         self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "OpenAlex")
         key = environment_key(KEY_VARIABLES)
-        self.client = client or HttpClient(settings, limits=LIMITS, params={"api_key": key} if key else {})
+        params = {"api_key": key} if key else {}
+        self.client = client or HttpClient(
+            settings, base_url=self.base, keep=keep, **{"limits": LIMITS, "params": params, **options}
+        )
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
         wanted = list(dict.fromkeys(normalize_doi(doi) for doi in ids if doi))
@@ -206,18 +221,11 @@ class OpenAlexSource(BaseSource):
         fetched = fetch(self.client, f"{self.base}/works", params)
         page = decode(fetched.body) if fetched.status == 200 else None
         if fetched.status != 200 or not isinstance(page, dict):
-            if fetched.status == 200:
-                forget(self.client, f"{self.base}/works", params)
             return SearchResult(unavailable=True, reason=self._failure(fetched))
         return SearchResult([candidate(work) for work in results(page)])
 
     def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
-        return in_parallel(
-            lambda reference: self.search(reference, rows),
-            references,
-            self.client.limiter.concurrency,
-            self.on_progress,
-        )
+        return in_parallel(lambda reference: self.search(reference, rows), references, self.client.limiter.concurrency)
 
     def close(self) -> None:
         self.client.close()
@@ -241,7 +249,7 @@ class OpenAlexSource(BaseSource):
             reason = self._failure(fetched)
             return {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reason) for doi in dois}
         by_doi = {normalize_doi(str(work.get("doi") or "")): work for work in results(page)}
-        keep(
+        remember_each(
             self.client,
             ((self._single(doi), json.dumps(work).encode()) for doi, work in by_doi.items() if doi in dois),
             "OpenAlex",
@@ -254,12 +262,8 @@ class OpenAlexSource(BaseSource):
         }
 
     def _failure(self, fetched: Fetched) -> str:
-        if (
-            fetched.status == 429
-            and fetched.retry_after
-            and fetched.retry_after.isdigit()
-            and int(fetched.retry_after) > 60
-        ):
+        long_pause = fetched.status == 429 and fetched.retry_after.isdigit() and int(fetched.retry_after) > 60
+        if long_pause or "HTTP 429" in fetched.reason:  # a 429 with hours to wait: the day's budget is spent
             return "OpenAlex's daily budget for this key is spent (set REFKIT_OPENALEX_KEY for a larger one)"
         if fetched.status == 200:
             return "OpenAlex sent an answer that is not a work"

@@ -13,13 +13,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import requests
+
 from refkit.config import Settings, source_url
 from refkit.model import Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus
 from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import cached, chunks, forget, keep, keyed
+from refkit.sources.services import cached, chunks, keyed, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 
@@ -133,15 +135,29 @@ def candidate(book: Book, isbn: str) -> Candidate:
     return Candidate(to_reference(book, isbn), "openlibrary", id=olid(book))
 
 
+def keep(response: requests.Response) -> bool:
+    """Only Open Library's answers are cached (a maintenance page with a 200 is none)."""
+    if response.status_code != 200:
+        return True
+    try:
+        return isinstance(json.loads(response.content), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
 class OpenLibrarySource(BaseSource):
     """Open Library over HTTP, for books with an ISBN: fifty ISBNs to a Books API request, each answer
     (or its absence: an empty object) cached under the ISBN's own request. It is not searched by title."""
 
     name = "openlibrary"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
+        """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""
         self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "Open Library")
-        self.client = client or HttpClient(settings, limits=IDENTIFIED if settings.mailto else ANONYMOUS, params={})
+        limits = IDENTIFIED if settings.mailto else ANONYMOUS
+        self.client = client or HttpClient(
+            settings, base_url=self.base, keep=keep, **{"limits": limits, "params": {}, **options}
+        )
 
     def identifier(self, reference: Reference) -> str:
         isbn = normalize_isbn(reference.isbn)
@@ -203,13 +219,11 @@ class OpenLibrarySource(BaseSource):
         fetched = fetch(self.client, f"{self.base}/api/books", self._params(isbns))
         answers = self._settle(isbns, fetched)
         usable = all(answer.status is not LookupStatus.UNAVAILABLE for answer in answers.values())
-        if not usable and fetched.status == 200:
-            forget(self.client, f"{self.base}/api/books", self._params(isbns))
         found = books(json.loads(fetched.body)) if usable else None
         if found is not None:
             bodies = (
                 (self._single(isbn), json.dumps({f"ISBN:{isbn}": found[isbn]} if isbn in found else {}).encode())
                 for isbn in isbns
             )
-            keep(self.client, bodies, "Open Library")
+            remember_each(self.client, bodies, "Open Library")
         return answers

@@ -14,13 +14,16 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
 from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import cached, chunks, environment_key, forget, in_parallel, keep, keyed
+from refkit.sources.services import cached, chunks, environment_key, in_parallel, keyed, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -269,6 +272,20 @@ def search_term(reference: Reference) -> str:
     return f"{title}[ti]" if title else ""
 
 
+def keep(response: requests.Response) -> bool:
+    """Only E-utilities' answers are cached: an article set, or a search result without <ERROR> (which is
+    often a passing backend failure sent with a 200); a maintenance page is none."""
+    if response.status_code != 200:
+        return True
+    try:
+        if b"<PubmedArticleSet" in response.content[:500]:
+            articles(response.content)
+            return True
+        return not search_answer(response.content).errors
+    except MalformedAnswer:
+        return False
+
+
 class PubMedSource(BaseSource):
     """PubMed over E-utilities: PMIDs two hundred to an efetch, PMCIDs turned into PMIDs by one esearch for
     all of them (`PMC1[pmcid] OR PMC2[pmcid]`), titles by esearch then efetch. The key (optional) comes from
@@ -276,13 +293,17 @@ class PubMedSource(BaseSource):
 
     name = "pubmed"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
+        """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""
         self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "PubMed")
         key = environment_key(KEY_VARIABLES)
         params = (
             {"tool": TOOL} | ({"email": settings.mailto} if settings.mailto else {}) | ({"api_key": key} if key else {})
         )
-        self.client = client or HttpClient(settings, limits=WITH_KEY if key else WITHOUT_KEY, params=params)
+        limits = WITH_KEY if key else WITHOUT_KEY
+        self.client = client or HttpClient(
+            settings, base_url=self.base, keep=keep, **{"limits": limits, "params": params, **options}
+        )
 
     def identifier(self, reference: Reference) -> str:
         return reference.pmid.strip() or reference.pmcid.strip().upper()
@@ -324,12 +345,7 @@ class PubMedSource(BaseSource):
         return SearchResult(candidates)
 
     def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
-        return in_parallel(
-            lambda reference: self.search(reference, rows),
-            references,
-            self.client.limiter.concurrency,
-            self.on_progress,
-        )
+        return in_parallel(lambda reference: self.search(reference, rows), references, self.client.limiter.concurrency)
 
     def close(self) -> None:
         self.client.close()
@@ -344,10 +360,8 @@ class PubMedSource(BaseSource):
         try:
             answer = search_answer(fetched.body)
         except MalformedAnswer as error:
-            forget(self.client, f"{self.base}/esearch.fcgi", params)
             return None, f"PubMed sent an answer that is not a search result ({error})"
         if answer.errors:  # often a passing backend failure, sent with a 200: not kept
-            forget(self.client, f"{self.base}/esearch.fcgi", params)
             return None, f"PubMed: {'; '.join(answer.errors)}"
         return answer, ""
 
@@ -408,9 +422,7 @@ class PubMedSource(BaseSource):
         params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml"}
         fetched = fetch(self.client, f"{self.base}/efetch.fcgi", params)
         answers, found = self._settled(pmids, fetched)
-        if found is None and fetched.status == 200:
-            forget(self.client, f"{self.base}/efetch.fcgi", params)
         if found is not None:  # each PMID's own answer: its article, or the empty set PubMed sends for it
             bodies = ((self._single(pmid), ARTICLE_SET % (found[pmid].xml if pmid in found else b"")) for pmid in pmids)
-            keep(self.client, bodies, "PubMed")
+            remember_each(self.client, bodies, "PubMed")
         return answers

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+import requests
+
 from refkit.config import Settings, source_url
 from refkit.model import Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, SearchResult
@@ -20,7 +22,7 @@ from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
 from refkit.sources.records import strip_markup
-from refkit.sources.services import cached, chunks, environment_key, forget, keep, post_json
+from refkit.sources.services import cached, chunks, environment_key, post_json, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -148,6 +150,16 @@ def candidate(paper: Paper) -> Candidate:
     return Candidate(to_reference(paper), "semanticscholar", id=paper_id(paper))
 
 
+def keep(response: requests.Response) -> bool:
+    """Only Semantic Scholar's answers are cached (a maintenance page with a 200 is none)."""
+    if response.status_code != 200:
+        return True
+    try:
+        return isinstance(decode(response.content), dict | list)
+    except MalformedAnswer:
+        return False
+
+
 class SemanticScholarSource(BaseSource):
     """Semantic Scholar over HTTP: DOIs, arXiv ids and PMIDs five hundred to a POST /paper/batch (each paper
     then cached as the answer to its own GET /paper/{id}), titles by /paper/search/match. The key
@@ -155,13 +167,16 @@ class SemanticScholarSource(BaseSource):
 
     name = "semanticscholar"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
+        """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""
         self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "Semantic Scholar")
         key = environment_key(KEY_VARIABLES)
         # Spelled as requests-cache's list of secret headers spells it (it compares case-sensitively), so the
         # key is redacted from what the cache stores.
         headers = {"X-API-Key": key} if key else {}
-        self.client = client or HttpClient(settings, limits=LIMITS, params={}, headers=headers)
+        self.client = client or HttpClient(
+            settings, base_url=self.base, keep=keep, **{"limits": LIMITS, "params": {}, "headers": headers, **options}
+        )
 
     def identifier(self, reference: Reference) -> str:
         """ "DOI:…", "ARXIV:…" or "PMID:…", as the API writes ids."""
@@ -197,8 +212,6 @@ class SemanticScholarSource(BaseSource):
         if fetched.status == 404 and error_message(answer) == "Title match not found":
             return SearchResult()
         if fetched.status != 200 or answer is None:
-            if fetched.status == 200:
-                forget(self.client, f"{self.base}/paper/search/match", params)
             return SearchResult(unavailable=True, reason=self._failure(fetched, answer))
         return SearchResult([candidate(paper) for paper in papers(answer) if paper])
 
@@ -224,7 +237,7 @@ class SemanticScholarSource(BaseSource):
         if found is None or len(found) != len(ids):
             reason = self._failure(fetched, answer)
             return {identifier: Lookup(identifier, LookupStatus.UNAVAILABLE, reason=reason) for identifier in ids}
-        keep(
+        remember_each(
             self.client,
             ((self._single(i), json.dumps(p).encode()) for i, p in zip(ids, found, strict=True) if p),
             "Semantic Scholar",

@@ -8,16 +8,16 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import requests
 
-from refkit.sources.base import Lookup, Progress
+from refkit.sources.base import Lookup
 from refkit.sources.crossref import describe_error
-from refkit.sources.http import HttpClient, url_key
+from refkit.sources.http import HttpClient
+from refkit.sources.progress import answered
 from refkit.sources.web import Fetched
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def cached(client: HttpClient, urls: Mapping[str, str]) -> dict[str, Fetched]:
     return found
 
 
-def keep(client: HttpClient, answers: Iterable[tuple[str, bytes]], what: str) -> None:
+def remember_each(client: HttpClient, answers: Iterable[tuple[str, bytes]], what: str) -> None:
     """Store each body as the answer to GET its address; a cache that cannot be written loses only the
     next run's hits."""
     try:
@@ -59,35 +59,20 @@ def keep(client: HttpClient, answers: Iterable[tuple[str, bytes]], what: str) ->
         logger.warning("refkit: could not cache %s records (%s)", what, error)
 
 
-def in_parallel(
-    work: Callable[[T], R], items: Sequence[T], workers: int, on_progress: Progress | None = None
-) -> list[R]:
-    """`work` on each item, in order, on as many connections as the service allows; `on_progress(done,
-    total)` after each item, as it finishes (a bar that moves while requests run)."""
-    done, lock = 0, threading.Lock()
-
-    def counted(item: T) -> R:
-        nonlocal done
-        result = work(item)
-        if on_progress:
-            with lock:
-                done += 1
-                on_progress(done, len(items))
-        return result
-
+def in_parallel(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`work` on each item, in order, on as many connections as the service allows; each answer reported
+    (refkit.sources.progress) in the calling thread, where the caller listens, as it comes in."""
+    results: list[R] = []
     if workers < 2 or len(items) < 2:
-        return [counted(item) for item in items]
+        for item in items:
+            results.append(work(item))
+            answered()
+        return results
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(counted, items))
-
-
-def forget(client: HttpClient, url: str, params: Mapping[str, str] | None = None) -> None:
-    """Drop the cached answer to GET `url`: a 200 that was not the service's answer (a maintenance page,
-    a truncated body) must not stand in for one for a month."""
-    try:
-        client.session.cache.delete(url_key("GET", client.url(url, params)))
-    except sqlite3.Error as error:
-        logger.debug("could not drop an unusable cached answer (%s)", error)
+        for result in pool.map(work, items):
+            results.append(result)
+            answered()
+    return results
 
 
 def keyed(lookup: Lookup, identifier: str) -> Lookup:
