@@ -20,8 +20,13 @@ from refkit.sources.base import LookupStatus, Source
 from refkit.sources.http import HttpClient, Limits, RetryPolicy
 from tests.fakeapis import FakeArxiv, FakeDataCite, FakeDblp
 from tests.fakeapis.arxiv import Entry
+from tests.fakeapis.corpus import openalex_works, openlibrary_books, pubmed_references, semanticscholar_papers, works
 from tests.fakeapis.datacite import attributes
 from tests.fakeapis.dblp import info
+from tests.fakeapis.openalex import FakeOpenAlex
+from tests.fakeapis.openlibrary import FakeOpenLibrary
+from tests.fakeapis.pubmed import FakePubMed
+from tests.fakeapis.semanticscholar import FakeSemanticScholar
 from tests.fakecrossref import FakeCrossref, RecordStore
 from tests.fakecrossref.fixture import SAMPLE_RECORDS
 
@@ -49,6 +54,7 @@ RESNET = Reference(
     container_title="CVPR",
 )
 ZENODO = "10.5281/zenodo.48440"
+CORPUS = works(12)  # made-up works spread over the fake OpenAlex, PubMed, Semantic Scholar and Open Library
 CASES: dict[str, Case] = {
     "crossref": Case(
         server=lambda: FakeCrossref(RecordStore.load(SAMPLE_RECORDS)),
@@ -114,6 +120,38 @@ CASES: dict[str, Case] = {
         unknown_id="",
         requests_for=lambda n: 0,
     ),
+    "openalex": Case(
+        server=lambda: FakeOpenAlex(openalex_works(CORPUS), enforce_limits=False),
+        known=CORPUS[1],
+        known_id=CORPUS[1].doi,
+        unknown_id="10.9999/not.in.openalex",
+        requests_for=lambda n: 1,  # fifty DOIs to a list call
+        more_ids=(CORPUS[0].doi, CORPUS[5].doi),
+    ),
+    "pubmed": Case(
+        server=lambda: FakePubMed(pubmed_references(CORPUS), enforce_limits=False),
+        known=CORPUS[0],
+        known_id=CORPUS[0].pmid,
+        unknown_id="1",
+        requests_for=lambda n: 1,  # two hundred PMIDs to an efetch
+        more_ids=(CORPUS[4].pmid, CORPUS[8].pmid),
+    ),
+    "semanticscholar": Case(
+        server=lambda: FakeSemanticScholar(semanticscholar_papers(CORPUS), enforce_limits=False),
+        known=CORPUS[1],
+        known_id=f"DOI:{CORPUS[1].doi}",
+        unknown_id="DOI:10.9999/not.in.s2",
+        requests_for=lambda n: 1,  # five hundred ids to a POST /paper/batch
+        more_ids=(f"DOI:{CORPUS[0].doi}", f"DOI:{CORPUS[5].doi}"),
+    ),
+    "openlibrary": Case(
+        server=lambda: FakeOpenLibrary(openlibrary_books(CORPUS), enforce_limits=False),
+        known=CORPUS[3],
+        known_id=CORPUS[3].isbn,
+        unknown_id="9780262033848",
+        requests_for=lambda n: 1,  # fifty ISBNs to a Books API request
+        more_ids=(CORPUS[7].isbn, CORPUS[11].isbn),
+    ),
 }
 
 
@@ -165,7 +203,7 @@ def test_a_look_up_of_what_the_server_lacks_is_not_found(case) -> None:
 def test_a_search_finds_the_work(case) -> None:
     name, spec, _, source, _ = case
     if not source.searches(spec.known):
-        assert name == "datacite"  # look-ups only
+        assert name in ("datacite", "openlibrary")  # look-ups only
         return
     [result] = source.search_many([spec.known])
     assert not result.unavailable
@@ -235,3 +273,18 @@ def test_the_default_limits_are_the_apis_own() -> None:
     assert (arxiv.LIMITS.single, arxiv.LIMITS.interval, arxiv.LIMITS.concurrency) == (1, 3.0, 1)
     assert dblp.LIMITS.interval / dblp.LIMITS.single >= 1.0 and dblp.LIMITS.concurrency == 1
     assert datacite.LIMITS.single / datacite.LIMITS.interval * 300 <= 1000  # 1,000 per 5 min identified
+
+
+def test_the_default_limits_of_the_other_services_are_their_own() -> None:
+    """OpenAlex 100/s in all; NCBI 3/s, 10/s with a key; Semantic Scholar 1/s, one at a time; Open Library
+    1/s, 3/s for a client that identifies itself (../shared/data/api-responses/SOURCES.md)."""
+    from refkit.sources import openalex, openlibrary, pubmed, semanticscholar
+
+    assert (openalex.LIMITS.single + openalex.LIMITS.list) / openalex.LIMITS.interval <= 100
+    assert (pubmed.WITHOUT_KEY.single, pubmed.WITH_KEY.single, pubmed.WITH_KEY.interval) == (3, 10, 1.0)
+    assert (semanticscholar.LIMITS.single, semanticscholar.LIMITS.interval, semanticscholar.LIMITS.concurrency) == (
+        1,
+        1.0,
+        1,
+    )
+    assert (openlibrary.ANONYMOUS.single, openlibrary.IDENTIFIED.single) == (1, 3)

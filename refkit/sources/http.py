@@ -452,6 +452,9 @@ def _inflater(encoding: str) -> _Inflater | None:
     raise Refused(f"the answer is encoded as {encoding[:20]!r}, which refkit did not ask for")
 
 
+# Parameters that say who asks, not what: left out of cache keys (whoever asks, the answer is the same) and
+# redacted from what the cache stores, so no key reaches a file.
+IDENTIFYING_PARAMS = ("mailto", "email", "tool", "api_key")
 QUERY_SAFE = ":/,"  # legal in a query and left literal, so more DOIs fit on the request line
 
 
@@ -469,11 +472,12 @@ def cache_file(settings: Settings) -> Path:
 
 
 def url_key(method: str, url: str) -> str:
-    """The cache key: method, host, path and query with escapes decoded and parameters sorted, `mailto`
-    left out (whoever asks, the answer is the same). Cheap enough that a warm run of 1,000 DOIs is
-    bound by reading, not by keying."""
+    """The cache key: method, host, path and query with escapes decoded and parameters sorted, those that
+    say who asks (`IDENTIFYING_PARAMS`) left out: whoever asks, the answer is the same. Cheap enough that a
+    warm run of 1,000 DOIs is bound by reading, not by keying."""
     parts = urlsplit(url)
-    query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "mailto")
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((name, value) for name, value in pairs if name not in IDENTIFYING_PARAMS)
     text = f"{method.upper()} {parts.scheme.lower()}://{parts.netloc.lower()}{unquote(parts.path)}?{query!r}"
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -517,7 +521,7 @@ def open_cache(
             backend="memory" if memory else "sqlite",
             expire_after=CACHE_DAYS * 86400,
             allowable_codes=CACHED_STATUSES,
-            ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto"),  # redacted from what is stored
+            ignored_parameters=(*DEFAULT_IGNORED_PARAMS, *IDENTIFYING_PARAMS),  # redacted from what is stored
             key_fn=cache_key,
             filter_fn=keep,
             stale_if_error=True,  # a stale record beats "unverified" when Crossref is down
@@ -563,6 +567,8 @@ class HttpClient:
         limits: Limits | None = None,
         base_url: str = "",
         keep: Callable[[requests.Response], bool] = worth_keeping,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
         bounds: Bounds = Bounds(),
         clock: Clock = time.monotonic,
@@ -572,7 +578,8 @@ class HttpClient:
         self.offline = settings.offline
         self.limiter = RateLimiter(limits or (POLITE if settings.mailto else PUBLIC), clock=clock, sleep=sleep)
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
-        self.params = {"mailto": settings.mailto} if settings.mailto else {}
+        # Sent with every request: Crossref's `mailto` unless the host wants its own (a key, `tool`/`email`).
+        self.params = dict(params) if params is not None else ({"mailto": settings.mailto} if settings.mailto else {})
         self.origin = origin(base_url or settings.api_url)  # the host this client may be redirected within
         path = cache_file(settings)
         # Offline with no cache file, every look-up misses: say so without computing cache keys.
@@ -584,6 +591,7 @@ class HttpClient:
             self.session = open_cache(path, offline=settings.offline, memory=True, keep=keep)
             self.nothing_cached = settings.offline
         self.session.headers["User-Agent"] = user_agent(settings.mailto)
+        self.session.headers.update(headers or {})  # e.g. Semantic Scholar's x-api-key (redacted when stored)
         self.session.headers["Accept-Encoding"] = "gzip"  # what `read_body` inflates, within its bounds
         self.deadline = Deadline(settings.deadline, clock)
         adapter = PoliteAdapter(

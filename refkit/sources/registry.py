@@ -27,6 +27,10 @@ SOURCES: dict[str, str] = {
     "datacite": "refkit.sources.datacite:DataCiteSource",
     "arxiv": "refkit.sources.arxiv:ArxivSource",
     "dblp": "refkit.sources.dblp:DblpSource",
+    "openalex": "refkit.sources.openalex:OpenAlexSource",
+    "pubmed": "refkit.sources.pubmed:PubMedSource",
+    "semanticscholar": "refkit.sources.semanticscholar:SemanticScholarSource",
+    "openlibrary": "refkit.sources.openlibrary:OpenLibrarySource",
 }
 DEFAULT_SOURCES = ("crossref", "datacite", "arxiv", "dblp")
 

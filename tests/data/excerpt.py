@@ -29,6 +29,19 @@ COPIED = [  # unchanged copies of small files
     "data/crossref/work_10.1371_journal.pone.0033693.json",
     "data/crossref/work_10.1109_icdcsw.2003.1203662.json",
     "data/crossref/work_10.3892_ijo_00000353.json",
+    "data/api-responses/openalex/bvitamins_W2741809807.json",
+    "data/api-responses/pubmed/biopython_efetch_pubmed_11748933_11700088.xml",
+    "data/api-responses/pubmed/biopython_epost_invalid_id_error.xml",
+    "data/api-responses/pubmed/biopython_esearch_notfound_abcXYZ.xml",
+    "data/api-responses/pubmed/biopython_esearch_pubmed_biopython.xml",
+    "data/api-responses/pubmed/biopython_esummary_error_no_id.xml",
+    "data/api-responses/pubmed/findpapers_esearch_pubmed_json.json",
+    "data/api-responses/semanticscholar/test_bad_query_parameters.yaml",
+    "data/api-responses/semanticscholar/test_debug.yaml",
+    "data/api-responses/semanticscholar/test_empty_paginated_results.yaml",
+    "data/api-responses/semanticscholar/test_get_papers_return_not_found.yaml",
+    "data/api-responses/semanticscholar/test_not_found.yaml",
+    "data/api-responses/semanticscholar/test_search_paper_match_title.yaml",
 ]
 TRICKY = "data/bibtex/tricky-bibtexparser-v1"
 # Records the tests look up by DOI, kept whatever the sampling picks.

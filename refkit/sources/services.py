@@ -1,0 +1,99 @@
+"""What the web services beyond Crossref share: keys from the environment (never from a file), identifiers
+asked many to a request with each answer kept in the cache under the identifier's own one-record address (so
+any later mix of identifiers, or an offline run, finds it there), and requests spread over the connections
+a service allows."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+import requests
+
+from refkit.sources.base import Lookup
+from refkit.sources.crossref import describe_error
+from refkit.sources.http import HttpClient
+from refkit.sources.progress import answered
+from refkit.sources.web import Fetched
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def environment_key(variables: Sequence[str]) -> str:
+    """The first of these environment variables that is set: API keys live in the environment only."""
+    return next((value.strip() for name in variables if (value := os.environ.get(name, "")).strip()), "")
+
+
+def chunks(items: Sequence[T], size: int) -> list[list[T]]:
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+def cached(client: HttpClient, urls: Mapping[str, str]) -> dict[str, Fetched]:
+    """The answers (200 or 404) the cache already holds, by identifier, without a request."""
+    found = {}
+    for identifier, url in urls.items():
+        try:
+            response = client.cached(url)
+        except sqlite3.Error:  # a damaged cache answers nothing; the request is made instead
+            response = None
+        if response is not None and response.status_code in (200, 404):
+            found[identifier] = Fetched(
+                response.status_code, response.content or b"", response.headers.get("Content-Type", "")
+            )
+    return found
+
+
+def remember_each(client: HttpClient, answers: Iterable[tuple[str, bytes]], what: str) -> None:
+    """Store each body as the answer to GET its address; a cache that cannot be written loses only the
+    next run's hits."""
+    try:
+        client.remember(answers)
+    except sqlite3.Error as error:
+        logger.warning("refkit: could not cache %s records (%s)", what, error)
+
+
+def in_parallel(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`work` on each item, in order, on as many connections as the service allows; each answer reported
+    (refkit.sources.progress) in the calling thread, where the caller listens, as it comes in."""
+    results: list[R] = []
+    if workers < 2 or len(items) < 2:
+        for item in items:
+            results.append(work(item))
+            answered()
+        return results
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(work, items):
+            results.append(result)
+            answered()
+    return results
+
+
+def keyed(lookup: Lookup, identifier: str) -> Lookup:
+    """The Lookup under the identifier exactly as the caller wrote it."""
+    if lookup.doi == identifier:
+        return lookup
+    return Lookup(identifier, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
+
+
+def post_json(client: HttpClient, url: str, params: Mapping[str, str], payload: object) -> Fetched:
+    """POST a JSON body through the polite client (limited and retried like a GET, never cached); network
+    trouble is a reason, not an error."""
+    try:
+        response = client.session.post(
+            client.url(url, params), json=payload, timeout=client.timeout, headers={"Content-Type": "application/json"}
+        )
+    except (requests.RequestException, sqlite3.Error) as error:
+        return Fetched(0, reason=describe_error(error, client.timeout[1]))
+    return Fetched(
+        response.status_code,
+        response.content or b"",
+        response.headers.get("Content-Type", ""),
+        retry_after=response.headers.get("Retry-After", "") or "",
+    )
