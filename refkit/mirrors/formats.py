@@ -17,7 +17,6 @@ from __future__ import annotations
 import gzip
 import html.entities
 import io
-import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from refkit.errors import RefkitError
+from refkit.mirrors import fastjson as json
 from refkit.sources.base import Record
 
 # The fields of a Crossref record that verification reads (refkit.sources.records); the rest is not kept.
