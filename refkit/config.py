@@ -32,6 +32,7 @@ class Settings:
     cache_dir: Path | None = None  # None: the user cache folder (platformdirs)
     snapshot: list[Path] = field(default_factory=list)  # local Crossref records to verify against
     snapshot_complete: bool = False  # the snapshots hold every work there is: what they lack does not exist
+    mirror: list[Path] = field(default_factory=list)  # local mirrors (`refkit mirror build`), asked first
     timeout: float = 20.0
     key_pattern: str = "{auth}{year}{title}"  # citation keys made by `refkit extract`
     config_file: Path | None = None  # where [tool.refkit] was read from, if anywhere
@@ -113,6 +114,7 @@ _READERS: dict[str, Callable[[Any, Path], Any]] = {
     "cache_dir": _path,
     "snapshot": _paths,
     "snapshot_complete": lambda value, _: _flag(value),
+    "mirror": _paths,
     "timeout": lambda value, _: _seconds(value),
     "key_pattern": lambda value, _: _text(value),
 }

@@ -13,6 +13,11 @@ SNAPSHOT = typer.Option(
     help="A local Crossref snapshot (JSON-lines file or folder of JSON "
     "records) to verify against before Crossref; repeatable.",
 )
+MIRROR = typer.Option(
+    None,
+    "--mirror",
+    help="A local mirror (made by `refkit mirror build`) to verify against first; repeatable.",
+)
 OFFLINE = typer.Option(None, "--offline/--online", help="Answer from the cache and snapshots only.")
 API_URL = typer.Option(None, "--api-url", help="Crossref REST API base URL.")
 MAILTO = typer.Option(None, "--mailto", help="Your e-mail address for Crossref's polite pool.")
@@ -20,7 +25,19 @@ CACHE_DIR = typer.Option(None, "--cache-dir", help="Where HTTP responses are cac
 
 
 def source_overrides(
-    snapshot: list[Path] | None, offline: bool | None, api_url: str | None, mailto: str | None, cache_dir: Path | None
+    snapshot: list[Path] | None,
+    offline: bool | None,
+    api_url: str | None,
+    mailto: str | None,
+    cache_dir: Path | None,
+    mirror: list[Path] | None = None,
 ) -> dict[str, Any]:
     """The settings these options override (None = not given, so config and environment apply)."""
-    return {"snapshot": snapshot, "offline": offline, "api_url": api_url, "mailto": mailto, "cache_dir": cache_dir}
+    return {
+        "snapshot": snapshot,
+        "offline": offline,
+        "api_url": api_url,
+        "mailto": mailto,
+        "cache_dir": cache_dir,
+        "mirror": mirror,
+    }

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from refkit.cli.app import app, emit, progress_bar
-from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
+from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, MIRROR, OFFLINE, SNAPSHOT, source_overrides
 from refkit.config import Settings, load_settings
 from refkit.model import Severity
 from refkit.reports import RENDERERS
@@ -49,6 +49,7 @@ def validate_command(
     ),
     offline: bool | None = OFFLINE,
     snapshot: list[Path] = SNAPSHOT,
+    mirror: list[Path] = MIRROR,
     snapshot_complete: bool | None = typer.Option(
         None,
         "--snapshot-complete/--snapshot-incomplete",
@@ -65,7 +66,7 @@ def validate_command(
         "fail_on": fail_on,
         "allow_unverified": allow_unverified,
         "snapshot_complete": snapshot_complete,
-        **source_overrides(snapshot, offline, api_url, mailto, cache_dir),
+        **source_overrides(snapshot, offline, api_url, mailto, cache_dir, mirror),
     }
     unique = list(dict.fromkeys(paths))
     settings = [load_settings(path, overrides) for path in unique]

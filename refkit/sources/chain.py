@@ -139,8 +139,13 @@ def online_source(settings: Settings) -> Source:
 
 
 def build_source(settings: Settings) -> Source:
-    """Snapshots from the settings first (in the order given), then Crossref."""
+    """Mirrors from the settings first, then snapshots (each in the order given), then Crossref."""
     source: Source = online_source(settings)
     if settings.snapshot:
         source = FallbackSource(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete), source)
+    if settings.mirror:
+        from refkit.mirrors.source import MirrorSource  # only runs that name a mirror open SQLite
+
+        for path in reversed(settings.mirror):
+            source = FallbackSource(MirrorSource(path), source)
     return source
