@@ -29,6 +29,8 @@ from refkit.text import normalize_doi
 
 SCHEMA_VERSION = 1
 BATCH = 5000  # records inserted per executemany
+# The title index is contentless (the words are kept once, in the records) and keeps positions: detail=none
+# would be smaller, but FTS5's bm25 then scores every row 0 and the shortlist is arbitrary (measured).
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
@@ -39,7 +41,7 @@ CREATE TABLE IF NOT EXISTS works(
 CREATE UNIQUE INDEX IF NOT EXISTS works_doi ON works(doi) WHERE doi IS NOT NULL;
 CREATE INDEX IF NOT EXISTS works_arxiv ON works(arxiv) WHERE arxiv IS NOT NULL;
 CREATE INDEX IF NOT EXISTS works_file ON works(file);
-CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(words, content='', detail=none);
+CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(words, content='');
 """
 
 Progress = Callable[[str, int], None]  # (file being read, records indexed so far in the run)
