@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import zipfile
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -37,6 +39,7 @@ from refkit.model import Reference
 from refkit.sources.records import to_reference as record_to_reference
 from refkit.text import fold, latex_to_unicode
 
+_IDENTIFIER_RE = re.compile(r"\b(?:https?://|doi:\s*)?10\.\d{4,9}/\S+|https?://\S+", re.IGNORECASE)
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-world"
 SCORED = (*FIELDS, "doi")
 Values = dict[str, str]
@@ -67,7 +70,7 @@ def _printed(gold: Values, shown: str, predicted: Reference | None) -> tuple[Val
     """Gold and predicted values of the fields the item prints (its own text when it was paired, else the
     whole document's; see the module docstring), authors cut to the printed count."""
     guess = _values(predicted) if predicted else {}
-    item = f" {fold(predicted.raw)} " if predicted and predicted.raw else shown
+    item = f" {fold(_without_identifiers(predicted.raw))} " if predicted and predicted.raw else shown
     kept = {
         name: value
         for name, value in gold.items()
@@ -76,6 +79,11 @@ def _printed(gold: Values, shown: str, predicted: Reference | None) -> tuple[Val
     if predicted is not None and predicted.authors_truncated and predicted.authors:
         kept["authors"] = " | ".join(kept["authors"].split(" | ")[: len(predicted.authors)])
     return kept, {name: value for name, value in guess.items() if name in kept}
+
+
+def _without_identifiers(text: str) -> str:
+    """The item's text without its DOIs and URLs, whose digits ("10.1016/…") are no printed issue or volume."""
+    return _IDENTIFIER_RE.sub(" ", text)
 
 
 def _signature(reference: Reference) -> str:
@@ -109,7 +117,7 @@ def _document_text(path: Path) -> str:
     if path.suffix not in (".docx", ".html"):
         raw = path.read_text(encoding="utf-8", errors="replace").replace("\\bibrangedash", "-")
         text += " " + latex_to_unicode(raw)
-    return f" {fold(text)} "
+    return f" {fold(_without_identifiers(text))} "
 
 
 def extraction_counts(path: Path, wanted: list[str], golds: dict[str, Reference]) -> tuple[Counter, int, str]:
@@ -151,7 +159,7 @@ def _keyed(reference: Reference, key: str) -> Reference:
     return reference
 
 
-def _documents(gold: dict) -> tuple[list[tuple[str, Path, list[str]]], Path | None]:
+def _documents(gold: dict, golds: dict[str, Reference]) -> tuple[list[tuple[str, Path, list[str]]], Path | None]:
     """The rendered documents to extract from (kind, path, keys in printed order) and the source to read
     citations from, for one pair."""
     category, document = gold["category"], gold["document"]
@@ -161,8 +169,21 @@ def _documents(gold: dict) -> tuple[list[tuple[str, Path, list[str]]], Path | No
         rendered = [(kind, CORPUS / document[kind], gold["keys"]) for kind in ("html", "docx") if kind in document]
         return rendered, CORPUS / document["markdown"]
     listed = gold.get("docx_reference_list") or {}
-    rendered = [("docx", CORPUS / name, listed.get("keys_in_docx_order", [])) for name in gold.get("rendered", [])]
+    rendered = [
+        ("docx", CORPUS / name, _bookmarked_keys(CORPUS / name, golds) or listed.get("keys_in_docx_order", []))
+        for name in gold.get("rendered", [])
+    ]
     return [item for item in rendered if item[2]], CORPUS / document
+
+
+def _bookmarked_keys(path: Path, golds: dict[str, Reference]) -> list[str]:
+    """The keys pandoc wrote as `ref-KEY` bookmarks before each reference of a Word file, in order, when all
+    are keys of the .bib: the exact printed order, where the gold's title-matched list has repeats and gaps
+    (nwryd19: `chiat2015nonword` eight times, `balladares2016socio` missing)."""
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    keys = re.findall(r'<w:bookmarkStart [^>]*w:name="ref-([^"]+)"', xml)
+    return keys if keys and all(key in golds for key in keys) else []
 
 
 def main() -> int:
@@ -180,7 +201,7 @@ def main() -> int:
     for gold_file in golds_files:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         golds = _gold_references(gold)
-        rendered, source = _documents(gold)
+        rendered, source = _documents(gold, golds)
         recall = None
         if source is not None:
             aliases = gold.get("input_to_short_id", {})

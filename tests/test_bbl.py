@@ -63,3 +63,25 @@ def test_no_markup_left_in_the_text(name: str) -> None:
     for reference in extract_document(DATA / name):
         for value in (reference.title, reference.container_title, *map(str, reference.authors)):
             assert "\\" not in value and "{" not in value, value
+
+
+def test_mdpi_layout_with_a_truncated_author_list(tmp_path: Path) -> None:
+    """aaronpeikert/repro-tutorial's thebibliography (MDPI): "…; Henry Tessler, M.; et al. Title. \\emph{J.}";
+    the title was read as the venue when the list ended in "et al."."""
+    path = tmp_path / "paper.tex"
+    path.write_text(
+        "\\begin{thebibliography}{99}\n\\bibitem[Hardwicke et~al.(2018)]{hardwicke2018}\n"
+        "Hardwicke, T.E.; Mathur, M.B.; Henry Tessler, M.; et al. Data Availability, Reusability, and Analytic "
+        "Reproducibility. \\emph{R. Soc. Open Sci.} \\textbf{2018}, \\emph{5}, 180448.\n\\end{thebibliography}\n",
+        encoding="utf-8",
+    )
+    [reference] = extract_document(path)
+    assert reference.key == "hardwicke2018" and reference.authors_truncated
+    assert _families(reference) == ["Hardwicke", "Mathur", "Henry Tessler"]
+    assert reference.title == "Data Availability, Reusability, and Analytic Reproducibility"
+    assert (reference.container_title, reference.year, reference.volume, reference.page) == (
+        "R. Soc. Open Sci.",
+        2018,
+        "5",
+        "180448",
+    )

@@ -383,3 +383,18 @@ def test_a_damaged_model_file_is_a_one_line_error(tmp_path, monkeypatch) -> None
             parse_reference("Ek, M. (2020). Limpet grazing. Marine Ecology, 7, 1-5.")
     finally:
         tagger._tagger.cache_clear()
+
+
+def test_a_preprint_server_printed_twice_stays_out_of_the_title() -> None:
+    """Vancouver (Manubot's deep-rules manuscript) prints an arXiv report as "Title. arXiv. arXiv; 2017 Dec.":
+    39 of its 127 titles ended in "arXiv"."""
+    reference = parse_reference(
+        "74. Vaswani A, Shazeer N, Parmar N, et al. Attention Is All You Need. arXiv. arXiv; 2017 Dec. "
+        "Report No.: 1706.03762. Available: https://arxiv.org/abs/1706.03762"
+    )
+    assert (reference.title, reference.container_title) == ("Attention Is All You Need", "arXiv")
+    question = parse_reference(
+        "24. Cho J, Lee K, Shin E, Choy G, Do S. How much data is needed to train a medical image deep learning "
+        "system to achieve necessary high accuracy? arXiv. arXiv; 2016 Jan. Report No.: 1511.06348."
+    )
+    assert question.title.endswith("necessary high accuracy") and question.container_title == "arXiv"

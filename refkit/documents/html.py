@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from refkit.documents.blocks import Block, BlockKind
+from refkit.documents.blocks import Block, BlockKind, printed_date
 
 _SKIPPED = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"}
 _BLOCK_TAGS = {
@@ -172,7 +172,7 @@ class _TextCollector(HTMLParser):
         for mark, name in (("block", "authors"), ("em", "container")):
             if self._marks.get(mark):
                 found.append((name, " ".join(self._marks[mark][0].split())))
-        return tuple(found)
+        return tuple(found) + printed_date("".join(self._parts))
 
 
 def html_blocks(text: str) -> list[Block]:

@@ -10,6 +10,7 @@ from refkit.extract.identifiers import Match
 from refkit.extract.names import parse_names
 from refkit.extract.tagger import Prepared, prepare, tag
 from refkit.model import Location, Reference
+from refkit.text import fold
 
 MAX_REFERENCE_CHARS = 2000  # longer strings are not one reference; only their start is tagged
 _PROCEEDINGS_RE = re.compile(
@@ -24,8 +25,7 @@ _REPORT_RE = re.compile(
 _IN_RE = re.compile(r"^\s*in\b\s*:?\s*", re.IGNORECASE)
 _EDITED_RE = re.compile(r"\((?:eds?|editors?|hrsg|coords?)\.?\)", re.IGNORECASE)
 _SERVER_AT_END_RE = re.compile(
-    r"\.\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)"
-    r"(?: preprint)?\W*$",
+    r"(?:[.?!]\s+(arXiv|bioRxiv|medRxiv|SSRN|Research Square|Preprints|OSF Preprints)(?: preprint)?)+\W*$",
     re.IGNORECASE,
 )
 _IMPRINT_RE = re.compile(r"^\s*([A-Z][^:,;()]{1,30}?):\s+([A-Z][^:]{1,80}?)[.,;\s]*$")
@@ -126,7 +126,8 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     if "title" not in segments and "container" in segments and not segments.keys() & {"volume", "pages"}:
         segments["title"] = segments.pop("container")  # a book: its title was taken for a venue
     server = _SERVER_AT_END_RE.search(segments.get("title", ""))
-    if server and "container" not in segments:  # "Title. medRxiv": the preprint server ran into the title
+    # "Title. medRxiv": the preprint server ran into the title (Vancouver prints it twice: "Title. arXiv. arXiv;")
+    if server and fold(segments.get("container", server.group(1))) == fold(server.group(1)):
         segments["title"], segments["container"] = segments["title"][: server.start()], server.group(1)
     authors, truncated = parse_names(segments.get("author", ""))
     editors, _ = parse_names(_IN_RE.sub("", segments.get("editor", "")))
