@@ -6,7 +6,7 @@ so the figure says how much of the time is the index and how much is JSON/XML pa
     python benchmarks/mirror_data.py scale --records 200000 --into /tmp/bulk            # Crossref
     python benchmarks/mirror_data.py scale --records 30000 --into /tmp/bulk --format dblp
     python benchmarks/mirror_data.py scale --records 30000 --into /tmp/bulk --format arxiv
-    python benchmarks/mirror_build.py /tmp/bulk [--limit-seconds 180]
+    python benchmarks/mirror_build.py /tmp/bulk [--limit-seconds 180] [--keep /tmp/mirrors]
 
 Each format is built into a fresh mirror; Crossref files are built until --limit-seconds of CPU is spent.
 """
@@ -44,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("bulk", type=Path)
     parser.add_argument("--limit-seconds", type=float, default=180)
+    parser.add_argument("--keep", type=Path, help="keep each mirror as KEEP/<format>.db (for mirror_lookup.py)")
     args = parser.parse_args()
     files = bulk_files([args.bulk])
     by_kind: dict[str, list[Path]] = {}
@@ -52,7 +53,8 @@ def main() -> None:
     print(f"calibration: sum(range(10**7)) took {calibration():.2f} s of CPU (about 0.2 s on an idle core)")
     for kind, paths in sorted(by_kind.items()):
         with tempfile.TemporaryDirectory() as folder:
-            mirror = Path(folder) / "m.db"
+            mirror = (args.keep or Path(folder)) / f"{kind}.db"
+            mirror.unlink(missing_ok=True)
             cpu = time.process_time()
             built: list[Path] = []
             for path in paths:

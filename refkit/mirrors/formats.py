@@ -196,9 +196,13 @@ def _read_dblp_stream(handle: IO[bytes], path: Path) -> Iterator[Record]:
 # --- arXiv OAI metadata snapshot -------------------------------------------------------------------------
 
 
+_VERSION = re.compile(r"v\d+$")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def arxiv_doi(identifier: str) -> str:
     """The DOI DataCite registers for an arXiv paper: 10.48550/arXiv.2104.12255 (no version)."""
-    return "10.48550/arXiv." + re.sub(r"v\d+$", "", identifier)
+    return "10.48550/arXiv." + _VERSION.sub("", identifier)
 
 
 def _arxiv_record(paper: dict[str, Any]) -> Record | None:
@@ -208,19 +212,21 @@ def _arxiv_record(paper: dict[str, Any]) -> Record | None:
         return None
     record: Record = {"DOI": arxiv_doi(identifier), "arxiv": identifier, "type": "posted-content", "title": [title]}
     names = paper.get("authors_parsed") or []
-    record["author"] = [
-        {"given": " ".join(part for part in (name[1:2] + name[2:3]) if part), "family": name[0]}
-        for name in names
-        if isinstance(name, list) and name and name[0]
-    ]
+    record["author"] = [_arxiv_name(name) for name in names if isinstance(name, list) and name and name[0]]
     versions = paper.get("versions") or []
     created = versions[0].get("created", "") if versions and isinstance(versions[0], dict) else ""
-    year = re.search(r"\b(19|20)\d\d\b", created)
+    year = _YEAR.search(created)
     if year:
         record["posted"] = record["issued"] = {"date-parts": [[int(year.group(0))]]}
     if paper.get("doi"):  # the journal version's DOI, when the author gave one
         record["relation"] = {"is-preprint-of": [{"id-type": "doi", "id": str(paper["doi"]).split()[0]}]}
     return record
+
+
+def _arxiv_name(parsed: list[str]) -> dict[str, str]:
+    """`authors_parsed` gives [family, given, suffix]: "Jr." stays with the given names."""
+    given = f"{parsed[1]} {parsed[2]}".strip() if len(parsed) > 2 else (parsed[1] if len(parsed) > 1 else "")
+    return {"given": given, "family": parsed[0]}
 
 
 def read_arxiv(path: Path) -> Iterator[Record]:
