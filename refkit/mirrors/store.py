@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -29,6 +30,11 @@ from refkit.text import normalize_doi
 
 SCHEMA_VERSION = 1
 BATCH = 5000  # records inserted per executemany
+# A search reads the postings of the cited title's rarest words, adding words until about this many postings
+# are read (at least two words): the cost of a search then stays flat as the mirror grows, where querying
+# every word read all of "analysis" and "patients" (p50 93 ms on 200,000 records; benchmarks/mirror_lookup.py).
+# FTS5 costs about 20 µs per matching row here (bm25), so 1,000 postings is a few milliseconds.
+POSTINGS_BUDGET = 1_000
 # The title index is contentless (the words are kept once, in the records) and keeps positions: detail=none
 # would be smaller, but FTS5's bm25 then scores every row 0 and the shortlist is arbitrary (measured).
 _SCHEMA = """
@@ -42,6 +48,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS works_doi ON works(doi) WHERE doi IS NOT NULL;
 CREATE INDEX IF NOT EXISTS works_arxiv ON works(arxiv) WHERE arxiv IS NOT NULL;
 CREATE INDEX IF NOT EXISTS works_file ON works(file);
 CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(words, content='');
+CREATE TABLE IF NOT EXISTS vocabulary(word TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 Progress = Callable[[str, int], None]  # (file being read, records indexed so far in the run)
@@ -160,11 +167,21 @@ def _insert(connection: sqlite3.Connection, file_id: int, batch: list[Record]) -
             for offset, (doi, arxiv, record) in enumerate(fresh)
         ),
     )
+    words = [title_words(record) for _, _, record in fresh]
     connection.executemany(
-        "INSERT INTO titles(rowid, words) VALUES (?, ?)",
-        ((start + offset, title_words(record)) for offset, (_, _, record) in enumerate(fresh)),
+        "INSERT INTO titles(rowid, words) VALUES (?, ?)", ((start + offset, w) for offset, w in enumerate(words))
     )
+    _count_words(connection, words, +1)
     return len(fresh)
+
+
+def _count_words(connection: sqlite3.Connection, titles: list[str], sign: int) -> None:
+    """Keep how many records hold each title word (what FTS5 would count only by reading every posting)."""
+    counts = Counter(word for title in titles for word in title.split())
+    connection.executemany(
+        "INSERT INTO vocabulary VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET records = records + excluded.records",
+        ((word, sign * count) for word, count in counts.items()),
+    )
 
 
 def _held_dois(connection: sqlite3.Connection, dois: list[str]) -> set[str]:
@@ -179,10 +196,12 @@ def _held_dois(connection: sqlite3.Connection, dois: list[str]) -> set[str]:
 def _forget_file(connection: sqlite3.Connection, file_id: int) -> None:
     """Remove a file's records and their title words (a contentless FTS5 index is told what to remove)."""
     rows = connection.execute("SELECT id, record FROM works WHERE file = ?", (file_id,)).fetchall()
+    words = [title_words(json.loads(record)) for _, record in rows]
     connection.executemany(
         "INSERT INTO titles(titles, rowid, words) VALUES ('delete', ?, ?)",
-        ((row_id, title_words(json.loads(record))) for row_id, record in rows),
+        ((row_id, title) for (row_id, _), title in zip(rows, words, strict=True)),
     )
+    _count_words(connection, words, -1)
     connection.execute("DELETE FROM works WHERE file = ?", (file_id,))
     connection.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
@@ -221,16 +240,29 @@ class Mirror:
 
     def candidates(self, title: str, limit: int = 40) -> list[Record]:
         """Records sharing the most informative words with `title`, best (bm25) first."""
-        words = title_tokens(title)
+        words = self.rarest(title_tokens(title))
         if not words:
             return []
-        query = " OR ".join(f'"{word}"' for word in sorted(words))
+        query = " OR ".join(f'"{word}"' for word in words)
         rows = self.connection.execute(
             "SELECT w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank LIMIT ?) AS t"
             " JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
             (query, limit),
         )
         return [json.loads(record) for (record,) in rows]
+
+    def rarest(self, words: set[str]) -> list[str]:
+        """The words to search by: the rarest the mirror holds, up to POSTINGS_BUDGET postings."""
+        marks = ",".join("?" * len(words))
+        query = f"SELECT word, records FROM vocabulary WHERE word IN ({marks}) AND records > 0 ORDER BY records, word"
+        chosen: list[str] = []
+        postings = 0
+        for word, records in self.connection.execute(query, sorted(words)):
+            if len(chosen) >= 2 and postings + records > POSTINGS_BUDGET:
+                break
+            chosen.append(word)
+            postings += records
+        return chosen
 
     def records(self) -> Iterator[Record]:
         for (record,) in self.connection.execute("SELECT record FROM works ORDER BY id"):
