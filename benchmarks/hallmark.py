@@ -31,8 +31,7 @@ from refkit.bib import parse_bibliography  # noqa: E402
 from refkit.bib.convert import parse_names  # noqa: E402
 from refkit.config import Settings  # noqa: E402
 from refkit.model import Finding, Reference, Severity  # noqa: E402
-from refkit.sources.base import Lookup, LookupStatus, SearchResult  # noqa: E402
-from refkit.sources.chain import UnavailableSource  # noqa: E402
+from refkit.sources.base import BaseSource, Lookup, LookupStatus, SearchResult, UnavailableSource  # noqa: E402
 from refkit.sources.snapshot import SnapshotSource  # noqa: E402
 from refkit.text import latex_to_unicode, normalize_doi  # noqa: E402
 from refkit.validate import validate_bibliography  # noqa: E402
@@ -65,7 +64,7 @@ def _prefix(doi: str) -> str:
     return normalize_doi(doi).split("/")[0]
 
 
-class PoolSource:
+class PoolSource(BaseSource):
     """The pool as a snapshot, answering unknown DOIs as Crossref would by their prefix (see module doc).
 
     Registrant prefixes known to exist: those of the pool and of the 1,747 real Crossref records in
@@ -74,6 +73,7 @@ class PoolSource:
     def __init__(self, records: list[dict[str, Any]], known_prefixes: set[str]) -> None:
         self.snapshot = SnapshotSource(records=records, name="hallmark-pool", complete=True)  # the universe
         self.name = self.snapshot.name
+        self.complete = True
         self.prefixes = known_prefixes | {_prefix(r["DOI"]) for r in records if not r["DOI"].startswith("10.0000/")}
 
     def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
@@ -142,8 +142,14 @@ def main() -> None:
         bibliography = parse_bibliography(to_bibtex([entry]), "hallmark.bib")
         findings.extend(validate_bibliography(bibliography, Settings(), source=source).findings)
     elapsed = time.perf_counter() - started
-    flagged = flagged_keys(findings, [r.strip().upper() for r in args.rules.split(",") if r.strip()])
+    described = "no records (offline rules only)" if args.no_records else f"pool of {len(pool)} works as the snapshot"
+    print(f"HALLMARK {args.split.name}: {len(entries)} entries, {described}; {elapsed:.1f} s")
+    summarise(entries, findings, args.rules, args.show)
 
+
+def summarise(entries: list[dict[str, Any]], findings: list[Finding], rules: str = "", show: str = "") -> None:
+    """Detection rate, false-positive rate, F1, per hallucination type and the rules that fired."""
+    flagged = flagged_keys(findings, [r.strip().upper() for r in rules.split(",") if r.strip()])
     per_type: dict[str, Counter[str]] = defaultdict(Counter)
     rule_counts: dict[str, Counter[str]] = {"VALID": Counter(), "HALLUCINATED": Counter()}
     true_pos = false_pos = positives = negatives = 0
@@ -158,7 +164,7 @@ def main() -> None:
         else:
             negatives += 1
             false_pos += hit
-        if args.show and kind == args.show and hit == (kind == "VALID"):
+        if show and kind == show and hit == (kind == "VALID"):
             print(f"  {entry['bibtex_key']}: {json.dumps(entry['fields'])[:220]}")
             for finding in findings:
                 if finding.key == entry["bibtex_key"]:
@@ -167,11 +173,7 @@ def main() -> None:
     precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 0.0
     f1 = 2 * precision * detection / (precision + detection) if precision + detection else 0.0
     print(
-        f"HALLMARK {args.split.name}: {len(entries)} entries ({positives} hallucinated, {negatives} valid), "
-        + ("no records (offline rules only)" if args.no_records else f"pool of {len(pool)} works as the snapshot")
-        + f"; {elapsed:.1f} s"
-    )
-    print(
+        f"{positives} hallucinated, {negatives} valid: "
         f"detection rate {detection:.3f}   false-positive rate {false_pos / negatives:.3f}   "
         f"precision {precision:.3f}   F1 {f1:.3f}"
     )

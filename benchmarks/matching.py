@@ -175,7 +175,7 @@ def real_strings(source: SnapshotSource, path: Path) -> None:
         if not reference.title:
             outcomes["no title parsed"] += 1
             continue
-        records = [to_reference(r) for r in source.search(reference, rows=5).records]
+        records = [c.reference for c in source.search(reference, rows=5).candidates]
         match = best_match(reference, records)
         decision = match.decision if match else Decision.NO_MATCH
         truth = normalize_doi(row["gt"] or "")
@@ -209,7 +209,7 @@ def main() -> None:
     total = 0
     for kind, reference, want, doi in cases(truth, rng, args.sample):
         total += 1
-        records = [to_reference(r) for r in source.search(reference, rows=5).records]
+        records = [c.reference for c in source.search(reference, rows=5).candidates]
         match = best_match(reference, records)
         got = match.decision if match else Decision.NO_MATCH
         got_doi = normalize_doi(match.record.doi) if match and got is not Decision.NO_MATCH else ""

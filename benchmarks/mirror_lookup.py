@@ -42,7 +42,7 @@ from refkit.text import normalize_doi  # noqa: E402
 
 
 def decided(source: Any, reference: Reference) -> tuple[Decision, str]:
-    match = best_match(reference, [to_reference(r) for r in source.search(reference, rows=5).records])
+    match = best_match(reference, [c.reference for c in source.search(reference, rows=5).candidates])
     if match is None or match.decision is Decision.NO_MATCH:
         return Decision.NO_MATCH, ""
     return match.decision, normalize_doi(match.record.doi)
@@ -111,7 +111,7 @@ def speed(path: Path, queries: int) -> list[dict[str, Any]]:
         reference = Reference(title=title, authors=to_reference(record).authors[:1], year=to_reference(record).year)
         result, wall, cpu = timed(source.search, reference)
         search_times.append((wall, cpu))
-        found += any(r.get("DOI") == record["DOI"] for r in result.records)
+        found += any(c.reference.doi == normalize_doi(record["DOI"]) for c in result.candidates)
     print(f"sqlite fts5 on {held.records:,} records ({held.size / 2**20:.0f} MB):")
     for label, pairs in (("DOI look-up", doi_times), ("candidate search", candidate_times)):
         print(f"  {label:18} {percentiles([w for w, _ in pairs], [c for _, c in pairs])}")

@@ -29,11 +29,11 @@ from typing import Any
 from refkit.config import Settings, load_settings
 from refkit.errors import RefkitError
 from refkit.sources.base import Source
-from refkit.sources.chain import build_source
+from refkit.sources.registry import build_sources
 from refkit.validate import combine, exit_code, overall_exit_code, read_inputs, validate_input, verification_selected
 
 ENGINES = ("dask", "processes")
-_SOURCES: dict[str, Source] = {}  # per worker process: one source per settings, opened once
+_SOURCES: dict[str, list[Source]] = {}  # per worker process: one chain per settings, opened once
 
 
 @dataclass(slots=True)
@@ -62,10 +62,10 @@ def check_path(path: str, overrides: dict[str, Any]) -> dict[str, Any]:
     return {"path": path, "exit_code": overall_exit_code(codes), **to_dict(report)}
 
 
-def _source(settings: Settings) -> Source:
+def _source(settings: Settings) -> list[Source]:
     key = repr(settings)
     if key not in _SOURCES:
-        _SOURCES[key] = build_source(settings)
+        _SOURCES[key] = build_sources(settings)
     return _SOURCES[key]
 
 

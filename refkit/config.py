@@ -34,6 +34,8 @@ class Settings:
     snapshot_complete: bool = False  # the snapshots hold every work there is: what they lack does not exist
     mirror: list[Path] = field(default_factory=list)  # local mirrors (`refkit mirror build`), asked first
     timeout: float = 20.0
+    sources: list[str] = field(default_factory=list)  # the chain after snapshots, in order; [] = the default
+    urls: dict[str, str] = field(default_factory=dict)  # base URL by source name (crossref: `api_url`)
     key_pattern: str = "{auth}{year}{title}"  # citation keys made by `refkit extract`
     config_file: Path | None = None  # where [tool.refkit] was read from, if anywhere
 
@@ -43,6 +45,7 @@ _ENVIRONMENT = {
     "REFKIT_MAILTO": "mailto",
     "REFKIT_CACHE_DIR": "cache_dir",
     "REFKIT_OFFLINE": "offline",
+    "REFKIT_SOURCES": "sources",
 }
 
 
@@ -117,7 +120,28 @@ _READERS: dict[str, Callable[[Any, Path], Any]] = {
     "mirror": _paths,
     "timeout": lambda value, _: _seconds(value),
     "key_pattern": lambda value, _: _text(value),
+    "sources": lambda value, _: _names(value),
+    "urls": lambda value, _: _urls(value),
 }
+
+
+def _urls(value: Any) -> dict[str, str]:
+    """A table of base URLs by source name: urls = {datacite = "http://127.0.0.1:8001"}."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError("must be a table of source names and URLs")
+    return {str(name).lower(): url for name, url in value.items()}
+
+
+def _names(value: Any) -> list[str]:
+    """Source names, however written: ["Crossref", "arxiv,dblp"] → ["crossref", "arxiv", "dblp"]."""
+    return [part.strip().lower() for item in _texts(value) for part in item.split(",") if part.strip()]
+
+
+def source_url(settings: Settings, name: str, default: str) -> str:
+    """The base URL of source `name`: `<name>-url` in [tool.refkit] or REFKIT_<NAME>_URL, else `default`."""
+    if name == "crossref":
+        return settings.api_url
+    return settings.urls.get(name) or default
 
 
 def _refkit_table(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -145,6 +169,14 @@ def _apply(settings: Settings, values: dict[str, Any], base: Path, where: str) -
     for key, value in values.items():
         name = key.replace("-", "_")
         shown = name.replace("_", "-")
+        if name.endswith("_url") and name not in ("api_url", "crossref_url"):
+            try:
+                settings.urls[name.removesuffix("_url")] = _text(value)
+            except ValueError as error:
+                raise RefkitError(f"{shown} in {where} {error}, not {value!r}") from None
+            continue
+        if name == "crossref_url":
+            name = "api_url"
         if name not in _READERS:
             raise RefkitError(f"unknown setting '{shown}' in {where}")
         try:
@@ -164,6 +196,9 @@ def load_settings(start: Path, overrides: dict[str, Any] | None = None) -> Setti
     for variable, name in _ENVIRONMENT.items():
         if os.environ.get(variable):
             _apply(settings, {name: os.environ[variable]}, Path.cwd(), variable)
+    for variable, value in sorted(os.environ.items()):  # REFKIT_DATACITE_URL, REFKIT_ARXIV_URL, …
+        if variable.startswith("REFKIT_") and variable.endswith("_URL") and variable not in _ENVIRONMENT and value:
+            _apply(settings, {variable.removeprefix("REFKIT_").lower(): value}, Path.cwd(), variable)
     given = {name: value for name, value in (overrides or {}).items() if value is not None and value != []}
     _apply(settings, given, Path.cwd(), "the command line")
     return settings

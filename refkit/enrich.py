@@ -26,8 +26,8 @@ from refkit.checks.lint import DOI_RE
 from refkit.checks.verify import Progress, bib_field, field_value, verify
 from refkit.config import Settings
 from refkit.model import Evidence, Reference, Status
-from refkit.sources.base import Source
-from refkit.sources.chain import build_source
+from refkit.sources.identify import Sources
+from refkit.sources.registry import build_sources
 from refkit.text import balanced_braces, normalize_doi, unicode_to_latex
 
 # Compared fields enrich may set.
@@ -197,7 +197,7 @@ def plan(bibliography: Bibliography, evidence: list[Evidence]) -> tuple[list[Cha
 
 
 def enrich_bibliography(
-    bibliography: Bibliography, source: Source, on_progress: Progress | None = None
+    bibliography: Bibliography, source: Sources, on_progress: Progress | None = None
 ) -> EnrichResult:
     """Verify every entry against `source` and apply the confident fixes to the original text. Entries
     with an empty or duplicate key are left alone: edits are addressed by key."""
@@ -213,4 +213,4 @@ def enrich_bibliography(
 
 def enrich(bibliography: Bibliography, settings: Settings, on_progress: Progress | None = None) -> EnrichResult:
     """`refkit enrich` over the sources the settings name (snapshots first, then Crossref)."""
-    return enrich_bibliography(bibliography, build_source(settings), on_progress)
+    return enrich_bibliography(bibliography, build_sources(settings), on_progress)

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from refkit.model import Name, Reference
 from refkit.text import fold, normalize_doi, page_bounds
+from refkit.venues import venue_key
 
 # Thresholds (docs/matching.md): title similarity is rapidfuzz's normalised Levenshtein ratio on folded text.
 TITLE_SAME = 0.90  # the same title, give or take typos, punctuation and spelling variants
@@ -162,6 +163,9 @@ def _venue_names(reference: Reference) -> list[str]:
 def container_agrees(entry: Reference, record: Reference) -> bool:
     if set(entry.issn) & set(record.issn):
         return True
+    written_keys = {venue_key(name) for name in (entry.container_title, entry.container_title_short)} - {""}
+    if written_keys & {venue_key(name) for name in (record.container_title, record.container_title_short)}:
+        return True  # one venue under two names: NeurIPS and Advances in Neural Information Processing Systems
     for written in _venue_names(entry):
         for recorded in _venue_names(record):
             if written == recorded or fuzz.ratio(written, recorded) / 100 >= CONTAINER_SAME:
@@ -181,7 +185,7 @@ def is_preprint(record: Reference) -> bool:
     return record.type == "article" and not record.container_title
 
 
-def _names_preprint(venue: str) -> bool:
+def names_preprint(venue: str) -> bool:
     return any(word in venue for word in _PREPRINT_WORDS)
 
 
@@ -229,7 +233,7 @@ def compare(entry: Reference, record: Reference) -> Match:
     written_venues = _venue_names(entry)
     if written_venues and _venue_names(record):
         agreement["container"] = container_agrees(entry, record)
-    elif is_preprint(record) and written_venues and not any(map(_names_preprint, written_venues)):
+    elif is_preprint(record) and written_venues and not any(map(names_preprint, written_venues)):
         agreement["container"] = False  # a preprint cited as published in a journal or proceedings
     for name in ("volume", "issue"):
         written, recorded = getattr(entry, name), getattr(record, name)

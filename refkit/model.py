@@ -132,6 +132,30 @@ class Status(StrEnum):
     UNVERIFIED = "unverified"  # could not check: network, server or cache miss
 
 
+class Answer(StrEnum):
+    """What one source said about one reference."""
+
+    FOUND = "found"  # it holds the cited work (or the work whose title the entry borrows)
+    NOT_FOUND = "not found"  # it answered and holds no such work
+    ELSEWHERE = "another agency"  # the DOI is registered with another agency, which this source is not
+    UNAVAILABLE = "unavailable"  # no answer: network, server, offline cache miss
+    NOT_ASKED = "not asked"  # settled before it, or it could not hold such a work
+
+
+@dataclass(frozen=True, slots=True)
+class Consulted:
+    """One source's answer for one reference: `detail` says what it held, or why it was not asked;
+    `covers` that it holds every work of this kind, so that its "not found" counts as absence."""
+
+    source: str
+    answer: Answer
+    detail: str = ""
+    covers: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.answer.value}" + (f" ({self.detail})" if self.detail else "")
+
+
 @dataclass(slots=True)
 class Evidence:
     """The outcome of looking one reference up: the best record, how well it agrees, or why nothing could be said."""
@@ -144,3 +168,4 @@ class Evidence:
     source: str = ""
     reason: str = ""
     candidates: list[Reference] = field(default_factory=list)
+    consulted: list[Consulted] = field(default_factory=list)  # every source in the chain, in order

@@ -22,8 +22,8 @@ from refkit.documents import detect_format
 from refkit.errors import RefkitError
 from refkit.files import read_text
 from refkit.model import Evidence, Finding, Reference, Severity, Status
-from refkit.sources.base import Source
-from refkit.sources.chain import build_source
+from refkit.sources.identify import Sources
+from refkit.sources.registry import build_sources
 
 BIBTEX_SUFFIXES = frozenset({".bib", ".bibtex"})
 
@@ -105,7 +105,7 @@ def validate_bibliography(
     bibliography: Bibliography,
     settings: Settings,
     on_progress: Progress | None = None,
-    source: Source | None = None,
+    source: Sources | None = None,
     references: list[Reference] | None = None,
 ) -> ValidationReport:
     """Run every selected rule over a parsed bibliography; `source` replaces the one the settings name, and
@@ -117,7 +117,7 @@ def validate_bibliography(
     findings.extend(heuristics(pairs))
     evidence: list[Evidence] = []
     if verification_selected(settings):
-        online, evidence = verify(pairs, source or build_source(settings), on_progress)
+        online, evidence = verify(pairs, source or build_sources(settings), on_progress)
         findings.extend(online)
     chosen = {rule_id for rule_id in RULES if rule_selected(rule_id, settings.select, settings.ignore)}
     selected = [f for f in findings if f.rule in chosen]
@@ -202,7 +202,7 @@ def _named_bibliographies(document: Path) -> list[Path]:
 
 
 def validate_input(
-    read: Input, settings: Settings, on_progress: Progress | None = None, source: Source | None = None
+    read: Input, settings: Settings, on_progress: Progress | None = None, source: Sources | None = None
 ) -> ValidationReport:
     """Check one file read by `read_inputs`: a document without the rules that only a .bib file can break."""
     report = validate_bibliography(read.bibliography, settings, on_progress, source, read.references)

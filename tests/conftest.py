@@ -37,3 +37,10 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not present")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach a real API: the default chain is Crossref alone (which tests point at the fake);
+    a test of other sources names them (`Settings(sources=[...])` with their fakes' URLs)."""
+    monkeypatch.setattr("refkit.sources.registry.DEFAULT_SOURCES", ("crossref",))

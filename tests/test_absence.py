@@ -11,10 +11,10 @@ from refkit.bib import parse_bibliography, to_reference
 from refkit.checks.verify import verify
 from refkit.config import Settings, load_settings
 from refkit.model import Status
-from refkit.sources.base import LookupStatus
-from refkit.sources.chain import FallbackSource, UnavailableSource, build_source
+from refkit.sources.base import LookupStatus, UnavailableSource
 from refkit.sources.crossref import CrossrefSource
 from refkit.sources.http import HttpClient, RetryPolicy
+from refkit.sources.registry import build_sources
 from refkit.sources.snapshot import SnapshotSource
 from refkit.validate import validate_bibliography
 
@@ -50,7 +50,7 @@ def sample_snapshot(complete: bool) -> SnapshotSource:
 
 
 def test_an_incomplete_snapshot_and_no_network_cannot_say_may_not_exist():
-    source = FallbackSource(sample_snapshot(complete=False), UnavailableSource("could not connect"))
+    source = [sample_snapshot(complete=False), UnavailableSource("could not connect")]
     rules, status, message = check(INVENTED, source)
     assert rules == ["RK690"] and status is Status.UNVERIFIED
     # what was searched, and what could not be asked and why
@@ -59,21 +59,21 @@ def test_an_incomplete_snapshot_and_no_network_cannot_say_may_not_exist():
 
 
 def test_a_complete_snapshot_is_an_answer_even_without_network():
-    source = FallbackSource(sample_snapshot(complete=True), UnavailableSource("could not connect"))
+    source = [sample_snapshot(complete=True), UnavailableSource("could not connect")]
     rules, status, message = check(INVENTED, source)
     assert rules == ["RK630"] and status is Status.NOT_FOUND
     assert "complete" in message
 
 
 def test_a_doi_an_incomplete_snapshot_lacks_is_unverified_not_unregistered():
-    incomplete = FallbackSource(sample_snapshot(complete=False), UnavailableSource("offline, and not in the cache"))
+    incomplete = [sample_snapshot(complete=False), UnavailableSource("offline, and not in the cache")]
     rules, status, message = check(UNKNOWN_DOI, incomplete)
     assert rules == ["RK690"] and status is Status.UNVERIFIED
     assert "not in snapshot:crossref-snapshot.jsonl" in message and "offline, and not in the cache" in message
     assert sample_snapshot(complete=False).works(["10.1056/nejmoa069999"])["10.1056/nejmoa069999"].status is (
         LookupStatus.UNAVAILABLE
     )
-    complete = FallbackSource(sample_snapshot(complete=True), UnavailableSource("offline, and not in the cache"))
+    complete = [sample_snapshot(complete=True), UnavailableSource("offline, and not in the cache")]
     rules, status, _ = check(UNKNOWN_DOI, complete)
     assert rules[0] == "RK601"
 
@@ -88,7 +88,7 @@ def test_snapshot_complete_is_a_setting_so_the_sample_keeps_its_answer(tmp_path)
     for settings, expected in ((other, "RK690"), (replace(other, snapshot_complete=True), "RK630")):
         settings.cache_dir = tmp_path / "cache"
         bibliography = parse_bibliography(INVENTED, "other.bib")
-        report = validate_bibliography(bibliography, settings, source=build_source(settings))
+        report = validate_bibliography(bibliography, settings, source=build_sources(settings))
         assert [f.rule for f in report.findings if f.rule.startswith("RK6")] == [expected]
 
 

@@ -36,7 +36,9 @@ SOURCE = SnapshotSource(
 
 def test_abstracts_come_from_the_same_work_by_doi_or_by_the_matcher() -> None:
     references = [
-        Reference(key="by-doi", title="Caffeine and sleep", doi="10.1/caffeine"),
+        Reference(
+            key="by-doi", title="Caffeine effects on sleep taken 0, 3 or 6 hours before bed", doi="10.1/caffeine"
+        ),
         Reference(
             key="by-title", title="Brief afternoon naps improve alertness", authors=[Name("Brooks", "A.")], year=2006
         ),
@@ -54,3 +56,11 @@ def test_abstracts_come_from_the_same_work_by_doi_or_by_the_matcher() -> None:
         "Written by the user.",
     ]
     assert references[0].abstract == ""  # the input list is left as it was
+
+
+def test_a_doi_that_names_another_work_gives_no_abstract() -> None:
+    """The same rule as `validate`'s (refkit.sources.identify.same_work): a DOI whose record has another
+    title, and nothing else that vouches for it, is not the cited work."""
+    cited = Reference(key="wrong-doi", title="Caffeine and sleep", doi="10.1/caffeine")
+    _, added = add_abstracts([cited], SOURCE)
+    assert added == 0

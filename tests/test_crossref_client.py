@@ -142,7 +142,7 @@ def test_dois_are_looked_up_in_one_batch(http, source):
     add_batch(http, NEJM, NRD)
     found = source.works([NEJM, NRD])
     assert {doi: lookup.status for doi, lookup in found.items()} == {NEJM: LookupStatus.FOUND, NRD: LookupStatus.FOUND}
-    assert found[NRD].record["title"] == RECORDS[NRD]["title"]
+    assert found[NRD].candidate.record["title"] == RECORDS[NRD]["title"]
     assert len(http.calls) == 1
     query = requests.utils.urlparse(http.calls[0].request.url).query
     assert "filter=doi:10.1038/nrd839,doi:10.1056/nejm200104053441401" in query
@@ -157,7 +157,7 @@ def test_what_a_batch_leaves_out_is_asked_singly_then_by_agency(http, source):
     add_not_found(http, zenodo, agency="DataCite")
     found = source.works([NEJM, missing, unknown, zenodo])
     assert found[NEJM].status is LookupStatus.FOUND
-    assert found[missing].status is LookupStatus.FOUND and found[missing].record["volume"] == "171"
+    assert found[missing].status is LookupStatus.FOUND and found[missing].candidate.record["volume"] == "171"
     assert found[unknown].status is LookupStatus.NOT_FOUND
     assert found[zenodo].status is LookupStatus.ELSEWHERE and found[zenodo].agency == "DataCite"
     assert sorted(paths(http)) == sorted(
@@ -559,7 +559,7 @@ def test_search_sends_a_bibliographic_query_with_few_rows_and_a_select(http, sou
         year=2002,
     )
     result = source.search(reference, rows=3)
-    assert not result.unavailable and result.records[0]["DOI"] == "10.1038/nrd839"
+    assert not result.unavailable and result.candidates[0].id == "10.1038/nrd839"
     params = dict(parse_qsl(urlsplit(http.calls[0].request.url).query))
     assert params["rows"] == "3" and params["mailto"] == "dev@example.org"
     assert {"update-to", "updated-by", "relation", "short-container-title", "ISSN"} <= set(params["select"].split(","))
@@ -584,7 +584,7 @@ def test_bibliographic_query_sends_the_raw_citation_string_when_there_is_one():
 
 def test_search_without_anything_to_search_by_sends_nothing(http, source):
     result = source.search(Reference())
-    assert result.records == [] and not result.unavailable and len(http.calls) == 0
+    assert result.candidates == [] and not result.unavailable and len(http.calls) == 0
 
 
 def test_search_many_keeps_order_and_reports_progress(http, tmp_path, fake_time):
@@ -598,7 +598,7 @@ def test_search_many_keeps_order_and_reports_progress(http, tmp_path, fake_time)
     source = make_source(tmp_path, fake_time)
     source.on_progress = lambda done, total: seen.append((done, total))
     results = source.search_many([Reference(title=f"title {n}") for n in range(5)])
-    assert len(results) == 5 and all(result.records for result in results)
+    assert len(results) == 5 and all(result.candidates for result in results)
     assert seen[0] == (0, 5) and seen[-1] == (5, 5)
 
 
@@ -624,7 +624,7 @@ def test_the_recorded_api_answers_decode(http, source, shared):
     )
     lookup = source.works(["10.1038/srep16696"])["10.1038/srep16696"]
     assert lookup.status is LookupStatus.FOUND
-    assert lookup.record == json.loads(body)["message"]
+    assert lookup.candidate.record == json.loads(body)["message"]
 
 
 def test_cache_keys_ignore_mailto_parameter_order_and_escaping():
@@ -652,7 +652,7 @@ def test_a_server_that_stopped_answering_is_not_asked_again_for_a_while(http, so
         content_type="application/json",
     )
     fake_time.sleep(61)  # after the cool-down the server is asked again
-    assert source.search(Reference(title="Deep learning")).records[0]["DOI"] == "10.1038/nrd839"
+    assert source.search(Reference(title="Deep learning")).candidates[0].id == "10.1038/nrd839"
 
 
 @pytest.mark.parametrize("url", ["notaurl", "ftp://api.test", "http://exa mple", "https://", "http://[::1"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from refkit.extract import parse_reference
 from refkit.extract.resolve import Outcome, resolve_references
-from refkit.sources.base import SearchResult
+from refkit.sources.base import BaseSource, SearchResult
+from refkit.sources.records import crossref_candidate
 
 RECORD = {
     "DOI": "10.1016/j.ecss.2016.08.021",
@@ -19,7 +20,7 @@ RECORD = {
 }
 
 
-class FakeSource:
+class FakeSource(BaseSource):
     """Answers every search with the same records; counts how it was asked."""
 
     name = "fake"
@@ -34,7 +35,7 @@ class FakeSource:
         self.asked.append(reference.title)
         if self.unavailable:
             return SearchResult(unavailable=True, reason="offline")
-        return SearchResult(list(self.records))
+        return SearchResult([crossref_candidate(record) for record in self.records])
 
 
 class BatchSource(FakeSource):

@@ -151,8 +151,8 @@ def test_source_over_http_searches(fake_crossref, tmp_path):
         year=2001,
     )
     result = source.search(reference, rows=2)
-    assert result.records[0]["DOI"] == NEJM and len(result.records) == 2
-    assert "reference" not in result.records[0] and "ISSN" in result.records[0]  # select= at work
+    assert result.candidates[0].id == NEJM and len(result.candidates) == 2
+    assert "reference" not in result.candidates[0].record and "ISSN" in result.candidates[0].record  # select= at work
 
 
 def test_a_warm_run_sends_nothing(fake_crossref, tmp_path):
@@ -170,7 +170,7 @@ def test_past_the_servers_limits_429s_are_waited_out(fake_crossref, tmp_path):
     fake_crossref.limits["polite"] = PoolLimits(single=100, list=100, concurrency=1)
     source = source_for(fake_crossref, tmp_path)
     results = source.search_many([Reference(title=title) for title in ("deep learning", "imatinib", "leukemia")])
-    assert all(result.records for result in results)
+    assert all(result.candidates for result in results)
     assert fake_crossref.rejected > 0  # the client began at 3 concurrent, the server allows 1
     assert source.client.limiter.concurrency == 1  # and it learnt so from the headers
 
@@ -181,7 +181,7 @@ def test_polite_limits_are_kept_without_a_single_429(fake_crossref, tmp_path):
     fake_crossref.latency = 0.01
     source = source_for(fake_crossref, tmp_path)
     results = source.search_many([Reference(title=f"deep learning {n}") for n in range(5)])
-    assert all(result.records for result in results) and fake_crossref.rejected == 0
+    assert all(result.candidates for result in results) and fake_crossref.rejected == 0
     assert source.client.limiter.rate(Kind.LIST) == (3, 1.0)
     assert source.client.limiter.rate(Kind.SINGLE) == (10, 1.0)
 

@@ -100,7 +100,16 @@ NOTICE = {
     "issued": {"date-parts": [[2021, 5]]},
     "update-to": [{"type": "retraction", "DOI": "10.5555/rules.nitrogen", "label": "Retraction"}],
 }
-RECORDS = [WORK, RETRACTED, CONCERN, CORRECTED, NOTICE]
+VERSION_TITLE = "Wave exposure shapes eelgrass patch dynamics in the Kattegat"
+PREPRINT = {  # a preprint (Crossref posted-content) and the article it became
+    "DOI": "10.5555/rules.preprint",
+    "type": "posted-content",
+    "title": [VERSION_TITLE],
+    "author": WORK["author"],
+    "issued": {"date-parts": [[2018, 11]]},
+}
+PUBLISHED = dict(WORK, DOI="10.5555/rules.published", title=[VERSION_TITLE], volume="630", page="1-12")
+RECORDS = [WORK, RETRACTED, CONCERN, CORRECTED, NOTICE, PREPRINT, PUBLISHED]
 
 
 def cited(key: str, record: dict = WORK, doi: str | None = "", **fields: str) -> str:
@@ -142,6 +151,7 @@ ONLINE = {
     "RK615": cited("rk615", number="7"),
     "RK616": cited("rk616", pages="101--113"),
     "RK617": cited("rk617", year="2018"),
+    "RK618": cited("rk618", PUBLISHED, doi=PREPRINT["DOI"]),  # the published article, with the preprint's DOI
     "RK620": cited("rk620", doi=None),
     "RK630": cited(
         "rk630",

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from refkit.config import load_settings
-from refkit.model import Status
+from refkit.model import Answer, Status
+from refkit.sources.registry import DEFAULT_SOURCES
 from refkit.validate import validate
 from tests.cli import run_cli
 from tests.conftest import shared_file
@@ -31,12 +32,27 @@ EXPECTED = {
 def sample_report():
     settings = load_settings(SAMPLE)
     assert settings.offline and settings.snapshot  # the repository's [tool.refkit] table
+    settings.sources = list(DEFAULT_SOURCES)  # the whole default chain, offline: a fresh clone's run
     return validate(SAMPLE, settings)
 
 
 def test_sample_statuses():
     report = sample_report()
     assert {item.key: item.status for item in report.evidence} == EXPECTED
+
+
+def test_sample_evidence_names_what_each_source_said():
+    """Found in the snapshot: the rest of the chain is not asked. The invented entry: the complete snapshot
+    answered no; Crossref, offline, could not be asked; arXiv and DBLP hold no such (medical) work."""
+    evidence = {item.key: item for item in sample_report().evidence}
+    consulted = evidence["druker2006five"].consulted
+    assert [said.source for said in consulted] == ["snapshot:crossref-snapshot.jsonl", *DEFAULT_SOURCES]
+    assert [said.answer for said in consulted] == [Answer.FOUND] + [Answer.NOT_ASKED] * len(DEFAULT_SOURCES)
+    answers = {said.source: said for said in evidence["cortes2019imatinib"].consulted}
+    assert answers["snapshot:crossref-snapshot.jsonl"].answer is Answer.NOT_FOUND
+    assert answers["snapshot:crossref-snapshot.jsonl"].covers
+    assert answers["crossref"].answer is Answer.UNAVAILABLE and "offline" in answers["crossref"].detail
+    assert answers["arxiv"].answer is Answer.NOT_ASKED and answers["dblp"].answer is Answer.NOT_ASKED
 
 
 def test_sample_findings_give_the_right_values():

@@ -63,7 +63,7 @@ def test_search_finds_real_records_by_title_words():
             continue
         total += 1
         result = source.search(Reference(title=title.lower(), authors=[Name(family="Nobody")]), rows=5)
-        found += record["DOI"].lower() in [r["DOI"].lower() for r in result.records]
+        found += record["DOI"].lower() in [c.id.lower() for c in result.candidates]
     assert total > 100 and found / total > 0.97
 
 
@@ -84,7 +84,7 @@ def test_a_search_on_a_large_snapshot_scores_only_a_shortlist(monkeypatch):
 
     monkeypatch.setattr(snapshot, "compare", counted_compare)
     result = source.search(Reference(title=title(4242)))
-    assert result.records[0]["DOI"] == "10.5555/4242"
+    assert result.candidates[0].id == "10.5555/4242"
     assert 0 < len(scored) <= snapshot.SHORTLIST < len(source) / 100
 
 
@@ -92,4 +92,4 @@ def test_a_title_given_as_a_string_is_searchable(tmp_path):
     path = tmp_path / "hand.jsonl"
     path.write_text(json.dumps(dict(RECORD, title=RECORD["title"][0])) + "\n", encoding="utf-8")
     result = SnapshotSource([path]).search(Reference(title=RECORD["title"][0]))
-    assert [record["DOI"] for record in result.records] == [RECORD["DOI"]]
+    assert [c.id for c in result.candidates] == [RECORD["DOI"]]

@@ -11,8 +11,8 @@ import pytest
 from refkit.bib import parse_bibliography, to_reference
 from refkit.checks.verify import verify
 from refkit.model import Reference, Severity, Status
-from refkit.sources.base import Lookup, LookupStatus, SearchResult
-from refkit.sources.chain import FallbackSource, UnavailableSource
+from refkit.sources.base import BaseSource, Lookup, LookupStatus, SearchResult, UnavailableSource
+from refkit.sources.records import crossref_candidate
 from refkit.sources.snapshot import SnapshotSource
 from tests.conftest import shared_file
 
@@ -89,7 +89,7 @@ def rules(findings) -> list[str]:
     return [finding.rule for finding in findings]
 
 
-class Stub:
+class Stub(BaseSource):
     """A source with fixed answers, counting calls (to check batching)."""
 
     name = "stub"
@@ -236,7 +236,9 @@ def test_real_correction_is_reported_as_information():
 
 
 def test_dois_are_looked_up_in_one_batch():
-    stub = Stub({"10.1056/nejmoa062867": Lookup("10.1056/nejmoa062867", LookupStatus.FOUND, DRUKER)})
+    stub = Stub(
+        {"10.1056/nejmoa062867": Lookup("10.1056/nejmoa062867", LookupStatus.FOUND, crossref_candidate(DRUKER))}
+    )
     second = BIB.replace("@article{druker", "@article{druker2")
     _, evidence = check(
         BIB + second + BIB.replace("@article{druker", "@article{other").replace("nejmoa062867", "nejmoa000001"), stub
@@ -248,7 +250,7 @@ def test_dois_are_looked_up_in_one_batch():
 @pytest.mark.parametrize("offline_reason", ["offline, and not in the cache"])
 def test_snapshot_then_unavailable_online(offline_reason):
     """The sample's situation: a snapshot plus an online source that cannot answer."""
-    source = FallbackSource(SnapshotSource(records=[DRUKER], name="test-snapshot"), UnavailableSource(offline_reason))
+    source = [SnapshotSource(records=[DRUKER], name="test-snapshot"), UnavailableSource(offline_reason)]
     unknown_doi = BIB.replace("nejmoa062867", "nejmoa999999")
     findings, [evidence] = check(unknown_doi, source)
     assert rules(findings) == ["RK690"] and evidence.status is Status.UNVERIFIED  # not in snapshot: unverified
@@ -261,8 +263,8 @@ def test_snapshot_then_unavailable_online(offline_reason):
 
 
 def test_fallback_answers_what_the_snapshot_cannot_settle():
-    online = Stub(search=SearchResult([JABBOUR]))
-    source = FallbackSource(snapshot(DRUKER), online)
+    online = Stub(search=SearchResult([crossref_candidate(JABBOUR)]))
+    source = [snapshot(DRUKER), online]
     bib = """@article{j, author = {Jabbour, Elias and Parikh, Sameer A. and Kantarjian, Hagop},
   title = {Chronic myeloid leukemia: mechanisms of resistance and treatment},
   journal = {Hematol Oncol Clin North Am}, year = {2011}, volume = {25}, pages = {981--95}}"""

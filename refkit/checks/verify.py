@@ -17,13 +17,11 @@ from typing import Any
 
 from refkit.bib.read import BibEntry
 from refkit.checks.registry import Rule, register
-from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_preprint
+from refkit.match import Decision, Match, compare, is_preprint
 from refkit.model import Evidence, Finding, Name, Reference, Status
 from refkit.model import Severity as S
-from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult, Source
-from refkit.sources.chain import search, search_many
-from refkit.sources.records import Update, notice_of, to_reference, updates
-from refkit.text import normalize_doi
+from refkit.sources.base import Candidate, Lookup, LookupStatus, Notice, Source
+from refkit.sources.identify import Identification, Sources, chain, identify_many, is_preprint_version, same_work
 
 DOI_NOT_FOUND = register(
     Rule(
@@ -109,6 +107,21 @@ NEAR_YEAR = register(
         explanation=(
             "Online-first and print years, or a preprint and its proceedings, are often "
             "a year apart; both can be right. Prefer the year of the version you cite."
+        ),
+    )
+)
+VERSION = register(
+    Rule(
+        "RK618",
+        "other-version",
+        S.INFO,
+        "The record found is another version of the cited work: its preprint, or its published paper.",
+        "{key}: {relation}: {record}; the version cited is {other}",
+        online=True,
+        explanation=(
+            "A preprint and the paper it became are one work in two versions: the entry cites one (by its "
+            "venue) and its DOI or title led to the other. Both exist, so this is no mis-citation; the entry "
+            "is compared with the version it cites. Prefer the published version's DOI when citing the paper."
         ),
     )
 )
@@ -337,10 +350,10 @@ def _absent(name: str, record: Reference) -> str:
     return "none: the record is a preprint" if name == "container" and is_preprint(record) else "none"
 
 
-def update_findings(entry: BibEntry, reference: Reference, record: Record) -> list[Finding]:
+def update_findings(entry: BibEntry, reference: Reference, candidate: Candidate) -> list[Finding]:
     """Retractions, expressions of concern and corrections recorded for the work, and cited notices."""
     findings = []
-    for update in updates(record):
+    for update in candidate.notices:
         notice = _notice(update)
         if update.kind in _RETRACTIONS:
             findings.append(
@@ -358,7 +371,7 @@ def update_findings(entry: BibEntry, reference: Reference, record: Record) -> li
             findings.append(_finding(CONCERN, entry, reference, "doi", notice=notice, recorded=update.doi))
         elif update.kind in _CORRECTIONS:
             findings.append(_finding(CORRECTED, entry, reference, "doi", notice=notice, recorded=update.doi))
-    for target in notice_of(record):
+    for target in candidate.notice_for:
         if target.kind in _RETRACTIONS or target.kind in _CONCERNS or target.kind in _CORRECTIONS:
             findings.append(
                 _finding(
@@ -375,55 +388,73 @@ def update_findings(entry: BibEntry, reference: Reference, record: Record) -> li
     return findings
 
 
-def _notice(update: Update) -> str:
+def _notice(update: Notice) -> str:
     label = update.label or update.kind.replace("_", " ")
     when = f" {update.year}" if update.year else ""
     via = " via Retraction Watch" if update.source == "retraction-watch" else ""
     return f"{label}{when}: {update.doi}{via}" if update.doi else f"{label}{when}{via}"
 
 
-def _identified(entry: BibEntry, reference: Reference, record: Record, match: Match) -> _Outcome:
-    """The entry is this record: report disagreeing fields, updates and a DOI it could carry."""
+def _identified(
+    entry: BibEntry, reference: Reference, candidate: Candidate, match: Match, found: Identification
+) -> _Outcome:
+    """The entry is this record: report disagreeing fields, updates and a DOI it could carry. When the record
+    is another version of the cited work (the preprint of a paper cited as published, or the reverse) and the
+    version cited is found too, the entry is compared with that version and the pairing is an info finding."""
+    version = found.other_version(match)
+    if version is not None:
+        cited, other = version
+        outcome = _identified(entry, reference, other, cited, _NO_SEARCH)
+        if set(cited.disagreements) <= {"doi"}:  # the DOI is the other version's: that is this finding
+            outcome.status = Status.VERIFIED
+        outcome.findings.insert(
+            0,
+            _finding(
+                VERSION,
+                entry,
+                reference,
+                "container",
+                relation=_relation(match.record, cited.record),
+                record=describe(match.record),
+                other=describe(cited.record),
+                written=match.record.doi or match.record.url,
+                recorded=cited.record.doi or cited.record.url or None,
+            ),
+        )
+        return outcome
     findings = mismatch_findings(entry, reference, match)
     if not reference.doi and match.record.doi:
         findings.append(_finding(DOI_AVAILABLE, entry, reference, "doi", recorded=match.record.doi))
-    findings.extend(update_findings(entry, reference, record))
+    findings.extend(update_findings(entry, reference, candidate))
     status = Status.MISCITED if match.disagreements else Status.VERIFIED
     return _Outcome(status, findings, match.record, match)
 
 
-def _same_work(match: Match) -> bool:
-    """A record fetched by the entry's own DOI is the cited work unless the titles are far apart and the rest
-    does not vouch for it (a translated or shortened title still has the first author, year and venue)."""
-    if match.decision is Decision.ACCEPT or match.title >= TITLE_CLOSE:
-        return True
-    agree = match.agreement
-    if not match.entry.title:
-        return agree.get("author") is not False and agree.get("year") is not False
-    return (
-        match.first_author
-        and agree.get("year") is True
-        and (agree.get("container") is True or agree.get("page") is True)
-    )
+_NO_SEARCH = Identification(Reference())  # for a record already chosen: no other version to look for
 
 
-def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Outcome, dict[str, Record]]:
-    """Find the cited work by its fields: accepted, a likely mis-citation, no match, or unverified."""
-    if not reference.title:
-        return _Outcome(Status.UNVERIFIED, reason="no title to search by"), {}
-    result = search(source, reference)
-    if result.unavailable:
-        return _Outcome(Status.UNVERIFIED, reason=result.reason or "search unavailable"), {}
-    raw = {normalize_doi(str(r.get("DOI", ""))): r for r in result.records}
-    match = best_match(reference, [to_reference(r) for r in result.records])
-    if match is None or match.decision is Decision.NO_MATCH:
+def _relation(found: Reference, cited: Reference) -> str:
+    """How the record found relates to the version the entry describes."""
+    if is_preprint_version(cited) and not is_preprint_version(found):
+        return "cited as a preprint; the record found is its published version"
+    return "cited as published; the record found is its preprint"
+
+
+def _search(entry: BibEntry, reference: Reference, found: Identification) -> _Outcome:
+    """What the search by the entry's fields found: accepted, a likely mis-citation, no match, or unverified."""
+    search = found.search
+    if not reference.title or search is None:
+        return _Outcome(Status.UNVERIFIED, reason="no title to search by")
+    if search.unavailable:
+        return _Outcome(Status.UNVERIFIED, reason=search.reason or "search unavailable")
+    match = search.match
+    if match is None or match.decision is Decision.NO_MATCH or search.candidate is None:
         candidates = [match.record] if match else []
-        searched = result.reason or f"searched {source.name}"
-        if not result.conclusive:
+        if not search.conclusive:
             return _Outcome(
-                Status.UNVERIFIED, match=match, reason=_inconclusive(reference, searched), candidates=candidates
-            ), raw
-        return _Outcome(Status.NOT_FOUND, match=match, reason=searched, candidates=candidates), raw
+                Status.UNVERIFIED, match=match, reason=_inconclusive(reference, search.reason), candidates=candidates
+            )
+        return _Outcome(Status.NOT_FOUND, match=match, reason=search.reason, candidates=candidates)
     if match.decision is Decision.MISCITATION:
         differ = [
             label
@@ -441,8 +472,8 @@ def _search(entry: BibEntry, reference: Reference, source: Source) -> tuple[_Out
             written=_byline(reference),
             recorded=_byline(match.record),
         )
-        return _Outcome(Status.MISCITED, [finding], match=match, candidates=[match.record]), raw
-    return _identified(entry, reference, raw[normalize_doi(match.record.doi)], match), raw
+        return _Outcome(Status.MISCITED, [finding], match=match, candidates=[match.record])
+    return _identified(entry, reference, search.candidate, match, found)
 
 
 def _inconclusive(reference: Reference, searched: str) -> str:
@@ -451,8 +482,10 @@ def _inconclusive(reference: Reference, searched: str) -> str:
     return f"no matching record ({searched}), and no source that answered holds every {kind}"
 
 
-def _verify_without_doi(entry: BibEntry, reference: Reference, source: Source) -> _Outcome:
-    outcome, _ = _search(entry, reference, source)
+def _verify_without_doi(entry: BibEntry, reference: Reference, found: Identification) -> _Outcome:
+    if found.identified_by_id and found.by_id is not None and found.id_candidate is not None:
+        return _identified(entry, reference, found.id_candidate, found.by_id, found)  # by its arXiv id
+    outcome = _search(entry, reference, found)
     if outcome.status is Status.NOT_FOUND:
         outcome.findings.append(
             _finding(NO_MATCH, entry, reference, "title", where=outcome.reason, hint=_closest(outcome.match))
@@ -462,46 +495,50 @@ def _verify_without_doi(entry: BibEntry, reference: Reference, source: Source) -
     return outcome
 
 
-def _verify_with_doi(entry: BibEntry, reference: Reference, lookup: Lookup, source: Source) -> _Outcome:
+def _verify_with_doi(entry: BibEntry, reference: Reference, found: Identification) -> _Outcome:
+    lookup = found.lookup or Lookup(reference.doi, LookupStatus.UNAVAILABLE, reason="no source looks up DOIs")
     if lookup.status is LookupStatus.UNAVAILABLE:
         reason = lookup.reason or "the DOI could not be looked up"
         return _Outcome(
             Status.UNVERIFIED, [_finding(UNVERIFIED, entry, reference, "doi", reason=reason)], reason=reason
         )
     if lookup.status is LookupStatus.ELSEWHERE:
-        return _registered_elsewhere(entry, reference, lookup, source)
-    if lookup.status is LookupStatus.FOUND and lookup.record is not None:
-        match = compare(reference, to_reference(lookup.record))
-        if _same_work(match):
-            return _identified(entry, reference, lookup.record, match)
+        return _registered_elsewhere(entry, reference, lookup, found)
+    if lookup.status is LookupStatus.FOUND and lookup.candidate is not None:
+        match = compare(reference, lookup.candidate.reference)
+        if same_work(match):
+            return _identified(entry, reference, lookup.candidate, match, found)
         return _wrong_doi(
-            entry, reference, source, DOI_OTHER_WORK, other=describe(match.record), candidates=[match.record]
+            entry, reference, found, DOI_OTHER_WORK, other=describe(match.record), candidates=[match.record]
         )
-    return _wrong_doi(entry, reference, source, DOI_NOT_FOUND)
+    return _wrong_doi(entry, reference, found, DOI_NOT_FOUND)
 
 
-def _registered_elsewhere(entry: BibEntry, reference: Reference, lookup: Lookup, source: Source) -> _Outcome:
-    """A DataCite (arXiv, Zenodo, …) DOI cannot be checked here, but a search can still show that the title
-    belongs to a work by other authors. Not finding the work says nothing: preprints are rarely in Crossref."""
+def _registered_elsewhere(entry: BibEntry, reference: Reference, lookup: Lookup, found: Identification) -> _Outcome:
+    """A DOI of an agency no source in the chain serves cannot be checked, but a search can still show that
+    the title belongs to a work by other authors, or find the work in another source."""
     agency = lookup.agency or "another agency"
     findings = [_finding(DOI_ELSEWHERE, entry, reference, "doi", written=reference.doi, agency=agency)]
-    found, _ = _search(entry, reference, source)
-    if found.match is not None and found.match.decision is Decision.MISCITATION:
-        return _Outcome(Status.MISCITED, findings + found.findings, match=found.match, candidates=found.candidates)
+    searched = _search(entry, reference, found)
+    if searched.match is not None and searched.match.decision is Decision.MISCITATION:
+        return _Outcome(
+            Status.MISCITED, findings + searched.findings, match=searched.match, candidates=searched.candidates
+        )
     return _Outcome(Status.ELSEWHERE, findings, reason=f"registered with {agency}")
 
 
 def _wrong_doi(
     entry: BibEntry,
     reference: Reference,
-    source: Source,
+    found: Identification,
     rule: Rule,
     other: str = "",
     candidates: list[Reference] | None = None,
 ) -> _Outcome:
     """The DOI is unknown or names another work: look for the described work to suggest its DOI."""
-    found, raw = _search(entry, reference, source)
-    accepted = found.match if found.match is not None and found.match.decision is Decision.ACCEPT else None
+    searched = _search(entry, reference, found)
+    search = found.search
+    accepted = search.match if search is not None and search.accepted else None
     suggestion = accepted.record.doi if accepted is not None else ""
     finding = _finding(
         rule,
@@ -513,14 +550,14 @@ def _wrong_doi(
         hint=f"; the described work has DOI {suggestion}" if suggestion else "",
         recorded=suggestion or None,
     )
-    if accepted is not None:
-        outcome = _identified(entry, reference, raw[normalize_doi(accepted.record.doi)], accepted)
+    if accepted is not None and search is not None and search.candidate is not None:
+        outcome = _identified(entry, reference, search.candidate, accepted, found)
         outcome.status = Status.MISCITED  # the work is real; its DOI in the entry is not
         outcome.findings.insert(0, finding)
         return outcome
     status = Status.MISCITED if candidates else Status.NOT_FOUND
     return _Outcome(
-        status, [finding, *found.findings], candidates=[*(candidates or []), *found.candidates], reason=rule.name
+        status, [finding, *searched.findings], candidates=[*(candidates or []), *searched.candidates], reason=rule.name
     )
 
 
@@ -531,14 +568,13 @@ def _closest(match: Match | None) -> str:
 
 
 def verify_entry(
-    entry: BibEntry, reference: Reference, source: Source, lookup: Lookup | None = None
+    entry: BibEntry, reference: Reference, found: Identification, sources: Sequence[Source]
 ) -> tuple[list[Finding], Evidence]:
-    """Verify one entry; `lookup` is the batch answer for its DOI, when it has one."""
+    """Verify one entry from what the chain said about it (`identify`)."""
     if reference.doi:
-        lookup = lookup or source.works([reference.doi])[reference.doi]
-        outcome = _verify_with_doi(entry, reference, lookup, source)
+        outcome = _verify_with_doi(entry, reference, found)
     else:
-        outcome = _verify_without_doi(entry, reference, source)
+        outcome = _verify_without_doi(entry, reference, found)
     match = outcome.match
     evidence = Evidence(
         key=entry.key,
@@ -546,62 +582,32 @@ def verify_entry(
         record=outcome.record,
         score=match.score if match else 0.0,
         agreement=dict(match.agreement) if match else {},
-        source=source.name,
+        source=_source_name(found, outcome, sources),
         reason=outcome.reason,
         candidates=outcome.candidates,
+        consulted=found.answers(sources),
     )
     return outcome.findings, evidence
 
 
-def _needs_search(reference: Reference, lookup: Lookup | None) -> bool:
-    """Whether verifying the entry will search by its fields: no DOI, or a DOI that is unknown, registered
-    elsewhere or names another work."""
-    if not reference.title:
-        return False
-    if not reference.doi:
-        return True
-    if lookup is None or lookup.status is LookupStatus.UNAVAILABLE:
-        return False
-    if lookup.status is LookupStatus.FOUND and lookup.record is not None:
-        return not _same_work(compare(reference, to_reference(lookup.record)))
-    return True
-
-
-class _Prefetched:
-    """The source, with the searches verification will make done up front, all together (concurrently when
-    the source can); any other search goes to the source when it is needed."""
-
-    def __init__(self, source: Source, references: list[Reference]):
-        self.source = source
-        self.name = source.name
-        self.results = dict(zip(map(id, references), search_many(source, references), strict=True))
-
-    def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
-        return self.source.works(dois)
-
-    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
-        result = self.results.pop(id(reference), None)
-        return result if result is not None else search(self.source, reference, rows)
+def _source_name(found: Identification, outcome: _Outcome, sources: Sequence[Source]) -> str:
+    """The source whose record the verdict rests on; the chain's names when no one record settles it."""
+    if outcome.record is not None and found.candidate is not None:
+        return found.candidate.source
+    return "+".join(source.name for source in sources)
 
 
 def verify(
-    entries: list[tuple[BibEntry, Reference]], source: Source, on_progress: Progress | None = None
+    entries: list[tuple[BibEntry, Reference]], sources: Sources, on_progress: Progress | None = None
 ) -> tuple[list[Finding], list[Evidence]]:
-    """Verify every entry: DOIs in one batch through `source.works`, the rest by search, in file order."""
-    dois = list(dict.fromkeys(normalize_doi(reference.doi) for _, reference in entries if reference.doi))
-    lookups = source.works(dois) if dois else {}
-    source = _Prefetched(
-        source,
-        [reference for _, reference in entries if _needs_search(reference, lookups.get(normalize_doi(reference.doi)))],
-    )
+    """Verify every entry: identified against the chain all together (batched look-ups, then searches),
+    then judged one by one in file order."""
+    ordered = chain(sources)
+    identified = identify_many([reference for _, reference in entries], ordered, on_progress)
     findings: list[Finding] = []
     evidence: list[Evidence] = []
-    for done, (entry, reference) in enumerate(entries, start=1):
-        entry_findings, entry_evidence = verify_entry(
-            entry, reference, source, lookups.get(normalize_doi(reference.doi))
-        )
+    for (entry, reference), found in zip(entries, identified, strict=True):
+        entry_findings, entry_evidence = verify_entry(entry, reference, found, ordered)
         findings.extend(entry_findings)
         evidence.append(entry_evidence)
-        if on_progress:
-            on_progress(done, len(entries))
     return findings, evidence

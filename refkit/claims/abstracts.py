@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 
-from refkit.match import Decision, best_match
 from refkit.model import Reference
-from refkit.sources.base import LookupStatus, Source
-from refkit.sources.records import to_reference
+from refkit.sources.identify import Sources, identify_many
 
 
-def _same_work(reference: Reference, source: Source) -> Reference | None:
-    if reference.doi:
-        lookup = source.works([reference.doi]).get(reference.doi)
-        if lookup is not None and lookup.status is LookupStatus.FOUND and lookup.record:
-            return to_reference(lookup.record)
-    result = source.search(reference, rows=3)
-    match = best_match(reference, [to_reference(record) for record in result.records])
-    return match.record if match is not None and match.decision is Decision.ACCEPT else None
-
-
-def add_abstracts(references: list[Reference], source: Source) -> tuple[list[Reference], int]:
+def add_abstracts(references: list[Reference], sources: Sources) -> tuple[list[Reference], int]:
     """The references, those without an abstract given the record's one where the source has it; and how many."""
+    wanted = [reference for reference in references if not reference.abstract]
+    same = {
+        id(reference): found.candidate for reference, found in zip(wanted, identify_many(wanted, sources), strict=True)
+    }
     enriched, added = [], 0
     for reference in references:
-        record = None if reference.abstract else _same_work(reference, source)
+        candidate = same.get(id(reference))
+        record = candidate.reference if candidate is not None else None
         if record is not None and record.abstract:
             reference = dataclasses.replace(reference, abstract=record.abstract)
             added += 1

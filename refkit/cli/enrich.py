@@ -10,7 +10,7 @@ import typer
 from refkit.bib import load_bibliography
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
 from refkit.cli.problems import report_problems
-from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
+from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
 from refkit.config import load_settings
 from refkit.enrich import EnrichResult, enrich
 from refkit.errors import RefkitError
@@ -48,6 +48,7 @@ def enrich_command(
     api_url: str | None = API_URL,
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
+    sources: list[str] = SOURCES,
 ) -> None:
     """Add DOIs and missing fields and correct wrong ones from confident matches; every other byte is kept.
 
@@ -56,7 +57,7 @@ def enrich_command(
         raise RefkitError("give either --output or --in-place, not both")
     if in_place and str(bib) == "-":
         raise RefkitError("--in-place needs a file: standard input cannot be rewritten")
-    settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir))
+    settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir, sources))
     read_as = file_state(bib) if in_place and not dry_run else None  # before reading: no change slips by
     bibliography = load_bibliography(bib)
     with progress_bar("Looking up references") as on_progress:

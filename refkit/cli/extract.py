@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
-from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, source_overrides
+from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
 from refkit.config import Settings, load_settings
 from refkit.errors import RefkitError
 from refkit.export import export
@@ -75,12 +75,14 @@ def extract_command(
     api_url: str | None = API_URL,
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
+    sources: list[str] = SOURCES,
 ) -> None:
     """Turn a document's reference list into structured references (offline unless --resolve)."""
     if document.suffix.lower() in (".bib", ".bibtex"):
         raise RefkitError(f"{document} is already BibTeX: `refkit validate` checks it, `refkit export` converts it")
     settings = load_settings(
-        document, {"key_pattern": key_pattern, **source_overrides(snapshot, offline, api_url, mailto, cache_dir)}
+        document,
+        {"key_pattern": key_pattern, **source_overrides(snapshot, offline, api_url, mailto, cache_dir, sources)},
     )
     try:
         references = extract_document(
@@ -101,13 +103,11 @@ def extract_command(
 def _resolve(references: list[Reference], settings: Settings) -> None:
     """Resolve in place and tell on stderr what could not be resolved and why."""
     from refkit.extract.resolve import Outcome, resolve_references
-    from refkit.sources.chain import build_source
+    from refkit.sources.registry import build_sources
 
-    source = build_source(settings)
+    sources = build_sources(settings)
     with progress_bar("Looking references up") as on_progress:
-        if hasattr(source, "on_progress"):  # the Crossref client reports its batches
-            source.on_progress = on_progress
-        resolutions = resolve_references(references, source)
+        resolutions = resolve_references(references, sources, on_progress)
     resolved = sum(1 for item in resolutions if item.outcome is Outcome.RESOLVED)
     print(f"refkit: resolved {resolved} of {len(resolutions)} references", file=sys.stderr)
     for item in resolutions:

@@ -22,6 +22,11 @@ OFFLINE = typer.Option(None, "--offline/--online", help="Answer from the cache a
 API_URL = typer.Option(None, "--api-url", help="Crossref REST API base URL.")
 MAILTO = typer.Option(None, "--mailto", help="Your e-mail address for Crossref's polite pool.")
 CACHE_DIR = typer.Option(None, "--cache-dir", help="Where HTTP responses are cached.")
+SOURCES = typer.Option(
+    None,
+    "--sources",
+    help="The sources to ask, in order, after any snapshot (crossref,datacite,arxiv,dblp; default: all of them).",
+)
 
 
 def source_overrides(
@@ -30,6 +35,7 @@ def source_overrides(
     api_url: str | None,
     mailto: str | None,
     cache_dir: Path | None,
+    sources: list[str] | None = None,
     mirror: list[Path] | None = None,
 ) -> dict[str, Any]:
     """The settings these options override (None = not given, so config and environment apply)."""
@@ -39,5 +45,6 @@ def source_overrides(
         "api_url": api_url,
         "mailto": mailto,
         "cache_dir": cache_dir,
+        "sources": sources,
         "mirror": mirror,
     }

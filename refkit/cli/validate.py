@@ -10,13 +10,13 @@ from pathlib import Path
 import typer
 
 from refkit.cli.app import app, emit, progress_bar
-from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, MIRROR, OFFLINE, SNAPSHOT, source_overrides
+from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, MIRROR, OFFLINE, SNAPSHOT, SOURCES, source_overrides
 from refkit.config import Settings, load_settings
 from refkit.model import Severity
 from refkit.reports import RENDERERS
 from refkit.reports.text import render_rich, unchecked_notice
 from refkit.sources.base import Source
-from refkit.sources.chain import build_source
+from refkit.sources.registry import build_sources
 from refkit.validate import (
     combine,
     exit_code,
@@ -58,6 +58,7 @@ def validate_command(
     api_url: str | None = API_URL,
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
+    sources: list[str] = SOURCES,
 ) -> None:
     """Check bibliographies: syntax, fields and identifiers offline; existence and agreement online."""
     overrides = {
@@ -66,17 +67,17 @@ def validate_command(
         "fail_on": fail_on,
         "allow_unverified": allow_unverified,
         "snapshot_complete": snapshot_complete,
-        **source_overrides(snapshot, offline, api_url, mailto, cache_dir, mirror),
+        **source_overrides(snapshot, offline, api_url, mailto, cache_dir, sources, mirror),
     }
     unique = list(dict.fromkeys(paths))
     settings = [load_settings(path, overrides) for path in unique]
     # Every file is read before any is checked, so an unreadable one stops the run (exit 2) at once.
     inputs = [(read, each) for path, each in zip(unique, settings, strict=True) for read in read_inputs(path)]
-    sources: list[tuple[Settings, Source]] = []  # files with the same settings share one source (and its cache)
+    chains: list[tuple[Settings, list[Source]]] = []  # files with the same settings share one chain (and its cache)
     reports, codes = [], []
     with progress_bar("Checking references") as on_progress:
         for read, each in inputs:
-            source = _source(each, sources) if verification_selected(each) else None
+            source = _source(each, chains) if verification_selected(each) else None
             report = validate_input(read, each, on_progress, source)
             reports.append(report)
             codes.append(exit_code(report, each.fail_on, each.allow_unverified))
@@ -92,11 +93,11 @@ def validate_command(
     raise typer.Exit(overall_exit_code(codes))
 
 
-def _source(settings: Settings, known: list[tuple[Settings, Source]]) -> Source:
+def _source(settings: Settings, known: list[tuple[Settings, list[Source]]]) -> list[Source]:
     """The source for these settings: built once, then shared by every file checked with the same ones."""
     for seen, source in known:
         if seen == settings:
             return source
-    source = build_source(settings)
+    source = build_sources(settings)
     known.append((settings, source))
     return source

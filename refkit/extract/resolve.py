@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from refkit.match import Decision, best_match
+from refkit.match import Decision
 from refkit.model import Reference
-from refkit.sources.base import SearchResult, Source
-from refkit.sources.chain import search_many
-from refkit.sources.records import to_reference
+from refkit.sources.base import Progress
+from refkit.sources.identify import Identification, Sources, identify_many
 
 FILLED = (
     "doi",
@@ -53,11 +52,15 @@ def fill_from(reference: Reference, record: Reference) -> None:
             setattr(reference, name, getattr(record, name))
 
 
-def decide(reference: Reference, result: SearchResult) -> Resolution:
-    """What one search result means for one reference; fills the reference for an accepted match."""
-    if result.unavailable:
-        return Resolution(reference.key, Outcome.UNAVAILABLE, reason=result.reason)
-    match = best_match(reference, [to_reference(record) for record in result.records])
+def decide(reference: Reference, found: Identification) -> Resolution:
+    """What the chain's answer means for one reference; fills the reference for an accepted match."""
+    if found.candidate is not None:
+        fill_from(reference, found.candidate.reference)
+        return Resolution(reference.key, Outcome.RESOLVED, found.candidate.reference.doi)
+    result = found.search
+    if result is None or result.unavailable:
+        return Resolution(reference.key, Outcome.UNAVAILABLE, reason=result.reason if result else "not searched")
+    match = result.match
     if match is None or match.decision is Decision.NO_MATCH:
         searched = f"; {result.reason}" if result.reason else ""
         return Resolution(
@@ -74,12 +77,14 @@ def decide(reference: Reference, result: SearchResult) -> Resolution:
     return Resolution(reference.key, Outcome.RESOLVED, match.record.doi)
 
 
-def resolve_references(references: list[Reference], source: Source) -> list[Resolution]:
+def resolve_references(
+    references: list[Reference], sources: Sources, on_progress: Progress | None = None
+) -> list[Resolution]:
     """Resolve each reference in place; one Resolution per reference, in order. References that carry a DOI
     are not searched; the others are searched together when the source can (Crossref: concurrently)."""
     wanted = [reference for reference in references if not reference.doi]
-    results = search_many(source, wanted)
-    decided = {id(reference): decide(reference, result) for reference, result in zip(wanted, results, strict=True)}
+    found = identify_many(wanted, sources, on_progress)
+    decided = {id(reference): decide(reference, each) for reference, each in zip(wanted, found, strict=True)}
     return [
         decided.get(id(reference)) or Resolution(reference.key, Outcome.KEPT, reference.doi) for reference in references
     ]

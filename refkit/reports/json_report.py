@@ -28,6 +28,15 @@ def to_dict(report: ValidationReport) -> dict:
                     "source": item.source if item else None,
                     "doi": item.record.doi if item and item.record else None,
                     "reason": item.reason if item and item.reason else None,
+                    "sources": [
+                        {
+                            "source": said.source,
+                            "answer": said.answer.value,
+                            "detail": said.detail or None,
+                            "covers": said.covers,
+                        }
+                        for said in (item.consulted if item else [])
+                    ],
                 }
             )
     return {

@@ -23,8 +23,9 @@ import requests
 from refkit.config import Settings
 from refkit.errors import RefkitError
 from refkit.model import Reference
-from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
+from refkit.sources.base import BaseSource, Lookup, LookupStatus, Record, SearchResult
 from refkit.sources.http import QUERY_SAFE, HttpClient, Unreachable
+from refkit.sources.records import crossref_candidate, crossref_covers
 from refkit.text import normalize_doi
 
 logger = logging.getLogger(__name__)
@@ -182,10 +183,11 @@ def _validation_messages(response: requests.Response) -> str:
     return str(messages).strip()
 
 
-class CrossrefSource:
+class CrossrefSource(BaseSource):
     """Crossref over HTTP (cached, rate-limited); safe to share between threads."""
 
     name = "crossref"
+    agency = "Crossref"
 
     def __init__(
         self, settings: Settings, *, client: HttpClient | None = None, on_progress: Progress | None = None
@@ -226,7 +228,10 @@ class CrossrefSource:
         reply = self._get("/works", {"query.bibliographic": query, "rows": str(rows), "select": ",".join(SELECT)})
         if not reply.ok:
             return SearchResult(unavailable=True, reason=reply.reason or f"HTTP {reply.status}")
-        return SearchResult(records=_items(reply.message))
+        return SearchResult([crossref_candidate(record) for record in _items(reply.message)])
+
+    def covers(self, reference: Reference) -> bool:
+        return crossref_covers(reference)
 
     # -- beyond the protocol ----------------------------------------------------------------------------
 
@@ -313,10 +318,14 @@ class CrossrefSource:
         for record in _items(reply.message):
             doi = normalize_doi(str(record.get("DOI", "")))
             if doi in asked:
-                answers[doi] = Lookup(doi, LookupStatus.FOUND, record=record)
+                answers[doi] = Lookup(doi, LookupStatus.FOUND, crossref_candidate(record))
         try:
             self.client.remember(
-                (self.api_url + _work_path(doi), _work_envelope(lookup.record or {})) for doi, lookup in answers.items()
+                (
+                    self.api_url + _work_path(doi),
+                    _work_envelope(lookup.candidate.record or {} if lookup.candidate else {}),
+                )
+                for doi, lookup in answers.items()
             )
         except sqlite3.Error as error:  # the answers stand; only the next run loses them
             logger.warning("refkit: could not cache Crossref records (%s)", error)
@@ -332,7 +341,7 @@ class CrossrefSource:
         """What an answer to /works/{doi} settles: the record, or (for a 404) what the registration agency
         says; None when it settles nothing."""
         if reply.ok and isinstance(reply.message, dict):
-            return Lookup(doi, LookupStatus.FOUND, record=reply.message)
+            return Lookup(doi, LookupStatus.FOUND, crossref_candidate(reply.message))
         if reply.status == 404:
             return self._agency(doi)
         return None
@@ -383,7 +392,7 @@ def _keyed(lookup: Lookup, doi: str) -> Lookup:
     """The Lookup under the DOI exactly as the caller wrote it."""
     if lookup.doi == doi:
         return lookup
-    return Lookup(doi, lookup.status, lookup.record, lookup.agency, lookup.reason)
+    return Lookup(doi, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
 
 
 class _Counter:

@@ -366,19 +366,21 @@ def warn_anonymous() -> None:
 
 
 class HttpClient:
-    """A pooled, cached, polite session for one Crossref endpoint, shared by all worker threads."""
+    """A pooled, cached, polite session for one API host, shared by all worker threads: Crossref's limits
+    unless `limits` gives the host's own (one policy per host: each source has its own client)."""
 
     def __init__(
         self,
         settings: Settings,
         *,
+        limits: Limits | None = None,
         retry: RetryPolicy | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.offline = settings.offline
-        self.limiter = RateLimiter(POLITE if settings.mailto else PUBLIC, clock=clock, sleep=sleep)
+        self.limiter = RateLimiter(limits or (POLITE if settings.mailto else PUBLIC), clock=clock, sleep=sleep)
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
         self.params = {"mailto": settings.mailto} if settings.mailto else {}
         path = cache_file(settings)
@@ -389,7 +391,7 @@ class HttpClient:
         adapter = PoliteAdapter(self.limiter, retry or RetryPolicy(), Breaker(clock), sleep=sleep, rand=rand)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        if not settings.mailto and not settings.offline:
+        if not settings.mailto and not settings.offline and limits is None:
             warn_anonymous()
 
     def query_string(self, params: Mapping[str, str]) -> str:

@@ -1,20 +1,20 @@
 """Crossref `message` records → Reference, so a record and a user's entry are compared as equals.
 
-Whatever a record came from (the REST API, a local snapshot, a data file), it goes through `to_reference`
-here; the update notices that matter for verification (retractions, corrections, expressions of concern)
-are read by `updates`.
+Whatever a record came from (the REST API, a local snapshot, a data file), it becomes a `Candidate` here
+(`crossref_candidate`): its fields through `to_reference`, the update notices that matter for verification
+(retractions, corrections, expressions of concern) through `updates` and `notice_of`.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from refkit.match import names_preprint
 from refkit.model import Name, Reference
-from refkit.sources.base import Record
-from refkit.text import normalize_doi, normalize_pages
+from refkit.sources.base import Candidate, Notice, Record
+from refkit.text import fold, normalize_doi, normalize_pages
 
 CROSSREF_TO_CSL = {
     "journal-article": "article-journal", "proceedings-article": "paper-conference",
@@ -140,18 +140,6 @@ def to_reference(record: Record) -> Reference:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Update:
-    """A notice about a work: `kind` is Crossref's update type (retraction, correction, expression_of_concern,
-    new_version, …); `doi` is the notice's DOI; `source` says who asserted it (publisher, retraction-watch)."""
-
-    kind: str
-    doi: str
-    label: str = ""
-    source: str = ""
-    year: int | None = None
-
-
 _RELATION_KINDS = {
     "is-retracted-by": "retraction",
     "has-retraction": "retraction",
@@ -161,9 +149,9 @@ _RELATION_KINDS = {
 }
 
 
-def _update(item: dict[str, Any]) -> Update:
+def _update(item: dict[str, Any]) -> Notice:
     year = _parts(item.get("updated"))[0]
-    return Update(
+    return Notice(
         kind=str(item.get("type", "")).lower().replace("-", "_"),
         doi=normalize_doi(str(item.get("DOI", ""))),
         label=str(item.get("label", "")),
@@ -172,7 +160,7 @@ def _update(item: dict[str, Any]) -> Update:
     )
 
 
-def updates(record: Record) -> list[Update]:
+def updates(record: Record) -> list[Notice]:
     """Notices that change the standing of this work: `updated-by` entries, `update-to` entries that point at
     the record itself (some publishers deposit them that way) and retraction/correction `relation`s."""
     own = normalize_doi(str(record.get("DOI", "")))
@@ -187,11 +175,11 @@ def updates(record: Record) -> list[Update]:
         kind = _RELATION_KINDS.get(relation)
         for item in as_list(items) if kind else []:
             if kind and isinstance(item, dict):
-                found.append(Update(kind=kind, doi=normalize_doi(str(item.get("id", ""))), source="relation"))
+                found.append(Notice(kind=kind, doi=normalize_doi(str(item.get("id", ""))), source="relation"))
     return list(dict.fromkeys(found))
 
 
-def notice_of(record: Record) -> list[Update]:
+def notice_of(record: Record) -> list[Notice]:
     """When the record is itself a notice (a retraction or correction of other works), what it updates."""
     own = normalize_doi(str(record.get("DOI", "")))
     return [
@@ -199,3 +187,27 @@ def notice_of(record: Record) -> list[Update]:
         for item in as_list(record.get("update-to"))
         if isinstance(item, dict) and normalize_doi(str(item.get("DOI", ""))) != own
     ]
+
+
+def crossref_candidate(record: Record, source: str = "crossref") -> Candidate:
+    """A Crossref-schema record as the normalised candidate every consumer reads."""
+    reference = to_reference(record)
+    return Candidate(
+        reference,
+        source,
+        id=reference.doi,
+        agency="Crossref",
+        notices=tuple(updates(record)),
+        notice_for=tuple(notice_of(record)),
+        record=record,
+    )
+
+
+def crossref_covers(reference: Reference) -> bool:
+    """Crossref's silence rules out journal articles only: nearly every journal registers its articles
+    there, while many books, conference papers, theses, reports, preprints and web pages have no Crossref
+    record at all."""
+    venue = reference.container_title or reference.container_title_short
+    return (
+        reference.type == "article-journal" and bool(venue) and not reference.arxiv and not names_preprint(fold(venue))
+    )

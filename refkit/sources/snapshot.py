@@ -22,8 +22,8 @@ from refkit.errors import RefkitError
 from refkit.files import read_text
 from refkit.match import compare
 from refkit.model import Reference
-from refkit.sources.base import Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.records import as_list, to_reference
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Record, SearchResult
+from refkit.sources.records import as_list, crossref_candidate
 from refkit.text import fold, normalize_doi
 
 SHORTLIST = 40  # candidates scored by the matcher per search
@@ -96,7 +96,7 @@ def read_records(path: Path) -> Iterator[Record]:
         yield from _messages(value)
 
 
-class SnapshotSource:
+class SnapshotSource(BaseSource):
     """Source over records held in memory, indexed by DOI and by title words."""
 
     def __init__(
@@ -106,7 +106,7 @@ class SnapshotSource:
         self.name = name or "snapshot:" + ",".join(Path(p).name for p in paths)
         self.complete = complete
         self._records: list[Record] = []
-        self._references: list[Reference | None] = []
+        self._candidates: list[Candidate | None] = []
         self._by_doi: dict[str, int] = {}
         self._index: dict[str, list[int]] = defaultdict(list)
         for path in paths:
@@ -125,7 +125,7 @@ class SnapshotSource:
                 continue
             position = len(self._records)
             self._records.append(record)
-            self._references.append(None)
+            self._candidates.append(None)
             self._by_doi[doi] = position
             titles = [*as_list(record.get("title")), *as_list(record.get("subtitle"))]
             for token in title_tokens(" ".join(map(str, titles))):
@@ -134,12 +134,15 @@ class SnapshotSource:
     def records(self) -> Iterator[Record]:
         return iter(self._records)
 
+    def candidate(self, position: int) -> Candidate:
+        """The record at `position` as a Candidate, converted once and kept."""
+        candidate = self._candidates[position]
+        if candidate is None:
+            candidate = self._candidates[position] = crossref_candidate(self._records[position], self.name)
+        return candidate
+
     def reference(self, position: int) -> Reference:
-        """The record at `position` as a Reference, converted once and kept."""
-        reference = self._references[position]
-        if reference is None:
-            reference = self._references[position] = to_reference(self._records[position])
-        return reference
+        return self.candidate(position).reference
 
     def works(self, dois: Sequence[str]) -> dict[str, Lookup]:
         result = {}
@@ -150,7 +153,7 @@ class SnapshotSource:
             elif position is None:
                 result[doi] = Lookup(doi, LookupStatus.UNAVAILABLE, reason=f"not in {self.name}")
             else:
-                result[doi] = Lookup(doi, LookupStatus.FOUND, self._records[position])
+                result[doi] = Lookup(doi, LookupStatus.FOUND, self.candidate(position))
         return result
 
     def shortlist(self, title: str, size: int = SHORTLIST) -> list[int]:
@@ -168,9 +171,8 @@ class SnapshotSource:
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         positions = self.shortlist(reference.title)
         ranked = sorted(positions, key=lambda p: compare(reference, self.reference(p)).score, reverse=True)
-        records = [self._records[p] for p in ranked[:rows]]
-        # A complete snapshot's silence rules out any work; an incomplete one's rules out nothing.
-        return SearchResult(records, reason=f"searched {self._described()}", conclusive=self.complete)
+        # A complete snapshot's silence rules out any work (`covers`); an incomplete one's rules out nothing.
+        return SearchResult([self.candidate(p) for p in ranked[:rows]], reason=f"searched {self._described()}")
 
     def _described(self) -> str:
         """The name, and whether the snapshot is complete (why its silence counts)."""

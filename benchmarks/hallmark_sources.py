@@ -1,0 +1,211 @@
+"""HALLMARK's development split against the whole default chain — fake Crossref, DataCite, arXiv and DBLP
+servers on 127.0.0.1 — with its real works spread over them as the real world spreads them, beside the
+Crossref-only run of benchmarks/hallmark.py (the pool as one complete snapshot).
+
+- DBLP holds every real work (the benchmark's works were scraped from DBLP), under DBLP's venue names, its
+  arXiv preprints as CoRR ("Informal and Other Publications").
+- Crossref holds the works with a Crossref DOI (10.1609 AAAI, 10.1109 CVPR, …) under Crossref's long
+  container titles ("Proceedings of the AAAI Conference on Artificial Intelligence").
+- arXiv and DataCite hold the works with an arXiv DOI (10.48550): arXiv by id, DataCite by DOI.
+- Nothing holds a hallucinated entry, and a DOI no fake holds is answered as Crossref answers an unregistered
+  one (404, no agency), except arXiv's prefix, which Crossref calls DataCite's.
+
+The real works are the pool (raw_valid_entries.jsonl) plus the split's VALID entries, which are real works
+from DBLP that the real sources hold too (`--pool-only` leaves them out, to see what that costs). The fakes do
+not enforce the APIs' limits and the clients' limiters are relaxed: this measures verdicts, not waiting
+(requests per entry are printed). An entry counts as flagged when any warning or error is reported for it.
+
+    python benchmarks/hallmark_sources.py [--split PATH] [--pool-only] [--show TYPE] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.hallmark import CROSSREF_RECORDS, DATA, PoolSource, _prefix, summarise, to_bibtex, to_message  # noqa: E402
+from refkit.bib import parse_bibliography  # noqa: E402
+from refkit.bib.convert import parse_names  # noqa: E402
+from refkit.config import Settings  # noqa: E402
+from refkit.sources import registry  # noqa: E402
+from refkit.sources.base import Source  # noqa: E402
+from refkit.sources.http import HttpClient, Limits  # noqa: E402
+from refkit.text import latex_to_unicode, normalize_doi  # noqa: E402
+from refkit.validate import validate_bibliography  # noqa: E402
+from tests.fakeapis import FakeArxiv, FakeDataCite, FakeDblp  # noqa: E402
+from tests.fakeapis.arxiv import Entry  # noqa: E402
+from tests.fakeapis.datacite import attributes  # noqa: E402
+from tests.fakeapis.dblp import info  # noqa: E402
+from tests.fakecrossref import FakeCrossref  # noqa: E402
+
+FAST = Limits(single=1000, list=1000, interval=1.0, concurrency=4)
+CHAIN = ("crossref", "datacite", "arxiv", "dblp")
+# The container titles Crossref gives these venues' proceedings (DBLP uses the short names).
+CROSSREF_VENUES = {
+    "AAAI": "Proceedings of the AAAI Conference on Artificial Intelligence",
+    "CVPR": "{year} IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)",
+    "ICCV": "{year} IEEE/CVF International Conference on Computer Vision (ICCV)",
+}
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_HOMONYM = re.compile(r"\s+\d{4}(?=\s+and\s|$)")
+
+
+def universe(pool: list[dict[str, Any]], split: list[dict[str, Any]], pool_only: bool) -> list[dict[str, Any]]:
+    """The real works: the pool, and (unless `pool_only`) the split's VALID entries not already in it."""
+    works, seen = [], set()
+    for work in [*pool, *([] if pool_only else [e for e in split if e["label"] == "VALID"])]:
+        title = re.sub(r"\W", "", work["fields"].get("title", "").lower())
+        if title and title not in seen:
+            seen.add(title)
+            works.append(work)
+    return works
+
+
+def _names(fields: dict[str, str]) -> list[tuple[str, str]]:
+    names, _ = parse_names(_HOMONYM.sub("", html.unescape(fields.get("author", ""))))
+    return [(name.full_family, name.given) if name.family else (name.literal, "") for name in names]
+
+
+def _arxiv(fields: dict[str, str]) -> str:
+    found = _ARXIV_DOI.match(fields.get("doi", "").strip())
+    return found.group(1) if found else ""
+
+
+def dblp_record(work: dict[str, Any]) -> dict[str, Any]:
+    fields = work["fields"]
+    venue = fields.get("booktitle") or fields.get("journal") or "CoRR"
+    kind = (
+        "Conference and Workshop Papers"
+        if fields.get("booktitle")
+        else "Journal Articles"
+        if fields.get("journal")
+        else "Informal and Other Publications"
+    )
+    authors = [" ".join(part for part in (given, family) if part) for family, given in _names(fields)]
+    doi = "" if _arxiv(fields) and venue != "CoRR" else fields.get("doi", "")
+    return info(f"dblp/{work['bibtex_key']}", latex_to_unicode(fields["title"]), authors, venue, fields["year"],
+                kind=kind, doi=doi)  # fmt: skip
+
+
+def crossref_record(work: dict[str, Any]) -> dict[str, Any]:
+    message = to_message(work)
+    venue = work["fields"].get("booktitle", "")
+    if venue in CROSSREF_VENUES:
+        message["container-title"] = [CROSSREF_VENUES[venue].format(year=work["fields"].get("year", ""))]
+    return message
+
+
+def arxiv_entry(work: dict[str, Any]) -> Entry:
+    fields = work["fields"]
+    identifier = _arxiv(fields)
+    versioned = identifier if re.search(r"v\d+$", identifier) else identifier + "v1"
+    authors = [" ".join(part for part in (given, family) if part) for family, given in _names(fields)]
+    return Entry(versioned, latex_to_unicode(fields["title"]), authors, f"{fields.get('year', '2020')}-01-01T00:00:00Z")
+
+
+def datacite_record(work: dict[str, Any]) -> dict[str, Any]:
+    fields = work["fields"]
+    identifier = re.sub(r"v\d+$", "", _arxiv(fields))
+    year = int(fields["year"]) if fields.get("year", "").isdigit() else None
+    return attributes(f"10.48550/arxiv.{identifier}", latex_to_unicode(fields["title"]), _names(fields), year,
+                      publisher="arXiv", arxiv=identifier, url=f"https://arxiv.org/abs/{identifier}")  # fmt: skip
+
+
+def run_chain(entries: list[dict[str, Any]], works: list[dict[str, Any]]) -> tuple[list, dict[str, int], float]:
+    """Validate every entry (one bibliography each) against the four fakes; findings, requests per fake."""
+    doi_works = [w for w in works if w["fields"].get("doi") and not _arxiv(w["fields"])]
+    arxiv_works = [w for w in works if _arxiv(w["fields"])]
+    datacite = {}
+    for work in arxiv_works:
+        record = datacite_record(work)
+        datacite[record["doi"]] = record
+        datacite[normalize_doi(work["fields"]["doi"])] = record  # as cited, with its version
+    fakes = {
+        "crossref": FakeCrossref([crossref_record(w) for w in doi_works]),
+        "datacite": FakeDataCite(datacite),
+        "arxiv": FakeArxiv([arxiv_entry(w) for w in arxiv_works]),
+        "dblp": FakeDblp([dblp_record(w) for w in works]),
+    }
+    findings = []
+    with tempfile.TemporaryDirectory() as cache:
+        for fake in fakes.values():
+            fake.start()
+        try:
+            settings = Settings(
+                api_url=fakes["crossref"].url,
+                urls={name: fake.url for name, fake in fakes.items()},
+                cache_dir=Path(cache),
+                mailto="benchmark@example.org",
+                sources=list(CHAIN),
+            )
+            sources: list[Source] = [
+                registry.factory(name)(settings, client=HttpClient(settings, limits=FAST))  # type: ignore[call-arg]
+                for name in CHAIN
+            ]
+            started = time.perf_counter()
+            for entry in entries:
+                bibliography = parse_bibliography(to_bibtex([entry]), "hallmark.bib")
+                findings.extend(validate_bibliography(bibliography, settings, source=sources).findings)
+            elapsed = time.perf_counter() - started
+            registry.close_all(sources)
+        finally:
+            for fake in fakes.values():
+                fake.stop()
+    return findings, {name: len(fake.requests) for name, fake in fakes.items()}, elapsed
+
+
+def run_crossref_only(entries: list[dict[str, Any]], pool: list[dict[str, Any]]) -> list:
+    """benchmarks/hallmark.py's run: the pool as one complete Crossref snapshot."""
+    known = (
+        {_prefix(json.loads(line)["DOI"]) for line in CROSSREF_RECORDS.open(encoding="utf-8")}
+        if CROSSREF_RECORDS.exists()
+        else set()
+    )
+    source = PoolSource([to_message(work) for work in pool], known)
+    findings = []
+    for entry in entries:
+        bibliography = parse_bibliography(to_bibtex([entry]), "hallmark.bib")
+        findings.extend(validate_bibliography(bibliography, Settings(), source=source).findings)
+    return findings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", type=Path, default=DATA / "dev_public.jsonl")
+    parser.add_argument("--pool", type=Path, default=DATA / "raw_valid_entries.jsonl")
+    parser.add_argument("--pool-only", action="store_true", help="the pool alone is the real world")
+    parser.add_argument("--show", default="", help="print the entries of this type (or VALID) that were missed")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N entries of the split")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the Crossref-only run")
+    args = parser.parse_args()
+    if not args.split.exists():
+        sys.exit(f"{args.split} is not present (../shared/data/hallmark)")
+    pool = [json.loads(line) for line in args.pool.open(encoding="utf-8")]
+    entries = [json.loads(line) for line in args.split.open(encoding="utf-8")]
+    entries = entries[: args.limit] if args.limit else entries
+    works = universe(pool, entries, args.pool_only)
+    findings, requests, elapsed = run_chain(entries, works)
+    spread = ", ".join(f"{name} {count}" for name, count in requests.items())
+    print(
+        f"HALLMARK {args.split.name}, chain {'+'.join(CHAIN)}: {len(works)} real works "
+        f"({'pool only' if args.pool_only else 'pool + VALID entries'}); {elapsed:.1f} s; "
+        f"requests per entry {sum(requests.values()) / len(entries):.2f} ({spread})"
+    )
+    summarise(entries, findings, show=args.show)
+    if not args.no_baseline:
+        print(f"\nbeside it, Crossref only (benchmarks/hallmark.py: the pool of {len(pool)} as a complete snapshot):")
+        summarise(entries, run_crossref_only(entries, pool))
+
+
+if __name__ == "__main__":
+    main()

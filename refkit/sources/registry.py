@@ -1,0 +1,64 @@
+"""Sources by name, and the chain a run asks: `sources = [...]` in [tool.refkit], `--sources` on the command line.
+
+Each entry of `SOURCES` builds one source from the settings (its base URL from `<name>-url` in [tool.refkit]
+or `REFKIT_<NAME>_URL`, offline or not, the shared cache); a source module is imported only when the chain
+names it. Configured snapshots always come first: they answer for what they hold, the rest of the chain for
+what they lack.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from refkit.config import Settings
+from refkit.errors import RefkitError
+from refkit.sources.base import Source
+from refkit.sources.snapshot import SnapshotSource
+
+Factory = Callable[[Settings], Source]
+
+# name → "module:class"; the class is built as Class(settings). Another source registers here (or calls
+# `register`) and becomes choosable in `sources = [...]`.
+SOURCES: dict[str, str] = {
+    "crossref": "refkit.sources.crossref:CrossrefSource",
+    "datacite": "refkit.sources.datacite:DataCiteSource",
+    "arxiv": "refkit.sources.arxiv:ArxivSource",
+    "dblp": "refkit.sources.dblp:DblpSource",
+}
+DEFAULT_SOURCES = ("crossref", "datacite", "arxiv", "dblp")
+
+
+def register(name: str, target: str) -> None:
+    """Make a source choosable by `name`: `target` is "package.module:Class", built as Class(settings)."""
+    SOURCES[name] = target
+
+
+def factory(name: str) -> Factory:
+    if name not in SOURCES:
+        known = ", ".join(sorted(SOURCES))
+        raise RefkitError(f"unknown source '{name}' in sources (known: {known})")
+    module, _, attribute = SOURCES[name].partition(":")
+    made: Factory = getattr(importlib.import_module(module), attribute)
+    return made
+
+
+def build_sources(settings: Settings) -> list[Source]:
+    """The chain the settings name: mirrors, then snapshots (each in the order given), then `settings.sources`
+    in order."""
+    names = list(dict.fromkeys(settings.sources or DEFAULT_SOURCES))
+    factories = [factory(name) for name in names]  # every name checked before anything is opened
+    chain: list[Source] = []
+    if settings.mirror:
+        from refkit.mirrors.source import MirrorSource  # only runs that name a mirror open SQLite
+
+        chain.extend(MirrorSource(path) for path in settings.mirror)
+    if settings.snapshot:
+        chain.append(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete))
+    chain.extend(make(settings) for make in factories)
+    return chain
+
+
+def close_all(sources: list[Source]) -> None:
+    for source in sources:
+        source.close()

@@ -1,0 +1,9 @@
+"""Fake DataCite, arXiv and DBLP APIs on 127.0.0.1 for tests and benchmarks, each speaking its real dialect
+(checked against the recorded answers in ../shared/data/api-responses by tests/test_fakeapis.py)."""
+
+from tests.fakeapis.arxiv import FakeArxiv
+from tests.fakeapis.datacite import FakeDataCite
+from tests.fakeapis.dblp import FakeDblp
+from tests.fakeapis.server import FakeServer, Reply
+
+__all__ = ["FakeArxiv", "FakeDataCite", "FakeDblp", "FakeServer", "Reply"]

@@ -1,0 +1,79 @@
+"""A fake DataCite REST API: `GET /dois/{doi}` answers a JSON:API document (`data.id`, `data.type: "dois"`,
+`data.attributes`, `data.relationships`), an unknown DOI a 404 with DataCite's `errors` list. Limits: 1,000
+requests per five minutes (the identified rate)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tests.fakeapis.server import FakeServer, Reply
+
+NOT_FOUND = {"errors": [{"status": "404", "title": "The resource you are looking for doesn't exist."}]}
+
+
+def attributes(
+    doi: str,
+    title: str,
+    creators: Iterable[tuple[str, str]],
+    year: int | None,
+    *,
+    publisher: str = "",
+    kind: str = "Preprint",
+    arxiv: str = "",
+    url: str = "",
+    related: Iterable[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """A record in DataCite's shape: `creators` as (family, given), `related` as (relationType, DOI)."""
+    people = [
+        {"name": f"{family}, {given}".strip(", "), "nameType": "Personal", "givenName": given, "familyName": family,
+         "affiliation": [], "nameIdentifiers": []}
+        for family, given in creators
+    ]  # fmt: skip
+    prefix, _, suffix = doi.lower().partition("/")
+    return {
+        "doi": doi.lower(),
+        "prefix": prefix,
+        "suffix": suffix,
+        "identifiers": [{"identifier": arxiv, "identifierType": "arXiv"}] if arxiv else [],
+        "creators": people,
+        "titles": [{"title": title}],
+        "publisher": publisher,
+        "container": {},
+        "publicationYear": year,
+        "types": {"citeproc": "article", "resourceTypeGeneral": kind, "bibtex": "misc"},
+        "relatedIdentifiers": [
+            {"relationType": relation, "relatedIdentifier": target, "relatedIdentifierType": "DOI"}
+            for relation, target in related
+        ],
+        "url": url,
+        "state": "findable",
+    }
+
+
+class FakeDataCite(FakeServer):
+    name = "datacite"
+    rate, interval, concurrency = 1000.0, 300.0, 8
+
+    def __init__(self, records: Mapping[str, dict[str, Any]], **options: Any) -> None:
+        super().__init__(**options)
+        self.records = {doi.lower(): record for doi, record in records.items()}
+
+    def route(self, path: str, params: dict[str, str]) -> Reply:
+        if not path.startswith("/dois/"):
+            return Reply(404, json.dumps(NOT_FOUND).encode())
+        doi = path[len("/dois/") :].lower()
+        record = self.records.get(doi)
+        if record is None:
+            return Reply(404, json.dumps(NOT_FOUND).encode())
+        client = "arxiv.content" if doi.startswith("10.48550/") else "fake.client"
+        document = {
+            "data": {
+                "id": doi,
+                "type": "dois",
+                "attributes": record,
+                "relationships": {"client": {"data": {"id": client, "type": "clients"}}},
+            }
+        }
+        return Reply(200, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
