@@ -21,6 +21,11 @@ from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Rec
 from refkit.sources.records import crossref_candidate
 from refkit.text import normalize_doi
 
+# Candidates the matcher ranks per search, best by bm25 first: fewer than a snapshot's 40, because converting
+# and comparing a candidate costs about a millisecond, the search itself a few (benchmarks/batch.py), and the
+# cited work is in the title index's top 15 whenever it is in its top 40 (benchmarks/mirror_lookup.py parity).
+SHORTLIST = 15
+
 
 class MirrorSource(BaseSource):
     """Source over a mirror file; the database is opened once and read by every look-up."""
@@ -57,7 +62,8 @@ class MirrorSource(BaseSource):
         named = arxiv_id(reference)
         if named and (paper := self.mirror.by_arxiv(named)) is not None:
             records.append(paper)
-        candidates = [self.candidate(record) for record in self.mirror.candidates(reference.title)]
+        shortlist = self.mirror.candidates(reference.title, SHORTLIST)
+        candidates = [self.candidate(record) for record in shortlist]
         candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
         ranked = [self.candidate(record) for record in records] + [
             candidate for candidate in candidates if candidate.record not in records
