@@ -36,6 +36,7 @@ class Settings:
     timeout: float = 20.0
     sources: list[str] = field(default_factory=list)  # the chain after snapshots, in order; [] = the default
     urls: dict[str, str] = field(default_factory=dict)  # base URL by source name (crossref: `api_url`)
+    deadline: float | None = None  # seconds for the whole run's look-ups; past it, entries are unverified
     key_pattern: str = "{auth}{year}{title}"  # citation keys made by `refkit extract`
     config_file: Path | None = None  # where [tool.refkit] was read from, if anywhere
 
@@ -46,6 +47,7 @@ _ENVIRONMENT = {
     "REFKIT_CACHE_DIR": "cache_dir",
     "REFKIT_OFFLINE": "offline",
     "REFKIT_SOURCES": "sources",
+    "REFKIT_DEADLINE": "deadline",
 }
 
 
@@ -119,6 +121,7 @@ _READERS: dict[str, Callable[[Any, Path], Any]] = {
     "snapshot_complete": lambda value, _: _flag(value),
     "mirror": _paths,
     "timeout": lambda value, _: _seconds(value),
+    "deadline": lambda value, _: _seconds(value),
     "key_pattern": lambda value, _: _text(value),
     "sources": lambda value, _: _names(value),
     "urls": lambda value, _: _urls(value),

@@ -185,7 +185,8 @@ def is_preprint(record: Reference) -> bool:
     return record.type == "article" and not record.container_title
 
 
-def names_preprint(venue: str) -> bool:
+def is_preprint_venue(venue: str) -> bool:
+    """Whether a folded venue name is a preprint server's or says it is one (arXiv, bioRxiv, "preprint")."""
     return any(word in venue for word in _PREPRINT_WORDS)
 
 
@@ -233,7 +234,7 @@ def compare(entry: Reference, record: Reference) -> Match:
     written_venues = _venue_names(entry)
     if written_venues and _venue_names(record):
         agreement["container"] = container_agrees(entry, record)
-    elif is_preprint(record) and written_venues and not any(map(names_preprint, written_venues)):
+    elif is_preprint(record) and written_venues and not any(map(is_preprint_venue, written_venues)):
         agreement["container"] = False  # a preprint cited as published in a journal or proceedings
     for name in ("volume", "issue"):
         written, recorded = getattr(entry, name), getattr(record, name)

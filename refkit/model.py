@@ -40,11 +40,13 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a reference or finding sits in the user's file (lines are 1-based)."""
+    """Where a reference or finding sits in the user's file (lines are 1-based; a PDF's lines are those of
+    its text as read out, and `page` is the page they are on)."""
 
     file: str | None = None
     line: int | None = None
     key: str | None = None
+    page: int | None = None
 
 
 @dataclass(slots=True)

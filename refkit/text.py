@@ -55,6 +55,33 @@ _MACRO_ARG_RE = re.compile(r"(?:\\([A-Za-z]+)\*?\s*)?\{([^{}]*)\}")  # \\name{ar
 _SPACES_RE = re.compile(r"\s+")
 
 
+# BibTeX's predefined month macros: `month = jun` means 6.
+MONTH_MACROS = {
+    name: str(number)
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
+# The English words for a month, lower case, as bibliographies write them: the macros, "sept" and full names.
+MONTH_NAMES = frozenset(
+    {
+        *MONTH_MACROS,
+        "sept",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+)
+
+
 def _accent(match: re.Match[str]) -> str:
     letter = match.group(2) or match.group(3) or match.group(4)  # dotless \i and \j take it as i and j
     return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(1)])
@@ -238,3 +265,26 @@ def normalize_doi(value: str) -> str:
     braces around it (`{{10.1/x}}`) are only BibTeX's."""
     value = unbrace(value)
     return _DOI_PREFIX_RE.sub("", value.strip()).strip().rstrip(".").replace("\\_", "_").lower()
+
+
+# What outside data (records, documents, file names) must not bring into a report: C0 controls (ESC starts
+# terminal sequences, BEL, NUL, CR and LF forge lines), DEL and C1 controls (8-bit CSI and OSC), the bidi
+# controls that reorder what a reader sees (Trojan Source), Unicode line separators, and what is no text at
+# all and fails the UTF-8 writer or an XML parser (lone surrogates, U+FFFE, U+FFFF).
+_CONTROLS = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
+
+
+@lru_cache(maxsize=8)
+def _controls_re(keep: str) -> re.Pattern[str]:
+    kept = "".join(f"\\x{ord(char):02x}" for char in keep)
+    return re.compile(f"(?![{kept}])[{_CONTROLS}]" if kept else f"[{_CONTROLS}]")
+
+
+def escape_controls(text: str, keep: str = "\t") -> str:
+    """The text with every control character written as a visible `\\uXXXX` escape, so that printing
+    outside data cannot clear a terminal, set its title, ring its bell, forge report lines or reorder them.
+    `keep` lists the (C0) characters the caller's format needs itself: a writer that escapes a whole JSON or
+    XML document keeps its line breaks. The escapes are valid JSON string escapes, so JSON stays JSON."""
+    if text.isprintable():
+        return text
+    return _controls_re(keep).sub(lambda match: f"\\u{ord(match.group()):04x}", text)

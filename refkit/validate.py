@@ -181,9 +181,10 @@ def read_inputs(path: str | Path) -> list[Input]:
     bibliography = parse_bibliography(write_references(references), str(path))
     if len(bibliography.entries) != len(references):  # cannot happen for entries we wrote; never pair wrongly
         raise RefkitError(f"{path}: {len(references)} references extracted, but {len(bibliography.entries)} read back")
+    paged = any(reference.location.page for reference in references)  # a PDF: its items are counted, not lined
     bibliography.entries = [
-        replace(entry, line=reference.location.line or 1, field_lines={})
-        for entry, reference in zip(bibliography.entries, references, strict=True)
+        replace(entry, line=number if paged else reference.location.line or 1, field_lines={})
+        for number, (entry, reference) in enumerate(zip(bibliography.entries, references, strict=True), 1)
     ]
     return [Input(bibliography, references)]
 
@@ -191,10 +192,10 @@ def read_inputs(path: str | Path) -> list[Input]:
 def _named_bibliographies(document: Path) -> list[Path]:
     """The .bib files a document takes its references from (`\\bibliography{refs}`, `\\addbibresource`,
     pandoc's `bibliography:` in the YAML front matter), relative to the document."""
-    from refkit.extract import _bibtex_files as bibtex_files  # (make it public in refkit.extract)
+    from refkit.extract import latex_bibliography_files  # the extractor only for documents
 
-    text = read_text(document, what="document") if document.suffix.lower() != ".docx" else ""
-    names = bibtex_files(document) if detect_format(document) == "latex" else []
+    text = read_text(document, what="document") if document.suffix.lower() not in (".docx", ".pdf") else ""
+    names = latex_bibliography_files(document) if detect_format(document) == "latex" else []
     found = _PANDOC_BIBLIOGRAPHY_RE.search(text)
     if found:
         names += [name.strip(" \t-'\"[]") for name in re.split(r"[,\n]", found.group(1))]
@@ -208,7 +209,17 @@ def validate_input(
     report = validate_bibliography(read.bibliography, settings, on_progress, source, read.references)
     if read.is_document:
         report.findings = [f for f in report.findings if not f.rule.startswith(BIBTEX_ONLY_RULES)]
+    if read.references and any(reference.location.page for reference in read.references):
+        report.findings = [_on_page(finding, read.references) for finding in report.findings]
     return report
+
+
+def _on_page(finding: Finding, references: list[Reference]) -> Finding:
+    """A PDF's finding, whose line is the item's number in the list, says the page and the item."""
+    if finding.line is None or not 0 < finding.line <= len(references):
+        return finding
+    page = references[finding.line - 1].location.page
+    return replace(finding, message=f"page {page}, item {finding.line}: {finding.message}")
 
 
 def validate(

@@ -4,6 +4,7 @@ an edit the user makes while enrich runs is never overwritten."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -115,21 +116,22 @@ def test_a_write_killed_at_any_point_leaves_a_whole_file_and_no_temporaries(tmp_
 
 def test_an_edit_made_during_enrich_is_not_overwritten(tmp_path, monkeypatch, capsys):
     """The user saves the file while enrich is looking records up: the run refuses to replace it."""
-    from refkit.cli import enrich as enrich_command
     from refkit.cli import main
+
+    library = importlib.import_module("refkit.enrich")  # the module: `refkit.enrich` is its function
 
     bib = tmp_path / "refs.bib"
     bib.write_text(MAHON, encoding="utf-8")
     snapshot = tmp_path / "records.jsonl"
     snapshot.write_text(json.dumps(STIM_RECORD) + "\n", encoding="utf-8")
     edited = MAHON + "\n@misc{added, note = {typed while enrich ran}}\n"
-    real_enrich = enrich_command.enrich
+    real_enrich = library.enrich
 
     def slow_enrich(*args, **kwargs):
         bib.write_text(edited, encoding="utf-8")
         return real_enrich(*args, **kwargs)
 
-    monkeypatch.setattr(enrich_command, "enrich", slow_enrich)
+    monkeypatch.setattr(library, "enrich", slow_enrich)  # the command imports it when it runs
     monkeypatch.setattr(sys, "argv", ["refkit", "enrich", str(bib), "-i", "--offline", "--snapshot", str(snapshot)])
     with pytest.raises(SystemExit) as exited:
         main()

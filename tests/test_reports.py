@@ -5,12 +5,14 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
+from refkit.bib import parse_bibliography
 from refkit.checks import catalogue_markdown
 from refkit.config import Settings
 from refkit.model import Finding, Severity
 from refkit.reports import RENDERERS
 from refkit.reports.text import render_rich
-from refkit.validate import ValidationReport, exit_code, validate
+from refkit.validate import ValidationReport, exit_code, validate, validate_bibliography
+from tests.growth import assert_linear
 
 BIB = """% a comment
 @article{ok2020,
@@ -98,10 +100,25 @@ def test_junit_has_one_case_per_entry_and_fails_the_bad_one(report):
     assert root.find("testsuite").get("failures") == "1"
 
 
+def _duplicates(count: int) -> ValidationReport:
+    """A file that uses one key `count` times, checked offline: every entry after the first is a duplicate."""
+    text = "".join(f"@misc{{same,\n  title = {{Entry {index}}},\n  year = {{2020}}\n}}\n" for index in range(count))
+    return validate_bibliography(parse_bibliography(text, "dup.bib"), Settings(select=["RK1"]))
+
+
+def test_junit_gives_each_duplicate_its_own_findings_in_linear_time():
+    report = assert_linear(RENDERERS["junit"], _duplicates, 500)  # quadratic once: every case scanned all
+    cases = ET.fromstring(report).findall("./testsuite/testcase")
+    assert cases[0].find("failure") is None  # the first use of the key is no duplicate
+    failures = [case.find("failure") for case in cases[1:]]
+    assert all(f is not None and f.get("type") == "RK102" and f.text.count("\n") == 0 for f in failures)
+    assert [case.get("line") for case in cases[:3]] == ["1", "5", "9"]
+
+
 def test_junit_stays_well_formed_when_a_message_carries_a_control_character():
     finding = Finding("RK203", Severity.ERROR, "a: malformed DOI '10.1234/a\x0bb'", "a", "x.bib", 1)
     root = ET.fromstring(RENDERERS["junit"](ValidationReport("x.bib", [("a", 1)], [finding])))
-    assert root.find("./testsuite/testcase/failure").get("message") == "a: malformed DOI '10.1234/a\ufffdb'"
+    assert root.find("./testsuite/testcase/failure").get("message") == "a: malformed DOI '10.1234/a\\u000bb'"
 
 
 def test_plain_and_rich_text(report):

@@ -82,3 +82,29 @@ def test_offline_with_an_empty_cache_is_unverified(fake_crossref, tmp_path):
     report = run(fake_crossref, tmp_path, offline=True)
     assert {item.status for item in report.evidence} == {Status.UNVERIFIED}
     assert fake_crossref.requests == []
+
+
+def test_progress_moves_while_the_requests_run(fake_crossref, tmp_path):
+    fake_crossref.latency = 0.05
+    titles = "".join(
+        f"@article{{searched{n},\n  author = {{Quill, Penelope}},\n  title = {{Imatinib holidays, part {n}}},\n"
+        f"  journal = {{Nature}}, year = {{2020}}\n}}\n"
+        for n in range(3)
+    )
+    seen: list[tuple[int, int, int]] = []  # (done, total, requests the server had received by then)
+    settings = Settings(api_url=fake_crossref.url, cache_dir=tmp_path / "cache", mailto="tests@example.org")
+    source = CrossrefSource(settings)
+    try:
+        validate_bibliography(
+            parse_bibliography(BIB + titles, "refs.bib"),
+            settings,
+            lambda done, total: seen.append((done, total, len(fake_crossref.requests))),
+            source,
+        )
+    finally:
+        source.close()
+    sent = len(fake_crossref.requests)
+    moving = [(done, received) for done, total, received in seen if 0 < done < total]
+    assert moving and moving[0][1] < sent  # an answer was counted while later requests were still to come
+    assert [done for done, _, _ in seen] == sorted(done for done, _, _ in seen)
+    assert seen[-1][0] == seen[-1][1] == 3 + 3 + 3  # three DOIs; he2016, invented2020, zenodo and three searched

@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-from refkit.bib.read import MONTH_MACROS, BibEntry
+from refkit.bib.read import BibEntry
 from refkit.model import Location, Name, Reference
-from refkit.text import balanced_braces, latex_to_unicode, normalize_doi, normalize_pages
+from refkit.text import MONTH_MACROS, balanced_braces, latex_to_unicode, normalize_doi, normalize_pages
 
 BIB_TO_CSL = {
     "article": "article-journal", "book": "book", "mvbook": "book", "inbook": "chapter",

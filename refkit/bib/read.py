@@ -30,19 +30,13 @@ from bibtexparser.model import (
 
 from refkit.errors import RefkitError
 from refkit.files import read_text
+from refkit.text import MONTH_MACROS
 
 # bibtexparser logs every block it cannot parse; refkit reports those itself (RK101), with their lines.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 # `@type{key,` — the opening of an entry with fields; group 1 is the key.
 ENTRY_OPENING_RE = re.compile(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)\s*,")
-
-MONTH_MACROS = {
-    name: str(number)
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-    )
-}
 
 
 @dataclass(slots=True)

@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from refkit.bib.read import MAX_CONCATENATED_CHARS, MONTH_MACROS, BibEntry, Bibliography
+from refkit.bib.read import MAX_CONCATENATED_CHARS, BibEntry, Bibliography
 from refkit.checks.registry import Rule, Where, register
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
-from refkit.text import balanced_braces, fold, normalize_doi, unbrace
+from refkit.text import MONTH_NAMES, balanced_braces, fold, normalize_doi, unbrace
 
 SYNTAX = register(
     Rule(
@@ -431,21 +431,6 @@ _PAGE_PART_RE = re.compile(r"^(?:author\s+reply|reply|discussion|quiz)\s+", re.I
 # Notes around pages that are no page: "(electronic)", "(1980)", "pp.", a final full stop.
 _PAGE_NOTE_RE = re.compile(r"\s*\([^()]*\)\s*$|^(?:pp?\.|pages)\s*|\.$", re.IGNORECASE)
 _DAY_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
-_MONTHS = {
-    *MONTH_MACROS,
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "sept",
-}
 _NAME_FIELDS = ("author", "editor", "translator")
 _ET_AL_RE = re.compile(r"(?:^|\band\s+)\{?et\.?\s*al\.?\}?\s*$|,\s*et\.?\s+al\.?", re.IGNORECASE)
 _AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -590,7 +575,7 @@ def _year_form(year: str) -> tuple[str, str] | None:
                 return None
         return reading, start
     words = year.lower().rstrip(".").split()
-    if len(words) == 2 and words[0].rstrip(".") in _MONTHS and _YEAR_RE.match(words[1]):
+    if len(words) == 2 and words[0].rstrip(".") in MONTH_NAMES and _YEAR_RE.match(words[1]):
         return "a month and a year", words[1]
     return None
 
@@ -621,7 +606,7 @@ def _is_month(value: str) -> bool:
     if text.isdigit():
         return 1 <= int(text) <= 12
     words = [word for word in re.split(r"[\s,./\u2013-]+", text) if word]
-    days = [_DAY_RE.match(word) for word in words if word not in _MONTHS]
+    days = [_DAY_RE.match(word) for word in words if word not in MONTH_NAMES]
     return len(days) < len(words) and all(day and 1 <= int(day.group(1)) <= 31 for day in days)
 
 

@@ -42,7 +42,7 @@ def map_document(
         raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
     if snapshot:
         references, _ = add_abstracts(references, SnapshotSource(snapshot))
-    return map_claims(
+    claim_map = map_claims(
         document.body,
         references,
         ranker=ranker,
@@ -51,3 +51,6 @@ def map_document(
         body_starts=document.body_starts,
         thresholds=thresholds,
     )
+    for sentence in claim_map.sentences:
+        sentence.page = document.page_of(sentence.line)
+    return claim_map

@@ -47,8 +47,12 @@ _YEARS = rf"(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)"
 _LOCATOR = r"(?:\s*,\s*(?:p|pp|ch|chap|sec|fig)\.?\s*[\w–-]+)?"
 _PREFIX = r"(?:(?:see|see also|e\.g\.,?|cf\.|for example,?|reviewed in|for a review,? see)\s+)?"
 _CITE_RE = re.compile(rf"^{_PREFIX}{_AUTHORS},?\s+{_YEARS}{_LOCATOR}$")
-_PARENS_RE = re.compile(rf"\(([^()]*?\b{_YEAR}\b[^()]*)\)")
-_NARRATIVE_RE = re.compile(rf"\b{_AUTHORS}\s+\((?P<years>{_YEAR}(?:\s*[,;]\s*{_YEAR})*){_LOCATOR}\)")
+# ACM's author–year style brackets them: "[Bondorf 1992; Danvy and Nielsen 2001]", "Bondorf [1992]".
+_PARENS_RE = re.compile(rf"\(([^()]*?\b{_YEAR}\b[^()]*)\)|\[([^\[\]]*?\b{_YEAR}\b[^\[\]]*)\]")
+_NARRATIVE_RE = re.compile(
+    rf"\b{_AUTHORS}\s+(?:\((?P<years>{_YEAR}(?:\s*[,;]\s*{_YEAR})*){_LOCATOR}\)"
+    rf"|\[(?P<bracketed>{_YEAR}(?:\s*[,;]\s*{_YEAR})*){_LOCATOR}\])"
+)
 _NOT_NAMES = frozenset(
     {
         "The",
@@ -120,8 +124,13 @@ def _numbers(spec: str) -> tuple[Target, ...]:
     return tuple(targets)
 
 
+_NAME_THEN_YEAR_RE = re.compile(r"(?:[A-Z][\w'’-]*[a-z]|\bet al\.)\s+\[(?:1[5-9]|20)\d\d\]$")
+
+
 def _numeric(text: str) -> Iterator[Marker]:
     for match in _NUMERIC_RE.finditer(text):
+        if _NAME_THEN_YEAR_RE.search(text, max(0, match.start() - 60), match.end()):
+            continue  # "Bondorf [1992]": a narrative author–year citation, not item 1992
         yield Marker(match.group(0), "numeric", match.start(), match.end(), _numbers(match.group(1)))
 
 
@@ -191,10 +200,11 @@ def _author_year_targets(authors: str, et_al: bool, years: str) -> tuple[Target,
 
 
 def _parenthetical(text: str) -> Iterator[Marker]:
-    """ "(Druker et al., 2006)", "(Mahon et al. 2010; Etienne et al. 2017)", "(see Smith 2019a, 2019b)"."""
+    """ "(Druker et al., 2006)", "(Mahon et al. 2010; Etienne et al. 2017)", "(see Smith 2019a, 2019b)",
+    "[Bondorf 1992]"."""
     for match in _PARENS_RE.finditer(text):
         targets: list[Target] = []
-        for part in match.group(1).split(";"):
+        for part in (match.group(1) or match.group(2)).split(";"):
             cite = _CITE_RE.match(part.strip())
             if cite and _is_name(cite.group("authors")):
                 targets.extend(
@@ -205,7 +215,7 @@ def _parenthetical(text: str) -> Iterator[Marker]:
 
 
 def _narrative(text: str) -> Iterator[Marker]:
-    """ "Druker et al. (2006)", "Jabbour and Kantarjian (2018)"."""
+    """ "Druker et al. (2006)", "Jabbour and Kantarjian (2018)", "Bondorf [1992]"."""
     for match in _NARRATIVE_RE.finditer(text):
         if _is_name(match.group("authors")):
             yield Marker(
@@ -213,7 +223,9 @@ def _narrative(text: str) -> Iterator[Marker]:
                 "narrative",
                 match.start(),
                 match.end(),
-                _author_year_targets(match.group("authors"), bool(match.group("etal")), match.group("years")),
+                _author_year_targets(
+                    match.group("authors"), bool(match.group("etal")), match.group("years") or match.group("bracketed")
+                ),
             )
 
 

@@ -87,6 +87,7 @@ class Sentence:
     kind: Kind = Kind.FRAMING
     reasons: tuple[str, ...] = ()
     markers: list[Marker] = field(default_factory=list)
+    page: int | None = None  # a PDF's page (its lines are those of its text as read out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from refkit import __version__
-from refkit.claims.model import Claim, ClaimMap, Label, Support
+from refkit.claims.model import Claim, ClaimMap, Label, Sentence, Support
+from refkit.text import escape_controls
+from refkit.version import __version__
 
 TEXT_WIDTH = 100
 
 
 def _short(text: str, width: int = TEXT_WIDTH) -> str:
+    """One line of at most `width` characters: a sentence's line breaks are the document's, not the report's."""
+    text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -20,6 +24,11 @@ def _summary_line(claim_map: ClaimMap) -> str:
     return f"{len(claim_map.sentences)} sentences, {len(claim_map.claims)} claims: " + ", ".join(
         f"{count} {label}" for label, count in counts.items()
     )
+
+
+def _where(sentence: Sentence) -> str:
+    """ "L12", or "p3 L12" for a PDF (whose lines are those of its text as read out)."""
+    return f"p{sentence.page} L{sentence.line}" if sentence.page else f"L{sentence.line}"
 
 
 def _support_text(support: Support) -> str:
@@ -35,32 +44,39 @@ def render_text(claim_map: ClaimMap, source: str = "") -> str:
         lines.append(f"note: {claim_map.notice}")
     for claim in claim_map.claims:
         lines.append("")
-        lines.append(f"L{claim.sentence.line:<5} {claim.label.value:<15} {_short(claim.sentence.text)}")
+        lines.append(f"{_where(claim.sentence):<6} {claim.label.value:<15} {_short(claim.sentence.text)}")
         for support in claim.supports:
             lines.append(f"       → {_support_text(support)}")
             if support.passage:
                 lines.append(f"         “{_short(support.passage, TEXT_WIDTH - 10)}”")
     lines += ["", *_summary_lines(claim_map)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_controls(line) for line in lines) + "\n"  # one line each, whatever the document holds
 
 
 def _summary_lines(claim_map: ClaimMap) -> list[str]:
     lines = [f"Unsupported claims: {len(claim_map.unsupported)}"]
-    lines += [f"  L{claim.sentence.line:<5} {_short(claim.sentence.text)}" for claim in claim_map.unsupported]
+    lines += [f"  {_where(claim.sentence):<6} {_short(claim.sentence.text)}" for claim in claim_map.unsupported]
     uncited = claim_map.uncited
     lines.append(f"References nothing cites or supports: {len(uncited)}")
     lines += [f"  {reference.key}  {_short(reference.title, TEXT_WIDTH - 20)}" for reference in uncited]
     unresolved = claim_map.unresolved
     lines.append(f"Markers that resolve to nothing: {sum(len(marker.unresolved) for _, marker in unresolved)}")
     lines += [
-        f"  L{sentence.line:<5} {marker.text}  ({', '.join(marker.unresolved)})" for sentence, marker in unresolved
+        f"  {_where(sentence):<6} {marker.text}  ({', '.join(marker.unresolved)})" for sentence, marker in unresolved
     ]
     return lines
 
 
+# The punctuation that starts Markdown which does something when the report is viewed: an image fetched from
+# the document's server (`![](http://…)`), a link (`[x](javascript:…)`, `<http://…>`), raw HTML, an entity,
+# and what would break the table (`|`) or restyle it. Any ASCII punctuation may be backslash-escaped
+# (CommonMark), so the cell still reads as the document's text.
+_MARKDOWN_RE = re.compile(r"[\\`*_\[\]<>!|~&#]")
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    """Inert text for a Markdown table cell: one line, no control characters, no markup."""
+    return _MARKDOWN_RE.sub(r"\\\g<0>", escape_controls(" ".join(text.split())))
 
 
 def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
@@ -76,7 +92,7 @@ def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
     for claim in claim_map.claims:
         references = "<br>".join(_cell(f"{s.key} ({s.label.value}, {s.score:.2f})") for s in claim.supports)
         lines.append(
-            f"| {claim.sentence.line} | {_cell(claim.sentence.text)} | {claim.label.value} | {references or '—'} |"
+            f"| {_where(claim.sentence)} | {_cell(claim.sentence.text)} | {claim.label.value} | {references or '—'} |"
         )
     lines += ["", "## Summary", ""]
     lines += [
@@ -96,11 +112,17 @@ def _support_json(support: Support) -> dict[str, Any]:
     }
 
 
+def _page(sentence: Sentence) -> dict[str, int]:
+    """A PDF's sentences carry their page; other documents have none to give."""
+    return {"page": sentence.page} if sentence.page else {}
+
+
 def _claim_json(claim: Claim) -> dict[str, Any]:
     sentence = claim.sentence
     return {
         "sentence": sentence.index,
         "line": sentence.line,
+        **_page(sentence),
         "text": sentence.text,
         "label": claim.label.value,
         "reasons": list(sentence.reasons),
@@ -131,11 +153,18 @@ def to_json(claim_map: ClaimMap, source: str = "") -> dict[str, Any]:
         },
         "claims": [_claim_json(claim) for claim in claim_map.claims],
         "sentences": [
-            {"index": s.index, "line": s.line, "kind": s.kind.value, "reasons": list(s.reasons), "text": s.text}
+            {
+                "index": s.index,
+                "line": s.line,
+                **_page(s),
+                "kind": s.kind.value,
+                "reasons": list(s.reasons),
+                "text": s.text,
+            }
             for s in claim_map.sentences
         ],
         "unresolved": [
-            {"line": sentence.line, "marker": marker.text, "targets": marker.unresolved}
+            {"line": sentence.line, **_page(sentence), "marker": marker.text, "targets": marker.unresolved}
             for sentence, marker in claim_map.unresolved
         ],
         "references": [
@@ -155,4 +184,5 @@ def to_json(claim_map: ClaimMap, source: str = "") -> dict[str, Any]:
 
 
 def render_json(claim_map: ClaimMap, source: str = "") -> str:
-    return json.dumps(to_json(claim_map, source), ensure_ascii=False, indent=2) + "\n"
+    # json.dumps leaves DEL, C1 and bidi controls raw: written as \u escapes, the same JSON prints safely.
+    return escape_controls(json.dumps(to_json(claim_map, source), ensure_ascii=False, indent=2), keep="\n") + "\n"

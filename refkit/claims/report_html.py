@@ -12,6 +12,7 @@ from collections import defaultdict
 from html import escape
 
 from refkit.claims.model import Block, Claim, ClaimMap, Kind, Label, Sentence
+from refkit.text import escape_controls
 
 LABEL_CLASS = {Label.CITED: "cited", Label.LIKELY: "likely", Label.WEAK: "weak", Label.NONE: "none"}
 
@@ -62,7 +63,7 @@ def render_html(claim_map: ClaimMap, source: str = "") -> str:
         by_block[sentence.block].append(sentence)
     rows = [_row(claim_map.body, block, by_block.get(block.index, []), claims) for block in claim_map.blocks]
     title = f"Claims and references — {source or 'document'}"
-    return "".join(
+    page = "".join(
         [
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
@@ -75,6 +76,7 @@ def render_html(claim_map: ClaimMap, source: str = "") -> str:
             "</main></body></html>\n",
         ]
     )
+    return escape_controls(page, keep="\n")  # the page may be printed to a terminal: no control reaches it
 
 
 def _header(claim_map: ClaimMap, title: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from refkit.cli.app import EXIT_USAGE, app
+from refkit.cli.app import EXIT_BROKEN_PIPE, EXIT_USAGE, OutputClosed, app, write_stdout
 from refkit.errors import RefkitError
 
 # Importing a command module registers its command on `app`.
@@ -20,9 +20,15 @@ from refkit.cli import batch as _batch  # noqa: F401  isort: skip
 
 
 def main() -> None:
-    """Console entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    """Console entry point: user errors become one line on stderr and exit code 2, never a traceback; a
+    reader that stops reading (`| head`) ends the run quietly with 141, as if SIGPIPE had."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            write_stdout("")  # flushes what print() left buffered, so a failure to write it is reported too
+    except OutputClosed:
+        sys.exit(EXIT_BROKEN_PIPE)
     except RefkitError as error:
         print(f"refkit: error: {error}", file=sys.stderr)
         sys.exit(EXIT_USAGE)

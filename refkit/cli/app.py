@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import BinaryIO
 
 import typer
-from rich.console import Console
 
-from refkit import __version__
+from refkit.errors import RefkitError
 from refkit.files import write_atomic
+from refkit.version import __version__
 
 app = typer.Typer(
     name="refkit",
@@ -21,11 +23,67 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process SIGPIPE ended: the reader left (`… | head`)
+
+
+class OutputFailed(RefkitError):
+    """Standard output refused the report (a full disk, a file-size limit): an error, never a report cut
+    short with exit 0."""
+
+
+class OutputClosed(Exception):
+    """The reader of standard output went away (`refkit … | head -1`): nothing is wrong, nothing to say."""
+
+
+def write_stdout(text: str) -> None:
+    """Write to standard output and flush at once, so that a failed write surfaces here, as OutputFailed or
+    OutputClosed, and not as a traceback or an "Exception ignored" message when the interpreter exits."""
+    try:
+        sys.stdout.flush()  # what print() left in the text layer goes first
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stand-in for stdout
+            sys.stdout.write(text)
+        else:
+            _write_all(stream, text.encode(sys.stdout.encoding, sys.stdout.errors or "strict"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        raise OutputClosed from None
+    except OSError as error:
+        _discard_stdout()
+        raise OutputFailed(f"cannot write the report: {error.strerror or error}") from None
+    except UnicodeEncodeError as error:
+        held = error.object[error.start : error.end]
+        raise OutputFailed(
+            f"cannot write the report: standard output's encoding ({error.encoding}) has no {held!r};"
+            " set PYTHONIOENCODING=utf-8"
+        ) from None
+
+
+def _write_all(stream: BinaryIO, data: bytes) -> None:
+    """Every byte, or an OSError. A buffered write into a file-size limit or a closing pipe takes only part
+    and returns the count, which `sys.stdout.write` drops: the report was cut at 8,192 bytes, exit 0."""
+    view = memoryview(data)
+    while view:
+        view = view[stream.write(view) :]
+    stream.flush()
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device: what is left in its buffers is dropped at exit instead of
+    failing a second time (the recipe in the Python docs' note on SIGPIPE)."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file: captured in-process, nothing left to fail at exit
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"refkit {__version__}")
+        write_stdout(f"refkit {__version__}\n")
         raise typer.Exit()
 
 
@@ -43,7 +101,7 @@ def emit(text: str, output: str | None) -> None:
     if output and output != "-":
         write_atomic(output, text)
     else:
-        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        write_stdout(text if text.endswith("\n") or not text else text + "\n")
 
 
 @contextmanager
@@ -52,6 +110,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     if not sys.stderr.isatty():
         yield lambda done, total: None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as progress:

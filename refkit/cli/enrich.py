@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from refkit.bib import load_bibliography
-from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
-from refkit.cli.problems import report_problems
-from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
+from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar, write_stdout
+from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
 from refkit.config import load_settings
-from refkit.enrich import EnrichResult, enrich
 from refkit.errors import RefkitError
 from refkit.files import file_state, write_atomic
+
+if TYPE_CHECKING:
+    from refkit.enrich import EnrichResult
 
 
 def keep_bom(path: Path, text: str) -> str:
@@ -48,23 +49,31 @@ def enrich_command(
     api_url: str | None = API_URL,
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
+    deadline: float | None = DEADLINE,
     sources: list[str] = SOURCES,
 ) -> None:
     """Add DOIs and missing fields and correct wrong ones from confident matches; every other byte is kept.
 
     The diff goes to stdout (stderr when the enriched file itself is written to stdout)."""
+    from refkit.bib import load_bibliography
+    from refkit.cli.problems import report_problems
+    from refkit.enrich import enrich
+
     if output and in_place:
         raise RefkitError("give either --output or --in-place, not both")
     if in_place and str(bib) == "-":
         raise RefkitError("--in-place needs a file: standard input cannot be rewritten")
-    settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir, sources))
+    settings = load_settings(bib, source_overrides(snapshot, offline, api_url, mailto, cache_dir, deadline, sources))
     read_as = file_state(bib) if in_place and not dry_run else None  # before reading: no change slips by
     bibliography = load_bibliography(bib)
     with progress_bar("Looking up references") as on_progress:
         result = enrich(bibliography, settings, on_progress)
     diff = result.diff(bib.name)
     to_stdout = not (dry_run or in_place or output)
-    (sys.stderr if to_stdout else sys.stdout).write(diff)
+    if to_stdout:
+        sys.stderr.write(diff)
+    else:
+        write_stdout(diff)
     if in_place and result.changes and not dry_run:
         write_atomic(bib, keep_bom(bib, result.new_text), backup=True, unchanged_since=read_as)
     elif not (in_place or dry_run):

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import typer
 
-from refkit.bib import load_bibliography, to_reference
 from refkit.cli.app import EXIT_FINDINGS, app, emit
-from refkit.cli.problems import report_problems
 from refkit.export import EXPORTERS, export
 
 # The choices are the registered exporters, so a new format needs no second list here.
@@ -26,6 +24,9 @@ def export_command(
 
     Every entry read is exported as written (duplicate and empty keys included); problems in the file are
     listed on stderr and make the exit code 1."""
+    from refkit.bib import load_bibliography, to_reference
+    from refkit.cli.problems import report_problems
+
     bibliography = load_bibliography(bib)
     references = [to_reference(entry, bibliography.path) for entry in bibliography.entries]
     emit(export(references, format.value), output)

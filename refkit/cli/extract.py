@@ -11,11 +11,10 @@ from pathlib import Path
 import typer
 
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
-from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
+from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
 from refkit.config import Settings, load_settings
 from refkit.errors import RefkitError
 from refkit.export import export
-from refkit.extract import NoReferenceSection, extract_document
 from refkit.model import Reference
 
 
@@ -75,14 +74,20 @@ def extract_command(
     api_url: str | None = API_URL,
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
+    deadline: float | None = DEADLINE,
     sources: list[str] = SOURCES,
 ) -> None:
     """Turn a document's reference list into structured references (offline unless --resolve)."""
+    from refkit.extract import NoReferenceSection, extract_document
+
     if document.suffix.lower() in (".bib", ".bibtex"):
         raise RefkitError(f"{document} is already BibTeX: `refkit validate` checks it, `refkit export` converts it")
     settings = load_settings(
         document,
-        {"key_pattern": key_pattern, **source_overrides(snapshot, offline, api_url, mailto, cache_dir, sources)},
+        {
+            "key_pattern": key_pattern,
+            **source_overrides(snapshot, offline, api_url, mailto, cache_dir, deadline, sources),
+        },
     )
     try:
         references = extract_document(

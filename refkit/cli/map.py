@@ -8,9 +8,6 @@ from pathlib import Path
 
 import typer
 
-from refkit.claims import map_document
-from refkit.claims.render import render_json, render_markdown, render_text
-from refkit.claims.report_html import render_html
 from refkit.cli.app import EXIT_FINDINGS, app, emit
 from refkit.cli.sources import SNAPSHOT
 from refkit.config import load_settings
@@ -34,9 +31,6 @@ class FailOn(StrEnum):
     never = "never"
 
 
-RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown, "html": render_html}
-
-
 @app.command("map")
 def map_command(
     document: Path = typer.Argument(..., help="The document (txt, md, tex, html, docx)."),
@@ -56,10 +50,15 @@ def map_command(
     """Map each claim of a document to the references that support it; list unsupported claims,
     references nothing cites, and citation markers that resolve to nothing. Abstracts missing from the
     references are taken from the configured Crossref snapshot, never from the network."""
+    from refkit.claims import map_document
+    from refkit.claims.render import render_json, render_markdown, render_text
+    from refkit.claims.report_html import render_html
+
+    renderers = {"text": render_text, "json": render_json, "markdown": render_markdown, "html": render_html}
     settings = load_settings(bib or document, {"snapshot": snapshot})
     claim_map = map_document(document, bib, ranker=ranker.value, snapshot=settings.snapshot)
     if claim_map.notice:  # on the terminal too when the report goes to a file (an unavailable ranker, …)
         print(f"refkit: note: {claim_map.notice}", file=sys.stderr)
-    emit(RENDERERS[format.value](claim_map, str(document)), output)
+    emit(renderers[format.value](claim_map, str(document)), output)
     if fail_on is FailOn.unsupported and claim_map.unsupported:
         raise typer.Exit(EXIT_FINDINGS)

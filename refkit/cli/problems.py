@@ -4,16 +4,17 @@ them as findings; export and enrich list them on stderr and exit 1, so none is e
 
 from __future__ import annotations
 
-import re
 import sys
+from typing import TYPE_CHECKING
 
-from refkit.bib import Bibliography
 from refkit.checks.lint import check_problems
+from refkit.text import escape_controls
+
+if TYPE_CHECKING:
+    from refkit.bib import Bibliography
 
 # Listed one by one up to this many; a file with 10,000 duplicate keys gets a count for the rest.
 MAX_LISTED = 20
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def report_problems(bibliography: Bibliography, command: str, consequence: str) -> int:
@@ -23,7 +24,7 @@ def report_problems(bibliography: Bibliography, command: str, consequence: str) 
     path = bibliography.path or "<stdin>"
     for finding in findings[:MAX_LISTED]:
         line = f"{path}:{finding.line or 0}: {finding.rule} [{finding.severity.value}] {finding.message}"
-        print(_CONTROL_RE.sub("?", line), file=sys.stderr)
+        print(escape_controls(line), file=sys.stderr)
     if len(findings) > MAX_LISTED:
         print(f"… and {len(findings) - MAX_LISTED} more (`refkit validate --select RK1` lists all)", file=sys.stderr)
     if findings:

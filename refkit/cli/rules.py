@@ -7,7 +7,6 @@ from enum import StrEnum
 
 import typer
 
-from refkit.checks import RULES, catalogue_markdown
 from refkit.cli.app import app, emit
 
 
@@ -22,6 +21,8 @@ def rules_command(
     format: RulesFormat = typer.Option(RulesFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """List every rule id with its name, severity and summary."""
+    from refkit.checks import RULES, catalogue_markdown
+
     ordered = sorted(RULES.values(), key=lambda rule: rule.id)
     if format is RulesFormat.markdown:
         emit(catalogue_markdown(), None)

@@ -27,6 +27,12 @@ SOURCES = typer.Option(
     "--sources",
     help="The sources to ask, in order, after any snapshot (crossref,datacite,arxiv,dblp; default: all of them).",
 )
+DEADLINE = typer.Option(
+    None,
+    "--deadline",
+    metavar="SECONDS",
+    help="Stop asking sources after this long; entries left are reported as could not check.",
+)
 
 
 def source_overrides(
@@ -35,6 +41,7 @@ def source_overrides(
     api_url: str | None,
     mailto: str | None,
     cache_dir: Path | None,
+    deadline: float | None = None,
     sources: list[str] | None = None,
     mirror: list[Path] | None = None,
 ) -> dict[str, Any]:
@@ -45,6 +52,7 @@ def source_overrides(
         "api_url": api_url,
         "mailto": mailto,
         "cache_dir": cache_dir,
+        "deadline": deadline,
         "sources": sources,
         "mirror": mirror,
     }

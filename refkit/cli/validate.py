@@ -10,21 +10,22 @@ from pathlib import Path
 import typer
 
 from refkit.cli.app import app, emit, progress_bar
-from refkit.cli.sources import API_URL, CACHE_DIR, MAILTO, MIRROR, OFFLINE, SNAPSHOT, SOURCES, source_overrides
+from refkit.cli.sources import (
+    API_URL,
+    CACHE_DIR,
+    DEADLINE,
+    MAILTO,
+    MIRROR,
+    OFFLINE,
+    SNAPSHOT,
+    SOURCES,
+    source_overrides,
+)
 from refkit.config import Settings, load_settings
 from refkit.model import Severity
 from refkit.reports import RENDERERS
 from refkit.reports.text import render_rich, unchecked_notice
 from refkit.sources.base import Source
-from refkit.sources.registry import build_sources
-from refkit.validate import (
-    combine,
-    exit_code,
-    overall_exit_code,
-    read_inputs,
-    validate_input,
-    verification_selected,
-)
 
 # The choices are the registered renderers, so a new report format needs no second list here.
 ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})  # type: ignore[misc]
@@ -58,16 +59,26 @@ def validate_command(
     api_url: str | None = API_URL,
     mailto: str | None = MAILTO,
     cache_dir: Path | None = CACHE_DIR,
+    deadline: float | None = DEADLINE,
     sources: list[str] = SOURCES,
 ) -> None:
     """Check bibliographies: syntax, fields and identifiers offline; existence and agreement online."""
+    from refkit.validate import (
+        combine,
+        exit_code,
+        overall_exit_code,
+        read_inputs,
+        validate_input,
+        verification_selected,
+    )
+
     overrides = {
         "select": select,
         "ignore": ignore,
         "fail_on": fail_on,
         "allow_unverified": allow_unverified,
         "snapshot_complete": snapshot_complete,
-        **source_overrides(snapshot, offline, api_url, mailto, cache_dir, sources, mirror),
+        **source_overrides(snapshot, offline, api_url, mailto, cache_dir, deadline, sources, mirror),
     }
     unique = list(dict.fromkeys(paths))
     settings = [load_settings(path, overrides) for path in unique]
@@ -94,7 +105,9 @@ def validate_command(
 
 
 def _source(settings: Settings, known: list[tuple[Settings, list[Source]]]) -> list[Source]:
-    """The source for these settings: built once, then shared by every file checked with the same ones."""
+    """The chain for these settings: built once, then shared by every file checked with the same ones."""
+    from refkit.sources.registry import build_sources
+
     for seen, source in known:
         if seen == settings:
             return source

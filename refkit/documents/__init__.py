@@ -1,4 +1,4 @@
-"""Reading a document (.txt, .md, .tex, .bbl, .html, .docx) into its body and its reference section.
+"""Reading a document (.txt, .md, .tex, .bbl, .html, .docx, .pdf) into its body and its reference section.
 
 `read_document(path)` is the stable entry point shared by `extract` (which parses the section) and `map`
 (which reads sentences from the body): both get the same `Document`, whatever the input format.
@@ -13,6 +13,7 @@ from refkit.documents.bbl import bbl_blocks, tex_blocks
 from refkit.documents.blocks import Block
 from refkit.documents.docx import docx_blocks
 from refkit.documents.html import html_blocks
+from refkit.documents.pdf import pdf_text
 from refkit.documents.plain import markdown_blocks, markdown_inline, plain_blocks
 from refkit.documents.sections import REFERENCE_HEADINGS, split_document
 from refkit.errors import RefkitError
@@ -33,6 +34,7 @@ FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".pdf": "pdf",
 }
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
 _READERS = {
@@ -57,6 +59,13 @@ class Document:
     body_blocks: list[Block]
     reference_blocks: list[Block]
     heading_block: Block | None = None  # None: no reference section was found
+    pages: tuple[int, ...] = ()  # a PDF's page of each line (its text as read out); empty for other formats
+
+    def page_of(self, line: int | None) -> int | None:
+        """The page a line of the document is on, for a PDF; None for formats without pages."""
+        if line is None or not 0 < line <= len(self.pages):
+            return None
+        return self.pages[line - 1]
 
     @property
     def has_references(self) -> bool:
@@ -118,8 +127,9 @@ def parse_document(text: str, format: str = "text", *, section: str | None = Non
 def read_document(path: str | Path, *, section: str | None = None, format: str | None = None) -> Document:
     """Read a file and find its reference section; unreadable or binary input raises RefkitError."""
     format = format or detect_format(path)
-    if Path(path).suffix.lower() == ".pdf":
-        raise RefkitError(f"{path}: PDF is not read; extract its text first (e.g. `pdftotext -layout {path}`)")
+    if format == "pdf":
+        text = pdf_text(path)
+        return replace(_document(text.blocks, format, section, str(path)), pages=text.pages)
     size = Path(path).stat().st_size if str(path) != "-" and Path(path).is_file() else 0
     if size > MAX_DOCUMENT_BYTES:
         raise RefkitError(

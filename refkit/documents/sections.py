@@ -15,6 +15,7 @@ REFERENCE_HEADINGS = frozenset({
     "literature", "sources", "sources cited", "notes and references", "references and notes", "citations",
     "references cited", "bibliographic references", "bibliography and references", "literaturverzeichnis",
     "literatur", "références", "bibliographie", "referencias", "bibliografía", "riferimenti bibliografici",
+    "riferimenti", "bibliografia", "referências", "referências bibliográficas", "referenties", "bibliografie",
 })  # fmt: skip
 NOTE_HEADINGS = frozenset({"notes", "endnotes", "end notes"})  # read only when no reference heading exists
 BACK_MATTER_HEADINGS = frozenset({
@@ -22,6 +23,7 @@ BACK_MATTER_HEADINGS = frozenset({
     "supplementary material", "supplementary materials", "supporting information", "about the author",
     "about the authors", "author contributions", "funding", "conflicts of interest", "conflict of interest",
     "competing interests", "footnotes", "further reading", "see also", "external links", "index",
+    "list of figures", "list of tables", "figures", "tables", "figure captions", "figure legends",
 })  # fmt: skip
 
 _DECORATION_RE = re.compile(r"^[\s#*_=\-:.>]*(?:(?:\d+|[ivxlc]+)[.)]?\s+)?|[\s#*_=\-:.]*$", re.IGNORECASE)

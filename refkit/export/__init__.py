@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from refkit.bib.write import write_references
 from refkit.errors import RefkitError
 from refkit.export import csl_json, ris
 from refkit.model import Reference
 
+
+def _bibtex(references: list[Reference]) -> str:
+    """BibTeX through bibtexparser's writer, imported when used: the CLI reads this registry at start-up."""
+    from refkit.bib.write import write_references
+
+    return write_references(references)
+
+
 EXPORTERS: dict[str, Callable[[list[Reference]], str]] = {
     "csl-json": csl_json.render,
-    "bibtex": write_references,
+    "bibtex": _bibtex,
     "ris": ris.render,
 }
 

@@ -50,6 +50,9 @@ def extract_references(
         if not _REPEAT_NOTE_RE.match(item.text) and markdown_inline(item.text).strip()  # `<div id="refs">`: no item
     ]
     references = assign_keys([_item_reference(item, source.path) for item in items], key_pattern)
+    if source.pages:
+        for reference in references:
+            reference.location = replace(reference.location, page=source.page_of(reference.location.line))
     if document_keys:
         for item, reference in zip(items, references, strict=True):
             if item.key:
@@ -67,7 +70,7 @@ def _item_reference(item: Item, path: str | None) -> Reference:
     return apply_marked(parse_reference(item.text, file=path, line=item.line), item.fields)
 
 
-def _bibtex_files(path: str | Path) -> list[str]:
+def latex_bibliography_files(path: str | Path) -> list[str]:
     """The .bib files a LaTeX document takes its references from, if it does."""
     names = _BIBLIOGRAPHY_COMMAND_RE.findall(read_text(path, what="document"))
     return [
@@ -100,7 +103,7 @@ def extract_document(
     if not document.has_references:
         if section:
             raise NoReferenceSection(f"{path}: no heading '{section}' found; check the spelling given to --section")
-        bib_files = _bibtex_files(path) if document.format == "latex" else []
+        bib_files = latex_bibliography_files(path) if document.format == "latex" else []
         if document.format == "markdown" and _front_matter_bibliographies(path):
             raise NoReferenceSection(
                 f"{path}: the reference list is made by pandoc from "
@@ -132,6 +135,7 @@ __all__ = [
     "NoReferenceSection",
     "extract_document",
     "extract_references",
+    "latex_bibliography_files",
     "make_key",
     "parse_reference",
     "split_items",

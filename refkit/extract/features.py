@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from refkit.text import MONTH_NAMES
+
 # A run of opening brackets is one token (no rescanning: linear time). The second pattern also cuts "Am.66"
 # after the period; it is slower, so it is used only on strings that have a letter, a period and a digit.
 _TOKEN_RE = re.compile(r"[(\[]*[^\s;:,()\[\]]+[)\]]*[.;:,]*[)\]]*[.;:,]*|[(\[]+|\S")
@@ -29,37 +31,8 @@ _SHAPE_TABLE = str.maketrans(
 _YEAR_RE = re.compile(r"^[(\[]?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?[)\].,;:]*$")
 _PAGES_RE = re.compile(r"^[A-Za-z]?\d+[A-Za-z]?\s*[-–—]+\s*[A-Za-z]?\d+")
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.-?){1,4},?$|^[A-Z]{1,3},?$")
-_MONTHS = {
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-}
+_SEASONS = {"spring", "summer", "autumn", "fall", "winter"}  # issues dated by season: "Summer 2004"
+_MONTHS = MONTH_NAMES | _SEASONS
 _VOCABULARY = {
     "journal": {"journal", "j", "jour", "proc", "proceedings", "conference", "conf", "symposium", "symp",
                 "workshop", "review", "rev", "trans", "transactions", "letters", "lett", "bulletin", "bull",

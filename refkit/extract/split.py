@@ -3,7 +3,8 @@
 The layouts recognised, in order: items the format delimits itself (`<li>`, `\\bibitem`, Word lists);
 numbered (`1.`, `[1]`, `1)`, `(1)`, or bare numbers that count up) or bulleted lines, each starting an item
 that runs until the next marker; paragraphs separated by blank lines; hanging indents (an item's later lines
-are indented); else one item a line. A single line holding a whole numbered list (`[1] … [2] …`) is cut at its markers.
+are indented) or first-line indents (its first line is: PDFs set so); else one item a line. A single line
+holding a whole numbered list (`[1] … [2] …`) is cut at its markers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from dataclasses import dataclass
 from refkit.documents.blocks import Block
 
 _MARKER_RE = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,3})[.)]|[-*•‣▪◦+–·])\s+")
+# One kind of marker per list: in a "[12]" list, a wrapped line that starts "- A Julia interface" or "2019."
+# goes on the item before it.
+_MARKER_KINDS = (
+    re.compile(r"^\s*\[(\d{1,4})\]\s+"),
+    re.compile(r"^\s*\((\d{1,4})\)\s+"),
+    re.compile(r"^\s*(\d{1,3})[.)]\s+"),
+    re.compile(r"^\s*()[-*•‣▪◦+–·]\s+"),
+)
 _BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s+(?=\S)")
 _INLINE_MARKER_RE = re.compile(r"(?:^|\s)\[(\d{1,4})\]\s")
 _SPACES_RE = re.compile(r"\s+")
@@ -116,12 +125,26 @@ def _by_hanging_indent(paragraph: list[Block]) -> list[Item]:
     return [Item(item.line, _join([item.text])) for item in items]
 
 
+def _by_first_line_indent(paragraph: list[Block]) -> list[Item]:
+    """Items whose first line is indented and whose later lines are not (a PDF set that way)."""
+    base = min(_indent(block.text) for block in paragraph)
+    items: list[Item] = []
+    for block in paragraph:
+        if _indent(block.text) > base or not items:
+            items.append(Item(block.line, block.text))
+        else:
+            items[-1] = Item(items[-1].line, _join([items[-1].text, block.text]))
+    return [Item(item.line, _join([item.text])) for item in items]
+
+
 def _by_layout(blocks: list[Block]) -> list[Item]:
     paragraphs = _paragraphs(blocks)
     items: list[Item] = []
     for paragraph in paragraphs:
         base = _indent(paragraph[0].text)
-        if any(_indent(block.text) > base for block in paragraph[1:]):
+        if len(paragraph) > 1 and base > min(_indent(block.text) for block in paragraph[1:]):
+            items.extend(_by_first_line_indent(paragraph))
+        elif any(_indent(block.text) > base for block in paragraph[1:]):
             items.extend(_by_hanging_indent(paragraph))
         elif len(paragraphs) > 1:
             items.append(Item(paragraph[0].line, _join([block.text for block in paragraph])))
@@ -147,9 +170,9 @@ def split_items(blocks: list[Block]) -> list[Item]:
             items.append(Item(block.line, _join([text]), label, block.key, block.fields))
     else:
         lines = [block for block in blocks if block.kind in ("text", "blank")]
-        marked = sum(1 for block in lines if _MARKER_RE.match(block.text))
-        if marked >= 2:
-            items = _by_markers(lines)
+        counts = [sum(1 for block in lines if kind.match(block.text)) for kind in _MARKER_KINDS]
+        if max(counts) >= 2:
+            items = _by_markers(lines, _MARKER_KINDS[counts.index(max(counts))])
         elif _counts_up([block.text for block in lines]):
             items = _by_markers(lines, _BARE_NUMBER_RE)
         else:

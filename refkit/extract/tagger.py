@@ -72,8 +72,13 @@ def _tagger() -> pycrfsuite.Tagger:
     return tagger
 
 
+# Typeset lists (PDFs) print page ranges with an en dash, which the model saw too rarely to read as pages;
+# one character for one, so the token offsets hold.
+_DASHES = str.maketrans("–—‒−", "----")
+
+
 def tag(prepared: Prepared) -> list[str]:
     """One label from LABELS for each token."""
     if not prepared.spans:
         return []
-    return _tagger().tag(sequence_features(prepared.text, prepared.spans))
+    return _tagger().tag(sequence_features(prepared.text.translate(_DASHES), prepared.spans))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from refkit.reports import github, json_report, junit, sarif, text
-from refkit.validate import ValidationReport
+
+if TYPE_CHECKING:
+    from refkit.validate import ValidationReport
 
 RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
     "text": text.render,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from refkit.checks.registry import RULES
+from typing import TYPE_CHECKING
+
 from refkit.model import Severity
-from refkit.validate import ValidationReport
+from refkit.text import escape_controls
+
+if TYPE_CHECKING:
+    from refkit.validate import ValidationReport
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping for a command's message (`%`, CR and LF, so data cannot start a command of its own,
+    `::add-mask::` or `::stop-commands::`), then no control character: the log renders ANSI sequences."""
+    return escape_controls(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -18,6 +24,8 @@ def _escape_property(text: str) -> str:
 
 
 def render(report: ValidationReport) -> str:
+    from refkit.checks import RULES  # the registry, filled by the checks: imported with them, when used
+
     lines = []
     for finding in report.findings:
         rule = RULES[finding.rule]

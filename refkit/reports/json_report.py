@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from refkit import __version__
-from refkit.checks.registry import RULES
 from refkit.model import Severity
-from refkit.validate import ValidationReport
+from refkit.text import escape_controls
+from refkit.version import __version__
+
+if TYPE_CHECKING:
+    from refkit.validate import ValidationReport
 
 SCHEMA_VERSION = 1
 
 
 def to_dict(report: ValidationReport) -> dict:
+    from refkit.checks import RULES  # the registry, filled by the checks: imported with them, when used
+
     entries = []
     for part in report.parts:
         evidence = {item.key: item for item in part.evidence}
@@ -70,4 +75,5 @@ def to_dict(report: ValidationReport) -> dict:
 
 
 def render(report: ValidationReport) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    # json.dumps leaves DEL, C1 and bidi controls raw: written as \u escapes, the same JSON prints safely.
+    return escape_controls(json.dumps(to_dict(report), indent=2, ensure_ascii=False), keep="\n") + "\n"

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from refkit import __version__
-from refkit.checks.registry import RULES
 from refkit.model import Severity
-from refkit.validate import ValidationReport
+from refkit.text import escape_controls
+from refkit.version import __version__
+
+if TYPE_CHECKING:
+    from refkit.validate import ValidationReport
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _DOCS = "https://github.com/refkit/refkit/blob/main/docs/rules.md"
 
 
 def to_dict(report: ValidationReport) -> dict:
+    from refkit.checks import RULES  # the registry, filled by the checks: imported with them, when used
+
     used = sorted({f.rule for f in report.findings})
     index = {rule_id: position for position, rule_id in enumerate(used)}
     rules = [
@@ -35,7 +40,7 @@ def to_dict(report: ValidationReport) -> dict:
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
             "level": _LEVEL[finding.severity],
-            "message": {"text": finding.message},
+            "message": {"text": escape_controls(finding.message)},  # shown as is by viewers and terminals
             "locations": [{"physicalLocation": location}],
         }
         if finding.key:
@@ -54,4 +59,5 @@ def to_dict(report: ValidationReport) -> dict:
 
 
 def render(report: ValidationReport) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    # json.dumps leaves DEL, C1 and bidi controls raw: written as \u escapes, the same JSON prints safely.
+    return escape_controls(json.dumps(to_dict(report), indent=2, ensure_ascii=False), keep="\n") + "\n"

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import io
 import shutil
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from refkit.checks.verify import UNVERIFIED
 from refkit.model import Finding, Severity, Status
-from refkit.validate import REMEDIES, ValidationReport
+from refkit.text import escape_controls
+
+if TYPE_CHECKING:
+    from refkit.validate import ValidationReport
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _STATUS_WORDS = {
@@ -36,7 +35,7 @@ def _change(finding: Finding) -> str:
 
 def summary(report: ValidationReport) -> str:
     counts = ", ".join(f"{report.count(s)} {s.value}{'s' if report.count(s) != 1 else ''}" for s in Severity)
-    line = f"{len(report.keys)} entries checked in {report.path}: {counts}"
+    line = f"{len(report.keys)} entries checked in {escape_controls(report.path)}: {counts}"
     statuses = report.statuses()
     if statuses:
         line += "\n" + "; ".join(f"{count} {_STATUS_WORDS[status]}" for status, count in statuses.items())
@@ -46,6 +45,8 @@ def summary(report: ValidationReport) -> str:
 
 def unchecked_notice(report: ValidationReport) -> str:
     """One sentence for all the entries that could not be checked: how many, why, and what to do."""
+    from refkit.validate import REMEDIES
+
     causes = report.unchecked()
     if not causes:
         return ""
@@ -53,18 +54,24 @@ def unchecked_notice(report: ValidationReport) -> str:
     why = "; ".join(f"{cause} ({count})" if len(causes) > 1 else cause for cause, count in causes.items())
     remedies = list(dict.fromkeys(REMEDIES[cause] for cause in causes if cause in REMEDIES))
     entries = "entry" if total == 1 else "entries"
-    return f"{total} {entries} could not be checked: {why}" + (f"; {'; or '.join(remedies)}" if remedies else "")
+    return f"{total} {entries} could not be checked: {escape_controls(why)}" + (
+        f"; {'; or '.join(remedies)}" if remedies else ""
+    )
 
 
 def _listed(report: ValidationReport) -> list[Finding]:
     """The findings the text report lists: all but could-not-check, which the summary sums up."""
+    from refkit.checks.verify import UNVERIFIED
+
     return [finding for finding in report.findings if finding.rule != UNVERIFIED.id]
 
 
 def render_plain(report: ValidationReport) -> str:
     lines = [
-        f"{f.file or report.path}:{f.line or 0}: {f.rule} [{f.severity.value}] {f.message}"
-        + (f" ({change})" if (change := _change(f)) else "")
+        escape_controls(
+            f"{f.file or report.path}:{f.line or 0}: {f.rule} [{f.severity.value}] {f.message}"
+            + (f" ({change})" if (change := _change(f)) else "")
+        )
         for f in _listed(report)
     ]
     lines.append(summary(report))
@@ -72,6 +79,9 @@ def render_plain(report: ValidationReport) -> str:
 
 
 def render_rich(report: ValidationReport, width: int | None = None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=width or shutil.get_terminal_size().columns)
     for part in report.parts:
@@ -82,7 +92,7 @@ def render_rich(report: ValidationReport, width: int | None = None) -> str:
         for key, findings in by_key.items():
             status = status_of.get(key or "")
             where = f"{part.path}: " if report.files and key else ""
-            title = f"[bold]{escape(where + (key or part.path))}[/bold]"
+            title = f"[bold]{_inert(where + (key or part.path))}[/bold]"
             title += f"  ({_STATUS_WORDS[status]})" if status else ""
             table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
             for finding in findings:
@@ -90,12 +100,19 @@ def render_rich(report: ValidationReport, width: int | None = None) -> str:
                 table.add_row(
                     f"{finding.line or ''}",
                     f"[{_STYLE[finding.severity]}]{finding.rule}[/]",
-                    escape(message),
-                    escape(_change(finding)),
+                    _inert(message),
+                    _inert(_change(finding)),
                 )
             console.print(table)
-    console.print(summary(report))
+    console.print(summary(report), markup=False)  # it names files: `[link=…]` in one is no markup
     return buffer.getvalue()
+
+
+def _inert(text: str) -> str:
+    """Outside data for a rich table: no control characters, and no rich markup (`[link=…]` would make one)."""
+    from rich.markup import escape
+
+    return escape(escape_controls(text))
 
 
 def render(report: ValidationReport) -> str:

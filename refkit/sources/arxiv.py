@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
+from typing import Any
+
+import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, SearchResult
 from refkit.sources.http import HttpClient, Limits
+from refkit.sources.progress import answered
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import fold
@@ -131,14 +135,20 @@ def names_arxiv(reference: Reference) -> bool:
     return "arxiv" in venue or venue.split()[:1] == ["corr"]
 
 
+def keep(response: requests.Response) -> bool:
+    """Only well-formed answers are cached (an HTML error page with a 200 is not an answer)."""
+    return response.status_code != 200 or parse_feed(response.content) is not None
+
+
 class ArxivSource(BaseSource):
     """arXiv over HTTP: one connection, one request per three seconds, cached."""
 
     name = "arxiv"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
+        """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""
         self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "arXiv")
-        self.client = client or HttpClient(settings, limits=LIMITS)
+        self.client = client or HttpClient(settings, base_url=self.base, keep=keep, **{"limits": LIMITS, **options})
 
     def identifier(self, reference: Reference) -> str:
         return arxiv_id(reference)
@@ -152,6 +162,7 @@ class ArxivSource(BaseSource):
         wanted = sorted({given for given in ids if given not in result})
         for start in range(0, len(wanted), BATCH):
             result.update(self._batch(wanted[start : start + BATCH]))
+            answered(len(wanted[start : start + BATCH]))
         return {given: result[given] for given in ids}
 
     def searches(self, reference: Reference) -> bool:

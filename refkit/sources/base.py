@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from refkit.model import Reference
+from refkit.sources.progress import answered
 
 Record = dict[str, Any]  # a source's raw record (Crossref `message`, DataCite attributes, …), for its own use
 Progress = Callable[[int, int], None]
@@ -114,12 +115,11 @@ class Source(Protocol):
 
 class BaseSource:
     """Defaults a source overrides where it knows better: looked up by DOI, searched for everything, covering
-    nothing, searches one by one with progress after each, nothing to close."""
+    nothing, searches one by one (each answer reported to refkit.sources.progress), nothing to close."""
 
     name = "source"
     agency = ""
     complete = False
-    on_progress: Progress | None = None
 
     def identifier(self, reference: Reference) -> str:
         return reference.doi
@@ -135,10 +135,9 @@ class BaseSource:
 
     def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
         results = []
-        for done, reference in enumerate(references, start=1):
+        for reference in references:
             results.append(self.search(reference, rows))
-            if self.on_progress:
-                self.on_progress(done, len(references))
+            answered()
         return results
 
     def covers(self, reference: Reference) -> bool:

@@ -13,8 +13,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -22,11 +21,14 @@ import requests
 
 from refkit.config import Settings
 from refkit.errors import RefkitError
+from refkit.match import is_preprint_venue
 from refkit.model import Reference
+from refkit.sources.answers import Reply, endpoint, read_answer
 from refkit.sources.base import BaseSource, Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.http import QUERY_SAFE, HttpClient, Unreachable
-from refkit.sources.records import crossref_candidate, crossref_covers
-from refkit.text import normalize_doi
+from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable
+from refkit.sources.progress import answered
+from refkit.sources.records import crossref_candidate
+from refkit.text import fold, normalize_doi
 
 logger = logging.getLogger(__name__)
 
@@ -71,19 +73,6 @@ SELECT = (
 OFFLINE_MISS = "offline, and not in the cache"
 MAX_QUERY_CHARS = 1000  # a citation string longer than this is not one reference
 _WELL_FORMED_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-
-
-@dataclass(slots=True)
-class Reply:
-    """A decoded Crossref answer: the envelope's `message`, a plain 404, or why there is no answer."""
-
-    status: int  # HTTP status; 0 when no response arrived
-    message: Any = None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and not self.reason
 
 
 def doi_batches(
@@ -139,7 +128,7 @@ def api_base(url: str) -> str:
 
 def describe_error(error: Exception, timeout: float) -> str:
     """A short reason for a failed request (requests' own messages run to several lines)."""
-    if isinstance(error, Unreachable):
+    if isinstance(error, Unreachable | Refused | TooSlow):
         return str(error)
     if isinstance(error, requests.Timeout):
         return f"no answer within {timeout:g} s"
@@ -148,39 +137,32 @@ def describe_error(error: Exception, timeout: float) -> str:
     if isinstance(error, requests.ConnectionError):
         return "could not connect"
     if isinstance(error, sqlite3.Error):
-        return f"HTTP cache error ({error})"
+        return f"the HTTP cache is unreadable ({error}); `refkit cache clear` resets it"
     return f"{type(error).__name__}: {error}"
 
 
 def decode(response: requests.Response) -> Reply:
-    """Turn a response into a Reply, checking content type, JSON and the Crossref envelope."""
-    status = response.status_code
-    if status == 404:
-        return Reply(404)
-    if status == 400:
-        return Reply(400, reason=f"Crossref rejected the request: {_validation_messages(response)}")
-    if status != 200:
-        return Reply(status, reason=f"HTTP {status} {response.reason or ''}".rstrip())
-    content_type = response.headers.get("Content-Type", "")
-    if "json" not in content_type:
-        return Reply(status, reason=f"expected JSON, got {content_type.split(';')[0] or 'no content type'}")
-    try:
-        envelope = response.json()
-    except ValueError:
-        return Reply(status, reason=f"malformed or truncated JSON ({len(response.content)} bytes)")
-    if not isinstance(envelope, dict) or envelope.get("status") != "ok" or "message" not in envelope:
-        return Reply(status, reason="unexpected JSON: not a Crossref response")
-    return Reply(status, envelope["message"])
+    """Turn a response into a Reply, its status, content type, JSON and shape checked (`answers`)."""
+    return read_answer(
+        endpoint(response.url or ""),
+        response.status_code,
+        response.headers.get("Content-Type", ""),
+        response.content,
+        response.reason or "",
+    )
 
 
-def _validation_messages(response: requests.Response) -> str:
-    try:
-        messages = response.json().get("message")
-    except (ValueError, AttributeError):
-        return response.text[:200].strip() or "HTTP 400"
-    if isinstance(messages, list):
-        return "; ".join(str(m.get("message", m)).strip() if isinstance(m, dict) else str(m) for m in messages)
-    return str(messages).strip()
+def crossref_covers(reference: Reference) -> bool:
+    """Crossref's silence rules out journal articles only: nearly every journal registers its articles
+    there, while many books, conference papers, theses, reports, preprints and web pages have no Crossref
+    record at all."""
+    venue = reference.container_title or reference.container_title_short
+    return (
+        reference.type == "article-journal"
+        and bool(venue)
+        and not reference.arxiv
+        and not is_preprint_venue(fold(venue))
+    )
 
 
 class CrossrefSource(BaseSource):
@@ -245,10 +227,10 @@ class CrossrefSource(BaseSource):
                 progress.add(1)
             return results
         with ThreadPoolExecutor(max_workers=self._workers()) as pool:
-            for result in pool.map(lambda ref: self.search(ref, rows), references):
-                results.append(result)
+            searches = [pool.submit(self.search, reference, rows) for reference in references]
+            for _ in as_completed(searches):  # progress as answers arrive, whatever their order
                 progress.add(1)
-        return results
+        return [search.result() for search in searches]
 
     def close(self) -> None:
         self.client.close()
@@ -263,10 +245,12 @@ class CrossrefSource(BaseSource):
         found: dict[str, Lookup] = {}
         with ThreadPoolExecutor(max_workers=self._workers()) as pool:
             batchable = sorted(doi for doi in dois if "," not in doi)  # a comma would split the filter
-            for answers in pool.map(self._batch, self._batches(batchable)):
+            for done in as_completed([pool.submit(self._batch, batch) for batch in self._batches(batchable)]):
+                answers = done.result()
                 found.update(answers)
                 progress.add(len(answers))
-            for lookup in pool.map(self._single, [doi for doi in dois if doi not in found]):
+            for single in as_completed([pool.submit(self._single, doi) for doi in dois if doi not in found]):
+                lookup = single.result()
                 found[lookup.doi] = lookup
                 progress.add(1)
         return found
@@ -282,7 +266,7 @@ class CrossrefSource(BaseSource):
         except (requests.RequestException, sqlite3.Error) as error:
             return Reply(0, reason=describe_error(error, self.client.timeout[1]))
         reply = decode(response)
-        if reply.status == 200 and reply.reason:
+        if reply.malformed:  # kept by an older refkit, or by a cache that let it through: never again
             self.client.forget(response)
         return reply
 
@@ -290,9 +274,17 @@ class CrossrefSource(BaseSource):
         """What the cache knows about one DOI (a record, or a 404 then the agency), without the network."""
         try:
             response = self.client.cached(self.api_url + _work_path(doi))
-        except sqlite3.Error:
+        except sqlite3.Error as error:  # online, the network answers instead
+            return (
+                Lookup(doi, LookupStatus.UNAVAILABLE, reason=describe_error(error, 0)) if self.client.offline else None
+            )
+        if response is None:
             return None
-        return self._settle(doi, decode(response)) if response is not None else None
+        reply = decode(response)
+        if reply.malformed:
+            self.client.forget(response)
+            return None
+        return self._settle(doi, reply)
 
     def _batches(self, dois: list[str]) -> list[list[str]]:
         """Batches whose whole request target (path, filter, rows, select, mailto) fits the request line."""
@@ -342,14 +334,14 @@ class CrossrefSource(BaseSource):
         says; None when it settles nothing."""
         if reply.ok and isinstance(reply.message, dict):
             return Lookup(doi, LookupStatus.FOUND, crossref_candidate(reply.message))
-        if reply.status == 404:
+        if reply.status == 404 and not reply.malformed:
             return self._agency(doi)
         return None
 
     def _agency(self, doi: str) -> Lookup:
         """Crossref has no record: is the DOI registered at all, and with whom?"""
         reply = self._get(_work_path(doi) + "/agency")
-        if reply.status == 404:
+        if reply.status == 404 and not reply.malformed:
             return Lookup(doi, LookupStatus.NOT_FOUND, reason="no registration agency knows this DOI")
         if not reply.ok:
             return Lookup(
@@ -396,14 +388,17 @@ def _keyed(lookup: Lookup, doi: str) -> Lookup:
 
 
 class _Counter:
-    """Reports progress as (done, total) to an optional callback."""
+    """Reports progress as (done, total) to an optional callback, and each answer to whoever listens
+    (refkit.sources.progress)."""
 
     def __init__(self, total: int, callback: Progress | None, done: int = 0) -> None:
         self.total, self.callback, self.done = total, callback, done
+        answered(done)
         if callback and total:
             callback(done, total)
 
     def add(self, count: int) -> None:
         self.done += count
+        answered(count)
         if self.callback and count:
             self.callback(self.done, self.total)

@@ -18,10 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
+import requests
+
 from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, Record
 from refkit.sources.http import HttpClient, Limits
+from refkit.sources.progress import answered
 from refkit.sources.web import base_url as checked_base
 from refkit.sources.web import failure, fetch
 from refkit.text import normalize_doi
@@ -143,23 +146,32 @@ def decode(body: bytes) -> Record | None:
     return attributes if isinstance(attributes, dict) and attributes.get("doi") else None
 
 
+def keep(response: requests.Response) -> bool:
+    """Only well-formed answers are cached (an HTML error page with a 200 is not an answer)."""
+    return response.status_code != 200 or decode(response.content) is not None
+
+
 class DataCiteSource(BaseSource):
     """DataCite over HTTP, cached, two look-ups at a time."""
 
     name = "datacite"
     agency = "DataCite"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
+        """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""
         self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "DataCite")
-        self.client = client or HttpClient(settings, limits=LIMITS)
+        self.client = client or HttpClient(settings, base_url=self.base, keep=keep, **{"limits": LIMITS, **options})
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
         """One request per DOI (the API has no batch look-up), as many at once as the limits allow."""
         wanted = list(dict.fromkeys(ids))
-        if self.client.offline or len(wanted) < 2:
-            return {doi: self._one(doi) for doi in wanted}
-        with ThreadPoolExecutor(max_workers=self.client.limiter.concurrency) as pool:
-            return dict(zip(wanted, pool.map(self._one, wanted), strict=True))
+        workers = 1 if self.client.offline else self.client.limiter.concurrency
+        found = {}
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for doi, lookup in zip(wanted, pool.map(self._one, wanted), strict=True):  # as each answer arrives
+                found[doi] = lookup
+                answered()  # in this thread, where the caller listens
+        return found
 
     def searches(self, reference: Reference) -> bool:
         return False

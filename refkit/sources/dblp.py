@@ -14,6 +14,8 @@ import json
 import re
 from typing import Any
 
+import requests
+
 from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
 from refkit.sources.arxiv import names_arxiv
@@ -93,14 +95,20 @@ def query(reference: Reference) -> str:
     return " ".join(_WORD_RE.findall(fold(reference.title))[:_QUERY_WORDS])
 
 
+def keep(response: requests.Response) -> bool:
+    """Only well-formed answers are cached (an HTML error page with a 200 is not an answer)."""
+    return response.status_code != 200 or parse_hits(response.content) is not None
+
+
 class DblpSource(BaseSource):
     """DBLP over HTTP: one connection, one request a second, cached."""
 
     name = "dblp"
 
-    def __init__(self, settings: Settings, *, client: HttpClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
+        """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""
         self.base = checked_base(source_url(settings, self.name, DEFAULT_URL), "DBLP")
-        self.client = client or HttpClient(settings, limits=LIMITS)
+        self.client = client or HttpClient(settings, base_url=self.base, keep=keep, **{"limits": LIMITS, **options})
 
     def identifier(self, reference: Reference) -> str:
         return ""  # searched only

@@ -12,10 +12,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import math
 import random
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -23,18 +25,20 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 import platformdirs
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from requests_cache import CachedSession, get_expiration_datetime
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
 from urllib3 import HTTPResponse
 
-from refkit import __version__
 from refkit.config import Settings
 from refkit.errors import RefkitError
+from refkit.sources.answers import endpoint, read_answer
+from refkit.version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +112,7 @@ class RateLimiter:
     """Spaces request starts evenly per kind and bounds how many are in flight at once.
 
     Even spacing (with a small safety margin) rather than bursts keeps us inside any window the server
-    counts in, whatever its algorithm; each caller reserves the next start time under a lock and sleeps
-    until then outside it.
+    counts in, whatever its algorithm; each caller waits outside the lock and takes its start under it.
     """
 
     def __init__(
@@ -138,17 +141,25 @@ class RateLimiter:
                 self._condition.wait()
             self._in_flight += 1
         try:
-            with self._condition:
-                now = self._clock()
-                start = max(now, self._next_start[kind])
-                self._next_start[kind] = start + self.spacing(kind)
-            if start > now:
-                self._sleep(start - now)
+            self._wait_turn(kind)
             yield
         finally:
             with self._condition:
                 self._in_flight -= 1
                 self._condition.notify()
+
+    def _wait_turn(self, kind: Kind) -> None:
+        """Sleep until a request of `kind` may start, then count it as started now. The spacing runs from
+        when a request really starts, not from when it was due: a thread a busy machine wakes late must not
+        let the next one start closer behind it than the limit allows."""
+        while True:
+            with self._condition:
+                now = self._clock()
+                if now >= self._next_start[kind]:
+                    self._next_start[kind] = now + self.spacing(kind)
+                    return
+                wait = self._next_start[kind] - now
+            self._sleep(wait)
 
     def pause(self, kind: Kind, seconds: float) -> None:
         """Start nothing of `kind` for `seconds` (the server said 429)."""
@@ -188,7 +199,7 @@ class RetryPolicy:
     attempts: int = 4  # tries in all, the first included
     backoff: float = 0.5  # seconds before the first retry; doubles each time
     cap: float = 30.0  # longest backoff
-    longest_wait: float = 120.0  # a Retry-After beyond this is not waited for: the answer is "unavailable"
+    longest_wait: float = 60.0  # a Retry-After beyond this is not waited for: the answer is "unavailable"
 
     def delay(self, attempt: int, retry_after: float | None, rand: Callable[[], float]) -> float:
         """Exponential backoff with jitter (between half and all of it), never shorter than Retry-After."""
@@ -197,36 +208,86 @@ class RetryPolicy:
 
 
 class Unreachable(requests.ConnectionError):
-    """Not sent: the server has failed too many requests in a row (see `Breaker`)."""
+    """Not sent: the server has failed too many requests in a row, or asked for a longer pause than refkit
+    waits (see `Breaker`)."""
+
+
+class Refused(requests.RequestException):
+    """An answer refkit will not take, or a request it will not send: a redirect to another server, a body
+    past the size cap, the run's deadline passed. Not retried: another try would end the same way."""
+
+
+class TooSlow(requests.Timeout):
+    """The whole answer did not arrive within the per-attempt limit (a server trickling bytes keeps each
+    read within requests' timeout, which is per read)."""
 
 
 class Breaker:
     """Stops asking a server that has stopped answering. After `threshold` requests in a row have spent all
     their retries, requests fail at once for `cooldown` seconds; after that they are tried again, and one
     more failure opens the breaker again. Without it, a run of 1,000 entries with the network down would
-    spend minutes on backoff, entry after entry."""
+    spend minutes on backoff, entry after entry. Its reasons are written to stay true once the run is
+    over (no "trying again in 57 s" in a report read an hour later)."""
 
     def __init__(self, clock: Clock = time.monotonic, *, threshold: int = 3, cooldown: float = 60.0) -> None:
         self._clock, self.threshold, self.cooldown = clock, threshold, cooldown
         self._lock = threading.Lock()
         self._failures = 0
         self._open_until: float | None = None
+        self._why = ""
 
     def check(self) -> None:
         with self._lock:
             if self._open_until is None:
                 return
-            wait = self._open_until - self._clock()
-            if wait <= 0:
+            if self._open_until - self._clock() <= 0:
                 self._open_until, self._failures = None, self.threshold - 1  # let requests probe again
                 return
-        raise Unreachable(f"not sent: the last {self.threshold} requests failed; trying again in {wait:.0f} s")
+            why = self._why
+        raise Unreachable(why)
 
     def record(self, failed: bool) -> None:
         with self._lock:
             self._failures = self._failures + 1 if failed else 0
             if self._failures >= self.threshold:
                 self._open_until = self._clock() + self.cooldown
+                self._why = (
+                    f"not sent: {self.threshold} requests in a row had failed, "
+                    f"so refkit stopped asking for {self.cooldown:g} s"
+                )
+
+    def hold(self, seconds: float, why: str) -> None:
+        """Send nothing for `seconds`, giving `why` (the server asked for a longer pause than we wait)."""
+        with self._lock:
+            self._open_until = max(self._open_until or 0.0, self._clock() + seconds)
+            self._why = f"not sent: {why}"
+
+
+class Deadline:
+    """The run's overall time limit (`deadline` in [tool.refkit], REFKIT_DEADLINE, --deadline): past it,
+    nothing more is sent and every entry still open is "could not check", never "not found"."""
+
+    def __init__(self, seconds: float | None, clock: Clock = time.monotonic) -> None:
+        self.seconds, self._clock = seconds, clock
+        self._end = clock() + seconds if seconds else math.inf
+
+    def remaining(self) -> float:
+        return self._end - self._clock()
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise Refused(self.reason())
+
+    def reason(self) -> str:
+        return f"not asked: the run's deadline of {self.seconds:g} s had passed"
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """How much one answer may cost: bytes after decompression, and seconds for the whole body."""
+
+    max_body: int = 50 * 1024 * 1024  # the largest real answer (1,000 rows with abstracts) is a few MB
+    attempt_seconds: float | None = None  # None: three read timeouts
 
 
 RETRYABLE_ERRORS = (
@@ -253,25 +314,34 @@ class PoliteAdapter(HTTPAdapter):
         sleep: Sleep = time.sleep,
         rand: Callable[[], float] = random.random,
         pool_size: int = 10,
+        bounds: Bounds = Bounds(),
+        deadline: Deadline | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
         self.limiter, self.retry, self.breaker, self._sleep, self._rand = limiter, retry, breaker, sleep, rand
+        self.bounds, self.deadline, self._clock = bounds, deadline or Deadline(None, clock), clock
 
     def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:  # type: ignore[override]
+        self.deadline.check()
         self.breaker.check()
         kind = request_kind(request.url or "")
+        read_timeout = _read_timeout(kwargs.get("timeout"))
         for attempt in range(self.retry.attempts):
             last = attempt == self.retry.attempts - 1
+            self.deadline.check()
+            kwargs["timeout"] = self._timeout(kwargs.get("timeout"))
             try:
                 with self.limiter.slot(kind):
-                    response = super().send(request, **kwargs)
-                    _ = response.content  # read the body here, so a truncated one is a failed attempt
+                    response = super().send(request, **{**kwargs, "stream": True})
+                    limit = min(self.bounds.attempt_seconds or 3 * read_timeout, self.deadline.remaining())
+                    read_body(response, self.bounds.max_body, limit, self._clock)
             except RETRYABLE_ERRORS as error:
                 if last:
                     self.breaker.record(failed=True)
                     raise
                 logger.debug("%s on %s; retrying", type(error).__name__, request.url)
-                self._sleep(self.retry.delay(attempt, None, self._rand))
+                self._wait(self.retry.delay(attempt, None, self._rand))
                 continue
             self.limiter.follow(response.headers)
             if last or not retryable_status(response.status_code):
@@ -279,15 +349,92 @@ class PoliteAdapter(HTTPAdapter):
                 return response
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if retry_after is not None and retry_after > self.retry.longest_wait:
-                self.breaker.record(failed=True)
-                return response
+                why = (
+                    f"the server answered HTTP {response.status_code} and asked for a {retry_after:.0f} s pause "
+                    f"(Retry-After), longer than the {self.retry.longest_wait:g} s refkit waits"
+                )
+                self.breaker.hold(retry_after, why)
+                raise Unreachable(why)
             wait = self.retry.delay(attempt, retry_after, self._rand)
             if response.status_code == 429:
                 self.limiter.pause(kind, wait)
             logger.debug("HTTP %s on %s; retrying in %.2f s", response.status_code, request.url, wait)
             response.close()
-            self._sleep(wait)
+            self._wait(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _timeout(self, timeout: object) -> object:
+        """requests' (connect, read) timeout, neither beyond the run's deadline."""
+        left = self.deadline.remaining()
+        if not math.isfinite(left) or not isinstance(timeout, tuple):
+            return timeout
+        return tuple(min(part, max(left, 0.01)) if part else part for part in timeout)
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep before a retry, unless the deadline comes first: then stop now rather than at it."""
+        if seconds >= self.deadline.remaining():
+            raise Refused(self.deadline.reason())
+        self._sleep(seconds)
+
+
+def _read_timeout(timeout: object) -> float:
+    if isinstance(timeout, tuple):
+        timeout = timeout[-1]
+    return float(timeout) if isinstance(timeout, int | float) else 60.0
+
+
+CHUNK = 64 * 1024
+
+
+def read_body(response: requests.Response, max_body: int, seconds: float, clock: Clock = time.monotonic) -> None:
+    """Read a streamed response's body into `response.content`, inflating gzip/deflate here with a bound on
+    the output of every step, so a body past `max_body` bytes (a gzip bomb: 1 MB that inflates to 1 GiB)
+    is refused after reading at most `max_body` of it, and a body that takes longer than `seconds` (a
+    byte every 2 s) is cut off. `read1` returns what one read brought, so the clock is checked between reads."""
+    raw = response.raw
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    inflate = _inflater(encoding)
+    started = clock()
+    body = bytearray()
+    try:
+        while chunk := raw.read1(CHUNK, decode_content=False):
+            if inflate is None:
+                body += chunk
+            else:
+                while chunk and not inflate.eof:
+                    body += inflate.decompress(chunk, max_body + 1 - len(body))
+                    chunk = inflate.unconsumed_tail
+                    if len(body) > max_body:
+                        break
+            if len(body) > max_body:
+                raise Refused(f"the answer is larger than the {max_body // (1024 * 1024)} MB refkit reads")
+            if clock() - started > seconds:
+                raise TooSlow(f"the answer took longer than {seconds:.0f} s to arrive")
+        if inflate is not None and not inflate.eof and response.status_code != 304 and body:
+            raise requests.exceptions.ContentDecodingError("the compressed answer was cut off")
+    except zlib.error as error:
+        raise requests.exceptions.ContentDecodingError(f"the compressed answer is damaged ({error})") from error
+    except urllib3.exceptions.ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(str(error)) from error
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise requests.exceptions.ReadTimeout(str(error)) from error
+    except Refused:
+        response.close()
+        raise
+    response._content = bytes(body)
+    response._content_consumed = True  # type: ignore[attr-defined]
+    if inflate is not None:
+        del response.headers["Content-Encoding"]  # what is kept is already inflated
+
+
+def _inflater(encoding: str) -> zlib._Decompress | None:
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise Refused(f"the answer is encoded as {encoding[:20]!r}, which refkit did not ask for")
 
 
 QUERY_SAFE = ":/,"  # legal in a query and left literal, so more DOIs fit on the request line
@@ -322,16 +469,31 @@ def cache_key(request: requests.PreparedRequest, **_: object) -> str:
 
 
 def worth_keeping(response: requests.Response) -> bool:
-    """A DOI batch (`filter=doi:…`) is not kept whole: its records are stored one per DOI (`remember`),
-    where any later mix of DOIs finds them."""
-    query = urlsplit(response.request.url or "").query if response.request else ""
-    return not any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(query))
+    """A malformed answer (`answers.read_answer`) is never kept, and one kept before is dropped when read
+    (requests-cache deletes what this refuses). A DOI batch (`filter=doi:…`) is not kept whole: its
+    records are stored one per DOI (`remember`), where any later mix of DOIs finds them."""
+    url = (response.request.url if response.request else None) or response.url or ""
+    if any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(urlsplit(url).query)):
+        return False
+    if response.status_code not in CACHED_STATUSES:
+        return True  # not stored anyway; nothing to check
+    answer = read_answer(
+        endpoint(url), response.status_code, response.headers.get("Content-Type", ""), response.content
+    )
+    return not answer.malformed
 
 
-def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
-    """A requests-cache session over the SQLite file at `path`; `offline` answers from it alone (and an
-    offline run with no cache yet gets an empty one in memory, rather than leaving a file behind)."""
-    memory = offline and not path.exists()
+def open_cache(
+    path: Path,
+    *,
+    offline: bool = False,
+    memory: bool = False,
+    keep: Callable[[requests.Response], bool] = worth_keeping,
+) -> CachedSession:
+    """A requests-cache session over the SQLite file at `path` (or in `memory`); `offline` answers from it
+    alone (and an offline run with no cache yet gets an empty one in memory, rather than leaving a file
+    behind). `keep` says which answers are well-formed enough to store (Crossref's by default)."""
+    memory = memory or (offline and not path.exists())
     try:
         if not memory:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -342,7 +504,7 @@ def open_cache(path: Path, *, offline: bool = False) -> CachedSession:
             allowable_codes=CACHED_STATUSES,
             ignored_parameters=(*DEFAULT_IGNORED_PARAMS, "mailto"),  # redacted from what is stored
             key_fn=cache_key,
-            filter_fn=worth_keeping,
+            filter_fn=keep,
             stale_if_error=True,  # a stale record beats "unverified" when Crossref is down
             only_if_cached=offline,
         )
@@ -365,6 +527,16 @@ def warn_anonymous() -> None:
     )
 
 
+MAX_REDIRECTS = 5
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the default port filled in: what a redirect may not leave."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
 class HttpClient:
     """A pooled, cached, polite session for one API host, shared by all worker threads: Crossref's limits
     unless `limits` gives the host's own (one policy per host: each source has its own client)."""
@@ -374,7 +546,10 @@ class HttpClient:
         settings: Settings,
         *,
         limits: Limits | None = None,
+        base_url: str = "",
+        keep: Callable[[requests.Response], bool] = worth_keeping,
         retry: RetryPolicy | None = None,
+        bounds: Bounds = Bounds(),
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
         rand: Callable[[], float] = random.random,
@@ -383,14 +558,36 @@ class HttpClient:
         self.limiter = RateLimiter(limits or (POLITE if settings.mailto else PUBLIC), clock=clock, sleep=sleep)
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
         self.params = {"mailto": settings.mailto} if settings.mailto else {}
+        self.origin = origin(base_url or settings.api_url)  # the host this client may be redirected within
         path = cache_file(settings)
         # Offline with no cache file, every look-up misses: say so without computing cache keys.
         self.nothing_cached = settings.offline and not path.exists()
-        self.session = open_cache(path, offline=settings.offline)
+        try:
+            self.session = open_cache(path, offline=settings.offline, keep=keep)
+        except RefkitError as error:  # the run goes on, only without what earlier runs kept
+            logger.warning("refkit: note: %s; this run keeps answers in memory only", error)
+            self.session = open_cache(path, offline=settings.offline, memory=True, keep=keep)
+            self.nothing_cached = settings.offline
         self.session.headers["User-Agent"] = user_agent(settings.mailto)
-        adapter = PoliteAdapter(self.limiter, retry or RetryPolicy(), Breaker(clock), sleep=sleep, rand=rand)
+        self.session.headers["Accept-Encoding"] = "gzip"  # what `read_body` inflates, within its bounds
+        self.deadline = Deadline(settings.deadline, clock)
+        adapter = PoliteAdapter(
+            self.limiter,
+            retry or RetryPolicy(),
+            Breaker(clock),
+            sleep=sleep,
+            rand=rand,
+            bounds=bounds,
+            deadline=self.deadline,
+            clock=clock,
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.uncached = requests.Session()  # for when the cache file fails mid-run: the network still answers
+        self.uncached.headers.update(self.session.headers)
+        self.uncached.mount("http://", adapter)
+        self.uncached.mount("https://", adapter)
+        self.cache_failed = False
         if not settings.mailto and not settings.offline and limits is None:
             warn_anonymous()
 
@@ -403,8 +600,29 @@ class HttpClient:
         return f"{url}?{query}" if query else url
 
     def get(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response:
-        """GET through the cache; raises requests' exceptions once the retries are spent."""
-        return self.session.get(self.url(url, params), timeout=self.timeout)
+        """GET through the cache; raises requests' exceptions once the retries are spent. Redirects are
+        followed only within the API's own scheme, host and port: elsewhere neither the answer (which would
+        be cached as Crossref's) nor the mailto address goes. A cache that cannot be read is passed by."""
+        target = self.url(url, params)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._get(target)
+            if not response.is_redirect:
+                return response
+            location = urljoin(target, response.headers.get("Location", ""))
+            if origin(location) != self.origin:
+                scheme, host, port = origin(location)
+                raise Refused(f"redirected to {scheme}://{host}:{port}, another server; not followed")
+            target = location
+        raise Refused(f"more than {MAX_REDIRECTS} redirects; not followed")
+
+    def _get(self, url: str) -> requests.Response:
+        if not self.cache_failed:
+            try:
+                return self.session.get(url, timeout=self.timeout, allow_redirects=False)
+            except sqlite3.Error as error:  # damaged or read-only: said once, then the cache is left alone
+                logger.warning("refkit: note: the HTTP cache failed (%s); the rest of this run is not cached", error)
+                self.cache_failed = True
+        return self.uncached.get(url, timeout=self.timeout, allow_redirects=False)
 
     def cached(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response | None:
         """The cached answer to GET `url` straight from the cache backend, skipping the session's request
@@ -448,6 +666,7 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+        self.uncached.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,14 +698,20 @@ def clear_cache(path: Path) -> int:
     try:
         session = open_cache(path, offline=True)
     except RefkitError:
-        try:
-            path.unlink()
-        except OSError as error:  # a folder in its place, or no permission: nothing this command may fix
-            raise RefkitError(f"{path}: cannot remove the HTTP cache ({error.strerror})") from error
-        return 0
+        return _remove(path)
     try:
         count = len(session.cache.responses)
         session.cache.clear()
-    finally:
+    except sqlite3.Error:  # partly damaged: nothing in it is worth keeping, so the file goes
         session.close()
+        return _remove(path)
+    session.close()
     return count
+
+
+def _remove(path: Path) -> int:
+    try:
+        path.unlink()
+    except OSError as error:  # a folder in its place, or no permission: nothing this command may fix
+        raise RefkitError(f"{path}: cannot remove the HTTP cache ({error.strerror})") from error
+    return 0

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_preprint, names_preprint
+from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_preprint, is_preprint_venue
 from refkit.model import Answer, Consulted, Reference
 from refkit.sources.base import Candidate, Lookup, LookupStatus, Progress, Source
+from refkit.sources.progress import Tally, listening
 from refkit.text import fold, normalize_doi
 
 Sources = Source | Sequence[Source]
@@ -137,28 +138,25 @@ def identify_many(
     """Identify every reference against the chain: look-ups first, then searches (see the module doc)."""
     ordered = chain(sources)
     found = [Identification(reference) for reference in references]
-    _look_up(found, ordered)
-    _report(found, on_progress)
-    for source in ordered:
-        wanted = [item for item in found if _needs_search(item) and source.searches(item.reference)]
-        if wanted:
+    tally = Tally(on_progress)
+    with listening(tally.add):
+        _look_up(found, ordered, tally)
+        for source in ordered:
+            wanted = [item for item in found if _needs_search(item) and source.searches(item.reference)]
+            if not wanted:
+                continue
+            asked = tally.total
+            tally.expect(len(wanted))
             for item, result in zip(wanted, source.search_many([item.reference for item in wanted]), strict=True):
                 _add_search(item, source, result.candidates, result.unavailable, result.reason)
-            _report(found, on_progress)
+            tally.reach(asked + len(wanted))
     for item in found:
-        if item.search is not None:
+        if item.search is not None and not item.settled:
             item.search.conclusive = _conclusive(item, ordered)
-    if on_progress and found:
-        on_progress(len(found), len(found))
     return found
 
 
-def _report(found: list[Identification], on_progress: Progress | None) -> None:
-    if on_progress:
-        on_progress(sum(item.settled for item in found), len(found))
-
-
-def _look_up(found: list[Identification], sources: list[Source]) -> None:
+def _look_up(found: list[Identification], sources: list[Source], tally: Tally) -> None:
     """Each source in turn gets, in one batch, the identifiers it should be asked; a second round asks the
     agencies that a first-round answer named."""
     asked: set[tuple[str, str]] = set()
@@ -172,7 +170,10 @@ def _look_up(found: list[Identification], sources: list[Source]) -> None:
             if not batch:
                 continue
             asked.update((source.name, identifier) for identifier in batch)
+            before = tally.total
+            tally.expect(len(batch))
             answers = source.works(list(batch))
+            tally.reach(before + len(batch))
             for identifier, items in batch.items():
                 for item in items:
                     _add_lookup(item, source, answers[identifier])
@@ -248,7 +249,7 @@ def _versions_differ(match: Match) -> bool:
 def is_preprint_version(reference: Reference) -> bool:
     """A preprint: no venue (CSL "article"), a preprint server as its venue, or arXiv as its publisher."""
     venue = fold(" ".join((reference.container_title, reference.container_title_short)))
-    return is_preprint(reference) or names_preprint(venue) or (not venue and reference.publisher == "arXiv")
+    return is_preprint(reference) or is_preprint_venue(venue) or (not venue and reference.publisher == "arXiv")
 
 
 def _needs_search(item: Identification) -> bool:

@@ -11,10 +11,9 @@ import html
 import re
 from typing import Any
 
-from refkit.match import names_preprint
 from refkit.model import Name, Reference
 from refkit.sources.base import Candidate, Notice, Record
-from refkit.text import fold, normalize_doi, normalize_pages
+from refkit.text import normalize_doi, normalize_pages
 
 CROSSREF_TO_CSL = {
     "journal-article": "article-journal", "proceedings-article": "paper-conference",
@@ -200,14 +199,4 @@ def crossref_candidate(record: Record, source: str = "crossref") -> Candidate:
         notices=tuple(updates(record)),
         notice_for=tuple(notice_of(record)),
         record=record,
-    )
-
-
-def crossref_covers(reference: Reference) -> bool:
-    """Crossref's silence rules out journal articles only: nearly every journal registers its articles
-    there, while many books, conference papers, theses, reports, preprints and web pages have no Crossref
-    record at all."""
-    venue = reference.container_title or reference.container_title_short
-    return (
-        reference.type == "article-journal" and bool(venue) and not reference.arxiv and not names_preprint(fold(venue))
     )

@@ -1,8 +1,9 @@
 """Sources by name, and the chain a run asks: `sources = [...]` in [tool.refkit], `--sources` on the command line.
 
 Each entry of `SOURCES` builds one source from the settings (its base URL from `<name>-url` in [tool.refkit]
-or `REFKIT_<NAME>_URL`, offline or not, the shared cache); a source module is imported only when the chain
-names it. Configured snapshots always come first: they answer for what they hold, the rest of the chain for
+or `REFKIT_<NAME>_URL`, offline or not, the shared cache). A source is built when it is first asked
+(`LazySource`): behind a snapshot that answers every entry, no HTTP client (nor requests-cache) is ever
+imported. Configured snapshots always come first: they answer for what they hold, the rest of the chain for
 what they lack.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any, cast
 
 from refkit.config import Settings
 from refkit.errors import RefkitError
@@ -34,10 +36,14 @@ def register(name: str, target: str) -> None:
     SOURCES[name] = target
 
 
-def factory(name: str) -> Factory:
+def _check(name: str) -> None:
     if name not in SOURCES:
         known = ", ".join(sorted(SOURCES))
         raise RefkitError(f"unknown source '{name}' in sources (known: {known})")
+
+
+def factory(name: str) -> Factory:
+    _check(name)
     module, _, attribute = SOURCES[name].partition(":")
     made: Factory = getattr(importlib.import_module(module), attribute)
     return made
@@ -47,7 +53,8 @@ def build_sources(settings: Settings) -> list[Source]:
     """The chain the settings name: mirrors, then snapshots (each in the order given), then `settings.sources`
     in order."""
     names = list(dict.fromkeys(settings.sources or DEFAULT_SOURCES))
-    factories = [factory(name) for name in names]  # every name checked before anything is opened
+    for name in names:  # every name checked before anything is opened
+        _check(name)
     chain: list[Source] = []
     if settings.mirror:
         from refkit.mirrors.source import MirrorSource  # only runs that name a mirror open SQLite
@@ -55,8 +62,29 @@ def build_sources(settings: Settings) -> list[Source]:
         chain.extend(MirrorSource(path) for path in settings.mirror)
     if settings.snapshot:
         chain.append(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete))
-    chain.extend(make(settings) for make in factories)
+    chain.extend(cast(Source, LazySource(name, settings)) for name in names)
     return chain
+
+
+class LazySource:
+    """A registered source, built on first use: its name is known at once, everything else (and the import
+    of its module) waits until the chain asks it something."""
+
+    def __init__(self, name: str, settings: Settings) -> None:
+        self.name = name
+        self._settings = settings
+        self._source: Source | None = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("_"):
+            raise AttributeError(attribute)
+        if self._source is None:
+            self._source = factory(self.name)(self._settings)
+        return getattr(self._source, attribute)
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
 
 
 def close_all(sources: list[Source]) -> None:
