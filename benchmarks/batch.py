@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from matching import as_cited, invented_title  # noqa: E402
 from mirror_lookup import sample_records  # noqa: E402
 
-from refkit.batch import local_cluster, run_batch  # noqa: E402
+from refkit.batch import check_path, local_cluster, run_batch  # noqa: E402
 from refkit.bib import write_references  # noqa: E402
 from refkit.mirrors.store import Mirror  # noqa: E402
 from refkit.sources.records import to_reference  # noqa: E402
@@ -67,6 +67,12 @@ def main() -> None:
         paths = bibliographies(args.mirror, Path(folder), args.papers)
         references = args.papers * 40
         print(f"{args.papers} bibliographies, {references:,} references, mirror {args.mirror}")
+        check_path(str(paths[0]), overrides)  # the chain opened, as a worker has it after its first file
+        cpu = time.process_time()
+        for path in paths[1:]:
+            check_path(str(path), overrides)
+        per_cpu = (len(paths) - 1) * 40 / (time.process_time() - cpu)
+        print(f"  in this process: {per_cpu:,.0f} references per CPU-second (what one worker does on an idle core)")
         best = 0.0
         for engine in args.engines:
             for workers in args.workers:
