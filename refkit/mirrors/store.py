@@ -75,9 +75,9 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
         raise RefkitError(f"{path}: no such mirror (make one with `refkit mirror build`)")
     try:
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        if create:
+        if create:  # a reader sets nothing, so a mirror on a read-only share opens as it is
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.executescript(_SCHEMA)
             connection.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
@@ -106,6 +106,7 @@ def build(
         if complete is not None:
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('complete', ?)", ("1" if complete else "0",))
     finally:
+        connection.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to copy or share read-only
         connection.close()
     return stats
 
