@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from refkit.batch import run_batch
 from refkit.cli.app import app
 from refkit.cli.sources import MIRROR, SNAPSHOT
 
@@ -25,6 +24,8 @@ def batch_command(
 ) -> None:
     """Check many files offline against local mirrors, spread over workers; one JSON line per file, written as
     it finishes, so a stopped batch resumes where it stopped."""
+    from refkit.batch import run_batch  # validation and the engines only when a batch runs
+
     overrides = {"mirror": mirror or None, "snapshot": snapshot or None, "offline": True}
     stats = run_batch(paths, output, overrides, engine=engine, workers=workers, scheduler=scheduler)
     rate = f", {stats.references / stats.seconds:,.0f} references/s" if stats.seconds and stats.references else ""

@@ -6,12 +6,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from refkit.cli.app import app
 from refkit.cli.cache import _human
-from refkit.mirrors.store import Progress, build, info, verify
+
+if TYPE_CHECKING:
+    from refkit.mirrors.store import Progress
 
 mirror_app = typer.Typer(
     help="Build and inspect local mirrors of Crossref, DBLP and arXiv bulk files.", no_args_is_help=True
@@ -37,6 +40,8 @@ def build_command(
     ),
 ) -> None:
     """Index bulk files into a mirror; files indexed already are skipped, so a stopped build resumes."""
+    from refkit.mirrors.store import build  # the store (and the matcher it ranks with) only when used
+
     with _progress() as on_progress:
         stats = build(paths, into, complete=complete, on_progress=on_progress)
     new = [each for each in stats if not each.skipped]
@@ -52,6 +57,8 @@ def build_command(
 @mirror_app.command("info")
 def info_command(mirror: Path = typer.Argument(..., help="The mirror file.")) -> None:
     """What a mirror holds: records per format, DOIs, whether it is complete, size on disk."""
+    from refkit.mirrors.store import info
+
     held = info(mirror)
     formats = ", ".join(f"{name} {count:,}" for name, count in held.formats.items()) or "none"
     typer.echo(
@@ -67,6 +74,8 @@ def info_command(mirror: Path = typer.Argument(..., help="The mirror file.")) ->
 @mirror_app.command("verify")
 def verify_command(mirror: Path = typer.Argument(..., help="The mirror file.")) -> None:
     """Check a mirror: database and title index intact, every indexed file's records held, files unchanged."""
+    from refkit.mirrors.store import verify
+
     problems = verify(mirror)
     for problem in problems:
         typer.echo(problem)
