@@ -13,9 +13,10 @@ the splitter were written, the HELD_OUT ones only scored; figures are printed fo
 Fields (authors, title, container, year, volume, issue, pages, DOI) are compared as in
 benchmarks/real_world_extract.py: folded; authors as the list of family names, cut to the printed count
 when the PDF writes "et al."; the "printed" F1 scores only the gold values the PDF prints (its folded text
-holds them), the "all" F1 every gold value. Items are paired with the gold along a first-author-and-year
-alignment. Cited keys: the keys that the markers of the body (refkit.claims: `[12]`, superscripts,
-author–year) resolve to, through the pairing, against the gold's cited keys.
+holds them), the "all" F1 every gold value. Items are paired with the gold in order when as many were read
+as the gold has, else along a first-author-and-year alignment. Cited keys: the keys that the markers of the
+body (refkit.claims: `[12]`, superscripts, author–year) resolve to, through the pairing, against the gold's
+cited keys.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def evaluate(pdf: Path, references: list[dict], cited: list[str]) -> dict:
     except RefkitError as error:
         document, found, problem = None, [], str(error)
     shown = f" {fold(document.references_text)} " if document else ""
-    paired = dict(_pairs(wanted, golds, found))
+    # The gold is in printed order: a list read to the right length pairs item by item.
+    paired = dict(zip(wanted, found, strict=True)) if len(found) == len(wanted) else dict(_pairs(wanted, golds, found))
     printed: Counter = Counter()
     every: Counter = Counter()
     for key in wanted:

@@ -234,13 +234,18 @@ def test_map_a_pdf_with_pages_in_locations() -> None:
     assert "\np1 L" in text and "\np2 L" in text
 
 
-def test_acm_bracketed_author_year_markers() -> None:
-    """ACM's author–year style, common in PDFs: "[Bondorf 1992; Danvy and Nielsen 2001]", "Hofmann [1995]"."""
-    text = "As shown [Bondorf 1992; Danvy and Nielsen 2001], and by Hofmann [1995] and Smith et al. [2020]; see [12]."
+def test_acm_bracketed_and_initialled_author_year_markers() -> None:
+    """ACM's author–year style: "[Bondorf 1992; Danvy and Nielsen 2001]", "Hofmann [1995]"; a CSL style that
+    prints initials first: "(M. H. J. Bollen 2006)"."""
+    text = (
+        "As shown [Bondorf 1992; Danvy and Nielsen 2001], and by Hofmann [1995] and Smith et al. [2020]; see [12]. "
+        "Disturbi (M. H. J. Bollen 2006; R. Dash 2018)."
+    )
     found = [(marker.style, [target.value for target in marker.targets]) for marker in find_markers(text)]
     assert found == [
         ("author-year", ["Bondorf 1992", "Danvy & Nielsen 2001"]),
         ("narrative", ["Hofmann 1995"]),
         ("narrative", ["Smith et al. 2020"]),
         ("numeric", ["12"]),
+        ("author-year", ["Bollen 2006", "Dash 2018"]),
     ]

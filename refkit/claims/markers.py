@@ -124,6 +124,8 @@ def _numbers(spec: str) -> tuple[Target, ...]:
     return tuple(targets)
 
 
+# Some CSL styles put the first author's initials before the name: "(M. H. J. Bollen 2006)".
+_INITIALS_RE = re.compile(r"^(?:[A-Z]\.[\s-]?){1,4}\s*(?=[A-Z][a-z])")
 _NAME_THEN_YEAR_RE = re.compile(r"(?:[A-Z][\w'’-]*[a-z]|\bet al\.)\s+\[(?:1[5-9]|20)\d\d\]$")
 
 
@@ -201,11 +203,11 @@ def _author_year_targets(authors: str, et_al: bool, years: str) -> tuple[Target,
 
 def _parenthetical(text: str) -> Iterator[Marker]:
     """ "(Druker et al., 2006)", "(Mahon et al. 2010; Etienne et al. 2017)", "(see Smith 2019a, 2019b)",
-    "[Bondorf 1992]"."""
+    "[Bondorf 1992]", "(M. H. J. Bollen 2006)"."""
     for match in _PARENS_RE.finditer(text):
         targets: list[Target] = []
         for part in (match.group(1) or match.group(2)).split(";"):
-            cite = _CITE_RE.match(part.strip())
+            cite = _CITE_RE.match(_INITIALS_RE.sub("", part.strip()))
             if cite and _is_name(cite.group("authors")):
                 targets.extend(
                     _author_year_targets(cite.group("authors"), bool(cite.group("etal")), cite.group("years"))

@@ -178,6 +178,18 @@ def _continues(last: _Char, base: _Char, char: _Char, middle: float) -> bool:
     return base.y - 0.45 * base.size <= char.y <= base.y + 0.6 * base.size
 
 
+def _placed_back(run: list[_Char], base: _Char, accent: _Char) -> bool:
+    """Put an accent that pdfTeX drew once the line was done in front of the letter it sits over."""
+    if not base.y - 0.45 * base.size <= accent.y <= base.y + 0.6 * base.size:
+        return False
+    centre = (accent.x0 + accent.x1) / 2
+    for index, char in enumerate(run):
+        if char.x0 - 0.5 <= centre <= char.x1 + 0.5 and char.text.isalpha():
+            run.insert(index, accent)
+            return True
+    return False
+
+
 def _recompose(chars: list[_Char]) -> list[_Char]:
     """TeX draws an accent as a glyph of its own over (or, for a cedilla, under) the letter: put it back
     on the letter it overlaps as a combining mark."""
@@ -237,6 +249,8 @@ def _page_lines(chars: list[_Char], page: int, middle: float) -> list[_Line]:
         if runs and base is not None and _continues(runs[-1][-1], base, char, middle):
             runs[-1].append(char)
             base = char if char.size > base.size else base
+        elif runs and base is not None and char.text in _SPACING_ACCENTS and _placed_back(runs[-1], base, char):
+            continue  # an accent drawn after the rest of its line, back over its letter
         else:
             runs.append([char])
             base = char
@@ -373,8 +387,9 @@ def _furniture(pages: list[list[_Line]], heights: list[float]) -> set[int]:
 
 def _join_hyphenated(lines: list[_Line]) -> None:
     """ "trans-" + "formation of" → "transformation" + "of": the word's end moves up to the line it began
-    on. A hyphen after a digit or inside an address (10.1000/ab-, https://x-) is kept; a page range cut
-    at its dash ("1613–" + "1622.") and an address cut at the column edge are joined without a space."""
+    on. A hyphen after a digit, inside an address (10.1000/ab-, https://x-) or in a compound that already
+    has one (genotyping-by-) is kept; a page range cut at its dash ("1613–" + "1622.") and an address cut
+    at the column edge are joined without a space."""
     for line, following in itertools.pairwise(lines):
         text = line.text
         if len(text) < 2 or not following.text:
@@ -383,7 +398,8 @@ def _join_hyphenated(lines: list[_Line]) -> None:
         word = text.rsplit(" ", 1)[-1]
         if text.endswith(_HYPHENS) and text[-2].isalpha():
             address = "/" in word or "." in word or any(c.isdigit() for c in word)
-            keep = address or not rest[0][0].islower()
+            compound = "-" in word[:-1]  # "genotyping-by-" + "sequencing": the hyphen is the word's own
+            keep = address or compound or not rest[0][0].islower()
             line.text = text[:-1] + ("-" if keep else "") + rest[0]
         elif (text.endswith("–") and text[-2].isdigit() and rest[0][0].isdigit()) or (
             (line.full or word.endswith("/"))

@@ -286,7 +286,7 @@ class Deadline:
 class Bounds:
     """How much one answer may cost: bytes after decompression, and seconds for the whole body."""
 
-    max_body: int = 50 * 1024 * 1024  # the largest real answer (1,000 rows with abstracts) is a few MB
+    max_body: int = 50 * 1024 * 1024  # far above any real answer (the recorded ones are at most a few hundred KB)
     attempt_seconds: float | None = None  # None: three read timeouts
 
 
@@ -401,16 +401,12 @@ def read_body(response: requests.Response, max_body: int, seconds: float, clock:
             if inflate is None:
                 body += chunk
             else:
-                while chunk and not inflate.eof:
-                    body += inflate.decompress(chunk, max_body + 1 - len(body))
-                    chunk = inflate.unconsumed_tail
-                    if len(body) > max_body:
-                        break
+                inflate.feed(chunk, body, max_body)
             if len(body) > max_body:
                 raise Refused(f"the answer is larger than the {max_body // (1024 * 1024)} MB refkit reads")
             if clock() - started > seconds:
                 raise TooSlow(f"the answer took longer than {seconds:.0f} s to arrive")
-        if inflate is not None and not inflate.eof and response.status_code != 304 and body:
+        if inflate is not None and not inflate.complete and body:
             raise requests.exceptions.ContentDecodingError("the compressed answer was cut off")
     except zlib.error as error:
         raise requests.exceptions.ContentDecodingError(f"the compressed answer is damaged ({error})") from error
@@ -427,13 +423,32 @@ def read_body(response: requests.Response, max_body: int, seconds: float, clock:
         del response.headers["Content-Encoding"]  # what is kept is already inflated
 
 
-def _inflater(encoding: str) -> zlib._Decompress | None:
+class _Inflater:
+    """gzip or deflate, member after member (a gzip stream may hold several), its output bounded whatever
+    the compression ratio."""
+
+    def __init__(self, encoding: str) -> None:
+        self.wbits = 16 + zlib.MAX_WBITS if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self.stream = zlib.decompressobj(self.wbits)
+
+    def feed(self, data: bytes, out: bytearray, limit: int) -> None:
+        """Inflate `data` onto `out`, stopping once `out` holds more than `limit` bytes."""
+        while data and len(out) <= limit:
+            if self.stream.eof:
+                self.stream = zlib.decompressobj(self.wbits)
+            out += self.stream.decompress(data, limit + 1 - len(out))  # at least 1: 0 would mean "no limit"
+            data = self.stream.unused_data if self.stream.eof else self.stream.unconsumed_tail
+
+    @property
+    def complete(self) -> bool:
+        return self.stream.eof
+
+
+def _inflater(encoding: str) -> _Inflater | None:
     if encoding in ("", "identity"):
         return None
-    if encoding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS)
-    if encoding == "deflate":
-        return zlib.decompressobj()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return _Inflater(encoding)
     raise Refused(f"the answer is encoded as {encoding[:20]!r}, which refkit did not ask for")
 
 
