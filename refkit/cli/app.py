@@ -11,7 +11,6 @@ from typing import BinaryIO
 import typer
 
 from refkit.errors import RefkitError
-from refkit.files import write_atomic
 from refkit.version import __version__
 
 app = typer.Typer(
@@ -99,6 +98,8 @@ def root(
 def emit(text: str, output: str | None) -> None:
     """Write a command's result to stdout, or atomically to a file."""
     if output and output != "-":
+        from refkit.files import write_atomic
+
         write_atomic(output, text)
     else:
         write_stdout(text if text.endswith("\n") or not text else text + "\n")

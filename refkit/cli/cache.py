@@ -8,7 +8,6 @@ import typer
 
 from refkit.cli.app import app, write_stdout
 from refkit.cli.sources import CACHE_DIR
-from refkit.config import load_settings
 
 cache_app = typer.Typer(help="Inspect or empty the HTTP cache of Crossref responses.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
@@ -16,6 +15,7 @@ app.add_typer(cache_app, name="cache")
 
 def _cache_path(cache_dir: Path | None) -> Path:
     """The cache file the other commands would use from this folder (flag, REFKIT_CACHE_DIR, config)."""
+    from refkit.config import load_settings
     from refkit.sources.http import cache_file
 
     return cache_file(load_settings(Path.cwd(), {"cache_dir": str(cache_dir) if cache_dir else None}))

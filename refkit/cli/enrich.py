@@ -10,9 +10,7 @@ import typer
 
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar, write_stdout
 from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
-from refkit.config import load_settings
 from refkit.errors import RefkitError
-from refkit.files import file_state, write_atomic
 
 if TYPE_CHECKING:
     from refkit.enrich import EnrichResult
@@ -57,7 +55,9 @@ def enrich_command(
     The diff goes to stdout (stderr when the enriched file itself is written to stdout)."""
     from refkit.bib import load_bibliography
     from refkit.cli.problems import report_problems
+    from refkit.config import load_settings
     from refkit.enrich import enrich
+    from refkit.files import file_state, write_atomic
 
     if output and in_place:
         raise RefkitError("give either --output or --in-place, not both")

@@ -7,15 +7,17 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar
 from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
-from refkit.config import Settings, load_settings
 from refkit.errors import RefkitError
-from refkit.export import export
-from refkit.model import Reference
+
+if TYPE_CHECKING:
+    from refkit.config import Settings
+    from refkit.model import Reference
 
 
 class ExtractFormat(StrEnum):
@@ -78,6 +80,8 @@ def extract_command(
     sources: list[str] = SOURCES,
 ) -> None:
     """Turn a document's reference list into structured references (offline unless --resolve)."""
+    from refkit.config import load_settings
+    from refkit.export import export
     from refkit.extract import NoReferenceSection, extract_document
 
     if document.suffix.lower() in (".bib", ".bibtex"):

@@ -10,7 +10,6 @@ import typer
 
 from refkit.cli.app import EXIT_FINDINGS, app, emit
 from refkit.cli.sources import SNAPSHOT
-from refkit.config import load_settings
 
 
 class MapFormat(StrEnum):
@@ -53,6 +52,7 @@ def map_command(
     from refkit.claims import map_document
     from refkit.claims.render import render_json, render_markdown, render_text
     from refkit.claims.report_html import render_html
+    from refkit.config import load_settings
 
     renderers = {"text": render_text, "json": render_json, "markdown": render_markdown, "html": render_html}
     settings = load_settings(bib or document, {"snapshot": snapshot})

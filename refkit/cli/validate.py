@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,11 +22,12 @@ from refkit.cli.sources import (
     SOURCES,
     source_overrides,
 )
-from refkit.config import Settings, load_settings
 from refkit.model import Severity
 from refkit.reports import RENDERERS
-from refkit.reports.text import render_rich, unchecked_notice
-from refkit.sources.base import Source
+
+if TYPE_CHECKING:
+    from refkit.config import Settings
+    from refkit.sources.base import Source
 
 # The choices are the registered renderers, so a new report format needs no second list here.
 ReportFormat = StrEnum("ReportFormat", {name: name for name in RENDERERS})  # type: ignore[misc]
@@ -63,6 +65,8 @@ def validate_command(
     sources: list[str] = SOURCES,
 ) -> None:
     """Check bibliographies: syntax, fields and identifiers offline; existence and agreement online."""
+    from refkit.config import load_settings
+    from refkit.reports.text import render_rich, unchecked_notice
     from refkit.validate import (
         combine,
         exit_code,

@@ -86,6 +86,7 @@ def render_rich(report: ValidationReport, width: int | None = None) -> str:
     console = Console(file=buffer, force_terminal=True, width=width or shutil.get_terminal_size().columns)
     for part in report.parts:
         status_of = {item.key: item.status for item in part.evidence}
+        consulted = {item.key: item.consulted for item in part.evidence}
         by_key: dict[str | None, list[Finding]] = {}
         for finding in _listed(part):
             by_key.setdefault(finding.key, []).append(finding)
@@ -104,6 +105,10 @@ def render_rich(report: ValidationReport, width: int | None = None) -> str:
                     _inert(_change(finding)),
                 )
             console.print(table)
+            asked = consulted.get(key or "")
+            if asked and status not in (Status.VERIFIED, None):
+                line = escape_controls("  sources: " + "; ".join(map(str, asked)))
+                console.print(line, style="dim", markup=False, highlight=False)
     console.print(summary(report), markup=False)  # it names files: `[link=…]` in one is no markup
     return buffer.getvalue()
 

@@ -125,7 +125,7 @@ class Identification:
             return f"settled by {found}"
         if self.lookup is not None and self.lookup.status is LookupStatus.UNAVAILABLE:
             return "the DOI could not be looked up"
-        return "it holds no such work"
+        return "outside what it serves: no identifier it knows, no kind of work it is searched for"
 
 
 def identify(reference: Reference, sources: Sources) -> Identification:
