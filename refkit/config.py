@@ -32,6 +32,7 @@ class Settings:
     cache_dir: Path | None = None  # None: the user cache folder (platformdirs)
     snapshot: list[Path] = field(default_factory=list)  # local Crossref records to verify against
     snapshot_complete: bool = False  # the snapshots hold every work there is: what they lack does not exist
+    mirror: list[Path] = field(default_factory=list)  # local mirrors (`refkit mirror build`), asked first
     timeout: float = 20.0
     sources: list[str] = field(default_factory=list)  # the chain after snapshots, in order; [] = the default
     urls: dict[str, str] = field(default_factory=dict)  # base URL by source name (crossref: `api_url`)
@@ -118,6 +119,7 @@ _READERS: dict[str, Callable[[Any, Path], Any]] = {
     "cache_dir": _path,
     "snapshot": _paths,
     "snapshot_complete": lambda value, _: _flag(value),
+    "mirror": _paths,
     "timeout": lambda value, _: _seconds(value),
     "deadline": lambda value, _: _seconds(value),
     "key_pattern": lambda value, _: _text(value),

@@ -9,6 +9,7 @@ while bibliographies use the long one, or the reverse.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from refkit.text import fold
@@ -57,14 +58,19 @@ def _cleaned(name: str) -> str:
     return " ".join(_NOISE.sub(" ", fold(name).replace("'", " ")).split())
 
 
+_LONG_CLEANED = [(alias, _cleaned(alias), key) for alias, key in _LONG]
+
+
+@functools.lru_cache(maxsize=65536)
 def venue_key(name: str) -> str:
-    """The alias group a venue name belongs to ("Proceedings of the 38th ICML" → "icml"), or ""."""
+    """The alias group a venue name belongs to ("Proceedings of the 38th ICML" → "icml"), or "". Kept per
+    name: the matcher asks it for every candidate, and a batch ranks thousands (benchmarks/batch.py)."""
     folded = " ".join(fold(name).replace("'", " ").split())
     if not folded:
         return ""
     cleaned = _cleaned(name)
-    for alias, key in _LONG:
-        if alias in folded or _cleaned(alias) in cleaned:
+    for alias, cleaned_alias, key in _LONG_CLEANED:
+        if alias in folded or cleaned_alias in cleaned:
             return key
     for word in folded.split():
         if word in _SHORT:

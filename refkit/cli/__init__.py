@@ -15,6 +15,8 @@ from refkit.cli import enrich as _enrich  # noqa: F401  isort: skip
 from refkit.cli import cache as _cache  # noqa: F401  isort: skip
 from refkit.cli import extract as _extract  # noqa: F401  isort: skip
 from refkit.cli import map as _map  # noqa: F401  isort: skip
+from refkit.cli import mirror as _mirror  # noqa: F401  isort: skip
+from refkit.cli import batch as _batch  # noqa: F401  isort: skip
 
 
 def main() -> None:

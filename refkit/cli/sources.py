@@ -13,6 +13,11 @@ SNAPSHOT = typer.Option(
     help="A local Crossref snapshot (JSON-lines file or folder of JSON "
     "records) to verify against before Crossref; repeatable.",
 )
+MIRROR = typer.Option(
+    None,
+    "--mirror",
+    help="A local mirror (made by `refkit mirror build`) to verify against first; repeatable.",
+)
 OFFLINE = typer.Option(None, "--offline/--online", help="Answer from the cache and snapshots only.")
 API_URL = typer.Option(None, "--api-url", help="Crossref REST API base URL.")
 MAILTO = typer.Option(None, "--mailto", help="Your e-mail address for Crossref's polite pool.")
@@ -38,6 +43,7 @@ def source_overrides(
     cache_dir: Path | None,
     deadline: float | None = None,
     sources: list[str] | None = None,
+    mirror: list[Path] | None = None,
 ) -> dict[str, Any]:
     """The settings these options override (None = not given, so config and environment apply)."""
     return {
@@ -48,4 +54,5 @@ def source_overrides(
         "cache_dir": cache_dir,
         "deadline": deadline,
         "sources": sources,
+        "mirror": mirror,
     }

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 import typer
 
 from refkit.cli.app import app, emit, progress_bar
-from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
+from refkit.cli.sources import (
+    API_URL,
+    CACHE_DIR,
+    DEADLINE,
+    MAILTO,
+    MIRROR,
+    OFFLINE,
+    SNAPSHOT,
+    SOURCES,
+    source_overrides,
+)
 from refkit.model import Severity
 from refkit.reports import RENDERERS
 
@@ -42,6 +52,7 @@ def validate_command(
     ),
     offline: bool | None = OFFLINE,
     snapshot: list[Path] = SNAPSHOT,
+    mirror: list[Path] = MIRROR,
     snapshot_complete: bool | None = typer.Option(
         None,
         "--snapshot-complete/--snapshot-incomplete",
@@ -71,7 +82,7 @@ def validate_command(
         "fail_on": fail_on,
         "allow_unverified": allow_unverified,
         "snapshot_complete": snapshot_complete,
-        **source_overrides(snapshot, offline, api_url, mailto, cache_dir, deadline, sources),
+        **source_overrides(snapshot, offline, api_url, mailto, cache_dir, deadline, sources, mirror),
     }
     unique = list(dict.fromkeys(paths))
     settings = [load_settings(path, overrides) for path in unique]

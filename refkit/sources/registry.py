@@ -54,11 +54,16 @@ def factory(name: str) -> Factory:
 
 
 def build_sources(settings: Settings) -> list[Source]:
-    """The chain the settings name: snapshots first (in the order given), then `settings.sources` in order."""
+    """The chain the settings name: mirrors, then snapshots (each in the order given), then `settings.sources`
+    in order."""
     names = list(dict.fromkeys(settings.sources or DEFAULT_SOURCES))
     for name in names:  # every name checked before anything is opened
         _check(name)
     chain: list[Source] = []
+    if settings.mirror:
+        from refkit.mirrors.source import MirrorSource  # only runs that name a mirror open SQLite
+
+        chain.extend(MirrorSource(path) for path in settings.mirror)
     if settings.snapshot:
         chain.append(SnapshotSource(settings.snapshot, complete=settings.snapshot_complete))
     chain.extend(cast(Source, LazySource(name, settings)) for name in names)

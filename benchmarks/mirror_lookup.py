@@ -1,0 +1,203 @@
+"""Mirror look-ups: the same verdicts as the snapshot path, and how fast DOI and title look-ups are.
+
+1. Parity: benchmarks/matching.py's references (written from the 1,747 real Crossref records, cited right,
+   wrongly, or invented) decided with candidates from the snapshot (the path the online tests take, records
+   served by the fake Crossref) and from a mirror built from the same records in Crossref's data-file format.
+2. Speed on a large mirror (`refkit mirror build` of benchmarks/mirror_data.py's scaled copies): DOI look-up
+   p50/p95 (half held, half not), candidate search p50/p95 (FTS5 shortlist), and the whole search with the
+   matcher's ranking, for cited titles written as people write them (lower case, a word dropped).
+3. With --duckdb: the same records in DuckDB (records table with a primary key on the DOI, a title-word
+   table ranked by idf-weighted overlap, DuckDB having no FTS extension offline), the same queries.
+
+    python benchmarks/mirror_lookup.py --mirror /tmp/m.db [--queries 300] [--duckdb 200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from matching import RECORDS, cases, citable  # noqa: E402
+
+from refkit.match import Decision, best_match  # noqa: E402
+from refkit.mirrors.source import MirrorSource  # noqa: E402
+from refkit.mirrors.store import Mirror, build, info, title_words  # noqa: E402
+from refkit.model import Reference  # noqa: E402
+from refkit.sources.records import to_reference  # noqa: E402
+from refkit.sources.snapshot import SnapshotSource, read_records, title_tokens  # noqa: E402
+from refkit.text import normalize_doi  # noqa: E402
+
+
+def decided(source: Any, reference: Reference) -> tuple[Decision, str]:
+    match = best_match(reference, [c.reference for c in source.search(reference, rows=5).candidates])
+    if match is None or match.decision is Decision.NO_MATCH:
+        return Decision.NO_MATCH, ""
+    return match.decision, normalize_doi(match.record.doi)
+
+
+def parity(sample: int) -> None:
+    raw = list(read_records(RECORDS))
+    snapshot = SnapshotSource(records=raw, name="crossref-records", complete=True)
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "crossref" / "0.json.gz"
+        data.parent.mkdir()
+        data.write_bytes(gzip.compress(json.dumps({"items": raw}).encode("utf-8")))
+        build([data.parent], Path(folder) / "m.db", complete=True)
+        mirror = MirrorSource(Path(folder) / "m.db")
+        truth = [to_reference(record) for record in raw if citable(record)]
+        outcome: Counter[str] = Counter()
+        for kind, reference, _, _ in cases(truth, random.Random(7), sample):
+            same = decided(snapshot, reference) == decided(mirror, reference)
+            outcome["same" if same else f"differs ({kind})"] += 1
+        mirror.mirror.close()
+    total = sum(outcome.values())
+    print(f"parity with the snapshot path: {outcome['same']}/{total} references decided alike " + str(dict(outcome)))
+
+
+def percentiles(samples: list[float], cpu: list[float] | None = None) -> str:
+    """Wall-clock p50/p95, and the p50 of CPU time (what a lookup costs without the 7 other engineers' jobs
+    queueing for the same 2 cores)."""
+    ordered = sorted(samples)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    text = f"p50 {1000 * statistics.median(ordered):.2f} ms, p95 {1000 * p95:.2f} ms"
+    return text + (f" (CPU p50 {1000 * statistics.median(cpu):.2f} ms)" if cpu else "")
+
+
+def timed(call: Any, *args: Any) -> tuple[Any, float, float]:
+    wall, cpu = time.perf_counter(), time.thread_time()
+    result = call(*args)
+    return result, time.perf_counter() - wall, time.thread_time() - cpu
+
+
+def as_written(title: str, rng: random.Random) -> str:
+    words = title.lower().split()
+    if len(words) > 4:
+        del words[rng.randrange(len(words))]
+    return " ".join(words)
+
+
+def sample_records(mirror: Mirror, count: int, rng: random.Random) -> list[dict[str, Any]]:
+    top = mirror.connection.execute("SELECT max(id) FROM works").fetchone()[0]
+    ids = [rng.randint(1, top) for _ in range(count)]
+    marks = ",".join("?" * len(ids))
+    rows = mirror.connection.execute(f"SELECT record FROM works WHERE id IN ({marks})", ids)
+    return [json.loads(row[0]) for row in rows]
+
+
+def speed(path: Path, queries: int) -> list[dict[str, Any]]:
+    rng = random.Random(3)
+    source = MirrorSource(path)
+    held = info(path)
+    records = [r for r in sample_records(source.mirror, queries, rng) if r.get("title") and r.get("DOI")]
+    dois = [r["DOI"] if n % 2 else r["DOI"] + "x" for n, r in enumerate(records)]
+    doi_times = [timed(source.works, [doi])[1:] for doi in dois]
+    titles = [as_written(str(r["title"][0]), rng) for r in records]
+    candidate_times = [timed(source.mirror.candidates, title)[1:] for title in titles]
+    search_times, found = [], 0
+    for record, title in zip(records, titles, strict=True):
+        reference = Reference(title=title, authors=to_reference(record).authors[:1], year=to_reference(record).year)
+        result, wall, cpu = timed(source.search, reference)
+        search_times.append((wall, cpu))
+        found += any(c.reference.doi == normalize_doi(record["DOI"]) for c in result.candidates)
+    print(f"sqlite fts5 on {held.records:,} records ({held.size / 2**20:.0f} MB):")
+    for label, pairs in (("DOI look-up", doi_times), ("candidate search", candidate_times)):
+        print(f"  {label:18} {percentiles([w for w, _ in pairs], [c for _, c in pairs])}")
+    print(
+        f"  search + ranking   {percentiles([w for w, _ in search_times], [c for _, c in search_times])}  "
+        f"(the cited record among the 5 returned: {found}/{len(records)})"
+    )
+    return records
+
+
+def duckdb_comparison(path: Path, count: int, records: list[dict[str, Any]]) -> None:
+    import duckdb
+
+    mirror = Mirror(path)
+    rows = mirror.connection.execute("SELECT id, doi, record FROM works WHERE id <= ?", (count,)).fetchall()
+    with tempfile.TemporaryDirectory() as folder:
+        lines = Path(folder) / "works.jsonl"
+        with lines.open("w", encoding="utf-8") as handle:
+            for row_id, doi, record in rows:
+                words = title_words(json.loads(record)).split()
+                handle.write(json.dumps({"id": row_id, "doi": doi, "record": record.decode(), "words": words}) + "\n")
+        database = Path(folder) / "m.duckdb"
+        connection = duckdb.connect(str(database))
+        cpu = time.process_time()
+        wall = time.perf_counter()
+        connection.execute(
+            f"CREATE TABLE works AS SELECT id, doi, record FROM read_json('{lines}', format='newline_delimited')"
+        )
+        connection.execute("CREATE UNIQUE INDEX works_doi ON works(doi)")
+        connection.execute(
+            "CREATE TABLE words AS SELECT unnest(words) AS word, id"
+            f" FROM read_json('{lines}', format='newline_delimited')"
+        )
+        connection.execute(
+            "CREATE TABLE idf AS SELECT word, ln(1 + (SELECT count(*) FROM works) / count(*)) AS w"
+            " FROM words GROUP BY word"
+        )
+        build_seconds = time.perf_counter() - wall
+        build_cpu = time.process_time() - cpu
+        connection.execute("CHECKPOINT")
+        size = database.stat().st_size
+        held = {r["DOI"] for r in records}
+        dois = [d for d in (r["DOI"] for r in records) if d in held][:200]
+        doi_times = []
+        for doi in dois:
+            started = time.perf_counter()
+            connection.execute("SELECT record FROM works WHERE doi = ?", (normalize_doi(doi),)).fetchall()
+            doi_times.append(time.perf_counter() - started)
+        search_times = []
+        for record in records[:200]:
+            tokens = sorted(title_tokens(as_written(str(record["title"][0]), random.Random(1))))
+            if not tokens:
+                continue
+            started = time.perf_counter()
+            connection.execute(
+                "SELECT w.id, sum(i.w) AS s FROM words w JOIN idf i USING (word) WHERE w.word IN (SELECT unnest(?))"
+                " GROUP BY w.id ORDER BY s DESC LIMIT 40",
+                (tokens,),
+            ).fetchall()
+            search_times.append(time.perf_counter() - started)
+        connection.close()
+    print(
+        f"duckdb on {len(rows):,} records ({size / 2**20:.0f} MB, {size / len(rows) * 1e6 / 2**30:.2f} GB per million):"
+    )
+    print(
+        f"  build              {len(rows) / build_seconds:,.0f} records/s wall "
+        f"({len(rows) / max(build_cpu, 1e-9):,.0f}/CPU-s of this process; from compact JSON lines)"
+    )
+    print(f"  DOI look-up        {percentiles(doi_times)}")
+    print(f"  candidate search   {percentiles(search_times)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mirror", type=Path)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--sample", type=int, default=200, help="records whose references test parity")
+    parser.add_argument("--duckdb", type=int, default=0, help="also load this many records into DuckDB")
+    args = parser.parse_args()
+    if RECORDS.exists() and args.sample:
+        parity(args.sample)
+    if args.mirror:
+        records = speed(args.mirror, args.queries)
+        if args.duckdb:
+            duckdb_comparison(args.mirror, args.duckdb, records)
+
+
+if __name__ == "__main__":
+    main()

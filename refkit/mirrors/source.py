@@ -1,0 +1,87 @@
+"""A built mirror as a source of the evidence layer: DOI, arXiv-id and bibliographic look-ups answered from
+the local index, as normalised Candidates.
+
+A mirror declared complete (`refkit mirror build --complete`) holds every work of what it covers, so its
+silence is an answer: a DOI it lacks is "no such DOI", and a search without a match rules the work out
+(`covers`), exactly as for a snapshot declared complete (docs/crossref.md, "What silence means"). An
+incomplete mirror's silence is only "not in the mirror", and the rest of the chain is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from refkit.match import compare
+from refkit.mirrors.store import Mirror
+from refkit.model import Reference
+from refkit.sources.arxiv import arxiv_id
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Record, SearchResult
+from refkit.sources.records import crossref_candidate
+from refkit.text import normalize_doi
+
+# Candidates the matcher ranks per search, best by bm25 first: fewer than a snapshot's 40, because converting
+# and comparing a candidate costs about a millisecond, the search itself a few (benchmarks/batch.py), and the
+# cited work is in the title index's top 15 whenever it is in its top 40 (benchmarks/mirror_lookup.py parity).
+SHORTLIST = 15
+
+
+class MirrorSource(BaseSource):
+    """Source over a mirror file; the database is opened once and read by every look-up."""
+
+    agency = ""  # it holds DOIs of every agency its dumps carry (Crossref's, arXiv's DataCite DOIs, DBLP's)
+
+    def __init__(self, path: str | Path, name: str = "") -> None:
+        self.path = Path(path)
+        self.mirror = Mirror(self.path)
+        self.complete = self.mirror.complete
+        self.name = name or f"mirror:{self.path.name}"
+
+    def identifier(self, reference: Reference) -> str:
+        """The DOI, else the arXiv id (`eprint`, or one in the URL or note)."""
+        return reference.doi or arxiv_id(reference)
+
+    def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
+        found = self.mirror.by_doi([given for given in ids if given.startswith("10.")])
+        result = {}
+        for given in ids:
+            record = found.get(normalize_doi(given)) if given.startswith("10.") else self.mirror.by_arxiv(given)
+            if record is not None:
+                result[given] = Lookup(given, LookupStatus.FOUND, self.candidate(record))
+            elif self.complete:
+                result[given] = Lookup(given, LookupStatus.NOT_FOUND, reason=f"not in {self._described()}")
+            else:
+                result[given] = Lookup(given, LookupStatus.UNAVAILABLE, reason=f"not in {self.name}")
+        return result
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        """The title index's candidates ranked by the matcher, as a snapshot ranks them; the paper its arXiv id
+        names first, when the mirror holds it."""
+        records: list[Record] = []
+        named = arxiv_id(reference)
+        if named and (paper := self.mirror.by_arxiv(named)) is not None:
+            records.append(paper)
+        shortlist = self.mirror.candidates(reference.title, SHORTLIST)
+        candidates = [self.candidate(record) for record in shortlist]
+        candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
+        ranked = [self.candidate(record) for record in records] + [
+            candidate for candidate in candidates if candidate.record not in records
+        ]
+        return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
+
+    def candidate(self, record: Record) -> Candidate:
+        """A mirror record as a Candidate: Crossref's schema whatever the dump, with the id and agency its
+        dump gives (arXiv DOIs are DataCite's, a DBLP record without a DOI is known by its key)."""
+        candidate = crossref_candidate(record, self.name)
+        if record.get("arxiv"):
+            return replace(candidate, agency="DataCite")
+        if record.get("dblp"):
+            return replace(candidate, id=candidate.id or str(record["dblp"]), agency="")  # DBLP registers no DOIs
+        return candidate
+
+    def close(self) -> None:
+        self.mirror.close()
+
+    def _described(self) -> str:
+        return f"{self.name}, complete" if self.complete else self.name

@@ -1,0 +1,113 @@
+"""`refkit mirror build|info|verify` on the samples in each real format: resumable, incremental, checked."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from refkit.errors import RefkitError
+from refkit.mirrors.store import Mirror, build, info, verify
+from tests.cli import run_cli
+
+SAMPLES = Path(__file__).parent / "data" / "mirrors"
+
+
+@pytest.fixture
+def bulk(tmp_path: Path) -> Path:
+    folder = tmp_path / "bulk"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+def test_build_indexes_every_format_and_the_first_copy_of_a_doi_wins(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+    stats = build([bulk], mirror, complete=True)
+    assert {Path(s.path).name: s.records for s in stats} == {
+        "arxiv-metadata-oai-snapshot.json": 74,
+        "0.json.gz": 60,
+        "1.json.gz": 60,
+        "dblp.xml.gz": 8,  # its other 40 publications carry DOIs the Crossref files gave first
+    }
+    held = info(mirror)
+    assert (held.records, held.complete, held.formats) == (202, True, {"arxiv": 74, "crossref": 120, "dblp": 8})
+    opened = Mirror(mirror)
+    assert opened.by_doi(["10.1145/2534860"])["10.1145/2534860"]["title"] == ["Computer Science Curricula 2013"]
+    assert opened.by_arxiv("1605.08386v1")["title"] == ["Heat-bath random walks with Markov bases"]
+
+
+def test_a_second_build_skips_what_is_indexed_and_adds_new_files(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+    build([bulk / "crossref"], mirror)
+    again = build([bulk], mirror)
+    assert [Path(s.path).name for s in again if s.skipped] == ["0.json.gz", "1.json.gz"]
+    assert info(mirror).records == 202
+
+
+def test_a_changed_file_has_its_records_replaced(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+    build([bulk / "crossref"], mirror)
+    path = bulk / "crossref" / "1.json.gz"
+    items = json.loads(gzip.decompress(path.read_bytes()))["items"][:10]
+    path.write_bytes(gzip.compress(json.dumps({"items": items}).encode()))
+    assert verify(mirror) == [f"{path.resolve()}: changed since it was indexed (build again to update)"]
+    build([bulk / "crossref"], mirror)
+    assert info(mirror).records == 70
+    assert verify(mirror) == []
+    dropped = json.loads(gzip.decompress((SAMPLES / "crossref" / "1.json.gz").read_bytes()))["items"][20]
+    assert not Mirror(mirror).by_doi([dropped["DOI"]])
+    assert not any(r["DOI"] == dropped["DOI"] for r in Mirror(mirror).candidates(dropped["title"][0]))
+
+
+def test_a_build_stopped_mid_file_keeps_the_files_before_it_and_resumes(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+
+    def stop_in_second_file(name: str, done: int) -> None:
+        if name.endswith("1.json.gz"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build([bulk / "crossref"], mirror, on_progress=stop_in_second_file)
+    assert info(mirror).records == 60 and verify(mirror) == []
+    resumed = build([bulk / "crossref"], mirror)
+    assert [s.skipped for s in resumed] == [True, False] and info(mirror).records == 120
+
+
+def test_title_search_finds_the_record_first(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+    build([bulk], mirror)
+    record = json.loads(gzip.decompress((bulk / "crossref" / "0.json.gz").read_bytes()))["items"][7]
+    found = Mirror(mirror).candidates(record["title"][0].lower())
+    assert found[0]["DOI"] == record["DOI"]
+
+
+def test_cli_build_info_verify(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+    built = run_cli("mirror", "build", str(bulk), "--into", str(mirror), "--complete")
+    assert built.returncode == 0 and "indexed 202 records from 4 files" in built.stdout
+    again = run_cli("mirror", "build", str(bulk), "--into", str(mirror))
+    assert "indexed 0 records from 0 files; 4 already indexed" in again.stdout
+    shown = run_cli("mirror", "info", str(mirror))
+    assert "records:  202 (195 with a DOI)" in shown.stdout and "complete: yes" in shown.stdout
+    assert run_cli("mirror", "verify", str(mirror)).returncode == 0
+    (bulk / "dblp.xml.gz").unlink()
+    checked = run_cli("mirror", "verify", str(mirror))
+    assert checked.returncode == 1 and "dblp.xml.gz: indexed, since removed" in checked.stdout
+
+
+@pytest.mark.parametrize("args", [("info", "missing.db"), ("build", "README.md", "--into", "x.db")])
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "README.md").write_text("# not a bulk file\n")
+    result = run_cli("mirror", *args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "refkit: error:" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_file_that_is_not_a_mirror_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    path.write_text("hello")
+    with pytest.raises(RefkitError, match="not a refkit mirror"):
+        Mirror(path)

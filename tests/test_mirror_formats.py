@@ -1,0 +1,62 @@
+"""The bulk-file readers on samples in each real published format (tests/data/mirrors, see SOURCES.md)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from refkit.errors import RefkitError
+from refkit.mirrors.formats import READERS, bulk_files, detect, read_arxiv, read_crossref, read_dblp
+
+SAMPLES = Path(__file__).parent / "data" / "mirrors"
+
+
+def test_each_sample_is_recognised_by_its_content() -> None:
+    kinds = {path.name: detect(path) for path in bulk_files([SAMPLES])}
+    assert kinds == {
+        "arxiv-metadata-oai-snapshot.json": "arxiv",
+        "0.json.gz": "crossref",
+        "1.json.gz": "crossref",
+        "dblp.xml.gz": "dblp",
+    }
+
+
+def test_crossref_data_file_items_are_kept_without_what_verification_never_reads() -> None:
+    records = list(read_crossref(SAMPLES / "crossref" / "0.json.gz"))
+    assert len(records) == 60
+    assert all(record["DOI"] and record["title"] for record in records)
+    assert not any("reference" in record or "license" in record or "indexed" in record for record in records)
+
+
+def test_dblp_named_entities_are_decoded_and_doi_taken_from_ee() -> None:
+    records = list(read_dblp(SAMPLES / "dblp.xml.gz"))
+    assert len(records) == 48
+    towards = next(r for r in records if r["title"] == ["Towards a Transaction Management System for DOM"])
+    assert {"given": "M. Tamer", "family": "Özsu"} in towards["author"]  # &Ouml;zsu in the dump
+    curricula = next(r for r in records if r["title"] == ["Computer Science Curricula 2013"])
+    assert curricula["DOI"] == "10.1145/2534860" and curricula["type"] == "book"
+
+
+def test_arxiv_snapshot_lines_carry_the_arxiv_doi() -> None:
+    records = {r["arxiv"]: r for r in read_arxiv(SAMPLES / "arxiv-metadata-oai-snapshot.json")}
+    paper = records["1605.08386"]
+    assert paper["DOI"] == "10.48550/arXiv.1605.08386"
+    assert paper["title"] == ["Heat-bath random walks with Markov bases"]
+    assert "astro-ph/0601001" in records
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "message"),
+    [
+        ("crossref", b'{"items": [', "not a Crossref data file"),
+        ("dblp", b"<dblp><article><title>x</title>", "not DBLP XML"),
+        ("arxiv", b'{"id": "1"}\n{oops\n', "invalid JSON at line 2"),
+    ],
+)
+def test_a_damaged_file_is_one_clear_error(tmp_path: Path, kind: str, content: bytes, message: str) -> None:
+    path = tmp_path / "damaged.gz"
+    path.write_bytes(gzip.compress(content))
+    with pytest.raises(RefkitError, match=message):
+        list(READERS[kind](path))
