@@ -237,3 +237,39 @@ def test_a_closed_pipe_in_a_shell_pipeline_gives_141(tmp_path):
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.stdout.count("\n") == 1
     assert result.stderr == "141\n"
+
+
+def test_the_enrich_diff_and_summary_show_outside_text_as_escapes(tmp_path):
+    """The diff's context lines and the summary's keys come from the file: a key and a field carrying escape
+    sequences are shown escaped."""
+    record = {
+        "DOI": "10.5555/kulp.1",
+        "type": "journal-article",
+        "title": ["New elevation data triple estimates of global vulnerability to sea-level rise"],
+        "author": [{"family": "Kulp", "given": "Scott A."}, {"family": "Strauss", "given": "Benjamin H."}],
+        "container-title": ["Nature Communications"],
+        "issued": {"date-parts": [[2019]]},
+        "volume": "10",
+    }
+    snapshot = tmp_path / "records.jsonl"
+    snapshot.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        f"@article{{kulp{IN_TEXT},\n  author = {{Kulp, Scott A. and Strauss, Benjamin H.}},\n"
+        "  title = {New elevation data triple estimates of global vulnerability to sea-level rise},\n"
+        f"  journal = {{Nature Communications}},\n  note = {{seen{IN_TEXT}}},\n  year = {{2019}}\n}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "enrich",
+        str(bib),
+        "--dry-run",
+        "--offline",
+        "--snapshot",
+        str(snapshot),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
+    assert "10.5555/kulp.1" in result.stdout  # the DOI the match adds
+    assert "\\u001b[2J" in result.stdout + result.stderr
+    assert not RAW_CONTROL_RE.search(result.stdout) and not RAW_CONTROL_RE.search(result.stderr)

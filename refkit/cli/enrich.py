@@ -11,6 +11,7 @@ import typer
 from refkit.cli.app import EXIT_FINDINGS, app, emit, progress_bar, write_stdout
 from refkit.cli.sources import API_URL, CACHE_DIR, DEADLINE, MAILTO, OFFLINE, SNAPSHOT, SOURCES, source_overrides
 from refkit.errors import RefkitError
+from refkit.text import escape_controls
 
 if TYPE_CHECKING:
     from refkit.enrich import EnrichResult
@@ -68,7 +69,7 @@ def enrich_command(
     bibliography = load_bibliography(bib)
     with progress_bar("Looking up references") as on_progress:
         result = enrich(bibliography, settings, on_progress)
-    diff = result.diff(bib.name)
+    diff = escape_controls(result.diff(bib.name), keep="\t\n")  # a report: outside text made inert
     to_stdout = not (dry_run or in_place or output)
     if to_stdout:
         sys.stderr.write(diff)
@@ -78,7 +79,7 @@ def enrich_command(
         write_atomic(bib, keep_bom(bib, result.new_text), backup=True, unchanged_since=read_as)
     elif not (in_place or dry_run):
         emit(result.new_text, output)
-    print(f"refkit enrich: {summary(result)}" + (" (dry run)" if dry_run else ""), file=sys.stderr)
+    print(f"refkit enrich: {escape_controls(summary(result))}" + (" (dry run)" if dry_run else ""), file=sys.stderr)
     consequence = "entries with an empty or duplicate key were left alone, and unreadable blocks kept as they are"
     if report_problems(bibliography, "enrich", consequence):
         raise typer.Exit(EXIT_FINDINGS)
