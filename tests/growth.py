@@ -14,10 +14,11 @@ from typing import Any
 
 # Linear work measures about 4; the margin absorbs cache effects and noise, quadratic work (16) never fits.
 MAX_RATIO = 6.0
-# Below this a CPU-time measurement is mostly noise, so the small size is doubled until it takes this long.
-MIN_SECONDS = 0.02
+# Below this a CPU-time measurement is mostly noise (another process sharing the core, the allocator), so the
+# small size is doubled until it takes this long.
+MIN_SECONDS = 0.05
 MAX_DOUBLINGS = 4
-ATTEMPTS = 3
+ATTEMPTS = 5
 
 
 @contextmanager
