@@ -91,9 +91,4 @@ def post_json(client: HttpClient, url: str, params: Mapping[str, str], payload: 
         )
     except (requests.RequestException, sqlite3.Error) as error:
         return Fetched(0, reason=describe_error(error, client.timeout[1]))
-    return Fetched(
-        response.status_code,
-        response.content or b"",
-        response.headers.get("Content-Type", ""),
-        retry_after=response.headers.get("Retry-After", "") or "",
-    )
+    return Fetched.of(response)

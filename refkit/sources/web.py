@@ -28,6 +28,16 @@ class Fetched:
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
+    @classmethod
+    def of(cls, response: requests.Response) -> Fetched:
+        """A response as the sources read it."""
+        return cls(
+            response.status_code,
+            response.content or b"",
+            response.headers.get("Content-Type", ""),
+            retry_after=response.headers.get("Retry-After", "") or "",
+        )
+
 
 def fetch(client: HttpClient, url: str, params: dict[str, str] | None = None) -> Fetched:
     """GET `url` (cached); an offline cache miss, a failed connection or a timeout is a reason, not an error."""
@@ -40,12 +50,7 @@ def fetch(client: HttpClient, url: str, params: dict[str, str] | None = None) ->
             response = client.get(url, params)
     except (requests.RequestException, sqlite3.Error) as error:
         return Fetched(0, reason=describe_error(error, client.timeout[1]))
-    return Fetched(
-        response.status_code,
-        response.content or b"",
-        response.headers.get("Content-Type", ""),
-        retry_after=response.headers.get("Retry-After", "") or "",
-    )
+    return Fetched.of(response)
 
 
 def base_url(url: str, what: str) -> str:
