@@ -38,7 +38,7 @@ def validate_command(
     paths: list[Path] = typer.Argument(
         ...,
         metavar="PATH",
-        help="The .bib files to check, or documents (tex, md, html, docx, txt) whose reference lists to check.",
+        help=".bib files, or documents (tex, bbl, md, Rmd, qmd, html, docx, txt, pdf) whose reference lists to check.",
     ),
     format: ReportFormat = typer.Option(ReportFormat["text"], "--format", "-f", help="Report format."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
