@@ -142,8 +142,6 @@ def _names(value: Any) -> list[str]:
 
 def source_url(settings: Settings, name: str, default: str) -> str:
     """The base URL of source `name`: `<name>-url` in [tool.refkit] or REFKIT_<NAME>_URL, else `default`."""
-    if name == "crossref":
-        return settings.api_url
     return settings.urls.get(name) or default
 
 

@@ -23,9 +23,10 @@ from refkit.bib import Bibliography, to_reference
 from refkit.bib.edit import apply_edits
 from refkit.bib.read import BibEntry
 from refkit.checks.lint import DOI_RE
-from refkit.checks.verify import Progress, bib_field, field_value, verify
+from refkit.checks.verify import bib_field, field_value, verify
 from refkit.config import Settings
 from refkit.model import Evidence, Reference, Status
+from refkit.sources.base import Progress
 from refkit.sources.identify import Sources
 from refkit.sources.registry import build_sources
 from refkit.text import balanced_braces, normalize_doi, unicode_to_latex

@@ -16,12 +16,13 @@ from refkit.bib import Bibliography, load_bibliography, parse_bibliography, to_r
 from refkit.checks.heuristics import heuristics
 from refkit.checks.lint import lint
 from refkit.checks.registry import RULES, rule_selected
-from refkit.checks.verify import Progress, verify
+from refkit.checks.verify import verify
 from refkit.config import Settings, load_settings
 from refkit.documents import detect_format
 from refkit.errors import RefkitError
 from refkit.files import read_text
 from refkit.model import Evidence, Finding, Reference, Severity, Status
+from refkit.sources.base import Progress
 from refkit.sources.identify import Sources
 from refkit.sources.registry import build_sources
 
@@ -181,7 +182,7 @@ def read_inputs(path: str | Path) -> list[Input]:
     bibliography = parse_bibliography(write_references(references), str(path))
     if len(bibliography.entries) != len(references):  # cannot happen for entries we wrote; never pair wrongly
         raise RefkitError(f"{path}: {len(references)} references extracted, but {len(bibliography.entries)} read back")
-    paged = any(reference.location.page for reference in references)  # a PDF: its items are counted, not lined
+    paged = _paged(references)
     bibliography.entries = [
         replace(entry, line=number if paged else reference.location.line or 1, field_lines={})
         for number, (entry, reference) in enumerate(zip(bibliography.entries, references, strict=True), 1)
@@ -209,9 +210,14 @@ def validate_input(
     report = validate_bibliography(read.bibliography, settings, on_progress, source, read.references)
     if read.is_document:
         report.findings = [f for f in report.findings if not f.rule.startswith(BIBTEX_ONLY_RULES)]
-    if read.references and any(reference.location.page for reference in read.references):
+    if read.references and _paged(read.references):
         report.findings = [_on_page(finding, read.references) for finding in report.findings]
     return report
+
+
+def _paged(references: list[Reference]) -> bool:
+    """A PDF's references: they carry pages, and their items are counted, not lined."""
+    return any(reference.location.page for reference in references)
 
 
 def _on_page(finding: Finding, references: list[Reference]) -> Finding:

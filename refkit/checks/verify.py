@@ -11,7 +11,7 @@ that merely shares the entry's title sits in `candidates`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ from refkit.checks.registry import Rule, register
 from refkit.match import Decision, Match, compare, is_preprint
 from refkit.model import Evidence, Finding, Name, Reference, Status
 from refkit.model import Severity as S
-from refkit.sources.base import Candidate, Lookup, LookupStatus, Notice, Source
+from refkit.sources.base import Candidate, Lookup, LookupStatus, Notice, Progress, Source
 from refkit.sources.identify import Identification, Sources, chain, identify_many, is_preprint_version, same_work
 
 DOI_NOT_FOUND = register(
@@ -244,7 +244,6 @@ UNVERIFIED = register(
     )
 )
 
-Progress = Callable[[int, int], None]
 
 # Where each compared field sits in a .bib entry (the first one present gives the finding's line).
 _BIB_FIELDS = {

@@ -99,7 +99,9 @@ def _fused_scores(
     if weights.context:
         wanted.update(i for group in neighbours for i in group)
     order = sorted(wanted)
-    scored = dict(zip(order, index.score_all([query_text(body, sentences[i]) for i in order]), strict=True))
+    made = {sentence.index: query for sentence, query in zip(claims, queries, strict=True)}
+    texts = [made[i] if i in made else query_text(body, sentences[i]) for i in order]  # neighbours: made here
+    scored = dict(zip(order, index.score_all(texts), strict=True))
     cue_index = CueIndex(references)
     result = []
     for sentence, group in zip(claims, neighbours, strict=True):
@@ -199,12 +201,12 @@ def _claim(sentence: Sentence, query: str, scores: dict[int, float], cues: Cues,
     candidates = []
     for rank, (position, score) in enumerate(order[: context.top]):
         lead = score - (order[0][1] if rank else order[1][1] if len(order) > 1 else 0.0)
-        author = any(why.startswith("author ") for why in cues.get(position, (0.0, ()))[1])
+        why = cues.get(position, (0.0, ()))[1]
+        author = any(cue.startswith("author ") for cue in why)
         chance = confidence(features(score, lead, len(references), author, own), context.calibration)
         passage, matched = context.index.evidence(query, position)
         label = label_for(chance, context.thresholds)
-        key = references[position].key
-        why = cues.get(position, (0.0, ()))[1]
+        key = context.keys[position]
         candidates.append(Support(key, label, round(score, 3), "", matched, passage, round(chance, 3), why))
     cited = []
     for key in dict.fromkeys(key for marker in sentence.markers for key in marker.keys):

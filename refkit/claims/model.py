@@ -152,10 +152,6 @@ class Claim:
         offered = [s for s in self.candidates if s.label is not Label.NONE and s.key not in cited]
         return [*self.cited, *offered]
 
-    @property
-    def confidence(self) -> float:
-        return self.candidates[0].confidence if self.candidates else 0.0
-
 
 @dataclass(slots=True)
 class ClaimMap:

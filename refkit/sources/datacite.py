@@ -23,6 +23,7 @@ import requests
 from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, Record
+from refkit.sources.fields import as_dict
 from refkit.sources.http import HttpClient, Limits
 from refkit.sources.progress import answered
 from refkit.sources.web import base_url as checked_base
@@ -70,10 +71,6 @@ def _first(items: Any, key: str) -> str:
     return ""
 
 
-def _object(value: Any) -> Record:
-    return value if isinstance(value, dict) else {}
-
-
 def _year(attributes: Record) -> int | None:
     year = str(attributes.get("publicationYear") or "")
     return int(year) if year.isdigit() else None
@@ -81,8 +78,8 @@ def _year(attributes: Record) -> int | None:
 
 def to_reference(attributes: Record) -> Reference:
     """One DataCite `data.attributes` object as a Reference."""
-    types = _object(attributes.get("types"))
-    container = _object(attributes.get("container"))
+    types = as_dict(attributes.get("types"))
+    container = as_dict(attributes.get("container"))
     arxiv = next(
         (
             _text(item.get("identifier") or item.get("alternateIdentifier"))

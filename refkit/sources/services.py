@@ -44,9 +44,7 @@ def cached(client: HttpClient, urls: Mapping[str, str]) -> dict[str, Fetched]:
         except sqlite3.Error:  # a damaged cache answers nothing; the request is made instead
             response = None
         if response is not None and response.status_code in (200, 404):
-            found[identifier] = Fetched(
-                response.status_code, response.content or b"", response.headers.get("Content-Type", "")
-            )
+            found[identifier] = Fetched.of(response)
     return found
 
 
