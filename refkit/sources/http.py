@@ -677,9 +677,13 @@ class HttpClient:
                 found[keys[key]] = response
         return found
 
-    def remember(self, answers: Iterable[tuple[str, bytes]]) -> None:
-        """Keep each body as the JSON answer to GET its url, as if it had been fetched, in one transaction:
-        a batch answer is stored under each DOI's own /works/{doi}, so any later mix of DOIs finds it."""
+    def remember(
+        self, answers: Iterable[tuple[str, bytes]], *, status: int = 200, content_type: str = "application/json"
+    ) -> None:
+        """Keep each body as the answer to GET its url, as if it had been fetched, in one transaction: a
+        batch answer is stored under each DOI's own /works/{doi}, so any later mix of DOIs finds it; with
+        `status` 404, what the batch left out, so that an offline run reads the absence it read online."""
+        reason = {200: "OK", 404: "Not Found"}.get(status, "")
         cache = self.session.cache
         expires = get_expiration_datetime(self.session.settings.expire_after)
         bulk = getattr(cache.responses, "bulk_commit", nullcontext)  # SQLite: one transaction
@@ -687,8 +691,8 @@ class HttpClient:
         with bulk():
             for url, body in answers:
                 response = requests.Response()
-                response.status_code, response.reason, response._content = 200, "OK", body
-                response.headers["Content-Type"] = "application/json"
+                response.status_code, response.reason, response._content = status, reason, body
+                response.headers["Content-Type"] = content_type
                 if template is None:
                     template = requests.Request("GET", self.url(url)).prepare()
                 response.request = template.copy()
@@ -697,7 +701,7 @@ class HttpClient:
                 response.raw = HTTPResponse(
                     body=b"",
                     headers=dict(response.headers),
-                    status=200,
+                    status=status,
                     version=11,
                     preload_content=False,
                     request_url=response.url,

@@ -161,6 +161,8 @@ SELECT = (
     "id,doi,title,display_name,publication_year,publication_date,ids,type,primary_location,authorships,"
     "biblio,is_retracted,abstract_inverted_index"
 )
+# OpenAlex's own 404 for /works/doi:… (recorded in ../shared/data/api-responses/openalex).
+NOT_FOUND_BODY = b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
 _FILTER_UNSAFE = re.compile(r"[,:|]+")  # they separate filters, names and values
 
 
@@ -253,6 +255,8 @@ class OpenAlexSource(BaseSource):
             self.client,
             ((self._single(doi), json.dumps(work).encode()) for doi, work in by_doi.items() if doi in dois),
             "OpenAlex",
+            absent=((self._single(doi), NOT_FOUND_BODY) for doi in dois if doi not in by_doi),
+            absent_type="text/html; charset=utf-8",
         )
         return {
             doi: Lookup(doi, LookupStatus.FOUND, candidate(by_doi[doi]))

@@ -241,6 +241,11 @@ class SemanticScholarSource(BaseSource):
             self.client,
             ((self._single(i), json.dumps(p).encode()) for i, p in zip(ids, found, strict=True) if p),
             "Semantic Scholar",
+            absent=(
+                (self._single(i), json.dumps({"error": f"Paper with id {i} not found"}).encode())
+                for i, p in zip(ids, found, strict=True)
+                if not p
+            ),
         )
         return {
             identifier: Lookup(identifier, LookupStatus.FOUND, candidate(paper))

@@ -48,11 +48,19 @@ def cached(client: HttpClient, urls: Mapping[str, str]) -> dict[str, Fetched]:
     return found
 
 
-def remember_each(client: HttpClient, answers: Iterable[tuple[str, bytes]], what: str) -> None:
-    """Store each body as the answer to GET its address; a cache that cannot be written loses only the
-    next run's hits."""
+def remember_each(
+    client: HttpClient,
+    answers: Iterable[tuple[str, bytes]],
+    what: str,
+    absent: Iterable[tuple[str, bytes]] = (),
+    absent_type: str = "application/json",
+) -> None:
+    """Store each body as the answer to GET its address, and each of `absent` as its 404 (what a batch left
+    out: offline, the cache then says "not found" as the service did, not "unavailable"); a cache that
+    cannot be written loses only the next run's hits."""
     try:
         client.remember(answers)
+        client.remember(absent, status=404, content_type=absent_type)
     except sqlite3.Error as error:
         logger.warning("refkit: could not cache %s records (%s)", what, error)
 
