@@ -85,6 +85,7 @@ class Source(Protocol):
     name: str
     agency: str  # the registration agency whose DOIs this source holds ("" when it holds no DOIs)
     complete: bool  # its silence rules out any work (a snapshot declared complete)
+    preprints_only: bool  # it holds preprints alone (arXiv): never the published version of one
 
     def identifier(self, reference: Reference) -> str:
         """The identifier this source looks the reference up by ("" when it has none the source knows)."""
@@ -120,6 +121,7 @@ class BaseSource:
     name = "source"
     agency = ""
     complete = False
+    preprints_only = False
 
     def identifier(self, reference: Reference) -> str:
         return reference.doi
