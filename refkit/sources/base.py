@@ -70,6 +70,13 @@ class Lookup:
     reason: str = ""
 
 
+def keyed(lookup: Lookup, identifier: str) -> Lookup:
+    """The Lookup under the identifier exactly as the caller wrote it (sources key answers normalised)."""
+    if lookup.doi == identifier:
+        return lookup
+    return Lookup(identifier, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
+
+
 @dataclass(slots=True)
 class SearchResult:
     """Candidates for a reference searched by its fields, best first."""

@@ -22,12 +22,11 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from refkit.config import Settings
-from refkit.errors import RefkitError
 from refkit.match import is_preprint_venue
 from refkit.model import Reference
 from refkit.sources.answers import Reply, endpoint, read_answer
-from refkit.sources.base import BaseSource, Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable
+from refkit.sources.base import BaseSource, Lookup, LookupStatus, Record, SearchResult, keyed
+from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable, checked_base_url
 from refkit.sources.progress import answered
 from refkit.sources.records import crossref_candidate
 from refkit.text import fold, normalize_doi
@@ -132,20 +131,7 @@ def bibliographic_query(reference: Reference) -> str:
 
 
 def api_base(url: str) -> str:
-    """The API's base URL without a trailing slash. Anything but an http(s) URL is refused up front: requests
-    would otherwise fail each entry with a paragraph-long reason."""
-    base = url.strip().rstrip("/")
-    try:
-        parts = urlsplit(base)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # "http://[::1" and other URLs urllib cannot take apart
-        usable = False
-    if not usable or any(char.isspace() for char in base):
-        raise RefkitError(
-            f"{url!r} is not an http(s) URL for the Crossref API "
-            "(--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit])"
-        )
-    return base
+    return checked_base_url(url, "the Crossref API", "--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit]")
 
 
 def describe_error(error: Exception, timeout: float) -> str:
@@ -221,7 +207,7 @@ class CrossrefSource(BaseSource):
             progress.add(len(missing))
         else:
             found.update(self._fetch(missing, progress))
-        return {given: _keyed(found[normalize_doi(given)], given) for given in dois}
+        return {given: keyed(found[normalize_doi(given)], given) for given in dois}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         query = bibliographic_query(reference)
@@ -407,13 +393,6 @@ def _work_envelope(record: Record) -> bytes:
 def _items(message: Any) -> list[Record]:
     items = message.get("items") if isinstance(message, dict) else None
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
-
-
-def _keyed(lookup: Lookup, doi: str) -> Lookup:
-    """The Lookup under the DOI exactly as the caller wrote it."""
-    if lookup.doi == doi:
-        return lookup
-    return Lookup(doi, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
 
 
 class _Counter:

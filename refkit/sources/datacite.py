@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -25,7 +24,7 @@ from refkit.model import Name, Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, Record
 from refkit.sources.fields import as_dict
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.progress import answered
+from refkit.sources.services import in_parallel
 from refkit.sources.web import base_url as checked_base
 from refkit.sources.web import failure, fetch
 from refkit.text import normalize_doi
@@ -163,12 +162,7 @@ class DataCiteSource(BaseSource):
         """One request per DOI (the API has no batch look-up), as many at once as the limits allow."""
         wanted = list(dict.fromkeys(ids))
         workers = 1 if self.client.offline else self.client.limiter.concurrency
-        found = {}
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for doi, lookup in zip(wanted, pool.map(self._one, wanted), strict=True):  # as each answer arrives
-                found[doi] = lookup
-                answered()  # in this thread, where the caller listens
-        return found
+        return dict(zip(wanted, in_parallel(self._one, wanted, workers), strict=True))
 
     def searches(self, reference: Reference) -> bool:
         return False

@@ -464,6 +464,25 @@ def encode_query(params: Mapping[str, str]) -> str:
     return urlencode(params, safe=QUERY_SAFE, quote_via=quote)
 
 
+def checked_base_url(url: str, what: str, where: str) -> str:
+    """The base URL without a trailing slash. Anything but an http(s) URL is refused up front (`where` says
+    where it was set): requests would otherwise fail each entry with a paragraph-long reason."""
+    base = url.strip().rstrip("/")
+    try:
+        parts = urlsplit(base)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and other URLs urllib cannot take apart
+        usable = False
+    if not usable or any(char.isspace() for char in base):
+        raise RefkitError(f"{url!r} is not an http(s) URL for {what} ({where})")
+    return base
+
+
+def is_doi_batch(url: str) -> bool:
+    """A list request for DOIs (`filter=doi:…`): not kept whole, its records are stored one per DOI."""
+    return any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(urlsplit(url).query))
+
+
 def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("refkit"))
 
@@ -494,7 +513,7 @@ def worth_keeping(response: requests.Response) -> bool:
     (requests-cache deletes what this refuses). A DOI batch (`filter=doi:…`) is not kept whole: its
     records are stored one per DOI (`remember`), where any later mix of DOIs finds them."""
     url = (response.request.url if response.request else None) or response.url or ""
-    if any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(urlsplit(url).query)):
+    if is_doi_batch(url):
         return False
     if response.status_code not in CACHED_STATUSES:
         return True  # not stored anyway; nothing to check

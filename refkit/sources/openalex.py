@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
@@ -20,7 +20,7 @@ from refkit.model import Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
 from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
-from refkit.sources.http import HttpClient, Limits
+from refkit.sources.http import HttpClient, Limits, is_doi_batch
 from refkit.sources.records import strip_markup
 from refkit.sources.services import cached, chunks, environment_key, in_parallel, remember_each
 from refkit.sources.web import Fetched, failure, fetch
@@ -181,8 +181,7 @@ def decode(body: bytes) -> Any:
 def keep(response: requests.Response) -> bool:
     """Only OpenAlex's answers are cached (a maintenance page with a 200 is none); a DOI batch is not kept
     whole: its works are stored one per DOI."""
-    url = (response.request.url if response.request else None) or response.url or ""
-    if any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(urlsplit(url).query)):
+    if is_doi_batch((response.request.url if response.request else None) or response.url or ""):
         return False
     return response.status_code != 200 or isinstance(decode(response.content), dict)
 

@@ -17,11 +17,11 @@ import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Reference
-from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, keyed
 from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import cached, chunks, keyed, remember_each
+from refkit.sources.services import cached, chunks, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 

@@ -14,7 +14,6 @@ from typing import TypeVar
 
 import requests
 
-from refkit.sources.base import Lookup
 from refkit.sources.crossref import describe_error
 from refkit.sources.http import HttpClient
 from refkit.sources.progress import answered
@@ -79,13 +78,6 @@ def in_parallel(work: Callable[[T], R], items: Sequence[T], workers: int) -> lis
             results.append(result)
             answered()
     return results
-
-
-def keyed(lookup: Lookup, identifier: str) -> Lookup:
-    """The Lookup under the identifier exactly as the caller wrote it."""
-    if lookup.doi == identifier:
-        return lookup
-    return Lookup(identifier, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
 
 
 def post_json(client: HttpClient, url: str, params: Mapping[str, str], payload: object) -> Fetched:
