@@ -18,11 +18,10 @@ import requests
 from refkit.config import Settings, source_url
 from refkit.model import Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
-from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits, is_doi_batch
 from refkit.sources.records import strip_markup
-from refkit.sources.services import cached, chunks, environment_key, in_parallel, remember_each
+from refkit.sources.services import cached_or_batched, environment_key, in_parallel, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -204,14 +203,9 @@ class OpenAlexSource(BaseSource):
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
         wanted = list(dict.fromkeys(normalize_doi(doi) for doi in ids if doi))
-        urls = {doi: self._single(doi) for doi in wanted}
-        answers = {doi: self._settle(doi, fetched) for doi, fetched in cached(self.client, urls).items()}
-        missing = [doi for doi in wanted if doi not in answers]
-        if self.client.offline:
-            answers |= {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for doi in missing}
-        else:
-            for found in in_parallel(self._batch, chunks(missing, BATCH), self.client.limiter.concurrency):
-                answers |= found
+        answers = cached_or_batched(
+            self.client, wanted, self._single, self._settle, self._batch, BATCH, self.client.limiter.concurrency
+        )
         return {doi: answers[normalize_doi(doi)] for doi in ids if doi}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
