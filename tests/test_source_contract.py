@@ -203,7 +203,7 @@ def test_a_look_up_of_what_the_server_lacks_is_not_found(case) -> None:
 def test_a_search_finds_the_work(case) -> None:
     name, spec, _, source, _ = case
     if not source.searches(spec.known):
-        assert name in ("datacite", "openlibrary")  # look-ups only
+        assert name == "openlibrary"  # look-ups only
         return
     [result] = source.search_many([spec.known])
     assert not result.unavailable
