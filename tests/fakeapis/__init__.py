@@ -4,8 +4,8 @@
 Europe PMC's, which have no recording, as their APIs' documentation describes them)."""
 
 from tests.fakeapis.arxiv import FakeArxiv
+from tests.fakeapis.base import FakeApi, Reply
 from tests.fakeapis.datacite import FakeDataCite
 from tests.fakeapis.dblp import FakeDblp
-from tests.fakeapis.server import FakeServer, Reply
 
-__all__ = ["FakeArxiv", "FakeDataCite", "FakeDblp", "FakeServer", "Reply"]
+__all__ = ["FakeApi", "FakeArxiv", "FakeDataCite", "FakeDblp", "Reply"]

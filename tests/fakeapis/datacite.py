@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
-from tests.fakeapis.server import FakeServer, Reply
+from tests.fakeapis.base import FakeApi, Limit, Reply, Request
 from tests.fakeapis.text import words
 
 NOT_FOUND = {"errors": [{"status": "404", "title": "The resource you are looking for doesn't exist."}]}
@@ -55,15 +55,16 @@ def attributes(
     }
 
 
-class FakeDataCite(FakeServer):
+class FakeDataCite(FakeApi):
     name = "datacite"
-    rate, interval, concurrency = 1000.0, 300.0, 8
+    LIMITS: ClassVar[dict[str, Limit]] = {"default": Limit(1000, 300.0, 8)}
 
     def __init__(self, records: Mapping[str, dict[str, Any]], **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(**{"enforce_limits": False, **options})
         self.records = {doi.lower(): record for doi, record in records.items()}
 
-    def route(self, path: str, params: dict[str, str]) -> Reply:
+    def route(self, request: Request) -> Reply:
+        path, params = request.path, request.params
         if path == "/dois" and "query" in params:
             return self.search(params["query"], int(params.get("page[size]") or 25))
         if not path.startswith("/dois/"):
