@@ -33,7 +33,8 @@ from refkit.sources.web import failure, fetch
 from refkit.text import normalize_doi
 
 DEFAULT_URL = "https://api.datacite.org"
-DATACITE_PREFIXES = {"10.48550", "10.5281", "10.6084", "10.5061"}  # arXiv, Zenodo, figshare, Dryad
+# The prefixes of DataCite's repositories searched here (arXiv's 10.48550 is arXiv's to search).
+REPOSITORY_PREFIXES = {"10.5281", "10.6084", "10.5061"}  # Zenodo, figshare, Dryad
 LIMITS = Limits(single=3, list=3, interval=1.0, concurrency=2)  # 1,000 per 5 min when identified
 
 # DataCite `types.resourceTypeGeneral` → CSL type.
@@ -174,8 +175,9 @@ MAX_QUERY_WORDS = 12
 
 
 def holds_such_works(reference: Reference) -> bool:
-    """A dataset or software, a DataCite DOI prefix, or a DataCite repository named as venue, publisher or URL."""
-    if reference.type in _DATA_TYPES or normalize_doi(reference.doi).split("/")[0] in DATACITE_PREFIXES:
+    """A dataset or software, a repository's DOI prefix, or a DataCite repository named as venue, publisher or
+    URL (arXiv's preprints are arXiv's to search)."""
+    if reference.type in _DATA_TYPES or normalize_doi(reference.doi).split("/")[0] in REPOSITORY_PREFIXES:
         return True
     named = " ".join((reference.container_title, reference.publisher, reference.url)).casefold()
     return any(repository in named for repository in _REPOSITORIES)
