@@ -11,20 +11,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from refkit.bib import Bibliography, load_bibliography, parse_bibliography, to_reference, write_references
+from refkit.bib.convert import to_reference
+from refkit.bib.read import Bibliography, load_bibliography, parse_bibliography
 from refkit.checks.heuristics import heuristics
 from refkit.checks.lint import lint
 from refkit.checks.registry import RULES, rule_selected
 from refkit.checks.verify import verify
 from refkit.config import Settings, load_settings
-from refkit.documents import detect_format
 from refkit.errors import RefkitError
 from refkit.files import read_text
 from refkit.model import Evidence, Finding, Reference, Severity, Status
-from refkit.sources.base import Progress
-from refkit.sources.identify import Sources
-from refkit.sources.registry import build_sources
+
+if TYPE_CHECKING:
+    from refkit.sources.base import Progress
+    from refkit.sources.identify import Sources
 
 BIBTEX_SUFFIXES = frozenset({".bib", ".bibtex"})
 
@@ -118,7 +120,11 @@ def validate_bibliography(
     findings.extend(heuristics(pairs))
     evidence: list[Evidence] = []
     if verification_selected(settings):
-        online, evidence = verify(pairs, source or build_sources(settings), on_progress)
+        if source is None:
+            from refkit.sources.registry import build_sources  # the sources only when entries are looked up
+
+            source = build_sources(settings)
+        online, evidence = verify(pairs, source, on_progress)
         findings.extend(online)
     chosen = {rule_id for rule_id in RULES if rule_selected(rule_id, settings.select, settings.ignore)}
     selected = [f for f in findings if f.rule in chosen]
@@ -168,7 +174,8 @@ def read_inputs(path: str | Path) -> list[Input]:
         raise RefkitError(
             f"{path}: {Path(path).suffix} bibliographies are not read; check the .bib file it was made from"
         )
-    from refkit.extract import NoReferenceSection, extract_document  # the extractor only for documents
+    from refkit.bib.write import write_references  # the extractor and the writer only for documents
+    from refkit.extract import NoReferenceSection, extract_document
 
     try:
         references = extract_document(path)
@@ -193,7 +200,8 @@ def read_inputs(path: str | Path) -> list[Input]:
 def _named_bibliographies(document: Path) -> list[Path]:
     """The .bib files a document takes its references from (`\\bibliography{refs}`, `\\addbibresource`,
     pandoc's `bibliography:` in the YAML front matter), relative to the document."""
-    from refkit.extract import latex_bibliography_files  # the extractor only for documents
+    from refkit.documents import detect_format  # the document readers and the extractor only for documents
+    from refkit.extract import latex_bibliography_files
 
     text = read_text(document, what="document") if document.suffix.lower() not in (".docx", ".pdf") else ""
     names = latex_bibliography_files(document) if detect_format(document) == "latex" else []
