@@ -139,8 +139,10 @@ def _not_bibtex_reason(text: str) -> str:
 # The text is parsed a piece at a time, each piece about this many characters and cut where a line starts a
 # block, so that bibtexparser's objects for one piece are dropped once its entries are read: the library of a
 # whole file takes nine times the file in memory. A piece that ends inside a block (an `@` at the start of a
-# line in a value) is parsed again together with the next piece, so the cut never changes what is read.
-PIECE_CHARS = 1 << 20
+# line in a value) is parsed again together with the next piece, so the cut never changes what is read. A
+# piece with a block only bibtexparser's splitter reads (refkit.bib.split) is split by it whole: at a quarter
+# of a megabyte, one damaged entry costs that speed for the few hundred entries around it, not the thousands.
+PIECE_CHARS = 1 << 18
 _BLOCK_START_RE = re.compile(r"^[ \t]*@", re.MULTILINE)
 
 
