@@ -34,7 +34,7 @@ from matching import RECORDS, cases, citable  # noqa: E402
 
 from refkit.match import Decision, best_match  # noqa: E402
 from refkit.mirrors.source import MirrorSource  # noqa: E402
-from refkit.mirrors.store import Mirror, build, info, title_words  # noqa: E402
+from refkit.mirrors.store import Mirror, build, info  # noqa: E402
 from refkit.model import Reference  # noqa: E402
 from refkit.sources.records import to_reference  # noqa: E402
 from refkit.sources.snapshot import SnapshotSource, read_records, title_tokens  # noqa: E402
@@ -126,12 +126,12 @@ def duckdb_comparison(path: Path, count: int, records: list[dict[str, Any]]) -> 
     import duckdb
 
     mirror = Mirror(path)
-    rows = mirror.connection.execute("SELECT id, doi, record FROM works WHERE id <= ?", (count,)).fetchall()
+    rows = mirror.connection.execute("SELECT id, doi, title, record FROM works WHERE id <= ?", (count,)).fetchall()
     with tempfile.TemporaryDirectory() as folder:
         lines = Path(folder) / "works.jsonl"
         with lines.open("w", encoding="utf-8") as handle:
-            for row_id, doi, record in rows:
-                words = title_words(json.loads(record)).split()
+            for row_id, doi, title, record in rows:
+                words = sorted(title_tokens(title))
                 handle.write(json.dumps({"id": row_id, "doi": doi, "record": record.decode(), "words": words}) + "\n")
         database = Path(folder) / "m.duckdb"
         connection = duckdb.connect(str(database))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from refkit.errors import RefkitError
-from refkit.mirrors.formats import READERS, bulk_files, detect, read_arxiv, read_crossref, read_dblp
+from refkit.mirrors.formats import bulk_files, detect, records
 
 SAMPLES = Path(__file__).parent / "data" / "mirrors"
 
@@ -24,27 +24,27 @@ def test_each_sample_is_recognised_by_its_content() -> None:
 
 
 def test_crossref_data_file_items_are_kept_without_what_verification_never_reads() -> None:
-    records = list(read_crossref(SAMPLES / "crossref" / "0.json.gz"))
-    assert len(records) == 60
-    assert all(record["DOI"] and record["title"] for record in records)
-    assert not any("reference" in record or "license" in record or "indexed" in record for record in records)
+    found = list(records("crossref", SAMPLES / "crossref" / "0.json.gz"))
+    assert len(found) == 60
+    assert all(record["DOI"] and record["title"] for record in found)
+    assert not any("reference" in record or "license" in record or "indexed" in record for record in found)
 
 
 def test_dblp_named_entities_are_decoded_and_doi_taken_from_ee() -> None:
-    records = list(read_dblp(SAMPLES / "dblp.xml.gz"))
-    assert len(records) == 48
-    towards = next(r for r in records if r["title"] == ["Towards a Transaction Management System for DOM"])
+    found = list(records("dblp", SAMPLES / "dblp.xml.gz"))
+    assert len(found) == 48
+    towards = next(r for r in found if r["title"] == ["Towards a Transaction Management System for DOM"])
     assert {"given": "M. Tamer", "family": "Özsu"} in towards["author"]  # &Ouml;zsu in the dump
-    curricula = next(r for r in records if r["title"] == ["Computer Science Curricula 2013"])
+    curricula = next(r for r in found if r["title"] == ["Computer Science Curricula 2013"])
     assert curricula["DOI"] == "10.1145/2534860" and curricula["type"] == "book"
 
 
 def test_arxiv_snapshot_lines_carry_the_arxiv_doi() -> None:
-    records = {r["arxiv"]: r for r in read_arxiv(SAMPLES / "arxiv-metadata-oai-snapshot.json")}
-    paper = records["1605.08386"]
+    papers = {r["arxiv"]: r for r in records("arxiv", SAMPLES / "arxiv-metadata-oai-snapshot.json")}
+    paper = papers["1605.08386"]
     assert paper["DOI"] == "10.48550/arXiv.1605.08386"
     assert paper["title"] == ["Heat-bath random walks with Markov bases"]
-    assert "astro-ph/0601001" in records
+    assert "astro-ph/0601001" in papers
 
 
 @pytest.mark.parametrize(
@@ -59,4 +59,12 @@ def test_a_damaged_file_is_one_clear_error(tmp_path: Path, kind: str, content: b
     path = tmp_path / "damaged.gz"
     path.write_bytes(gzip.compress(content))
     with pytest.raises(RefkitError, match=message):
-        list(READERS[kind](path))
+        list(records(kind, path))
+
+
+@pytest.mark.parametrize("kind", ["crossref", "dblp", "arxiv", "openalex", "pubmed"])
+def test_a_gzip_file_cut_short_is_one_clear_error(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "cut.gz"
+    path.write_bytes(gzip.compress(b'{"items": []}' + b" " * 5000)[:30])
+    with pytest.raises(RefkitError, match="cannot be read to the end"):
+        list(records(kind, path))

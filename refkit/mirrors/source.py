@@ -1,5 +1,5 @@
-"""A built mirror as a source of the evidence layer: DOI, arXiv-id and bibliographic look-ups answered from
-the local index, as normalised Candidates.
+"""A built mirror as a source of the evidence layer: DOI, PMID, arXiv-id and bibliographic look-ups answered
+from the local index, as normalised Candidates.
 
 A mirror declared complete (`refkit mirror build --complete`) holds every work of what it covers, so its
 silence is an answer: a DOI it lacks is "no such DOI", and a search without a match rules the work out
@@ -39,14 +39,18 @@ class MirrorSource(BaseSource):
         self.name = name or f"mirror:{self.path.name}"
 
     def identifier(self, reference: Reference) -> str:
-        """The DOI, else the arXiv id (`eprint`, or one in the URL or note)."""
-        return reference.doi or arxiv_id(reference)
+        """The DOI, else the arXiv id (`eprint`, or one in the URL or note), else the PMID."""
+        return reference.doi or arxiv_id(reference) or reference.pmid
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
+        """Each id is a DOI (10.…), a PMID (digits only) or an arXiv id (2104.12255, hep-th/9901001)."""
         found = self.mirror.by_doi([given for given in ids if given.startswith("10.")])
         result = {}
         for given in ids:
-            record = found.get(normalize_doi(given)) if given.startswith("10.") else self.mirror.by_arxiv(given)
+            if given.startswith("10."):
+                record = found.get(normalize_doi(given))
+            else:
+                record = self.mirror.by_pmid(given) if given.strip().isdigit() else self.mirror.by_arxiv(given)
             if record is not None:
                 result[given] = Lookup(given, LookupStatus.FOUND, self.candidate(record))
             elif self.complete:
@@ -58,22 +62,20 @@ class MirrorSource(BaseSource):
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         """The title index's candidates ranked by the matcher, as a snapshot ranks them; the paper its arXiv id
         names first, when the mirror holds it."""
-        records: list[Record] = []
         named = arxiv_id(reference)
-        if named and (paper := self.mirror.by_arxiv(named)) is not None:
-            records.append(paper)
-        shortlist = self.mirror.candidates(reference.title, SHORTLIST)
+        paper = self.mirror.by_arxiv(named) if named else None
+        shortlist = [record for record in self.mirror.candidates(reference.title, SHORTLIST) if record != paper]
         candidates = [self.candidate(record) for record in shortlist]
         candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
-        ranked = [self.candidate(record) for record in records] + [
-            candidate for candidate in candidates if candidate.record not in records
-        ]
+        ranked = ([self.candidate(paper)] if paper is not None else []) + candidates
         return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
 
     def candidate(self, record: Record) -> Candidate:
         """A mirror record as a Candidate: Crossref's schema whatever the dump, with the id and agency its
         dump gives (arXiv DOIs are DataCite's, a DBLP record without a DOI is known by its key)."""
         candidate = crossref_candidate(record, self.name)
+        if record.get("pmid"):
+            candidate = replace(candidate, reference=replace(candidate.reference, pmid=str(record["pmid"])))
         if record.get("arxiv"):
             return replace(candidate, agency="DataCite")
         if record.get("dblp"):
