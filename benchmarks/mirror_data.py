@@ -5,15 +5,19 @@ perturbed copies by the million for the mirror benchmarks.
     python benchmarks/mirror_data.py scale --records 1000000 --into /tmp/bulk [--format crossref|dblp|arxiv]
 
 Sources (../shared, or REFKIT_SHARED): the 1,747 real Crossref records of data/crossref-records/works.jsonl, the
-DBLP dump excerpt data/api-responses/dblp/dblp_xml_dump_tail_excerpt.xml, and the arXiv API answers of
-data/api-responses/arxiv (Atom entries, rewritten as lines of arXiv's OAI metadata snapshot). Formats:
+DBLP dump excerpt data/api-responses/dblp/dblp_xml_dump_tail_excerpt.xml, the arXiv API answers of
+data/api-responses/arxiv (Atom entries, rewritten as lines of arXiv's OAI metadata snapshot), the OpenAlex
+works of data/api-responses/openalex and the PubMed efetch answers of data/api-responses/pubmed. Formats:
 
 - Crossref public data file: `N.json.gz`, each `{"items": [...]}` of `message` records (5,000 a file, as
   Crossref ships them);
 - DBLP: `dblp.xml.gz`, ISO-8859-1 with non-ASCII letters as dblp.dtd's named entities (`&uuml;`), the
   `<!DOCTYPE dblp SYSTEM "dblp.dtd">` header, one element per publication;
 - arXiv: `arxiv-metadata-oai-snapshot.json(.gz)`, JSON lines with `id`, `authors`, `authors_parsed`, `title`,
-  `versions`, `doi`, `journal-ref`, `categories`, `update_date`.
+  `versions`, `doi`, `journal-ref`, `categories`, `update_date`;
+- OpenAlex: `works/updated_date=…/part_000.gz`, gzipped JSON lines of work objects as the API gives them
+  (`abstract_inverted_index` kept as a field, its words the title's);
+- PubMed: `pubmed25n0001.xml.gz`, a `PubmedArticleSet` of `PubmedArticle` elements (abstracts removed).
 
 A scaled copy of a record gets a new identifier and a title with about a third of its words swapped for
 words of other real titles, its authors shuffled, its year moved by up to two, so the title index sees a
@@ -35,6 +39,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REFKIT_SHARED") or ROOT.parent / "shared") / "data"
@@ -87,6 +93,73 @@ def arxiv_papers() -> list[dict[str, Any]]:
                 "authors_parsed": [_parsed(name) for name in names],
             }
     return list(papers.values())
+
+
+def openalex_works() -> list[dict[str, Any]]:
+    """The OpenAlex work objects of the recorded answers (single works and result pages), each with its
+    abstract's inverted index replaced by one of its title's words (the abstracts' prose is not ours)."""
+    folder = SHARED / "api-responses" / "openalex"
+    bodies = [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.json"))]
+    for path in sorted(folder.glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
+            body = item["response"]["body"]["string"]
+            bodies.append(body if isinstance(body, str) else gzip.decompress(body).decode("utf-8"))
+    works: dict[str, dict[str, Any]] = {}
+    for body in bodies:
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            continue  # an error page
+        for work in answer.get("results", [answer]) if isinstance(answer, dict) else []:
+            if isinstance(work, dict) and str(work.get("id", "")).startswith("https://openalex.org/W"):
+                title = str(work.get("title") or "").split()
+                work["abstract_inverted_index"] = {word: [n] for n, word in enumerate(title)} or None
+                works[work["id"]] = work
+    return list(works.values())
+
+
+def pubmed_articles() -> list[str]:
+    """The <PubmedArticle> elements of the recorded efetch answers, without their abstracts."""
+    folder = SHARED / "api-responses" / "pubmed"
+    bodies = [path.read_bytes() for path in sorted(folder.glob("*efetch*.xml"))]
+    for path in sorted(folder.glob("*efetch*.yaml")):
+        bodies += [str(item["response"]["body"]["string"]).encode("utf-8") for item in
+                   yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]]  # fmt: skip
+    articles = []
+    for body in bodies:
+        for article in ElementTree.fromstring(body).iter("PubmedArticle"):
+            for parent in article.iter():
+                for abstract in parent.findall("Abstract"):
+                    parent.remove(abstract)
+            articles.append(ElementTree.tostring(article, encoding="unicode"))
+    return articles
+
+
+PUBMED_HEAD = (
+    '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+    '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n'
+)
+
+
+def write_pubmed(articles: Iterator[str], path: Path) -> int:
+    count = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as handle:
+        handle.write(PUBMED_HEAD)
+        for article in articles:
+            handle.write(article + "\n")
+            count += 1
+        handle.write("</PubmedArticleSet>\n")
+    return count
+
+
+def write_openalex(works: Iterator[dict[str, Any]], path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as handle:
+        for work in works:
+            handle.write(json.dumps(work, ensure_ascii=False) + "\n")
+            count += 1
+    return count
 
 
 def _parsed(name: str) -> list[str]:
@@ -225,7 +298,8 @@ def write_arxiv(papers: Iterator[dict[str, Any]], path: Path) -> int:
 
 
 def samples() -> None:
-    """tests/data/mirrors: 120 Crossref records in two files, 8 + 40 DBLP publications, the arXiv papers."""
+    """tests/data/mirrors: 120 Crossref records in two files, 8 + 40 DBLP publications, the arXiv papers, the
+    OpenAlex works and the PubMed articles of the recorded answers."""
     records = crossref_records()
     chosen = [r for r in records if r.get("title") and r.get("author")][::12][:120]
     for old in (SAMPLES / "crossref").glob("*.json.gz"):
@@ -234,6 +308,8 @@ def samples() -> None:
     converted = [dblp_element(r, f"sample/crossref/{i}") for i, r in enumerate(chosen[:40])]
     write_dblp(iter([dblp_excerpt(), *converted]), SAMPLES / "dblp.xml.gz")
     write_arxiv(iter(arxiv_papers()), SAMPLES / "arxiv-metadata-oai-snapshot.json")
+    write_openalex(iter(openalex_works()), SAMPLES / "openalex" / "updated_date=2025-01-01" / "part_000.gz")
+    write_pubmed(iter(pubmed_articles()), SAMPLES / "pubmed25n0001.xml.gz")
     print(f"wrote {SAMPLES}")
 
 
