@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,16 @@ def test_a_file_that_is_not_a_mirror_is_refused(tmp_path: Path) -> None:
     path.write_text("hello")
     with pytest.raises(RefkitError, match="not a refkit mirror"):
         Mirror(path)
+
+
+def test_cli_build_reports_progress_through_the_shared_bar(bulk: Path, tmp_path: Path, monkeypatch) -> None:
+    """The shared progress bar (REFKIT_PROGRESS honoured, as for every command) counts the records indexed."""
+    seen: list[tuple[int, int | None]] = []
+
+    @contextmanager
+    def recorded(description: str) -> Iterator[Callable[[int, int | None], None]]:
+        yield lambda done, total: seen.append((done, total))
+
+    monkeypatch.setattr("refkit.cli.mirror.progress_bar", recorded)
+    assert run_cli("mirror", "build", str(bulk), "--into", str(tmp_path / "m.db")).returncode == 0
+    assert seen[-1] == (219, None) and [done for done, _ in seen] == sorted(done for done, _ in seen)
