@@ -13,17 +13,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from refkit.match import compare
+from refkit.match import compare, title_similarity
+from refkit.mirrors.formats import title_text
 from refkit.mirrors.store import Mirror
 from refkit.model import Reference
 from refkit.sources.arxiv import arxiv_id
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.records import crossref_candidate
+from refkit.sources.records import crossref_candidate, years
 from refkit.text import normalize_doi
 
-# Candidates the matcher ranks per search, best by bm25 first: fewer than a snapshot's 40, because converting
-# and comparing a candidate costs about a millisecond, the search itself a few (benchmarks/batch.py), and the
-# cited work is in the title index's top 15 whenever it is in its top 40 (benchmarks/mirror_lookup.py parity).
+# Candidates the title index gives per search, best by bm25 first: fewer than a snapshot's 40, as the cited
+# work is in the index's top 15 whenever it is in its top 40 (benchmarks/mirror_lookup.py parity). Of those,
+# only the `rows` closest by title (and year) are converted and compared field by field: converting a record
+# and comparing it cost about 0.4 ms, where a title comparison costs 20 µs (benchmarks/batch.py).
 SHORTLIST = 15
 
 
@@ -65,7 +67,8 @@ class MirrorSource(BaseSource):
         named = arxiv_id(reference)
         paper = self.mirror.by_arxiv(named) if named else None
         shortlist = [record for record in self.mirror.candidates(reference.title, SHORTLIST) if record != paper]
-        candidates = [self.candidate(record) for record in shortlist]
+        shortlist.sort(key=lambda record: _closeness(reference, record), reverse=True)
+        candidates = [self.candidate(record) for record in shortlist[:rows]]
         candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
         ranked = ([self.candidate(paper)] if paper is not None else []) + candidates
         return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
@@ -87,3 +90,11 @@ class MirrorSource(BaseSource):
 
     def _described(self) -> str:
         return f"{self.name}, complete" if self.complete else self.name
+
+
+def _closeness(reference: Reference, record: Record) -> tuple[float, bool]:
+    """How close a record's title is to the cited one, then whether its year is the cited one (of records
+    with the same title, the one of the cited year first)."""
+    return title_similarity(reference.title, title_text(record)), bool(reference.year) and reference.year in years(
+        record
+    )

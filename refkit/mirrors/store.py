@@ -28,7 +28,8 @@ from itertools import islice
 from pathlib import Path
 
 from refkit.errors import RefkitError
-from refkit.mirrors.formats import Row, bulk_files, decode, detect, read
+from refkit.match import title_similarity
+from refkit.mirrors.formats import Row, bulk_files, decode, detect, read, title_text
 from refkit.sources.arxiv import base_id
 from refkit.sources.base import Record
 from refkit.sources.snapshot import title_tokens
@@ -41,6 +42,8 @@ BATCH = 5000  # records inserted per executemany
 # every word read all of "analysis" and "patients" (p50 93 ms on 200,000 records; benchmarks/mirror_lookup.py).
 # FTS5 costs about 20 µs per matching row here (bm25), so 1,000 postings is a few milliseconds.
 POSTINGS_BUDGET = 1_000
+# A title this close to the cited one (refkit.match.title_similarity) ends the search at its first, narrow query.
+SAME_TITLE = 0.8
 # The title index reads its words from `works.title` (external content: kept once) and keeps positions:
 # detail=none would be smaller, but FTS5's bm25 then scores every row 0 and the shortlist is arbitrary
 # (measured). `vocabulary` holds how many records have each word, what FTS5 would count only by reading
@@ -252,11 +255,17 @@ class Mirror:
         return {**decode(row[0]), "pmid": pmid.strip()} if row else None
 
     def candidates(self, title: str, limit: int = 40) -> list[Record]:
-        """Records sharing the most informative words with `title`, best (bm25) first."""
+        """Records sharing the most informative words with `title`, best (bm25) first: those holding its two
+        rarest words when one of them has the title (a work cited by its title: a few postings ranked), else
+        those holding any of its rarest words (up to POSTINGS_BUDGET postings ranked)."""
         words = self.rarest(title_tokens(title))
-        if not words:
-            return []
-        query = " OR ".join(f'"{word}"' for word in words)
+        if len(words) >= 2:
+            both = self._matching(" AND ".join(f'"{word}"' for word in words[:2]), limit)
+            if any(title_similarity(title, title_text(record)) >= SAME_TITLE for record in both):
+                return both
+        return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else []
+
+    def _matching(self, query: str, limit: int) -> list[Record]:
         rows = self.connection.execute(
             "SELECT w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank LIMIT ?) AS t"
             " JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
