@@ -2,7 +2,8 @@
 perturbed copies by the million for the mirror benchmarks.
 
     python benchmarks/mirror_data.py samples                 # rewrite tests/data/mirrors/ (small, committed)
-    python benchmarks/mirror_data.py scale --records 1000000 --into /tmp/bulk [--format crossref|dblp|arxiv]
+    python benchmarks/mirror_data.py scale --records 1000000 --into /tmp/bulk [--format crossref|dblp|arxiv|…]
+    python benchmarks/mirror_data.py scale --records 1000000 --start 1000000 --lean --into /tmp/bulk  # 1M more
 
 Sources (../shared, or REFKIT_SHARED): the 1,747 real Crossref records of data/crossref-records/works.jsonl, the
 DBLP dump excerpt data/api-responses/dblp/dblp_xml_dump_tail_excerpt.xml, the arXiv API answers of
@@ -173,6 +174,10 @@ def dblp_excerpt() -> str:
     return text.replace("</dblp>", "").strip() + "\n"
 
 
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _entities(text: str) -> str:
     """XML text with markup escaped and every non-ASCII letter written as dblp.xml writes it."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -247,6 +252,27 @@ class Perturber:
             record["issued"] = {"date-parts": [[year + self.rng.randint(-2, 2)]]}
         return record
 
+    def openalex(self, number: int, works: list[dict[str, Any]]) -> dict[str, Any]:
+        work = dict(self.rng.choice(works))
+        work["id"] = f"https://openalex.org/W{900000000 + number}"
+        work["doi"] = f"https://doi.org/10.99998/openalex.{number}"
+        work["title"] = work["display_name"] = self.title(str(work.get("title") or "Untitled"))
+        work["ids"] = {"openalex": work["id"], "doi": work["doi"], "pmid": f"https://pubmed.ncbi.nlm.nih.gov/{number}"}
+        return work
+
+    def pubmed(self, number: int, articles: list[str]) -> str:
+        article = re.sub(r"<PMID Version=\"1\">\d+</PMID>", f'<PMID Version="1">{90000000 + number}</PMID>',
+                         self.rng.choice(articles), count=1)  # fmt: skip
+        article = re.sub(
+            r'<ArticleId IdType="doi">[^<]*<', f'<ArticleId IdType="doi">10.99997/pubmed.{number}<', article
+        )
+        title = re.search(r"<ArticleTitle>([^<]*)</ArticleTitle>", article)
+        if title:
+            article = article.replace(
+                title.group(0), f"<ArticleTitle>{_xml(self.title(title.group(1)))}</ArticleTitle>"
+            )
+        return article
+
     def arxiv(self, number: int, papers: list[dict[str, Any]]) -> dict[str, Any]:
         paper = dict(self.rng.choice(papers))
         paper["id"] = f"{9000 + number // 100000 % 1000:04d}.{number % 100000:05d}"
@@ -255,10 +281,12 @@ class Perturber:
         return paper
 
 
-def write_crossref(records: Iterator[dict[str, Any]], folder: Path, per_file: int = PER_FILE) -> int:
+def write_crossref(
+    records: Iterator[dict[str, Any]], folder: Path, per_file: int = PER_FILE, first_part: int = 0
+) -> int:
     """Crossref's public data file layout: folder/0.json.gz, 1.json.gz, … of `{"items": [...]}`."""
     folder.mkdir(parents=True, exist_ok=True)
-    count = part = 0
+    count, part = 0, first_part
     batch: list[dict[str, Any]] = []
     for record in records:
         batch.append(record)
@@ -313,17 +341,35 @@ def samples() -> None:
     print(f"wrote {SAMPLES}")
 
 
-def scale(count: int, into: Path, kind: str, seed: int) -> None:
-    perturber = Perturber(crossref_records(), seed)
+# What a lean copy keeps (--lean): the fields a mirror reads, so a large index for the look-up benchmark is
+# written in a fraction of the time (the index is the same; only the build's parsing is lighter).
+LEAN_FIELDS = ("DOI", "type", "title", "author", "container-title", "issued", "volume", "issue", "page", "ISSN")
+
+
+def scale(count: int, into: Path, kind: str, seed: int, start: int = 0, lean: bool = False) -> None:
+    records = crossref_records()
+    if lean:
+        records = [{name: r[name] for name in LEAN_FIELDS if name in r} for r in records]
+        for record in records:
+            record["author"] = [{k: a[k] for k in ("given", "family") if k in a} for a in record.get("author", [])]
+    perturber = Perturber(records, seed + start)
     into.mkdir(parents=True, exist_ok=True)
+    numbers = range(start, start + count)
     if kind == "crossref":
-        written = write_crossref((perturber.crossref(n) for n in range(count)), into / "crossref")
+        copies = (perturber.crossref(n) for n in numbers)
+        written = write_crossref(copies, into / "crossref", first_part=start // PER_FILE)
+    elif kind == "openalex":
+        works = openalex_works()
+        written = write_openalex((perturber.openalex(n, works) for n in numbers), into / "openalex" / "part_000.gz")
+    elif kind == "pubmed":
+        articles = pubmed_articles()
+        written = write_pubmed((perturber.pubmed(n, articles) for n in numbers), into / "pubmed25n0001.xml.gz")
     elif kind == "dblp":
-        elements = (dblp_element(perturber.crossref(n), f"scaled/{n}") for n in range(count))
+        elements = (dblp_element(perturber.crossref(n), f"scaled/{n}") for n in numbers)
         written = write_dblp(elements, into / "dblp.xml.gz")
     else:
         papers = arxiv_papers()
-        written = write_arxiv((perturber.arxiv(n, papers) for n in range(count)), into / "arxiv.jsonl.gz")
+        written = write_arxiv((perturber.arxiv(n, papers) for n in numbers), into / "arxiv.jsonl.gz")
     print(f"wrote {written:,} {kind} records under {into}")
 
 
@@ -334,15 +380,17 @@ def main() -> None:
     scaled = commands.add_parser("scale")
     scaled.add_argument("--records", type=int, default=100_000)
     scaled.add_argument("--into", type=Path, required=True)
-    scaled.add_argument("--format", choices=("crossref", "dblp", "arxiv"), default="crossref")
+    scaled.add_argument("--format", choices=("crossref", "dblp", "arxiv", "openalex", "pubmed"), default="crossref")
     scaled.add_argument("--seed", type=int, default=0)
+    scaled.add_argument("--start", type=int, default=0, help="first record number (add files to a scaled folder)")
+    scaled.add_argument("--lean", action="store_true", help="Crossref records cut to the fields a mirror reads")
     args = parser.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"mirror_data: {SHARED} not found (set REFKIT_SHARED)")
     if args.command == "samples":
         samples()
     else:
-        scale(args.records, args.into, args.format, args.seed)
+        scale(args.records, args.into, args.format, args.seed, args.start, args.lean)
 
 
 if __name__ == "__main__":
