@@ -22,6 +22,7 @@ object per field: msgspec decodes only the kept fields, as raw JSON, and writes 
 from __future__ import annotations
 
 import html.entities
+import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,7 +79,8 @@ def _open(path: Path) -> IO[bytes]:
     handle = path.open("rb")
     if handle.read(2) == b"\x1f\x8b":
         handle.seek(0)
-        return gzip.GzipFile(fileobj=handle)  # type: ignore[return-value]
+        # a large buffer: line by line, a gzip file's own reader was 1.6 times as slow
+        return io.BufferedReader(gzip.GzipFile(fileobj=handle), buffer_size=1 << 20)
     handle.seek(0)
     return handle
 
@@ -366,15 +368,41 @@ def _person(family: str, given: str, literal: str) -> dict[str, str]:
     return {"given": given, "family": family} if given else {"family": family}
 
 
+class _OpenAlexWork(msgspec.Struct, gc=False):
+    """The fields of an OpenAlex work that refkit.sources.openalex reads; the rest of a work (its abstract,
+    concepts, topics, locations, referenced works: most of its bytes) is skipped unread."""
+
+    id: Any = None
+    doi: Any = None
+    title: Any = None
+    display_name: Any = None
+    type: Any = None
+    publication_year: Any = None
+    publication_date: Any = None
+    ids: Any = None
+    primary_location: Any = None
+    biblio: Any = None
+    authorships: Any = None
+    is_retracted: Any = None
+
+
+_decode_openalex = msgspec.json.Decoder(_OpenAlexWork).decode
+
+
 def read_openalex(path: Path) -> Iterator[Row]:
     """Works of one part of OpenAlex's works snapshot (gzipped JSON lines of API work objects)."""
     from refkit.sources import openalex
 
-    for work in _json_lines(path, "an OpenAlex works snapshot"):
-        if not (work.get("title") or work.get("display_name")):
-            continue
-        reference = openalex.to_reference(work)
-        yield row(crossref_shape(reference, openalex.notices(work)))
+    with _open(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                work = msgspec.structs.asdict(_decode_openalex(line))
+            except msgspec.DecodeError:
+                raise RefkitError(f"{path}: not an OpenAlex works snapshot (invalid JSON at line {number})") from None
+            if work["title"] or work["display_name"]:
+                yield row(crossref_shape(openalex.to_reference(work), openalex.notices(work)))
 
 
 def read_pubmed(path: Path) -> Iterator[Row]:
