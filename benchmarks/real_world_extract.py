@@ -120,8 +120,11 @@ def _document_text(path: Path) -> str:
     return f" {fold(_without_identifiers(text))} "
 
 
-def extraction_counts(path: Path, wanted: list[str], golds: dict[str, Reference]) -> tuple[Counter, int, str]:
-    """Field counts for one rendered document, how many items came out, and why nothing did (if so)."""
+def extraction_counts(
+    path: Path, wanted: list[str], golds: dict[str, Reference], errors: list[str] | None = None
+) -> tuple[Counter, int, str]:
+    """Field counts for one rendered document, how many items came out, and why nothing did (if so);
+    each field that differs from the gold is added to `errors` when it is given."""
     counts: Counter = Counter()
     try:
         found = extract_document(path)
@@ -133,7 +136,12 @@ def extraction_counts(path: Path, wanted: list[str], golds: dict[str, Reference]
     paired = dict(_pairs(wanted, golds, found))
     for key in wanted:
         predicted = paired.get(key)
-        score(*_printed(_values(golds[key]), shown, predicted), counts, SCORED)
+        truth, guess = _printed(_values(golds[key]), shown, predicted)
+        score(truth, guess, counts, SCORED)
+        wrong = [name for name in SCORED if truth.get(name, "") != guess.get(name, "")]
+        if errors is not None and wrong:
+            errors.append(f"  {key}: {predicted.raw if predicted else '(not found)'}")
+            errors.extend(f"    {name}: gold {truth.get(name, '')!r} got {guess.get(name, '')!r}" for name in wrong)
     for reference in found:
         if reference not in paired.values():
             score({}, _values(reference), counts, SCORED)
@@ -189,6 +197,11 @@ def _bookmarked_keys(path: Path, golds: dict[str, Reference]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every pair, not only the summary")
+    parser.add_argument(
+        "--errors",
+        metavar="NAME",
+        help="print each field that differs from the gold, for the pairs whose name holds NAME",
+    )
     args = parser.parse_args()
     golds_files = sorted(CORPUS.glob("*/*.gold.json"))
     if not golds_files:
@@ -200,6 +213,9 @@ def main() -> int:
     print(f"{'pair':<60} {'kind':<16} {'items':>9} {'F1':>6}  cited-key recall")
     for gold_file in golds_files:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        chosen = args.errors is not None and args.errors in gold["name"]
+        if args.errors is not None and not chosen:
+            continue
         golds = _gold_references(gold)
         rendered, source = _documents(gold, golds)
         recall = None
@@ -210,7 +226,8 @@ def main() -> int:
             recalls[gold["category"]].append(recall)
         for kind, path, wanted in rendered:
             wanted = [key for key in wanted if key in golds]
-            counts, items, problem = extraction_counts(path, wanted, golds)
+            errors: list[str] | None = [] if chosen else None
+            counts, items, problem = extraction_counts(path, wanted, golds, errors)
             group = f"{gold['category']}: {gold['style']}" if kind in ("bbl", "thebibliography") else kind
             by_group[group] += counts
             entries[group] += len(wanted)
@@ -218,6 +235,8 @@ def main() -> int:
                 note = f"  ({problem})" if problem else ""
                 shown = f"{items:>4}/{len(wanted):<4}"
                 print(f"{gold['name'][:60]:<60} {kind:<16} {shown} {micro(counts, SCORED):>6.3f}{note}")
+            if errors:
+                print("\n".join(errors))
         if recall is not None and args.verbose:
             print(f"{gold['name'][:60]:<60} {'citations':<16} {'':>9} {'':>6}  {recall:.3f}")
     print(f"\n{'category: style':<60} {'entries':>7} {'field micro-F1':>15}")

@@ -244,6 +244,7 @@ def test_field_cleaners() -> None:
     assert pages("S12–S19") == "S12–S19"
     assert date_parts("(2006b).") == (2006, "b", None)
     assert date_parts("May 1993") == (1993, "", 5)
+    assert [date_parts(text)[2] for text in ("juin 1998", "März 2001", "Sept. 2004", "Dezember 2017")] == [6, 3, 9, 12]
 
 
 def test_identifiers_anywhere() -> None:
