@@ -247,6 +247,15 @@ def test_field_cleaners() -> None:
     assert [date_parts(text)[2] for text in ("juin 1998", "März 2001", "Sept. 2004", "Dezember 2017")] == [6, 3, 9, 12]
 
 
+def test_long_article_numbers_are_kept_whole() -> None:
+    """Article numbers as Manubot's PLOS-like style prints them (Benjamin-Lee/deep-rules, manuscript.html):
+    ten digits after a letter, four letters before the digits, eight digits."""
+    pnas = "Rives A, Meier J. Biological structure and function emerge. PNAS. 2021;118: e2016239118."
+    giga = "Lee AJ, Park Y, Greene CS. Correcting for experiment-specific variability. GigaScience. 2020;9: giaa117."
+    assert [parse_reference(text).page for text in (pnas, giga)] == ["e2016239118", "giaa117"]
+    assert pages("20170387.") == "20170387"
+
+
 def test_identifiers_anywhere() -> None:
     text = (
         "Available from: https://example.org/a_(b)/c. PMCID: PMC1234567. ISBN 978-0-12-345678-9. "

@@ -17,7 +17,7 @@ _ISSUE_RE = re.compile(r"(?:\b(?:no|nr|issue|num|number|n|h|heft)\.?\s*|\()([\w\
 _VOLUME_RE = re.compile(
     r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)", re.IGNORECASE
 )
-_PAGES_RE = re.compile(r"[A-Za-z]{0,3}\d{1,7}[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,3}\d{1,7}[A-Za-z]?)?")
+_PAGES_RE = re.compile(r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,4}\d+[A-Za-z]?)?")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+(?=\S)", re.IGNORECASE)
 _PAGE_WORD_RE = re.compile(r"^\s*(?:pp?|pages?|s|seiten|str)(?:\.\s*|\s+)", re.IGNORECASE)
 _EDITION_WORD_RE = re.compile(r"\b(?:edn|ed|edition)\b\.?", re.IGNORECASE)
