@@ -35,7 +35,7 @@ from refkit.claims.resolve import Resolver
 from refkit.documents import read_document
 from refkit.errors import RefkitError
 from refkit.extract import extract_document
-from refkit.model import Reference
+from refkit.model import Name, Reference
 from refkit.sources.records import to_reference as record_to_reference
 from refkit.text import fold, latex_to_unicode
 
@@ -72,22 +72,33 @@ def _csl_names(record: dict) -> dict:
     return record | {"author": people}
 
 
-def _values(reference: Reference) -> Values:
+def _values(reference: Reference, like: Reference | None = None) -> Values:
     """As extract_accuracy compares them, but with whole family names ("van der Marel": the .bib reader
-    keeps particles in the family, the string parser apart)."""
-    families = " | ".join(fold(name.full_family or name.literal) for name in reference.authors)
+    keeps particles in the family, the string parser apart). Where the gold `like` has a one-part name
+    (CSL's literal "Alexander Ratner"), a name written the same in full counts as that name."""
+    golds = like.authors if like is not None else []
+    families = " | ".join(
+        _name_value(name, golds[index] if index < len(golds) else None) for index, name in enumerate(reference.authors)
+    )
     return reference_values(reference) | {"authors": families, "doi": reference.doi.casefold()}
 
 
-def _printed(gold: Values, shown: str, predicted: Reference | None) -> tuple[Values, Values]:
+def _name_value(name: Name, like: Name | None) -> str:
+    if like is not None and like.literal and fold(f"{name.given} {name.full_family}") == fold(like.literal):
+        return fold(like.literal)
+    return fold(name.full_family or name.literal)
+
+
+def _printed(gold: Reference, shown: str, predicted: Reference | None) -> tuple[Values, Values]:
     """Gold and predicted values of the fields the item prints (its own text when it was paired, else the
     whole document's; see the module docstring), authors cut to the printed count."""
-    guess = _values(predicted) if predicted else {}
+    guess = _values(predicted, gold) if predicted else {}
+    gold_values = _values(gold)
     item = f" {fold(_without_identifiers(predicted.raw))} " if predicted and predicted.raw else shown
     kept = {
         name: value
-        for name, value in gold.items()
-        if name == "authors" or guess.get(name) == value or _shown(name, value, gold, item)
+        for name, value in gold_values.items()
+        if name == "authors" or guess.get(name) == value or _shown(name, value, gold_values, item)
     }
     if predicted is not None and predicted.authors_truncated and predicted.authors:
         kept["authors"] = " | ".join(kept["authors"].split(" | ")[: len(predicted.authors)])
@@ -163,7 +174,7 @@ def extraction_counts(
     paired = dict(_pairs(wanted, golds, found))
     for key in wanted:
         predicted = paired.get(key)
-        truth, guess = _printed(_values(golds[key]), shown, predicted)
+        truth, guess = _printed(golds[key], shown, predicted)
         score(truth, guess, counts, SCORED)
         wrong = [name for name in SCORED if truth.get(name, "") != guess.get(name, "")]
         if errors is not None and wrong:

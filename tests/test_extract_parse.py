@@ -227,6 +227,11 @@ def test_corporate_author_and_web_page() -> None:
         ("Regge T, Wheeler J A", ["Regge, T.", "Wheeler, J. A."], False),
         ("Müller, K. u. a.", ["Müller, K."], True),
         ("European Society of Cardiology", ["European Society of Cardiology"], False),
+        # natural order with capitalised particles (greenelab/scihub-manuscript, jmonlong/manu-vgsv HTML)
+        ("Richard Van Noorden", ["Van Noorden, Richard"], False),
+        ("Ernesto Van der Sar", ["Van der Sar, Ernesto"], False),
+        ("Francisco M. De La Vega, Chunlin Xiao", ["De La Vega, Francisco M.", "Xiao, Chunlin"], False),
+        ("Le Song, Di Wang", ["Song, Le", "Wang, Di"], False),
     ],
 )
 def test_name_lists(text: str, expected: list[str], truncated: bool) -> None:

@@ -60,6 +60,12 @@ _PARTICLES = {
     "het",
     "'t",
 }
+# Particles a natural-order name may capitalise ("Richard Van Noorden", "Francisco M. De La Vega"), when
+# they stand between the given names and the last word.
+_CAPITALISED_PARTICLES = {
+    word.capitalize()
+    for word in ("van", "von", "der", "den", "de", "du", "da", "di", "del", "della", "des", "la", "le")
+}
 _ORGANISATION_WORDS = {
     "organization", "organisation", "association", "society", "institute", "institut", "committee", "group",
     "consortium", "foundation", "agency", "council", "department", "collaboration", "center", "centre",
@@ -112,9 +118,11 @@ def _spaced_initials(given: str) -> str:
     return given
 
 
-def _family_with_particle(words: list[str]) -> tuple[str, str]:
+def _family_with_particle(words: list[str], capitalised: bool = False) -> tuple[str, str]:
     index = 0
-    while index < len(words) - 1 and words[index] in _PARTICLES:
+    while index < len(words) - 1 and (
+        words[index] in _PARTICLES or (capitalised and words[index] in _CAPITALISED_PARTICLES)
+    ):
         index += 1
     return " ".join(words[index:]), " ".join(words[:index])
 
@@ -142,8 +150,11 @@ def _single(chunk: str) -> Name:
         family, particle = _family_with_particle(words[:first_initial])
         given = " ".join(_spaced_initials(word) for word in words[first_initial:])
         return Name(family=family, given=given, particle=particle)
-    first_particle = next((i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES), len(words) - 1)
-    family, particle = _family_with_particle(words[first_particle:])
+    first_particle = next(
+        (i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES or w in _CAPITALISED_PARTICLES),
+        len(words) - 1,
+    )
+    family, particle = _family_with_particle(words[first_particle:], capitalised=True)
     return Name(family=family, given=" ".join(words[:first_particle]), particle=particle)
 
 
