@@ -85,3 +85,28 @@ def test_mdpi_layout_with_a_truncated_author_list(tmp_path: Path) -> None:
         "5",
         "180448",
     )
+
+
+def test_mdpi_layout_with_a_tilde_et_al_an_italic_word_in_the_title_and_a_unicode_dash(tmp_path: Path) -> None:
+    """aaronpeikert/repro-tutorial's manuscript.tex (MDPI): `;~et~al.`, "the \\emph{t} and U Tests" and
+    "499–514" each broke the layout, leaving the tagger to read the venue as the title."""
+    path = tmp_path / "paper.tex"
+    path.write_text(
+        "\\begin{thebibliography}{99}\n\\bibitem[Sonnenburg(2007)]{sonnenburg2007}\n"
+        "Sonnenburg, S.; Braun, M.L.; Rasmussen, C.E.;~et~al. The Need for Open Source Software in Machine "
+        "Learning. \\emph{J. Mach. Learn. Res.} \\textbf{2007}, \\emph{8}, 2443--2466.\n"
+        "\\bibitem[Stonehouse and Forrester(1998)]{stonehouse1998}\nStonehouse, J.M.; Forrester, G.J. Robustness "
+        "of the \\emph{t} and U Tests under Combined Assumption Violations. \\emph{J. Appl. Stat.} "
+        "\\textbf{1998}, \\emph{25}, 63--74.\n\\bibitem[DeCoster(2015)]{decoster2015}\nDeCoster, J.; Sparks, E.A. "
+        "Opportunistic Biases. \\emph{Am. Psychol.} \\textbf{2015}, \\emph{70}, 499–514.\n\\end{thebibliography}\n",
+        encoding="utf-8",
+    )
+    sonnenburg, stonehouse, decoster = extract_document(path)
+    assert _families(sonnenburg) == ["Sonnenburg", "Braun", "Rasmussen"] and sonnenburg.authors_truncated
+    assert (sonnenburg.title, sonnenburg.container_title) == (
+        "The Need for Open Source Software in Machine Learning",
+        "J. Mach. Learn. Res.",
+    )
+    assert stonehouse.title == "Robustness of the t and U Tests under Combined Assumption Violations"
+    assert (stonehouse.container_title, stonehouse.volume, stonehouse.page) == ("J. Appl. Stat.", "25", "63–74")
+    assert decoster.page == "499–514"

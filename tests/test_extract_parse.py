@@ -413,3 +413,15 @@ def test_a_preprint_server_printed_twice_stays_out_of_the_title() -> None:
         "system to achieve necessary high accuracy? arXiv. arXiv; 2016 Jan. Report No.: 1511.06348."
     )
     assert question.title.endswith("necessary high accuracy") and question.container_title == "arXiv"
+
+
+def test_available_online_and_a_lower_case_accessed_note_are_access_notes() -> None:
+    """MDPI's web entries (aaronpeikert/repro-tutorial, manuscript.tex): "Available online:" was cut after
+    "on", and "(accessed on 4 December 2021)" was read as a volume and a date."""
+    usethis = parse_reference(
+        "Wickham, H.; Bryan, J. Usethis: Automate Package and Project Setup. 2021. Available online: "
+        "https://usethis.r-lib.org (accessed on 4 December 2021)."
+    )
+    assert [name.family for name in usethis.authors] == ["Wickham", "Bryan"]
+    assert (usethis.title, usethis.year, usethis.volume) == ("Usethis: Automate Package and Project Setup", 2021, "")
+    assert usethis.url == "https://usethis.r-lib.org"

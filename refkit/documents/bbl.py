@@ -97,10 +97,12 @@ _LNCS_VENUE_RE = re.compile(
 )
 # REVTeX's prsty after the title: ", Annu. Rev. Fluid Mech. 54, 191 (2022)."
 _PHYSICS_VENUE_RE = re.compile(r"^\s*,\s*([^,]{2,120}?)\s+(\d{1,5}),\s*([A-Za-z]?\d[\w–-]*)\s*\((\d{4})\)")
-# MDPI: "Obels, P.; Lakens, D.; et al. Title. \emph{Journal} \textbf{2020}, \emph{3}, 229--237."
+# MDPI: "Obels, P.; Lakens, D.;~et~al. Title. \emph{Journal} \textbf{2020}, \emph{3}, 229--237." The title may
+# italicise a word ("of the \emph{t} and U Tests"): it ends at the emphasised journal before the bold year.
 _MDPI_RE = re.compile(
-    r"^\s*(?P<authors>[^\\]{2,800}?(?:[A-Z]|\bet\s+al)\.)\s+(?P<title>[^\\]{2,400}?)[.?!]?\s*\\emph\s*\{(?P<container>[^{}]{1,200})\}\s*"
-    r"\\textbf\s*\{(?P<year>\d{4})\}\s*(?:,\s*\\emph\s*\{(?P<volume>[^{}]{1,20})\})?\s*(?:,\s*(?P<pages>[\w]+(?:--?\w+)?))?",
+    r"^\s*(?P<authors>[^\\]{2,800}?(?:[A-Z]|\bet[\s~]+al)\.)\s+(?P<title>.{2,400}?)[.?!]?\s*"
+    r"\\emph\s*\{(?P<container>[^{}]{1,200})\}\s*\\textbf\s*\{(?P<year>\d{4})\}\s*"
+    r"(?:,\s*\\emph\s*\{(?P<volume>[^{}]{1,20})\})?\s*(?:,\s*(?P<pages>\w+(?:\s*(?:-{1,2}|–)\s*\w+)?))?",
     re.DOTALL,
 )
 _BMC_FIELDS = {
