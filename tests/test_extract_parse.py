@@ -232,6 +232,12 @@ def test_corporate_author_and_web_page() -> None:
         ("Ernesto Van der Sar", ["Van der Sar, Ernesto"], False),
         ("Francisco M. De La Vega, Chunlin Xiao", ["De La Vega, Francisco M.", "Xiao, Chunlin"], False),
         ("Le Song, Di Wang", ["Song, Le", "Wang, Di"], False),
+        # Vancouver initials outside ASCII and with hyphens (Benjamin-Lee/deep-rules, manuscript.html)
+        ("Avsec Ž, Kreuzhuber R, et al.", ["Avsec, Ž", "Kreuzhuber, R."], True),
+        ("Liu Y-L, Yu YW-Y, Tsai S-J.", ["Liu, Y-L", "Yu, YW-Y", "Tsai, S-J."], False),
+        # APA (alecristia/nwryd19, the Word file): a particle after the initials, an ellipsis before the last name
+        ("Armon-Lotem, S., Jong, J. de, & Meir, N.", ["Armon-Lotem, S.", "de Jong, J.", "Meir, N."], False),
+        ("Bunce, J., Alam, F., … Casillas, M.", ["Bunce, J.", "Alam, F.", "Casillas, M."], True),
     ],
 )
 def test_name_lists(text: str, expected: list[str], truncated: bool) -> None:
@@ -425,3 +431,20 @@ def test_available_online_and_a_lower_case_accessed_note_are_access_notes() -> N
     assert [name.family for name in usethis.authors] == ["Wickham", "Bryan"]
     assert (usethis.title, usethis.year, usethis.volume) == ("Usethis: Automate Package and Project Setup", 2021, "")
     assert usethis.url == "https://usethis.r-lib.org"
+
+
+def test_a_publication_status_in_the_year_slot_is_a_note_not_title() -> None:
+    """APA's "(in press)", "(under review)", "(In preparation)" where the year goes (alecristia/nwryd19)."""
+    paper = parse_reference(
+        "Casillas, M., & Levinson, S. C. (In preparation). Markedness and minimal pair discrimination in children."
+    )
+    assert (paper.title, paper.year, paper.note) == (
+        "Markedness and minimal pair discrimination in children",
+        None,
+        "in preparation",
+    )
+    chapter = parse_reference(
+        "Brown, P., & Casillas, M. (in press). Childrearing through social interaction on Rossel Island, PNG. In "
+        "A. J. Fentiman & M. Goody (Eds.), Esther Goody revisited (pp. 1–20). New York, NY: Berghahn."
+    )
+    assert chapter.title == "Childrearing through social interaction on Rossel Island, PNG"

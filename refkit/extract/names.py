@@ -23,9 +23,11 @@ _EDITOR_RE = re.compile(
 )
 _EDITOR_HINT_RE = re.compile(r"ed|hrsg|hg|dir|trans", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&|und)\s+|\s*&\s*")
+# APA's long lists: the first names, an ellipsis, the last name ("Alam, F., … Casillas, M.")
+_ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*(?=\S)")
 _BROKEN_HYPHEN_RE = re.compile(r"(\w)- (\w)")
 _INITIAL_RE = re.compile(
-    r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3})$"
+    r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3}|[A-Z]{2,3}-[A-Z]{1,2})$"
     r"|^(?:[A-Z]\.){2,4}$|^(?:[A-Z]\.-){1,2}[A-Z]\.$"
 )
 _GIVEN_WORD_RE = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+\.?$|^[A-ZÀ-Ý][^\s,]*$")
@@ -83,6 +85,9 @@ def _has_organisation_word(chunk: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _is_initials(word: str) -> bool:
+    """ "B.", "TT", "YW-Y" (Vancouver's "Yu YW-Y"), and initials outside ASCII ("Avsec Ž", "Öz Ç.")."""
+    if not word.isascii():
+        word = "".join(("X" if char.isupper() else "x") if char.isalpha() else char for char in word)
     return bool(_INITIAL_RE.match(word))
 
 
@@ -125,6 +130,15 @@ def _family_with_particle(words: list[str], capitalised: bool = False) -> tuple[
     ):
         index += 1
     return " ".join(words[index:]), " ".join(words[:index])
+
+
+def _particle_last(given: str) -> tuple[str, str]:
+    """ "J. de" → ("J.", "de"): APA writes an inverted name's particle after the initials."""
+    words = given.split()
+    at = len(words)
+    while at > 1 and words[at - 1] in _PARTICLES:
+        at -= 1
+    return " ".join(words[:at]), " ".join(words[at:])
 
 
 def _organisation(chunk: str) -> bool:
@@ -174,6 +188,9 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
     truncated = et_al is not None
     if et_al:
         text = text[: et_al.start()]
+    if "…" in text or "..." in text:
+        text, cuts = _ELLIPSIS_RE.subn("; ", text)
+        truncated = truncated or cuts > 0
     if _EDITOR_HINT_RE.search(text):
         text = _EDITOR_RE.sub(" ", text)
     text = _trim(text.strip(" ,;:()[]"))
@@ -201,7 +218,11 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
                 or all(_is_initials(w) for w in following.split())
             )
         )
-        if pair:
+        given, particle = _particle_last(following)
+        if particle and _looks_family(chunk) and _looks_given(given):  # APA's "Jong, J. de"
+            names.append(replace(_inverted(chunk, given), particle=particle))
+            index += 2
+        elif pair:
             names.append(_inverted(chunk, following))
             index += 2
         else:

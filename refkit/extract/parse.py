@@ -35,6 +35,11 @@ _TITLE_SPILL_RE = re.compile(
     r"University|Verlag|Publish\w*|Books|Routledge|Springer|Wiley|Elsevier)[^()]*\)?[.,]?\s*)$"
 )
 _PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
+# APA's status where the year goes, "Brown, P. (in press). Title.": a note, which the tagger took for the title.
+_STATUS_RE = re.compile(
+    r"\(\s*(in press|under review|in review|in preparation|submitted|forthcoming|(?:provisionally )?accepted)\s*\)\.?",
+    re.IGNORECASE,
+)
 
 
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
@@ -114,7 +119,11 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     """Parse one free-text reference in any supported style; the input is kept in `raw`. Markdown and HTML
     markup (`*Journal,*`, `[title](url)`, `<i>…</i>`) is read as the text it marks, never into a field."""
     raw = " ".join(text.split())
-    prepared = prepare(" ".join(markdown_inline(raw).split())[:MAX_REFERENCE_CHARS])
+    plain = " ".join(markdown_inline(raw).split())
+    status = _STATUS_RE.search(plain)
+    if status:
+        plain = " ".join((plain[: status.start()] + " " + plain[status.end() :]).split())
+    prepared = prepare(plain[:MAX_REFERENCE_CHARS])
     segments = _segments(prepared, tag(prepared))
     ids = _identifiers(prepared.identifiers)
     if "container" not in segments and "title2" in segments:
@@ -169,7 +178,7 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
         publisher=fields.clean(segments.get("publisher", "")),
         publisher_place=fields.clean(segments.get("location", "")),
         genre=genre,
-        note=fields.clean(segments.get("note", "")),
+        note=fields.clean(segments.get("note", "")) or (status.group(1).lower() if status else ""),
         raw=raw,
         location=Location(file=file, line=line),
     )
