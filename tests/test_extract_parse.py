@@ -448,3 +448,26 @@ def test_a_publication_status_in_the_year_slot_is_a_note_not_title() -> None:
         "A. J. Fentiman & M. Goody (Eds.), Esther Goody revisited (pp. 1–20). New York, NY: Berghahn."
     )
     assert chapter.title == "Childrearing through social interaction on Rossel Island, PNG"
+
+
+def test_vancouver_fields_the_tagger_misplaces_are_put_back() -> None:
+    """Manubot's PLOS-style list (Benjamin-Lee/deep-rules, manuscript.html): a title word in the author
+    list, the year read into the volume, a title read into the venue."""
+    wetext = parse_reference("Tian S, Lu S, Li C. WeText: Scene Text Detection under Weak Supervision. 2017.")
+    assert [name.family for name in wetext.authors] == ["Tian", "Lu", "Li"]
+    assert wetext.title == "WeText: Scene Text Detection under Weak Supervision"
+    brain = parse_reference(
+        "Lillicrap TP, Santoro A, Marris L, Akerman CJ, Hinton G. Backpropagation and the brain. Nature Reviews "
+        "Neuroscience. 2020;21: 335–346. doi:10.1038/s41583-020-0277-3"
+    )
+    assert (brain.year, brain.volume, brain.page) == (2020, "21", "335–346")
+    sharing = parse_reference(
+        "Beaulieu-Jones BK, Wu ZS, Williams C, Lee R, Bhavnani SP, Byrd JB, et al. Privacy-Preserving Generative "
+        "Deep Neural Networks Support Clinical Data Sharing. Circulation: Cardiovascular Quality and Outcomes. "
+        "2019;12. doi:10.1161/circoutcomes.118.005122"
+    )
+    assert sharing.title == "Privacy-Preserving Generative Deep Neural Networks Support Clinical Data Sharing"
+    assert sharing.container_title == "Circulation: Cardiovascular Quality and Outcomes"
+    # a natural-order name with a middle initial is no Vancouver list
+    kellert = parse_reference("Stephen H. Kellert, In the Wake of Chaos, University of Chicago Press, 1993.")
+    assert [name.family for name in kellert.authors] == ["Kellert"]

@@ -42,6 +42,34 @@ _STATUS_RE = re.compile(
 )
 
 
+# A Vancouver author list that ran on past its closing period: "Tian S, Lu S, Li C. WeText: …". Two names at
+# least, so that a natural-order "Stephen H. Kellert" is never cut.
+_VANCOUVER_NAME = r"[^\W\d_][^\s,.;]*(?:\s[^\W\d_][^\s,.;]*){0,3}\s[A-Z]{1,3}(?:-[A-Z]{1,2})?"
+_VANCOUVER_OVERRUN_RE = re.compile(rf"^((?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME})\.\s+([A-Z0-9].*)$")
+# Vancouver's "2020;21: 335–346." read as a volume "2020;21"
+_YEAR_VOLUME_RE = re.compile(r"^\s*((?:1[5-9]|20)\d\d)\s*;\s*(\S.*)$")
+# The end of a title that ran into the venue: "…Data Sharing. Circulation: …" (a word of four letters or more
+# before the period, so "J. Chem. Phys." is never cut)
+_SENTENCE_END_RE = re.compile(r"(?<=[^\W\d_]{4})[.?!]\s+(?=[A-Z])")
+
+
+def _repair_vancouver(segments: dict[str, str]) -> None:
+    """Put back what the tagger misplaced in Vancouver-style strings: title words in the author list, the
+    year in the volume, a title in the venue."""
+    overrun = _VANCOUVER_OVERRUN_RE.match(segments.get("author", ""))
+    if overrun:
+        segments["author"], rest = overrun.groups()
+        segments["title"] = f"{rest} {segments['title']}" if "title" in segments else rest
+    dated = _YEAR_VOLUME_RE.match(segments.get("volume", ""))
+    if dated and "date" not in segments:
+        segments["date"], segments["volume"] = dated.groups()
+    container = segments.get("container", "")
+    first = container.find(". ")
+    end = _SENTENCE_END_RE.search(container)
+    if "title" not in segments and end and end.start() == first and len(container[:first].split()) >= 4:
+        segments["title"], segments["container"] = container[:first], container[end.end() :]
+
+
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
     """The text of each field: its first run of tokens, extended over runs of the same label that are
     separated only by a word or two the tagger left unlabelled ("and" between authors). A second, separate
@@ -126,6 +154,7 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     prepared = prepare(plain[:MAX_REFERENCE_CHARS])
     segments = _segments(prepared, tag(prepared))
     ids = _identifiers(prepared.identifiers)
+    _repair_vancouver(segments)
     if "container" not in segments and "title2" in segments:
         segments["container"] = segments["title2"]
     imprint = _IMPRINT_RE.match(segments.get("container", ""))
