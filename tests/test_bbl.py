@@ -110,3 +110,20 @@ def test_mdpi_layout_with_a_tilde_et_al_an_italic_word_in_the_title_and_a_unicod
     assert stonehouse.title == "Robustness of the t and U Tests under Combined Assumption Violations"
     assert (stonehouse.container_title, stonehouse.volume, stonehouse.page) == ("J. Appl. Stat.", "25", "63–74")
     assert decoster.page == "499–514"
+
+
+def test_mdpi_chapter_the_emphasised_book_after_in_is_the_container(tmp_path: Path) -> None:
+    """aaronpeikert/repro-tutorial's manuscript.tex (MDPI): "Title. In \\emph{Book}" took the book for the title
+    and the chapter's title for authors."""
+    path = tmp_path / "paper.tex"
+    path.write_text(
+        "\\begin{thebibliography}{99}\n\\bibitem[Lanergan and Grasso(1989)]{lanergan1989}\n"
+        "Lanergan, R.G.; Grasso, C.A. Software Engineering with Reusable Designs and Code. In \\emph{Software "
+        "Reusability: Vol. 2, Applications and Experience}; Association for Computing Machinery: New York, NY, "
+        "USA, 1989; pp. 187--195.\n\\end{thebibliography}\n",
+        encoding="utf-8",
+    )
+    [chapter] = extract_document(path)
+    assert _families(chapter) == ["Lanergan", "Grasso"]
+    assert chapter.title == "Software Engineering with Reusable Designs and Code"
+    assert chapter.container_title == "Software Reusability: Vol. 2, Applications and Experience"

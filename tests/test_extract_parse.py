@@ -238,6 +238,9 @@ def test_corporate_author_and_web_page() -> None:
         # APA (alecristia/nwryd19, the Word file): a particle after the initials, an ellipsis before the last name
         ("Armon-Lotem, S., Jong, J. de, & Meir, N.", ["Armon-Lotem, S.", "de Jong, J.", "Meir, N."], False),
         ("Bunce, J., Alam, F., … Casillas, M.", ["Bunce, J.", "Alam, F.", "Casillas, M."], True),
+        # semicolons between names (aaronpeikert/repro-tutorial, MDPI): a one-word name is no given name
+        ("Wickham, H.; Elsevier; Broman, K.; et al.", ["Wickham, H.", "Elsevier", "Broman, K."], True),
+        ("Mellor, D.T.; van ’t Veer, A.E.; Vazire, S.", ["Mellor, D.T.", "van ’t Veer, A.E.", "Vazire, S."], False),
     ],
 )
 def test_name_lists(text: str, expected: list[str], truncated: bool) -> None:

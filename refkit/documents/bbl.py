@@ -36,6 +36,7 @@ _EMPHASIS_RE = re.compile(r"\\(?:emph|textit|textsl)\s*\{|\{\\(?:em|it|sl)\b\s*"
 _BOLD_NUMBER_RE = re.compile(r"(?:\\textbf\s*\{|\{\\bf\s+)\s*(\d[\w.–-]*)\s*\}")
 _BYSAME_RE = re.compile(r"\s*\\bysame\b")
 _QUOTED_RE = re.compile(r"``(.+?)''", re.DOTALL)
+_IN_BOOK_RE = re.compile(r"[.,]\s+In:?\s*$")  # "…Title. In \emph{Book}"
 _YEAR_TAIL_RE = re.compile(r"[\s,.]*(?:\(\s*\d{4}[a-z]?\s*\)|\d{4}[a-z]?)[\s.,]*$")
 # Markup with no text of its own in the printed list.
 _NOISE_RE = re.compile(
@@ -278,7 +279,11 @@ def _block_fields(latex: str) -> Fields:
         found.append(("title", _plain(quoted.group(1)).rstrip(".,;:")))
         if _emphasised(latex[quoted.end() :]):
             found.append(("container", _emphasised(latex[quoted.end() :]).rstrip(".,")))
-    elif emphasis := _EMPHASIS_RE.search(latex):  # amsplain, prsty: "A. Author, \emph{Title}, Journal …"
+    elif (emphasis := _EMPHASIS_RE.search(latex)) and _IN_BOOK_RE.search(latex[: emphasis.start()]):
+        # MDPI's chapters: "Authors. Title. In \emph{Book}, …": the book, the rest is the tagger's
+        start = emphasis.end() - 1 if latex[emphasis.end() - 1] == "{" else emphasis.start()
+        found.append(("container", _plain(latex[start : group_end(latex, start)]).rstrip(".,")))
+    elif emphasis:  # amsplain, prsty: "A. Author, \emph{Title}, Journal …"
         start = emphasis.end() - 1 if latex[emphasis.end() - 1] == "{" else emphasis.start()
         end = group_end(latex, start)
         found.append(("title", _plain(latex[start:end]).rstrip(".,")))

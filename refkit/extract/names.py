@@ -25,6 +25,7 @@ _EDITOR_HINT_RE = re.compile(r"ed|hrsg|hg|dir|trans", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&|und)\s+|\s*&\s*")
 # APA's long lists: the first names, an ellipsis, the last name ("Alam, F., … Casillas, M.")
 _ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*(?=\S)")
+_SEMICOLON_RE = re.compile(r"\s*;\s*(?:(?:and|&)\s+)?")
 _BROKEN_HYPHEN_RE = re.compile(r"(\w)- (\w)")
 _INITIAL_RE = re.compile(
     r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3}|[A-Z]{2,3}-[A-Z]{1,2})$"
@@ -61,6 +62,8 @@ _PARTICLES = {
     "op",
     "het",
     "'t",
+    "’t",
+    "van’t",
 }
 # Particles a natural-order name may capitalise ("Richard Van Noorden", "Francisco M. De La Vega"), when
 # they stand between the given names and the last word.
@@ -132,6 +135,17 @@ def _family_with_particle(words: list[str], capitalised: bool = False) -> tuple[
     return " ".join(words[index:]), " ".join(words[:index])
 
 
+def _semicolon_name(chunk: str) -> Name:
+    """One name of a list that puts semicolons between names (MDPI, Web of Science): "Jong, J. de", "Elsevier"."""
+    chunk = _trim(chunk.strip(" ,"))
+    family, comma, given = chunk.partition(",")
+    if not comma or not given.strip() or _organisation(chunk):
+        return _single(chunk)
+    given, particle = _particle_last(given.strip())
+    name = _inverted(family.strip(), given)
+    return replace(name, particle=f"{name.particle} {particle}".strip()) if particle else name
+
+
 def _particle_last(given: str) -> tuple[str, str]:
     """ "J. de" → ("J.", "de"): APA writes an inverted name's particle after the initials."""
     words = given.split()
@@ -189,7 +203,7 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
     if et_al:
         text = text[: et_al.start()]
     if "…" in text or "..." in text:
-        text, cuts = _ELLIPSIS_RE.subn("; ", text)
+        text, cuts = _ELLIPSIS_RE.subn(", ", text)
         truncated = truncated or cuts > 0
     if _EDITOR_HINT_RE.search(text):
         text = _EDITOR_RE.sub(" ", text)
@@ -198,6 +212,8 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
         return [], truncated
     if "," not in text and ";" not in text and " and " not in text and _organisation(text):
         return [Name(literal=text)], truncated
+    if ";" in text and "," in text:  # "Allaire, J.; R Foundation; Broman, K.": each name between semicolons
+        return [_semicolon_name(chunk) for chunk in _SEMICOLON_RE.split(text) if chunk.strip(" ,")], truncated
     chunks = [_trim(chunk.strip(" ,")) for chunk in _SPLIT_RE.split(text)]
     chunks = [chunk for chunk in chunks if chunk]
     names: list[Name] = []
