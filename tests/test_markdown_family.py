@@ -69,13 +69,6 @@ def test_pandoc_citations_in_text_and_brackets() -> None:
     assert _keys(body) == ["smith2020", "jones2019", "lee2018", "kim2021"]
 
 
-def test_a_key_ends_before_trailing_punctuation() -> None:
-    """Benjamin-Lee/deep-rules' manuscript.md: Manubot URL keys written with a closing slash, which pandoc's key
-    grammar (internal punctuation only) leaves out, as Manubot's `input_to_short_id` does."""
-    text = "an updated textbook [@url:https://christophm.github.io/interpretable-ml-book/] and events [@doi:10.1/x.]"
-    assert _keys(text) == ["url:https://christophm.github.io/interpretable-ml-book", "doi:10.1/x"]
-
-
 def test_quarto_cross_references_and_code_are_not_citations() -> None:
     keys = _keys(parse_document(QUARTO, "markdown").body)
     assert not {"fig-map", "tbl-counts", "sec-methods", "eq-model", "not2020", "also2020"} & set(keys)

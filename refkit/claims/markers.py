@@ -157,9 +157,8 @@ def _footnotes(text: str) -> Iterator[Marker]:
 
 
 def _citation_keys(keys: list[str]) -> list[str]:
-    """Keys as pandoc reads them, cross-references left out. Pandoc's key punctuation is internal only: a
-    trailing "." or "/" is no part of the key (Manubot's `[@url:https://example.org/]`)."""
-    stripped = [key.rstrip(".:-}#$%&+?<>~/") for key in keys]
+    """Keys as pandoc reads them (a trailing full stop or colon is punctuation), cross-references left out."""
+    stripped = [key.rstrip(".:-}") for key in keys]
     return [key for key in stripped if key and not _CROSS_REFERENCE_RE.match(key)]
 
 
