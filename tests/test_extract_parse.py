@@ -471,6 +471,12 @@ def test_vancouver_fields_the_tagger_misplaces_are_put_back() -> None:
     )
     assert sharing.title == "Privacy-Preserving Generative Deep Neural Networks Support Clinical Data Sharing"
     assert sharing.container_title == "Circulation: Cardiovascular Quality and Outcomes"
+    chapter = parse_reference(
+        "Raschka S, Scott AM, Huertas M, Li W, Kuhn LA. Automated Inference of Chemical Discriminants of Biological "
+        "Activity. Methods in Molecular Biology. Springer Science and Business Media LLC; 2018."
+    )
+    assert chapter.title == "Automated Inference of Chemical Discriminants of Biological Activity"
+    assert chapter.container_title == "Methods in Molecular Biology"
     # a natural-order name with a middle initial is no Vancouver list
     kellert = parse_reference("Stephen H. Kellert, In the Wake of Chaos, University of Chicago Press, 1993.")
     assert [name.family for name in kellert.authors] == ["Kellert"]

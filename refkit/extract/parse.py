@@ -50,6 +50,7 @@ _VANCOUVER_OVERRUN_RE = re.compile(rf"^((?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAM
 _YEAR_VOLUME_RE = re.compile(r"^\s*((?:1[5-9]|20)\d\d)\s*;\s*(\S.*)$")
 # The end of a title that ran into the venue: "…Data Sharing. Circulation: …" (a word of four letters or more
 # before the period, so "J. Chem. Phys." is never cut)
+_EDITION_RE = re.compile(r"\b(?:edition|edn|ed)\b", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<=[^\W\d_]{4})[.?!]\s+(?=[A-Z])")
 
 
@@ -63,6 +64,12 @@ def _repair_vancouver(segments: dict[str, str]) -> None:
     dated = _YEAR_VOLUME_RE.match(segments.get("volume", ""))
     if dated and "date" not in segments:
         segments["date"], segments["volume"] = dated.groups()
+    title = segments.get("title", "")
+    ends = list(_SENTENCE_END_RE.finditer(title))
+    if ends and segments.keys() & {"publisher"} and not segments.keys() & {"container", "location"}:
+        head, tail = title[: ends[-1].start()], title[ends[-1].end() :]  # "Title. Series. Publisher; 2018."
+        if len(head.split()) >= 3 and len(tail.split()) >= 2 and not _EDITION_RE.search(tail):
+            segments["title"], segments["container"] = head, tail
     container = segments.get("container", "")
     first = container.find(". ")
     end = _SENTENCE_END_RE.search(container)
