@@ -2,7 +2,7 @@
 manuscripts and the Word and HTML files rendered from them, scored against the bibliography they were made
 from (../shared/data/real-world, see its README for the gold).
 
-    python benchmarks/real_world_extract.py [--verbose]
+    python benchmarks/real_world_extract.py [--verbose] [--errors NAME]
 
 Per category and style it prints the entries, the field micro-F1 of `refkit.extract.extract_document`
 against the paired .bib (or Manubot's references.json), and for manuscripts the cited-key recall: the share
@@ -10,10 +10,15 @@ of the keys cited in the text that refkit's marker finder and resolver (refkit/c
 
 Fields are compared as in benchmarks/extract_accuracy.py (folded; authors as the list of family names), with
 the DOI added. A field the document does not print (aasjournal prints no titles, most styles no DOI) is not
-scored: a gold value counts only when its folded text occurs in the folded document. When the document
-truncates an author list ("et al."), the printed names are compared with as many gold names. Items are paired
-by key where the document keeps the keys (`\\bibitem{key}`, biblatex `\\entry{key}`), else in order along a
-first-author-and-year alignment.
+scored: a gold value counts only when its folded text occurs in the folded document, and a number (year,
+volume, issue, pages) only when it occurs more often than the item's other numbers account for, ISO dates
+cut to their year (Vancouver's "1993;6: 861–867" prints volume 6 and no issue 6; Manubot's "(2015-08-10)" no
+issue 10). When the document truncates an author list ("et al."), the printed names are compared with as many
+gold names. In Manubot's CSL-JSON a one-part name (`literal`, or the `given`-only name it writes for a
+consortium) is printed, so it is gold too, and an extracted name written the same in full matches it. Items
+are paired by key where the document keeps the keys (`\\bibitem{key}`, biblatex `\\entry{key}`), else in order
+along a first-author-and-year alignment. `--errors NAME` prints, for the pairs whose name holds NAME, each
+item's text and every field that differs from the gold.
 """
 
 from __future__ import annotations
@@ -248,6 +253,7 @@ def main() -> int:
     by_group: dict[str, Counter] = defaultdict(Counter)
     entries: Counter = Counter()
     recalls: dict[str, list[float]] = defaultdict(list)
+    by_manuscript: dict[str, float] = {}
     print(f"{'pair':<60} {'kind':<16} {'items':>9} {'F1':>6}  cited-key recall")
     for gold_file in golds_files:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
@@ -262,6 +268,7 @@ def main() -> int:
             wanted = gold.get("first_cited_short_ids") or gold["keys"]
             recall = cited_recall(source, wanted, golds, aliases)
             recalls[gold["category"]].append(recall)
+            by_manuscript[f"{gold['category']}: {gold['name']}"] = recall
         for kind, path, wanted in rendered:
             wanted = [key for key in wanted if key in golds]
             errors: list[str] | None = [] if chosen else None
@@ -287,6 +294,9 @@ def main() -> int:
     for category, values in sorted(recalls.items()):
         mean = sum(values) / len(values)
         print(f"  {category:<16} {len(values):>3} manuscripts  {mean:.3f}  (min {min(values):.3f})")
+    print("\ncited-key recall per manuscript:")
+    for name, recall in sorted(by_manuscript.items()):
+        print(f"  {name:<70} {recall:.3f}")
     return 0
 
 
