@@ -127,3 +127,25 @@ def test_mdpi_chapter_the_emphasised_book_after_in_is_the_container(tmp_path: Pa
     assert _families(chapter) == ["Lanergan", "Grasso"]
     assert chapter.title == "Software Engineering with Reusable Designs and Code"
     assert chapter.container_title == "Software Reusability: Vol. 2, Applications and Experience"
+
+
+def test_springer_nature_chapter_title_is_the_title_and_the_book_its_container(tmp_path: Path) -> None:
+    """sn-jnl's `bchapter` (trajana/Approximation_Algorithms_for_the_Robust_Selection_Problem, sn-article.bbl):
+    the book's `\\bbtitle` was taken for the chapter's title."""
+    path = tmp_path / "sn-article.bbl"
+    path.write_text(
+        "\\begin{thebibliography}{1}\n\\bibitem[\\protect\\citeauthoryear{Karp}{1972}]{Karp1972}\n"
+        "\\begin{bchapter}\n\\bauthor{\\bsnm{Karp}, \\binits{R.M.}}:\n"
+        "\\bctitle{Reducibility among combinatorial problems}.\n"
+        "In: \\beditor{\\bsnm{Miller}, \\binits{R.E.}} (eds.)\n\\bbtitle{Complexity of Computer Computations},\n"
+        "pp. \\bfpage{85}--\\blpage{103}.\n\\bpublisher{Springer},\n\\blocation{Boston}\n(\\byear{1972}).\n"
+        "\\end{bchapter}\n\\endbibitem\n\\end{thebibliography}\n",
+        encoding="utf-8",
+    )
+    [karp] = extract_document(path)
+    assert (karp.key, _families(karp)) == ("Karp1972", ["Karp"])
+    assert (karp.title, karp.container_title) == (
+        "Reducibility among combinatorial problems",
+        "Complexity of Computer Computations",
+    )
+    assert (karp.year, karp.page) == (1972, "85–103")

@@ -107,7 +107,7 @@ _MDPI_RE = re.compile(
     re.DOTALL,
 )
 _BMC_FIELDS = {
-    "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
+    "batitle": "title", "bbtitle": "booktitle", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
 }  # fmt: skip
 _BIBINFO_FIELDS = {
