@@ -47,6 +47,7 @@ from refkit.text import fold, latex_to_unicode
 _IDENTIFIER_RE = re.compile(r"\b(?:https?://|doi:\s*)?10\.\d{4,9}/\S+|https?://\S+", re.IGNORECASE)
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-\d\d(?:-\d\d)?\b")  # Manubot's "(2015-08-10)": no issue 10 printed
 NUMBERED = ("year", "volume", "issue", "pages")
+_NUMBER_WORD_RE = re.compile(r"^(?:vol|volume|no|number|issue) ")  # a .bib's "Vol. 610" is volume 610
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-world"
 SCORED = (*FIELDS, "doi")
 Values = dict[str, str]
@@ -79,13 +80,15 @@ def _csl_names(record: dict) -> dict:
 
 def _values(reference: Reference, like: Reference | None = None) -> Values:
     """As extract_accuracy compares them, but with whole family names ("van der Marel": the .bib reader
-    keeps particles in the family, the string parser apart). Where the gold `like` has a one-part name
+    keeps particles in the family, the string parser apart), volume and issue without a "Vol."/"No." the .bib
+    may write. Where the gold `like` has a one-part name
     (CSL's literal "Alexander Ratner"), a name written the same in full counts as that name."""
     golds = like.authors if like is not None else []
     families = " | ".join(
         _name_value(name, golds[index] if index < len(golds) else None) for index, name in enumerate(reference.authors)
     )
-    return reference_values(reference) | {"authors": families, "doi": reference.doi.casefold()}
+    values = reference_values(reference) | {"authors": families, "doi": reference.doi.casefold()}
+    return values | {name: _NUMBER_WORD_RE.sub("", values[name]) for name in ("volume", "issue")}
 
 
 def _name_value(name: Name, like: Name | None) -> str:

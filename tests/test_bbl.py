@@ -149,3 +149,18 @@ def test_springer_nature_chapter_title_is_the_title_and_the_book_its_container(t
         "Complexity of Computer Computations",
     )
     assert (karp.year, karp.page) == (1972, "85–103")
+
+
+def test_amsplain_a_quoted_name_after_the_emphasised_title_is_no_title(tmp_path: Path) -> None:
+    """Ben-McKay/cominiscule-varieties' ms.bbl (amsplain): the quoted school name in the venue was read as the
+    title, IEEEtran-fashion."""
+    path = tmp_path / "ms.bbl"
+    path.write_text(
+        "\\begin{thebibliography}{1}\n\\bibitem{Sharpe:2002}\nRichard~W. Sharpe, \\emph{An introduction to "
+        "{C}artan geometries}, Proceedings\n  of the 21st Winter School ``Geometry and Physics'' (Srn\\'\\i, 2001), "
+        "no.~69,\n  2002, pp.~61--75.\n\\end{thebibliography}\n",
+        encoding="utf-8",
+    )
+    [sharpe] = extract_document(path)
+    assert (sharpe.key, _families(sharpe)) == ("Sharpe:2002", ["Sharpe"])
+    assert sharpe.title == "An introduction to Cartan geometries"

@@ -254,6 +254,7 @@ def _block_fields(latex: str) -> Fields:
         found = [("authors", _plain(head.group(1))), ("title", _plain(head.group(2)))]
         venue = _LNCS_VENUE_RE.match(latex[head.end() :])
         return found + [(name, _plain(value)) for name, value in (venue.groupdict() if venue else {}).items() if value]
+    quoted, emphasis = _QUOTED_RE.search(latex), _EMPHASIS_RE.search(latex)
     if len(blocks) == 2 and not _plain(blocks[1]).startswith("("):
         pass  # spmpsci: "Authors: Title." then the venue; the tagger reads that better than the layout does
     elif len(blocks) >= 2:
@@ -275,11 +276,12 @@ def _block_fields(latex: str) -> Fields:
                 volume, issue, pages = located.groups()
                 found.extend((("volume", volume), ("pages", pages)))
                 found.extend([("issue", issue)] * bool(issue))
-    elif quoted := _QUOTED_RE.search(latex):  # IEEEtran: A. Author, ``Title,'' \emph{Journal}, vol. 1, …
+    elif quoted and (not emphasis or quoted.start() < emphasis.start()):
+        # IEEEtran: A. Author, ``Title,'' \emph{Journal}, vol. 1, … (a quote after the emphasised title is the venue's)
         found.append(("title", _plain(quoted.group(1)).rstrip(".,;:")))
         if _emphasised(latex[quoted.end() :]):
             found.append(("container", _emphasised(latex[quoted.end() :]).rstrip(".,")))
-    elif (emphasis := _EMPHASIS_RE.search(latex)) and _IN_BOOK_RE.search(latex[: emphasis.start()]):
+    elif emphasis and _IN_BOOK_RE.search(latex[: emphasis.start()]):
         # MDPI's chapters: "Authors. Title. In \emph{Book}, …": the book, the rest is the tagger's
         start = emphasis.end() - 1 if latex[emphasis.end() - 1] == "{" else emphasis.start()
         found.append(("container", _plain(latex[start : group_end(latex, start)]).rstrip(".,")))
