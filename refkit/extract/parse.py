@@ -48,33 +48,43 @@ _VANCOUVER_NAME = r"[^\W\d_][^\s,.;]*(?:\s[^\W\d_][^\s,.;]*){0,3}\s[A-Z]{1,3}(?:
 _VANCOUVER_OVERRUN_RE = re.compile(rf"^((?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME})\.\s+([A-Z0-9].*)$")
 # Vancouver's "2020;21: 335–346." read as a volume "2020;21"
 _YEAR_VOLUME_RE = re.compile(r"^\s*((?:1[5-9]|20)\d\d)\s*;\s*(\S.*)$")
-# The end of a title that ran into the venue: "…Data Sharing. Circulation: …" (a word of four letters or more
+# Where a title that ran into the venue ends: "…Data Sharing. Circulation: …" (a word of four letters or more
 # before the period, so "J. Chem. Phys." is never cut)
-_EDITION_RE = re.compile(r"\b(?:edition|edn|ed)\b", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<=[^\W\d_]{4})[.?!]\s+(?=[A-Z])")
+_EDITION_RE = re.compile(r"\b(?:edition|edn|ed)\b", re.IGNORECASE)
 
 
-def _repair_vancouver(segments: dict[str, str]) -> None:
-    """Put back what the tagger misplaced in Vancouver-style strings: title words in the author list, the
-    year in the volume, a title in the venue."""
+def _title_out_of_authors(segments: dict[str, str]) -> None:
     overrun = _VANCOUVER_OVERRUN_RE.match(segments.get("author", ""))
     if overrun:
         segments["author"], rest = overrun.groups()
         segments["title"] = f"{rest} {segments['title']}" if "title" in segments else rest
+
+
+def _year_out_of_volume(segments: dict[str, str]) -> None:
     dated = _YEAR_VOLUME_RE.match(segments.get("volume", ""))
     if dated and "date" not in segments:
         segments["date"], segments["volume"] = dated.groups()
-    title = segments.get("title", "")
-    ends = list(_SENTENCE_END_RE.finditer(title))
-    if ends and segments.keys() & {"publisher"} and not segments.keys() & {"container", "location"}:
-        head, tail = title[: ends[-1].start()], title[ends[-1].end() :]  # "Title. Series. Publisher; 2018."
+
+
+def _series_out_of_title(segments: dict[str, str]) -> None:
+    """ "Title. Series. Publisher; 2018.": the last sentence of the title is the series (no place, no venue)."""
+    ends = list(_SENTENCE_END_RE.finditer(segments.get("title", "")))
+    if ends and "publisher" in segments and not segments.keys() & {"container", "location"}:
+        head, tail = segments["title"][: ends[-1].start()], segments["title"][ends[-1].end() :]
         if len(head.split()) >= 3 and len(tail.split()) >= 2 and not _EDITION_RE.search(tail):
             segments["title"], segments["container"] = head, tail
+
+
+def _title_out_of_venue(segments: dict[str, str]) -> None:
     container = segments.get("container", "")
-    first = container.find(". ")
-    end = _SENTENCE_END_RE.search(container)
+    first, end = container.find(". "), _SENTENCE_END_RE.search(container)
     if "title" not in segments and end and end.start() == first and len(container[:first].split()) >= 4:
         segments["title"], segments["container"] = container[:first], container[end.end() :]
+
+
+# What the tagger misplaces in Vancouver-style strings, put back.
+_VANCOUVER_REPAIRS = (_title_out_of_authors, _year_out_of_volume, _series_out_of_title, _title_out_of_venue)
 
 
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
@@ -161,7 +171,8 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     prepared = prepare(plain[:MAX_REFERENCE_CHARS])
     segments = _segments(prepared, tag(prepared))
     ids = _identifiers(prepared.identifiers)
-    _repair_vancouver(segments)
+    for repair in _VANCOUVER_REPAIRS:
+        repair(segments)
     if "container" not in segments and "title2" in segments:
         segments["container"] = segments["title2"]
     imprint = _IMPRINT_RE.match(segments.get("container", ""))
