@@ -15,6 +15,7 @@ from refkit.claims.model import Verdict
 from refkit.claims.passages import passages
 from refkit.claims.tokens import stem, terms
 from refkit.model import Name, Reference
+from tests.growth import assert_linear
 
 DATA = Path(__file__).parent / "data" / "map"
 
@@ -63,9 +64,11 @@ def test_passages_are_title_abstract_sentences_and_keywords_without_markup() -> 
 def test_bm25_ranks_the_reference_that_shares_the_distinctive_words_and_explains_why() -> None:
     index = LexicalIndex([passages(reference) for reference in REFERENCES])
     query = "Caffeine taken in the evening shortens total sleep time."
-    (best, score), *rest = index.top_many([query], 3)[0]
-    assert best == 0 and 0 < score <= 1
-    assert all(other < score for _, other in rest)
+    scores = index.scores(query)
+    assert len(scores) == len(REFERENCES)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    assert best == 0 and 0 < scores[0] <= 1
+    assert all(other < scores[0] for other in scores[1:])
     passage, matched = index.evidence(query, 0)
     assert passage.startswith("Caffeine taken six hours")
     assert set(matched) >= {"caffeine", "taken", "total", "sleep", "time"}
@@ -73,8 +76,8 @@ def test_bm25_ranks_the_reference_that_shares_the_distinctive_words_and_explains
 
 def test_a_claim_about_something_no_reference_mentions_scores_low() -> None:
     index = LexicalIndex([passages(reference) for reference in REFERENCES])
-    scores = dict(index.top_many(["Zolpidem doubles the risk of falls in older people."], 3)[0])
-    assert max(scores.values(), default=0.0) < THRESHOLDS["lexical"].weak
+    scores = index.scores("Zolpidem doubles the risk of falls in older people.")
+    assert max(scores, default=0.0) < THRESHOLDS["lexical"].weak
 
 
 def test_labels_follow_the_thresholds() -> None:
@@ -168,3 +171,29 @@ def test_a_cited_reference_whose_abstract_says_something_else_is_a_likely_miscit
     assert wrong.verdict is Verdict.NOT_SUPPORTED and wrong.better == "caffeine"
     assert right.verdict is Verdict.SUPPORTED and not right.better
     assert title_only.verdict is Verdict.NO_ABSTRACT and not title_only.better
+
+
+def test_mapping_grows_linearly_with_the_claims_against_a_long_list_that_shares_their_words() -> None:
+    """Every claim shares words with every reference here, the worst case for the full rankings JSON keeps."""
+    topics = ("imatinib", "caffeine", "melatonin", "statin", "insulin", "aspirin", "glacier", "coral")
+    references = [
+        Reference(
+            key=f"r{i}",
+            title=f"Effect of {topics[i % 8]} on survival and relapse in patients",
+            abstract=f"{topics[(i + 3) % 8].capitalize()} reduced relapse by {i % 70 + 10}% in older patients.",
+            authors=[Name(family=f"Author{i}")],
+            year=1990 + i % 30,
+        )
+        for i in range(200)
+    ]
+
+    def make_body(n: int) -> str:
+        return "\n\n".join(
+            f"{topics[i % 8].capitalize()} reduced relapse by {i % 60 + 5}% in patients with {topics[i % 5]}. "
+            f"Survival of older patients improved with {topics[(i + 1) % 8]} compared with {topics[i % 3]}."
+            for i in range(n // 2)
+        )
+
+    claim_map = assert_linear(lambda body: map_claims(body, references), make_body, 40)
+    assert len(claim_map.claims) >= 160 and all(len(claim.candidates) == 3 for claim in claim_map.claims)
+    assert all(len(claim.ranking) == len(references) for claim in claim_map.claims)  # every reference shares words
