@@ -86,12 +86,13 @@ def generate(sentences: int, references: int, seed: int = 5) -> tuple[str, list[
         size = min(rng.randint(3, 7), sentences - written)
         paragraphs.append(" ".join(sentence(rng, references) for _ in range(size)))
         written += size
-    refs = [
+    families = [f"Author{number}" for number in rng.sample(range(references), references)]  # not sorted: the
+    refs = [  # list may be in citation order, so the list-order cue runs too
         Reference(
             key=f"ref{index}",
             title=f"Effect of {rng.choice(TOPICS)} on {rng.choice(OUTCOMES)} in "
             f"{rng.choice(POPULATIONS)}: a {rng.choice(('randomized', 'cohort', 'field'))} study",
-            authors=[Name(family=f"Author{index}", given="A.")],
+            authors=[Name(family=families[index], given="A.")],
             year=1990 + index % 35,
             abstract=" ".join(sentence(rng, 0).replace(" [", "").split(" [")[0] for _ in range(4)),
         )

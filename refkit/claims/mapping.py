@@ -27,6 +27,7 @@ from refkit.claims.model import (
     Thresholds,
     Verdict,
 )
+from refkit.claims.order import Cues, add_order_cue, in_citation_order
 from refkit.claims.passages import passages
 from refkit.claims.resolve import Resolver, footnote_definitions
 from refkit.claims.sentences import item_text_start, line_index, sentence_spans, split_blocks
@@ -87,9 +88,6 @@ def map_claims(
     return ClaimMap(body, body_start_line, blocks, sentences, claims, references, index.name, thresholds, notice)
 
 
-Cues = dict[int, tuple[float, tuple[str, ...]]]
-
-
 def _fused_scores(
     body: str,
     sentences: list[Sentence],
@@ -112,7 +110,7 @@ def _fused_scores(
     texts = [made[i] if i in made else query_text(body, sentences[i]) for i in order]  # neighbours: made here
     scored = dict(zip(order, index.score_all(texts), strict=True))
     cue_index = CueIndex(references)
-    result = []
+    result: list[tuple[list[float], Cues]] = []
     for sentence, group in zip(claims, neighbours, strict=True):
         total = scored[sentence.index]
         if weights.context and group:
@@ -125,6 +123,9 @@ def _fused_scores(
         for reference, (bonus, _) in cues.items():
             total[reference] += bonus
         result.append((total, cues))
+    if weights.order and claims and in_citation_order(references):
+        totals, found = [total for total, _ in result], [cues for _, cues in result]
+        add_order_cue([sentence.index for sentence in claims], totals, found, weights.order, weights.ahead)
     return result
 
 
