@@ -54,6 +54,15 @@ def found(text: str) -> list[tuple[str, str, list[str]]]:
             [("key", "[fox2021ocean, kulp2019]", ["fox2021ocean", "kulp2019"])],
         ),
         ("A footnote[^2] and another[^note].", [("footnote", "[^2]", ["2"]), ("footnote", "[^note]", ["note"])]),
+        (  # eLife: a bracketed citation inside a parenthesis, words before the names
+            "The fragment (‘PSE2’ [DeVido et al., 2008]) as in (the Cbx transposition, Peifer et al., 1987).",
+            [
+                ("author-year", "(‘PSE2’ [DeVido et al., 2008])", ["DeVido et al. 2008"]),
+                ("author-year", "(the Cbx transposition, Peifer et al., 1987)", ["Peifer et al. 1987"]),
+            ],
+        ),
+        ("Measured on [2, 5] days after [0, 1] and [3, 6].", [("numeric", "[3, 6]", ["3", "6"])]),
+        ("On the interval [10, 20] of the domain [4, 8], as in [4, 8].", [("numeric", "[4, 8]", ["4", "8"])]),
     ],
 )
 def test_marker_styles(text: str, expected: list) -> None:
@@ -131,6 +140,7 @@ def resolve(text: str, footnotes: dict[str, str] | None = None) -> list[tuple[li
         ("Saußele et al. (2016)", [(["saussele2016"], [])]),
         ("Gambacorti-Passerini et al. (2011)", [(["Gambacorti:2011"], [])]),
         ("[@druker2006; @missing2020]", [(["druker2006"], ["missing2020"])]),
+        ("Indeed, Jabbour and Kantarjian (2018)", [(["jabbour2018"], [])]),  # a word before the names
         (r"\cite{gambacorti:2011}", [(["Gambacorti:2011"], [])]),
     ],
 )

@@ -63,6 +63,10 @@ def sentences(text: str) -> list[str]:
         ),
         ("He said “it works.” Then he left.", ["He said “it works.”", "Then he left."]),
         ("No final stop here", ["No final stop here"]),
+        (
+            "Tsai et al (Ref. [16]) measured it as in Refs. [20,21]. Next sentence.",
+            ["Tsai et al (Ref. [16]) measured it as in Refs. [20,21].", "Next sentence."],
+        ),
     ],
 )
 def test_sentence_splitting(text: str, expected: list[str]) -> None:

@@ -181,7 +181,7 @@ def test_the_sample_document_maps_to_the_sample_bibliography(tmp_path: Path) -> 
     assert not any(sentence["text"].startswith("1. Druker") for sentence in data["sentences"])  # nor the list
     # The claims about stopping treatment in deep molecular response point at the discontinuation trials.
     stopping = claim("Some patients who achieve and maintain a deep molecular response")
-    assert stopping["references"][0]["key"] in {
+    assert stopping["candidates"][0]["key"] in {
         "mahon2010discontinuation",
         "saussele2016discontinuation",
         "etienne2017long",
@@ -190,7 +190,7 @@ def test_the_sample_document_maps_to_the_sample_bibliography(tmp_path: Path) -> 
     assert claim("Imatinib has also been approved for the treatment of dermatofibrosarcoma")["label"] == "none"
     assert claim("These rare tumors of the digestive tract")["label"] == "none"
     # Long-term outcome claims find the long-term follow-up papers.
-    assert claim("For patients with CML, Imatinib treatment is typically a long-term")["references"][0]["key"] in {
+    assert claim("For patients with CML, Imatinib treatment is typically a long-term")["candidates"][0]["key"] in {
         "hochhaus2017long",
         "etienne2017long",
         "gambacortipasserini2011multicenter",

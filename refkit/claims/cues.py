@@ -50,6 +50,8 @@ class Weights:
     year: float = 0.15
     numbers: float = 0.1
     context: float = 0.3
+    order: float = 0.3  # near where a list in citation order would first cite it (refkit.claims.order)
+    ahead: float = 0.05  # taken off a reference the list would first cite further on
 
 
 WEIGHTS = Weights()

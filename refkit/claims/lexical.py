@@ -10,24 +10,28 @@ the denominator: a claim about something no reference mentions scores low, as it
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter, defaultdict
+from itertools import repeat
+from operator import add, mul
 
 from refkit.claims.tokens import stem, terms, words
 
 K1 = 1.2
 B = 0.75
+DENSE_SHARE = 0.25  # a term in at least this share of the references is added as a whole row (at C speed)
 
 
 class LexicalIndex:
     """An inverted index of the references' passages; built once, queried once per claim. Each posting
-    carries its term's whole BM25 contribution to its reference, so a query only adds numbers."""
+    carries its term's whole BM25 contribution to its reference, so a query only adds numbers: a term most
+    references share is kept as one row of every reference's contribution, added with `map` in one pass."""
 
     name = "lexical"
 
     def __init__(self, documents: list[list[str]]) -> None:
         self.documents = documents
+        self.size = len(documents)
         self.passage_terms = [[set(terms(passage)) for passage in passages] for passages in documents]
         counts = [Counter(term for passage in passages for term in terms(passage)) for passages in documents]
         lengths = [sum(count.values()) for count in counts]
@@ -36,38 +40,50 @@ class LexicalIndex:
         self.idf = {term: _idf(len(documents), containing) for term, containing in frequency_of.items()}
         self.unseen_idf = _idf(len(documents), 0)
         self.weights: list[dict[str, float]] = []  # per reference: term → BM25 contribution
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, count in enumerate(counts):
             saturation = K1 * (1 - B + B * lengths[index] / average)
             weights = {term: self.idf[term] * tf * (K1 + 1) / (tf + saturation) for term, tf in count.items()}
             self.weights.append(weights)
             for term, weight in weights.items():
-                self.postings[term].append((index, weight))
+                postings[term].append((index, weight))
+        self.postings: dict[str, list[tuple[int, float]]] = {}  # rarer terms: (reference, contribution)
+        self.rows: dict[str, list[float]] = {}  # common terms: every reference's contribution
+        for term, found in postings.items():
+            if len(found) >= DENSE_SHARE * self.size:
+                row = [0.0] * self.size
+                for index, weight in found:
+                    row[index] = weight
+                self.rows[term] = row
+            else:
+                self.postings[term] = found
 
     def _norm(self, unique: set[str]) -> float:
         return sum(self.idf.get(term, self.unseen_idf) for term in unique)
 
-    def scores(self, query: str) -> dict[int, float]:
-        """Normalised BM25 of every reference that shares a term with the query."""
+    def scores(self, query: str) -> list[float]:
+        """Normalised BM25 of every reference (in list order; 0 where no term is shared)."""
         unique = set(terms(query))
         norm = self._norm(unique)
-        raw: dict[int, float] = defaultdict(float)
+        raw = [0.0] * self.size
+        if not norm:
+            return raw
         for term in unique:
+            row = self.rows.get(term)
+            if row is not None:
+                raw = list(map(add, raw, row))
+                continue
             for index, weight in self.postings.get(term, ()):
                 raw[index] += weight
-        return {index: min(1.0, value / norm) for index, value in raw.items()} if norm else {}
+        if max(raw) <= norm:  # the usual case: no reference has more than the query's words' worth
+            return list(map(mul, raw, repeat(1 / norm)))
+        return [value if value < 1.0 else 1.0 for value in map(mul, raw, repeat(1 / norm))]
 
-    def score_all(self, queries: list[str]) -> list[dict[int, float]]:
+    def score_all(self, queries: list[str]) -> list[list[float]]:
         return [self.scores(query) for query in queries]
 
-    def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
-        """The `count` best (reference index, score) pairs for each query, best first."""
-        return [
-            heapq.nsmallest(count, self.scores(query).items(), key=lambda item: (-item[1], item[0]))
-            for query in queries
-        ]
-
-    def score(self, query: str, index: int) -> float:
+    def words(self, query: str, index: int) -> float:
+        """How much of the query's distinctive vocabulary reference `index` shares (its normalised BM25)."""
         unique = set(terms(query))
         norm = self._norm(unique)
         weights = self.weights[index]

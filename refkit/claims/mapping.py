@@ -5,6 +5,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Mapping
+from itertools import repeat
+from operator import add, mul
 from typing import Protocol
 
 from refkit.claims.cues import WEIGHTS, CueIndex, Weights
@@ -25,6 +27,7 @@ from refkit.claims.model import (
     Thresholds,
     Verdict,
 )
+from refkit.claims.order import Cues, add_order_cue, in_citation_order
 from refkit.claims.passages import passages
 from refkit.claims.resolve import Resolver, footnote_definitions
 from refkit.claims.sentences import item_text_start, line_index, sentence_spans, split_blocks
@@ -39,8 +42,14 @@ SUPPORTED_SCORE, UNRELATED_SCORE = 0.3, 0.1  # a cited reference's words score, 
 class Ranker(Protocol):
     name: str
 
-    def score_all(self, queries: list[str]) -> list[dict[int, float]]: ...
-    def score(self, query: str, index: int) -> float: ...
+    def score_all(self, queries: list[str]) -> list[list[float]]:
+        """Per query the score of every reference, in list order."""
+        ...
+
+    def words(self, query: str, index: int) -> float:
+        """The lexical (BM25) share of the query's words reference `index` has, whatever the ranker."""
+        ...
+
     def evidence(self, query: str, index: int) -> tuple[str, tuple[str, ...]]: ...
 
 
@@ -79,9 +88,6 @@ def map_claims(
     return ClaimMap(body, body_start_line, blocks, sentences, claims, references, index.name, thresholds, notice)
 
 
-Cues = dict[int, tuple[float, tuple[str, ...]]]
-
-
 def _fused_scores(
     body: str,
     sentences: list[Sentence],
@@ -90,10 +96,11 @@ def _fused_scores(
     index: Ranker,
     references: list[Reference],
     weights: Weights,
-) -> list[tuple[dict[int, float], Cues]]:
-    """Per claim, the ranker's score of each reference plus the cues' bonuses, and the cues found."""
+) -> list[tuple[list[float], Cues]]:
+    """Per claim, the ranker's score of each reference (in list order) plus the neighbours' share and the
+    cues' bonuses, and the cues found. Rows are whole lists so the fusion runs at C speed (`map`)."""
     if not references:
-        return [({}, {}) for _ in claims]
+        return [([], {}) for _ in claims]
     neighbours = [_neighbours(sentences, sentence) for sentence in claims]
     wanted = {sentence.index for sentence in claims}
     if weights.context:
@@ -103,18 +110,22 @@ def _fused_scores(
     texts = [made[i] if i in made else query_text(body, sentences[i]) for i in order]  # neighbours: made here
     scored = dict(zip(order, index.score_all(texts), strict=True))
     cue_index = CueIndex(references)
-    result = []
+    result: list[tuple[list[float], Cues]] = []
     for sentence, group in zip(claims, neighbours, strict=True):
-        total = dict(scored[sentence.index])
+        total = scored[sentence.index]
         if weights.context and group:
             share = weights.context / len(group)
             for i in group:
-                for reference, value in scored[i].items():
-                    total[reference] = total.get(reference, 0.0) + share * value
+                total = list(map(add, total, map(mul, scored[i], repeat(share))))
+        else:
+            total = list(total)
         cues = cue_index.cues(sentence.text, weights)
         for reference, (bonus, _) in cues.items():
-            total[reference] = total.get(reference, 0.0) + bonus
+            total[reference] += bonus
         result.append((total, cues))
+    if weights.order and claims and in_citation_order(references):
+        totals, found = [total for total, _ in result], [cues for _, cues in result]
+        add_order_cue([sentence.index for sentence in claims], totals, found, weights.order, weights.ahead)
     return result
 
 
@@ -193,10 +204,11 @@ class _Context:
         self.keys = [reference.key for reference in references]
 
 
-def _claim(sentence: Sentence, query: str, scores: dict[int, float], cues: Cues, context: _Context) -> Claim:
+def _claim(sentence: Sentence, query: str, scores: list[float], cues: Cues, context: _Context) -> Claim:
     references = context.references
-    order = heapq.nsmallest(max(context.top, 2), scores.items(), key=lambda item: (-item[1], item[0]))
-    ranked = dict(zip(map(context.keys.__getitem__, scores), scores.values(), strict=True))  # every score is above 0
+    best = heapq.nlargest(max(context.top, 2), range(len(scores)), key=scores.__getitem__)  # ties: list order
+    order = [(position, scores[position]) for position in best if scores[position] > 0]
+    ranked = dict(zip(context.keys, scores, strict=True))
     own = sentence_features(query)
     candidates = []
     for rank, (position, score) in enumerate(order[: context.top]):
@@ -213,7 +225,7 @@ def _claim(sentence: Sentence, query: str, scores: dict[int, float], cues: Cues,
         position = context.positions[key]
         passage, matched = context.index.evidence(query, position)
         marker = next(marker.text for marker in sentence.markers if key in marker.keys)
-        score = round(scores.get(position, 0.0), 3)
+        score = round(scores[position], 3) if scores else 0.0
         cited.append(Support(key, Label.CITED, score, marker, matched, passage, 1.0, cues.get(position, (0, ()))[1]))
     checks = [_check(support, query, ranked, candidates, context) for support in cited]
     label = Label.CITED if cited else (candidates[0].label if candidates else Label.NONE)
@@ -221,12 +233,13 @@ def _claim(sentence: Sentence, query: str, scores: dict[int, float], cues: Cues,
 
 
 def _check(cited: Support, query: str, ranked: dict[str, float], candidates: list[Support], context: _Context) -> Check:
-    """Does the cited reference's title and abstract say what the claim says? Judged on the words alone
-    (BM25 against its abstract), and only where an abstract is known."""
+    """Does the cited reference's title and abstract say what the claim says? Judged, whatever the ranker, on
+    the share of the claim's words its title and abstract have (`Ranker.words`, BM25) and on its place in the
+    claim's ranking, and only where an abstract is known."""
     position = context.positions[cited.key]
     own = ranked.get(cited.key, 0.0)
-    rank = 1 + sum(1 for key, score in ranked.items() if score > own and key != cited.key)
-    words = context.index.score(query, position)
+    rank = 1 + sum(map(own.__lt__, ranked.values()))  # the references scoring above it
+    words = context.index.words(query, position)
     best = next((c for c in candidates if c.key != cited.key and c.label is Label.LIKELY), None)
     if not context.references[position].abstract:
         verdict = Verdict.NO_ABSTRACT

@@ -48,6 +48,9 @@ _YEARS = rf"(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)"
 _LOCATOR = r"(?:\s*,\s*(?:p|pp|ch|chap|sec|fig)\.?\s*[\w–-]+)?"
 _PREFIX = r"(?:(?:see|see also|e\.g\.,?|cf\.|for example,?|reviewed in|for a review,? see)\s+)?"
 _CITE_RE = re.compile(rf"^{_PREFIX}{_AUTHORS},?\s+{_YEARS}{_LOCATOR}$")
+# Words around the citation inside the brackets: "(as in the Cbx transposition, Peifer et al., 1987)",
+# "(‘PSE2’ [DeVido et al., 2008])".
+_CITE_IN_WORDS_RE = re.compile(rf"(?<![\w-]){_AUTHORS},\s+{_YEARS}\b(?![-–/]\d)")
 # ACM's author–year style brackets them: "[Bondorf 1992; Danvy and Nielsen 2001]", "Bondorf [1992]".
 _PARENS_RE = re.compile(rf"\(([^()]*?\b{_YEAR}\b[^()]*)\)|\[([^\[\]]*?\b{_YEAR}\b[^\[\]]*)\]")
 _NARRATIVE_RE = re.compile(
@@ -130,6 +133,11 @@ _INITIALS_RE = re.compile(r"^(?:[A-Z]\.[\s-]?){1,4}\s*(?=[A-Z][a-z])")
 _NAME_THEN_YEAR_RE = re.compile(r"(?:[A-Z][\w'’-]*[a-z]|\bet al\.)\s+\[(?:1[5-9]|20)\d\d\]$")
 
 
+# "[0, 1]", "the interval [10, 20] mm", "[30, 60] degrees": intervals and coordinates, not reference numbers.
+_INTERVAL_BEFORE_RE = re.compile(r"\b(?:intervals?|ranges?|domains?|=|∈)\s*$", re.I)
+_UNIT_AFTER_RE = re.compile(r"^\s*(?:[mcµμnk]?m|mm|degrees?|°|h|hours?|s|ms|min|days?|years?|%|Hz|kHz|K)\b", re.I)
+
+
 def _numeric(text: str) -> Iterator[Marker]:
     for match in _BRACKETED_RANGE_RE.finditer(text):  # first: find_markers keeps later finds off them
         spec = f"{match.group(1)}–{match.group(2)}"
@@ -137,7 +145,22 @@ def _numeric(text: str) -> Iterator[Marker]:
     for match in _NUMERIC_RE.finditer(text):
         if _NAME_THEN_YEAR_RE.search(text, max(0, match.start() - 60), match.end()):
             continue  # "Bondorf [1992]": a narrative author–year citation, not item 1992
-        yield Marker(match.group(0), "numeric", match.start(), match.end(), _numbers(match.group(1)))
+        targets = _numbers(match.group(1))
+        if _is_interval(text, match, targets):
+            continue
+        yield Marker(match.group(0), "numeric", match.start(), match.end(), targets)
+
+
+def _is_interval(text: str, match: re.Match[str], targets: tuple[Target, ...]) -> bool:
+    """A bracketed pair that reads as an interval: it holds a 0 (lists count from 1), a unit follows it, or a
+    word such as "interval" or "domain" comes just before a pair of two numbers."""
+    if any(target.value == "0" for target in targets):
+        return True
+    if "," not in match.group(1) or len(re.findall(r"\d+", match.group(1))) != 2:
+        return False
+    return bool(_UNIT_AFTER_RE.match(text[match.end() : match.end() + 12])) or bool(
+        _INTERVAL_BEFORE_RE.search(text[max(0, match.start() - 20) : match.start()])
+    )
 
 
 def _caret(text: str) -> Iterator[Marker]:
@@ -211,7 +234,7 @@ def _parenthetical(text: str) -> Iterator[Marker]:
     for match in _PARENS_RE.finditer(text):
         targets: list[Target] = []
         for part in (match.group(1) or match.group(2)).split(";"):
-            cite = _CITE_RE.match(_INITIALS_RE.sub("", part.strip()))
+            cite = _CITE_RE.match(_INITIALS_RE.sub("", part.strip())) or _CITE_IN_WORDS_RE.search(part)
             if cite and _is_name(cite.group("authors")):
                 targets.extend(
                     _author_year_targets(cite.group("authors"), bool(cite.group("etal")), cite.group("years"))

@@ -137,20 +137,24 @@ class Claim:
     label: Label
     cited: list[Support] = field(default_factory=list)  # the references its markers resolve to
     candidates: list[Support] = field(default_factory=list)  # the best-ranked references, labeled, with evidence
-    scores: dict[str, float] = field(default_factory=dict)  # every reference that scored above 0
+    scores: dict[str, float] = field(default_factory=dict)  # every reference's score (0: nothing in common)
     checks: list[Check] = field(default_factory=list)  # one per cited reference
 
     @property
     def ranking(self) -> list[tuple[str, float]]:
-        """Every reference with a score, best first (sorted on demand: most reports show only the candidates)."""
-        return sorted(self.scores.items(), key=lambda item: -item[1])
+        """Every reference that scored above 0, best first (sorted on demand: most reports show the candidates)."""
+        return sorted(((key, score) for key, score in self.scores.items() if score > 0), key=lambda item: -item[1])
+
+    @property
+    def others(self) -> list[Support]:
+        """The candidates that are not among the cited references."""
+        cited = {support.key for support in self.cited}
+        return [support for support in self.candidates if support.key not in cited]
 
     @property
     def supports(self) -> list[Support]:
         """The cited references, then the candidates offered as (likely or weak) support."""
-        cited = {support.key for support in self.cited}
-        offered = [s for s in self.candidates if s.label is not Label.NONE and s.key not in cited]
-        return [*self.cited, *offered]
+        return [*self.cited, *(support for support in self.others if support.label is not Label.NONE)]
 
 
 @dataclass(slots=True)

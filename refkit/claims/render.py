@@ -41,11 +41,15 @@ def _support_text(support: Support) -> str:
     return f"{support.key}  {support.label.value} ({support.score:.2f}{chance}){'  — ' + why if why else ''}"
 
 
-def _check_text(check: Check) -> str:
-    text = f"does {check.key} say so? {check.verdict.value} (words {check.score:.2f}, ranked {check.rank})"
-    if check.verdict is Verdict.NO_ABSTRACT:
-        text += ": only its title is known"
+def verdict_text(check: Check) -> str:
+    """The verdict on a cited reference, as every report words it: "supported", "no abstract: only its title
+    is known", "not supported; likely mis-citation: X fits better"."""
+    text = check.verdict.value + (": only its title is known" if check.verdict is Verdict.NO_ABSTRACT else "")
     return text + (f"; likely mis-citation: {check.better} fits better" if check.better else "")
+
+
+def _check_text(check: Check) -> str:
+    return f"does {check.key} say so? {verdict_text(check)} (words {check.score:.2f}, ranked {check.rank})"
 
 
 def candidate_heading(claim: Claim) -> str:
@@ -66,8 +70,7 @@ def render_text(claim_map: ClaimMap, source: str = "") -> str:
             lines.append(f"       → {_support_text(support)}")
         for check in claim.checks:
             lines.append(f"         {_check_text(check)}")
-        cited = {support.key for support in claim.cited}
-        candidates = [support for support in claim.candidates if support.key not in cited]
+        candidates = claim.others
         if candidates:
             lines.append(f"       {candidate_heading(claim)}:")
         for rank, support in enumerate(candidates, 1):
@@ -121,9 +124,9 @@ def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
         lines += [f"> {_cell(claim_map.notice)}", ""]
     lines += ["| Line | Claim | Support | References |", "| ---: | --- | --- | --- |"]
     for claim in claim_map.claims:
-        cited = [_cell(f"{s.key} (cited{_verdict(claim, s.key)})") for s in claim.cited]
-        shown = [s for s in claim.candidates if s.key not in {c.key for c in claim.cited}]
-        offered = [_cell(f"{s.key} ({s.label.value}, {s.confidence:.2f})") for s in shown]
+        checks = {check.key: f"; {verdict_text(check)}" for check in claim.checks}
+        cited = [_cell(f"{s.key} (cited{checks.get(s.key, '')})") for s in claim.cited]
+        offered = [_cell(f"{s.key} ({s.label.value}, {s.confidence:.2f})") for s in claim.others]
         if offered and claim.label is Label.NONE:
             offered[0] = "closest: " + offered[0]
         references = "<br>".join(cited + offered)
@@ -137,36 +140,23 @@ def render_markdown(claim_map: ClaimMap, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _verdict(claim: Claim, key: str) -> str:
-    check = next((check for check in claim.checks if check.key == key), None)
-    if check is None:
-        return ""
-    return f"; {check.verdict.value}" + (f", {check.better} fits better" if check.better else "")
-
-
 def _support_json(support: Support) -> dict[str, Any]:
     return {
-        "key": support.key,
+        **_evidence_json(support),
         "label": support.label.value,
-        "score": support.score,
         "confidence": support.confidence,
         "marker": support.marker,
-        "matched": list(support.matched),
         "cues": list(support.cues),
-        "passage": support.passage,
     }
 
 
 def _check_json(check: Check) -> dict[str, Any]:
-    return {
-        "key": check.key,
-        "verdict": check.verdict.value,
-        "score": check.score,
-        "rank": check.rank,
-        "matched": list(check.matched),
-        "passage": check.passage,
-        "better": check.better or None,
-    }
+    return {**_evidence_json(check), "verdict": check.verdict.value, "rank": check.rank, "better": check.better or None}
+
+
+def _evidence_json(found: Support | Check) -> dict[str, Any]:
+    """What a reference offered for a claim and its verdict share: the key, the score and why."""
+    return {"key": found.key, "score": found.score, "matched": list(found.matched), "passage": found.passage}
 
 
 def _page(sentence: Sentence) -> dict[str, int]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from html import escape
 
 from refkit.claims.model import Block, Claim, ClaimMap, Kind, Label, Sentence, Support
-from refkit.claims.render import candidate_heading
+from refkit.claims.render import candidate_heading, verdict_text
 from refkit.text import escape_controls
 
 LABEL_CLASS = {Label.CITED: "cited", Label.LIKELY: "likely", Label.WEAK: "weak", Label.NONE: "none"}
@@ -147,23 +147,15 @@ def _item(support: Support, verdict: str = "") -> str:
 
 def _card(claim: Claim) -> str:
     sentence = claim.sentence
-    checks = {check.key: check for check in claim.checks}
-    items = []
-    for support in claim.cited:
-        check = checks.get(support.key)
-        verdict = ""
-        if check is not None:
-            verdict = f" · does it say so? {check.verdict.value}"
-            verdict += f"; likely mis-citation: {check.better} fits better" if check.better else ""
-        items.append(_item(support, verdict))
+    checks = {check.key: f" · does it say so? {verdict_text(check)}" for check in claim.checks}
+    items = [_item(support, checks.get(support.key, "")) for support in claim.cited]
     for marker in sentence.markers:
         if marker.unresolved:
             items.append(
                 f'<li><span class="marker bad">{escape(marker.text)}</span> resolves to nothing '
                 f"({escape(', '.join(marker.unresolved))})</li>"
             )
-    cited = {support.key for support in claim.cited}
-    candidates = [_item(support) for support in claim.candidates if support.key not in cited]
+    candidates = [_item(support) for support in claim.others]
     body = f"<ul>{''.join(items)}</ul>" if items else ""
     if candidates:
         body += f'<div class="words">{escape(candidate_heading(claim))}:</div><ul>{"".join(candidates)}</ul>'

@@ -81,7 +81,10 @@ class Resolver:
         match = re.match(r"(\d{4})([a-z]?)$", target.year)
         if not match or not target.authors:
             return []
-        candidates = self.by_author_year.get((ascii_word(target.authors[0]), int(match.group(1))), [])
+        year = int(match.group(1))
+        candidates = self.by_author_year.get((ascii_word(target.authors[0]), year), [])
+        if not candidates and len(target.authors) > 1:  # "Indeed, Papp and Müller (2006)": a word led the names
+            return self._author_year(Target(target.kind, target.value, target.authors[1:], target.year))
         if len(target.authors) > 1:
             second = ascii_word(target.authors[1])
             narrowed = [

@@ -82,8 +82,7 @@ class SemanticIndex:
         self.owner = numpy.asarray([index for index, passages in enumerate(documents) for _ in passages], dtype=int)
         self.flat = [passage for passages in documents for passage in passages]
         self.embeddings = self._encode(self.flat)
-        self.queries: dict[str, ndarray] = {}  # claim text → its embedding, from the last top_many
-        self.closeness: dict[str, ndarray] = {}  # claim text → best cosine per reference
+        self.queries: dict[str, ndarray] = {}  # claim text → its embedding
         self.lexical = LexicalIndex(documents)  # half the score, and the words shown as evidence
 
     def _encode(self, texts: list[str]) -> ndarray:
@@ -91,12 +90,12 @@ class SemanticIndex:
             texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
 
-    def score_all(self, queries: list[str]) -> list[dict[int, float]]:
+    def score_all(self, queries: list[str]) -> list[list[float]]:
         """Every reference's score for each query: meaning (standardised within the list) plus words."""
         import numpy
 
         if not queries or not len(self.owner):
-            return [{} for _ in queries]
+            return [[0.0] * len(self.documents) for _ in queries]
         fresh = [query for query in dict.fromkeys(queries) if query not in self.queries]
         if fresh:  # neighbours of claims are often claims: each sentence is embedded once
             self.queries.update(zip(fresh, self._encode(fresh), strict=True))
@@ -104,17 +103,9 @@ class SemanticIndex:
         similarity = vectors @ self.embeddings.T  # queries × passages
         best = numpy.full((len(queries), len(self.documents)), -1.0, dtype=similarity.dtype)
         numpy.maximum.at(best.T, self.owner, similarity.T)  # best passage per reference
-        margins = self._standardised(best)
-        for row, query in enumerate(queries):
-            for index, score in self.lexical.scores(query).items():
-                margins[row, index] += LEXICAL_WEIGHT * score
-        self.closeness.update(zip(queries, best, strict=True))
-        clipped = numpy.clip(margins, 0.0, 1.0)
-        return [{int(i): float(row[i]) for i in numpy.flatnonzero(row)} for row in clipped]
-
-    def top_many(self, queries: list[str], count: int) -> list[list[tuple[int, float]]]:
-        """The `count` best (reference index, score) pairs for each query, best first."""
-        return [sorted(row.items(), key=lambda item: (-item[1], item[0]))[:count] for row in self.score_all(queries)]
+        words = numpy.asarray(self.lexical.score_all(queries), dtype=similarity.dtype)
+        clipped = numpy.clip(self._standardised(best) + LEXICAL_WEIGHT * words, 0.0, 1.0)
+        return clipped.tolist()
 
     def _standardised(self, best: ndarray) -> ndarray:
         """MEANING_WEIGHT × how many spreads each reference stands above the list's median, per claim (row)."""
@@ -131,23 +122,11 @@ class SemanticIndex:
         vector = self.queries.get(query)
         return self._encode([query])[0] if vector is None else vector
 
-    def score(self, query: str, index: int) -> float:
-        import numpy
-
-        row = self.closeness.get(query)
-        if row is None:
-            similarity = self.embeddings @ self._vector(query)
-            row = numpy.full(len(self.documents), -1.0, dtype=similarity.dtype)
-            numpy.maximum.at(row, self.owner, similarity)
-        meaning = float(self._standardised(row[None, :])[0, index])
-        return _clip(meaning + LEXICAL_WEIGHT * self.lexical.score(query, index))
+    def words(self, query: str, index: int) -> float:
+        return self.lexical.words(query, index)
 
     def evidence(self, query: str, index: int) -> tuple[str, tuple[str, ...]]:
         """The passage closest in meaning to the query, and the words they share."""
         similarities = self.embeddings[self.owner == index] @ self._vector(query)
         passage = self.documents[index][int(similarities.argmax())]
         return passage, self.lexical.evidence(query, index)[1]
-
-
-def _clip(score: float) -> float:
-    return min(1.0, max(0.0, score))

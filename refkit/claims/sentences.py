@@ -19,7 +19,7 @@ from refkit.documents.plain import ATX_HEADING_RE
 
 _ABBREVIATION_LIST = """
 al approx ca cf cit dept dr ed eds eg esp et etc fig figs eq eqs ie inc incl jr ltd mr mrs ms no nos nr
-op pp prof resp sr st suppl tab vol vols vs viz jan feb mar apr jun jul aug sep sept oct nov dec
+op pp prof ref refs resp sr st suppl tab vol vols vs viz jan feb mar apr jun jul aug sep sept oct nov dec
 """
 ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 
