@@ -219,6 +219,7 @@ def _line_text(chars: list[_Char], size: float, baseline: float) -> str:
     of digits as Unicode superscripts, ligatures and compatibility forms normalised."""
     parts: list[str] = []
     previous: _Char | None = None
+    was_raised = False
     for char in chars:
         raised = char.size < 0.9 * size and char.y > baseline + 0.15 * size
         text = char.text
@@ -230,7 +231,6 @@ def _line_text(chars: list[_Char], size: float, baseline: float) -> str:
             gap = char.x0 - previous.x1
             # pdfium spaces a superscript off the word it belongs to, its "1,2" apart and the full stop after
             # it off it: there only the gap counts
-            was_raised = previous.size < 0.9 * size and previous.y > baseline + 0.15 * size
             if raised or was_raised:
                 spaced = gap > 0.25 * size
             else:
@@ -238,7 +238,7 @@ def _line_text(chars: list[_Char], size: float, baseline: float) -> str:
             if spaced:
                 parts.append(" ")
         parts.append(text)
-        previous = char
+        previous, was_raised = char, raised
     return unicodedata.normalize("NFC", "".join(parts)).strip()
 
 
@@ -351,33 +351,30 @@ def _leading_number(line: _Line) -> int:
 def _strip_line_numbers(pages: list[list[_Line]]) -> None:
     """Margin line numbers (lineno, review modes) read into the line they stand beside: a number set apart
     by a wide gap, at the same left edge on many lines, comes off."""
-    edges: Counter[int] = Counter()
-    for lines in pages:
-        edges.update(round(line.x0 / 4) for line in lines if _leading_number(line))
+    numbered = [(line, digits) for lines in pages for line in lines if (digits := _leading_number(line))]
+    edges = Counter(round(line.x0 / 4) for line, _ in numbered)
     margins = {edge for edge, count in edges.items() if count >= 8}
-    for lines in pages:
-        for line in lines:
-            digits = _leading_number(line) if round(line.x0 / 4) in margins else 0
-            if digits:
-                line.chars = line.chars[digits:]
-                line.x0 = line.chars[0].x0
-                line.text = _line_text(line.chars, line.size, line.y)
+    for line, digits in numbered:
+        if round(line.x0 / 4) in margins:
+            line.chars = line.chars[digits:]
+            line.x0 = line.chars[0].x0
+            line.text = _line_text(line.chars, line.size, line.y)
 
 
 def _furniture(pages: list[list[_Line]], heights: list[float]) -> set[int]:
     """The ids of running headers and footers (the same text, numbers aside, at the same height on several
     pages), page numbers and margin line numbers."""
+    keys = [[(_DIGITS_RE.sub("#", line.text.casefold()), round(line.y / 4)) for line in lines] for lines in pages]
     seen: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for number, lines in enumerate(pages):
-        for line in lines:
-            seen[(_DIGITS_RE.sub("#", line.text.casefold()), round(line.y / 4))].add(number)
+    for number, page_keys in enumerate(keys):
+        for key in page_keys:
+            seen[key].add(number)
     repeated = max(2, round(0.3 * len(pages))) if len(pages) > 1 else 10**9
     dropped: set[int] = set()
     for number, lines in enumerate(pages):
         height = heights[number]
-        for line in lines:
+        for line, key in zip(lines, keys[number], strict=True):
             margin = line.y > 0.84 * height or line.y < 0.14 * height
-            key = (_DIGITS_RE.sub("#", line.text.casefold()), round(line.y / 4))
             if (margin and len(seen[key]) >= repeated) or (margin and _PAGE_NUMBER_RE.match(line.text)):
                 dropped.add(id(line))
             elif line.text.isdigit() and len(line.text) <= 4:
@@ -439,7 +436,8 @@ def _blocks(lines: list[_Line]) -> PdfText:
             steps[round(line.size)].append(previous.y - line.y)
     for size, values in steps.items():
         spacing[size] = statistics.median(values)
-    heading_sizes = sorted({round(line.size) for line in lines if _is_heading(line, body)}, reverse=True)
+    headings = {id(line) for line in lines if _is_heading(line, body)}
+    heading_sizes = sorted({round(line.size) for line in lines if id(line) in headings}, reverse=True)
     blocks: list[Block] = []
     pages: list[int] = []
     previous_line: _Line | None = None
@@ -452,7 +450,7 @@ def _blocks(lines: list[_Line]) -> PdfText:
             if step > 1.3 * usual + 0.5:
                 blocks.append(Block(len(blocks) + 1, "", "blank"))
                 pages.append(line.page)
-        if _is_heading(line, body):
+        if id(line) in headings:
             level = heading_sizes.index(round(line.size)) + 1 if line.size > 1.08 * body else len(heading_sizes) + 1
             blocks.append(Block(len(blocks) + 1, line.text, "heading", level))
         else:
