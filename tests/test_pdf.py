@@ -39,7 +39,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite"])
+@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite", "line-numbers"])
 def test_the_text_reads_in_order_with_words_whole(name: str) -> None:
     """Every sentence comes out whole (columns in order, hyphenated words joined, no header inside), and the
     sentences of the first paragraph in the order they were written."""
@@ -72,7 +72,7 @@ def test_the_page_of_each_line_and_of_each_reference() -> None:
     assert all(reference.location.file == str(DATA / "two-column.pdf") for reference in references)
 
 
-@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite"])
+@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite", "line-numbers"])
 def test_the_list_is_extracted_in_printed_order(name: str) -> None:
     references = extract_document(DATA / f"{name}.pdf")
     printed = gold(name)["references"]
@@ -95,6 +95,22 @@ def test_superscript_markers_resolve_to_the_cited_keys(name: str) -> None:
         resolver.resolve(marker)
         found.update(keys[key] for key in marker.keys)
     assert found == set(gold(name)["cited"])
+
+
+def test_margin_line_numbers_and_footnote_marks_come_off() -> None:
+    """lineno's numbers in both outer margins (some read into the line beside them, one between the pieces
+    of a line) leave neither digits nor a broken column order; the raised numbers of footnotes are no
+    superscript citation markers, their text stays out of the list, and the list's volumes and pages stay."""
+    document = read_document(DATA / "line-numbers.pdf")
+    lines = [block.text.strip() for block in document.body_blocks + document.reference_blocks if block.text.strip()]
+    numbered = [line for line in lines if re.match(r"\d+ [A-Za-z]{2}", line) or re.search(r"[a-z,.] \d+$", line)]
+    assert numbered == ["1 Introduction", "2 Results and discussion"]
+    assert "the best studied examples [1, 2, 3]. Selective sweeps" in flat(document.body)
+    markers = find_markers(document.body)
+    assert len(markers) == 24 and {marker.style for marker in markers} == {"numeric"}
+    assert document.body.count("A remark of note") == 6 and "A remark" not in document.references_text
+    references = extract_references(document)
+    assert [(r.volume, r.page) for r in references[:2]] == [("457", "843–848"), ("104", "8641–8648")]
 
 
 def test_bracketed_ranges_resolve() -> None:
