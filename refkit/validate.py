@@ -178,6 +178,11 @@ def read_inputs(path: str | Path) -> list[Input]:
         named = _named_bibliographies(Path(path))
         if not named:
             raise RefkitError(f"{path}: no references found (no reference list, and no .bib file named)")
+        missing = [bib for bib in named if not bib.is_file()]
+        if missing:  # e.g. a .bib that R Markdown builds at render time from the committed ones
+            raise RefkitError(
+                f"{missing[0]}: no such BibTeX file (named by {path}; validate the .bib files it is made from)"
+            )
         return [Input(load_bibliography(bib)) for bib in named]
     bibliography = parse_bibliography(write_references(references), str(path))
     if len(bibliography.entries) != len(references):  # cannot happen for entries we wrote; never pair wrongly

@@ -64,6 +64,15 @@ def test_missing_file(command, tmp_path):
     assert_one_line_error(run_cli(command, str(tmp_path / "nope.bib")), "no such BibTeX file")
 
 
+def test_a_bib_file_named_by_a_document_but_built_at_render_time(tmp_path):
+    # As in a real R Markdown tutorial: `bibliography: temp.bib`, made at render time from the committed .bib.
+    (tmp_path / "references.bib").write_text("@misc{a, title = {A}}\n")
+    paper = tmp_path / "paper.Rmd"
+    paper.write_text("---\ntitle: A paper\nbibliography: temp.bib\n---\n\nText [@a].\n")
+    error = f"temp.bib: no such BibTeX file (named by {paper}; validate the .bib files it is made from)"
+    assert_one_line_error(run_cli("validate", "--offline", str(paper)), error)
+
+
 def test_directory(tmp_path):
     assert_one_line_error(run_cli("validate", str(tmp_path)), "is a directory")
 
