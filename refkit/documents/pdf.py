@@ -408,32 +408,40 @@ def _raised_runs(line: _Line) -> list[tuple[int, int]]:
     return runs
 
 
-def _footnotes(lines: list[_Line]) -> None:
+MAX_FOOTNOTES = 8  # more raised numbers than this at a page's foot are a list's labels (AIP), not footnotes
+
+
+def _footnotes(lines: list[_Line], height: float) -> None:
     """A footnote's number is raised like a superscript citation: the numbers of the footnotes at a page's
-    foot (a small raised number just left of a line smaller than the body text) come off the page's text,
-    so that `map` does not read them as citation markers, and the footnotes' lines are marked (read first,
-    out of the way of a reference item or sentence that runs on across the page's columns)."""
+    foot (a small raised number just left of a line smaller than the body text, in the page's lower part:
+    affiliations numbered under the title are no footnotes) come off the page's text, so that `map` does
+    not read them as citation markers, and the footnotes' lines are marked (read first, out of the way of
+    a reference item or sentence that runs on across the page's columns)."""
     body = _body_size(lines)
-    small = [line for line in lines if line.size < 0.95 * body]
-    numbers: set[str] = set()
-    notes: list[_Line] = []
+    small = [line for line in lines if line.size < 0.95 * body and line.y < 0.4 * height]
+    marks: list[tuple[_Line, _Line]] = []  # (number drawn apart, its note)
     for mark in lines:
         if mark.text.isdigit() and len(mark.text) <= 3 and mark.size < 0.9 * body:
-            for note in small:
-                raised = 0.15 * note.size < mark.y - note.y < 0.7 * note.size
-                if raised and -0.5 <= note.x0 - mark.x1 < 0.5 * note.size:
-                    numbers.add(mark.text)
-                    notes.append(note)
-                    mark.text = ""
-                    break
-    for note in small:
-        runs = _raised_runs(note)
-        if runs and runs[0][0] == 0 and note.y < 0.5 * max(line.y for line in lines):  # its number read into it
-            numbers.add("".join(char.text for char in note.chars[: runs[0][1]]))
-            notes.append(note)
-            _cut(note, *runs[0])
-    if not numbers:
+            note = next(
+                (
+                    note
+                    for note in small
+                    if 0.15 * note.size < mark.y - note.y < 0.7 * note.size
+                    and -0.5 <= note.x0 - mark.x1 < 0.5 * note.size
+                ),
+                None,
+            )
+            if note is not None:
+                marks.append((mark, note))
+    joined = [(note, runs[0][1]) for note in small if (runs := _raised_runs(note)) and runs[0][0] == 0]
+    if not 0 < len(marks) + len(joined) <= MAX_FOOTNOTES:
         return
+    numbers = {mark.text for mark, _ in marks} | {"".join(c.text for c in note.chars[:end]) for note, end in joined}
+    notes = [note for _, note in marks] + [note for note, _ in joined]
+    for mark, _ in marks:
+        mark.text = ""
+    for note, end in joined:
+        _cut(note, 0, end)
     for line in lines:
         for start, end in reversed(_raised_runs(line)):
             if "".join(char.text for char in line.chars[start:end]) in numbers:
@@ -588,7 +596,7 @@ def pdf_text(path: str | Path) -> PdfText:
                     raise RefkitError(f"{path}: page {number + 1}: {error}") from None
                 heights.append(page.get_height())
                 lines = _page_lines(chars, number + 1, page.get_width() / 2)
-                _footnotes(lines)
+                _footnotes(lines, heights[-1])
                 pages.append(lines)
             finally:
                 textpage.close()
