@@ -4,10 +4,12 @@ pdfium gives each character's code, box, baseline and font; everything else is r
 lines (a run of characters on one baseline, cut at wide gaps), columns (a page whose lines sit in two halves
 is read left column then right, full-width lines between bands), blocks (a vertical gap wider than the
 line spacing is a blank line), headings (larger than the body text, or all bold), superscripts (a raised,
-smaller run: written as Unicode superscript digits, which `map` reads as citation markers). Running headers
-and footers (the same text at the same height on several pages), page numbers and margin line numbers are
-dropped; TeX's separately drawn accents are put back on their letters, ligatures and compatibility forms
-normalised (NFKC), and words hyphenated at a line end joined again.
+smaller run: written as Unicode superscript digits, which `map` reads as citation markers), footnotes (a
+small line at a page's foot after a raised number: the number comes off the text, the note is read first on
+its page). Running headers and footers (the same text at the same height on several pages), page numbers and
+margin line numbers (on either side, also where read into a line) are dropped; TeX's separately drawn accents
+are put back on their letters, ligatures and compatibility forms normalised (NFKC), and words hyphenated at a
+line end joined again.
 
 A block's "line" is its line in the text read out (1-based); `PdfText.pages` gives the page of each line.
 pdfium runs no JavaScript (that needs a form environment, which is never created), and a page limit, a time
