@@ -7,7 +7,6 @@ one combined report, and one exit code over all of them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,9 +17,7 @@ from refkit.checks.lint import lint
 from refkit.checks.registry import RULES, rule_selected
 from refkit.checks.verify import verify
 from refkit.config import Settings, load_settings
-from refkit.documents import detect_format
 from refkit.errors import RefkitError
-from refkit.files import read_text
 from refkit.model import Evidence, Finding, Reference, Severity, Status
 from refkit.sources.base import Progress
 from refkit.sources.identify import Sources
@@ -143,7 +140,6 @@ def verification_selected(settings: Settings) -> bool:
 # Rules about how a .bib file is written (syntax, the fields BibTeX requires of an entry type) say nothing
 # about a document's reference list, whose entry types the extractor only guessed.
 BIBTEX_ONLY_RULES = ("RK1", "RK201")
-_PANDOC_BIBLIOGRAPHY_RE = re.compile(r"\A---\n.*?^bibliography:[ \t]*(.*?)\n(?=\S|---)", re.DOTALL | re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -168,21 +164,16 @@ def read_inputs(path: str | Path) -> list[Input]:
         raise RefkitError(
             f"{path}: {Path(path).suffix} bibliographies are not read; check the .bib file it was made from"
         )
-    from refkit.extract import NoReferenceSection, extract_document  # the extractor only for documents
+    from refkit.extract import NoReferenceSection, extract_document, named_bibliographies  # only for documents
 
     try:
         references = extract_document(path)
     except NoReferenceSection:
         references = []
     if not references:
-        named = _named_bibliographies(Path(path))
+        named = named_bibliographies(path)
         if not named:
             raise RefkitError(f"{path}: no references found (no reference list, and no .bib file named)")
-        missing = [bib for bib in named if not bib.is_file()]
-        if missing:  # e.g. a .bib that R Markdown builds at render time from the committed ones
-            raise RefkitError(
-                f"{missing[0]}: no such BibTeX file (named by {path}; validate the .bib files it is made from)"
-            )
         return [Input(load_bibliography(bib)) for bib in named]
     bibliography = parse_bibliography(write_references(references), str(path))
     if len(bibliography.entries) != len(references):  # cannot happen for entries we wrote; never pair wrongly
@@ -193,19 +184,6 @@ def read_inputs(path: str | Path) -> list[Input]:
         for number, (entry, reference) in enumerate(zip(bibliography.entries, references, strict=True), 1)
     ]
     return [Input(bibliography, references)]
-
-
-def _named_bibliographies(document: Path) -> list[Path]:
-    """The .bib files a document takes its references from (`\\bibliography{refs}`, `\\addbibresource`,
-    pandoc's `bibliography:` in the YAML front matter), relative to the document."""
-    from refkit.extract import latex_bibliography_files  # the extractor only for documents
-
-    text = read_text(document, what="document") if document.suffix.lower() not in (".docx", ".pdf") else ""
-    names = latex_bibliography_files(document) if detect_format(document) == "latex" else []
-    found = _PANDOC_BIBLIOGRAPHY_RE.search(text)
-    if found:
-        names += [name.strip(" \t-'\"[]") for name in re.split(r"[,\n]", found.group(1))]
-    return [document.parent / name for name in dict.fromkeys(names) if name.endswith(".bib")]
 
 
 def validate_input(

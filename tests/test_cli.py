@@ -69,7 +69,7 @@ def test_a_bib_file_named_by_a_document_but_built_at_render_time(tmp_path):
     (tmp_path / "references.bib").write_text("@misc{a, title = {A}}\n")
     paper = tmp_path / "paper.Rmd"
     paper.write_text("---\ntitle: A paper\nbibliography: temp.bib\n---\n\nText [@a].\n")
-    error = f"temp.bib: no such BibTeX file (named by {paper}; validate the .bib files it is made from)"
+    error = f"temp.bib: no such BibTeX file (named by {paper}; if it is made when the document is rendered, give"
     assert_one_line_error(run_cli("validate", "--offline", str(paper)), error)
 
 

@@ -100,6 +100,37 @@ def test_without_bib_the_documents_own_reference_list_is_used(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
+    "name, text",
+    [  # pandoc fills the empty References section from the front matter's .bib; LaTeX's from \bibliography
+        (
+            "paper.Rmd",
+            "---\ntitle: Bees\nbibliography: [bees.bib]\n---\n\n{claim} [@rundlof2015seed].\n\n# References\n",
+        ),
+        (
+            "paper.tex",
+            "\\begin{{document}}\n{claim} \\cite{{rundlof2015seed}}.\n\\bibliography{{bees}}\n\\end{{document}}\n",
+        ),
+    ],
+)
+def test_a_document_without_its_own_list_is_mapped_to_the_bib_it_names(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / "bees.bib").write_text((DATA / "bees.bib").read_text(encoding="utf-8"), encoding="utf-8")
+    claim = "Seed coating with clothianidin reduced wild bee density in the field"
+    document = tmp_path / name
+    document.write_text(text.format(claim=claim), encoding="utf-8")
+    result = run_cli("map", str(document), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    cited = [claim for claim in json.loads(result.stdout)["claims"] if claim["label"] == "cited"]
+    assert [[marker["keys"] for marker in claim["markers"]] for claim in cited] == [[["rundlof2015seed"]]]
+
+
+def test_a_bib_the_document_names_but_does_not_have_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    document = tmp_path / "paper.Rmd"
+    document.write_text("---\nbibliography: temp.bib\n---\n\nBees forage [@a].\n", encoding="utf-8")
+    result = run_cli("map", str(document))
+    assert result.returncode == 2 and "temp.bib: no such BibTeX file (named by" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
     "args, message",
     [
         (["missing.md"], "no such document"),

@@ -11,9 +11,9 @@ from refkit.claims.cues import WEIGHTS, Weights
 from refkit.claims.labels import Calibration
 from refkit.claims.mapping import TOP, map_claims
 from refkit.claims.model import ClaimMap, Thresholds
-from refkit.documents import read_document
+from refkit.documents import Document, read_document
 from refkit.errors import RefkitError
-from refkit.extract import extract_references
+from refkit.extract import extract_references, named_bibliographies
 from refkit.model import Reference
 from refkit.sources.snapshot import SnapshotSource
 
@@ -21,6 +21,18 @@ from refkit.sources.snapshot import SnapshotSource
 def read_references(path: str | Path) -> list[Reference]:
     """The entries of a .bib file, in file order (the order numeric markers count in)."""
     return [to_reference(entry, str(path)) for entry in load_bibliography(path).entries]
+
+
+def _document_references(path: str | Path, document: Document) -> list[Reference]:
+    """The document's own reference list, or else the .bib files it names (LaTeX's `\\bibliography`, pandoc's
+    `bibliography:`), as `refkit validate` reads them."""
+    references = extract_references(document, document_keys=True) if document.has_references else []
+    if references:  # \cite{key} names a \bibitem{key}
+        return references
+    named = named_bibliographies(path)
+    if not named:
+        raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
+    return [reference for bib in named for reference in read_references(bib)]
 
 
 def map_document(
@@ -41,10 +53,8 @@ def map_document(
         references = read_references(bib)
         if not references:  # every claim would come out unsupported, which would look like an answer
             raise RefkitError(f"{bib}: no BibTeX entries found to map the claims to")
-    elif document.has_references:
-        references = extract_references(document, document_keys=True)  # \cite{key} names a \bibitem{key}
     else:
-        raise RefkitError(f"{path}: no reference list found in the document; give the references with --bib BIB")
+        references = _document_references(path, document)
     if snapshot:
         references, _ = add_abstracts(references, SnapshotSource(snapshot))
     claim_map = map_claims(

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from refkit.documents import Document, parse_document, read_document
+from refkit.documents import Document, detect_format, parse_document, read_document
 from refkit.documents.blocks import text_blocks
 from refkit.documents.plain import markdown_inline
 from refkit.errors import RefkitError
@@ -101,6 +101,27 @@ def _front_matter_bibliographies(path: str | Path) -> list[str]:
     return [name.strip(" \t'\"") for name in re.split(r"[,\n\[\]]|\s-\s", found.group(1)) if name.strip(" \t'\"-")]
 
 
+def named_bibliographies(path: str | Path) -> list[Path]:
+    """The .bib files a document takes its references from (LaTeX's `\\bibliography`/`\\addbibresource`,
+    pandoc's `bibliography:` in the front matter), beside the document. One that is missing is an error: R
+    Markdown often names a .bib it builds only when it renders the document."""
+    format = detect_format(path)
+    if format == "latex":
+        names = latex_bibliography_files(path)
+    elif format == "markdown":
+        names = _front_matter_bibliographies(path)
+    else:
+        return []
+    named = [Path(path).parent / name for name in dict.fromkeys(names) if name.endswith(".bib")]
+    missing = [bib for bib in named if not bib.is_file()]
+    if missing:
+        raise RefkitError(
+            f"{missing[0]}: no such BibTeX file (named by {path}; if it is made when the document is rendered, "
+            "give the .bib files it is made from)"
+        )
+    return named
+
+
 def extract_document(
     path: str | Path, *, section: str | None = None, key_pattern: str = DEFAULT_KEY_PATTERN, document_keys: bool = True
 ) -> list[Reference]:
@@ -145,6 +166,7 @@ __all__ = [
     "extract_references",
     "latex_bibliography_files",
     "make_key",
+    "named_bibliographies",
     "parse_reference",
     "split_items",
 ]
