@@ -348,6 +348,20 @@ def test_chicago_notes_and_repeated_notes() -> None:
     )
 
 
+def test_a_rule_for_the_authors_repeats_those_of_the_item_before() -> None:
+    """AASTeX, MNRAS and Chicago print "———." for the authors of the entry above: they are its authors."""
+    listing = (
+        "Mann, A. W., Newton, E. R., Rizzuto, A. C., et al. 2016, The Astronomical Journal, 152, 61\n"
+        "———. 2018, The Astronomical Journal, 155, 4\n"
+        "—. 2019, Monthly Notices of the Royal Astronomical Society, 484, 8\n"
+    )
+    first, second, third = extract_references(listing)
+    assert [name.family for name in first.authors] == ["Mann", "Newton", "Rizzuto"] and first.authors_truncated
+    for repeated in (second, third):
+        assert repeated.authors == first.authors and repeated.authors_truncated
+    assert (second.year, third.year, second.key, third.key) == (2018, 2019, "mann2018", "mann2019")
+
+
 def test_place_and_publisher_of_books() -> None:
     for text, place, publisher in [
         ("Lindqvist, Karl. Havets kartor och deras historia. Stockholm: Norstedts, 2004.", "Stockholm", "Norstedts"),
@@ -397,17 +411,3 @@ def test_a_preprint_server_printed_twice_stays_out_of_the_title() -> None:
         "system to achieve necessary high accuracy? arXiv. arXiv; 2016 Jan. Report No.: 1511.06348."
     )
     assert question.title.endswith("necessary high accuracy") and question.container_title == "arXiv"
-
-
-def test_a_rule_for_the_authors_repeats_those_of_the_item_before() -> None:
-    """AASTeX, MNRAS and Chicago print "———." for the authors of the entry above: they are its authors."""
-    listing = (
-        "Mann, A. W., Newton, E. R., Rizzuto, A. C., et al. 2016, The Astronomical Journal, 152, 61\n"
-        "———. 2018, The Astronomical Journal, 155, 4\n"
-        "—. 2019, Monthly Notices of the Royal Astronomical Society, 484, 8\n"
-    )
-    first, second, third = extract_references(listing)
-    assert [name.family for name in first.authors] == ["Mann", "Newton", "Rizzuto"] and first.authors_truncated
-    for repeated in (second, third):
-        assert repeated.authors == first.authors and repeated.authors_truncated
-    assert (second.year, third.year, second.key, third.key) == (2018, 2019, "mann2018", "mann2019")
