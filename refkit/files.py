@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import secrets
 import shutil
 import signal
 import sys
@@ -86,6 +84,8 @@ class FileState:
 
 def file_state(path: str | Path) -> FileState:
     """The state of a file now (taken before it is read, so a change during the read is caught too)."""
+    import hashlib  # only for a command that writes back (enrich): reading a file needs no digest
+
     try:
         with Path(path).open("rb") as stream:
             stat = os.fstat(stream.fileno())
@@ -110,6 +110,8 @@ _RUN_START_NS = time.time_ns()
 
 
 def _temporary_name(folder: Path, name: str) -> Path:
+    import secrets  # only when a file is written
+
     return folder / f".{name}{_TEMPORARY_MARK}{os.getpid()}-{secrets.token_hex(6)}"
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from refkit.bib import Bibliography, load_bibliography, parse_bibliography, to_reference, write_references
+from refkit.bib.convert import to_reference
+from refkit.bib.read import Bibliography, load_bibliography, parse_bibliography
 from refkit.checks.heuristics import heuristics
 from refkit.checks.lint import lint
 from refkit.checks.registry import RULES, rule_selected
@@ -19,9 +21,10 @@ from refkit.checks.verify import verify
 from refkit.config import Settings, load_settings
 from refkit.errors import RefkitError
 from refkit.model import Evidence, Finding, Reference, Severity, Status
-from refkit.sources.base import Progress
-from refkit.sources.identify import Sources
-from refkit.sources.registry import build_sources
+
+if TYPE_CHECKING:
+    from refkit.sources.base import Progress
+    from refkit.sources.identify import Sources
 
 BIBTEX_SUFFIXES = frozenset({".bib", ".bibtex"})
 
@@ -115,7 +118,11 @@ def validate_bibliography(
     findings.extend(heuristics(pairs))
     evidence: list[Evidence] = []
     if verification_selected(settings):
-        online, evidence = verify(pairs, source or build_sources(settings), on_progress)
+        if source is None:
+            from refkit.sources.registry import build_sources  # the sources only when entries are looked up
+
+            source = build_sources(settings)
+        online, evidence = verify(pairs, source, on_progress)
         findings.extend(online)
     chosen = {rule_id for rule_id in RULES if rule_selected(rule_id, settings.select, settings.ignore)}
     selected = [f for f in findings if f.rule in chosen]
@@ -164,7 +171,8 @@ def read_inputs(path: str | Path) -> list[Input]:
         raise RefkitError(
             f"{path}: {Path(path).suffix} bibliographies are not read; check the .bib file it was made from"
         )
-    from refkit.extract import NoReferenceSection, extract_document, named_bibliographies  # only for documents
+    from refkit.bib.write import write_references  # the extractor and the writer only for documents
+    from refkit.extract import NoReferenceSection, extract_document, named_bibliographies
 
     try:
         references = extract_document(path)

@@ -13,6 +13,7 @@ import types
 from pathlib import Path
 
 import refkit
+from refkit.cli.app import COMMAND_MODULES
 from tests.records import STIM_RECORD
 
 # What a command pays for only when it uses it: HTTP and its cache, BibTeX parsing, fuzzy matching, the
@@ -51,10 +52,27 @@ def test_import_refkit_loads_only_the_package_and_its_version():
     assert not HEAVY & {name.split(".")[0] for name in loaded}
 
 
-def test_refkit_version_loads_no_heavy_module():
+# What only a document needs: the readers of each format (the PDF one loads ctypes, the docx one zipfile and
+# XML) and the reference extractor with its model.
+DOCUMENT_ONLY = {"refkit.documents", "refkit.extract", "zipfile", "xml", "ctypes", "statistics", "html.parser"}
+
+
+def _commands(loaded: set[str]) -> set[str]:
+    """The command modules of refkit.cli among `loaded`."""
+    return {name for name in loaded if name.startswith("refkit.cli.") and name != "refkit.cli.app"}
+
+
+def test_refkit_version_loads_no_heavy_module_and_no_command():
     loaded = _loaded("from refkit.cli import main\nmain()", "--version")
     assert not HEAVY & {name.split(".")[0] for name in loaded}
-    assert "refkit.validate" not in loaded and "refkit.claims" not in loaded
+    assert "refkit.validate" not in loaded and "refkit.claims" not in loaded and "refkit.model" not in loaded
+    assert _commands(loaded) == set()
+
+
+def test_a_command_loads_its_own_module_only_and_help_lists_them_all():
+    assert _commands(_loaded("from refkit.cli import main\nmain()", "rules")) == {"refkit.cli.rules"}
+    every = _commands(_loaded("from refkit.cli import main\nmain()", "--help"))
+    assert every >= set(COMMAND_MODULES.values())
 
 
 def test_an_offline_validate_the_snapshot_answers_never_loads_the_http_stack(tmp_path: Path):
@@ -72,6 +90,8 @@ def test_an_offline_validate_the_snapshot_answers_never_loads_the_http_stack(tmp
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert [entry["status"] for entry in report["entries"]] == ["verified"]
     assert not {"requests", "requests_cache", "urllib3"} & {name.split(".")[0] for name in loaded}
+    assert not {name for name in loaded if name in DOCUMENT_ONLY or name.startswith("refkit.documents.")}
+    assert _commands(loaded) == {"refkit.cli.validate", "refkit.cli.sources"}
 
 
 def test_refkit_version_is_the_installed_distributions():

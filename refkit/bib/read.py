@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.library import Library
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -29,6 +28,7 @@ from bibtexparser.model import (
     String,
 )
 
+from refkit.bib.split import Unsupported, split_blocks
 from refkit.errors import RefkitError
 from refkit.files import read_text
 from refkit.text import MONTH_MACROS
@@ -139,16 +139,18 @@ def _not_bibtex_reason(text: str) -> str:
 # The text is parsed a piece at a time, each piece about this many characters and cut where a line starts a
 # block, so that bibtexparser's objects for one piece are dropped once its entries are read: the library of a
 # whole file takes nine times the file in memory. A piece that ends inside a block (an `@` at the start of a
-# line in a value) is parsed again together with the next piece, so the cut never changes what is read.
-PIECE_CHARS = 1 << 20
+# line in a value) is parsed again together with the next piece, so the cut never changes what is read. A
+# piece with a block only bibtexparser's splitter reads (refkit.bib.split) is split by it whole: at a quarter
+# of a megabyte, one damaged entry costs that speed for the few hundred entries around it, not the thousands.
+PIECE_CHARS = 1 << 18
 _BLOCK_START_RE = re.compile(r"^[ \t]*@", re.MULTILINE)
 
 
 def parse_bibliography(text: str, path: str | None = None) -> Bibliography:
     evaluator = Evaluator(max(CONCATENATION_BUDGET_CHARS, 4 * len(text)))
     reader = _Reader(evaluator)
-    for lines, library in _libraries(text, PIECE_CHARS):
-        reader.read(library, lines)
+    for lines, blocks in _pieces(text, PIECE_CHARS):
+        reader.read(blocks, lines)
     problems = evaluator.define(reader.strings)
     entries = reader.finish()
     problems += reader.problems
@@ -157,18 +159,28 @@ def parse_bibliography(text: str, path: str | None = None) -> Bibliography:
     return Bibliography(path, text, entries, problems, evaluator.macros, reader.blocks or not reader.prose)
 
 
-def _libraries(text: str, size: int) -> Iterator[tuple[Lines, Library]]:
-    """bibtexparser's library of each piece of the text, with the lines of its blocks in the whole text."""
+def _pieces(text: str, size: int) -> Iterator[tuple[Lines, list[Block]]]:
+    """bibtexparser's blocks of each piece of the text, with the lines of its blocks in the whole text."""
     start, before = 0, 0
     while start < len(text):
         end = _cut(text, start + size)
-        library = bibtexparser.parse_string(text[start:end], parse_stack=[])
-        while end < len(text) and library.blocks and type(library.blocks[-1]) is ParsingFailedBlock:
+        blocks = _split(text[start:end])
+        while end < len(text) and blocks and type(blocks[-1]) is ParsingFailedBlock:
             end = _cut(text, end + size)  # the last block may be cut short: read it again, with more text
-            library = bibtexparser.parse_string(text[start:end], parse_stack=[])
-        yield Lines(text[start:end], before), library
+            blocks = _split(text[start:end])
+        yield Lines(text[start:end], before), blocks
         before += text.count("\n", start, end)
         start = end
+
+
+def _split(piece: str) -> list[Block]:
+    """The blocks bibtexparser reads in a piece (with an empty middleware stack): split by refkit.bib.split
+    when the piece is well-formed, by bibtexparser's own splitter, which recovers from errors, when not."""
+    try:
+        return split_blocks(piece)
+    except Unsupported:
+        blocks: list[Block] = bibtexparser.parse_string(piece, parse_stack=[]).blocks
+        return blocks
 
 
 class Lines:
@@ -232,8 +244,8 @@ class _Reader:
         self._entry_keys: set[str] = set()
         self._string_keys: set[str] = set()
 
-    def read(self, library: Library, lines: Lines) -> None:
-        for block in library.blocks:
+    def read(self, blocks: list[Block], lines: Lines) -> None:
+        for block in blocks:
             if isinstance(block, ImplicitComment):
                 self.prose = self.prose or _is_prose(block)
             elif not isinstance(block, ExplicitComment):

@@ -7,16 +7,7 @@ import sys
 from refkit.cli.app import EXIT_BROKEN_PIPE, EXIT_USAGE, OutputClosed, app, write_stdout
 from refkit.errors import RefkitError
 
-# Importing a command module registers its command on `app`.
-from refkit.cli import validate as _validate  # noqa: F401  isort: skip
-from refkit.cli import export as _export  # noqa: F401  isort: skip
-from refkit.cli import rules as _rules  # noqa: F401  isort: skip
-from refkit.cli import enrich as _enrich  # noqa: F401  isort: skip
-from refkit.cli import cache as _cache  # noqa: F401  isort: skip
-from refkit.cli import extract as _extract  # noqa: F401  isort: skip
-from refkit.cli import map as _map  # noqa: F401  isort: skip
-from refkit.cli import mirror as _mirror  # noqa: F401  isort: skip
-from refkit.cli import batch as _batch  # noqa: F401  isort: skip
+# Each command's module is imported when the command is asked for (refkit.cli.app.COMMAND_MODULES).
 
 
 def main() -> None:

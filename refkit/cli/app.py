@@ -2,19 +2,72 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import typer
+from typer.core import TyperGroup
 
 from refkit.errors import RefkitError
 from refkit.version import __version__
 
+# Each command's module, in the order `refkit --help` lists them. A module registers its command on `app` when
+# imported, and is imported when its command is asked for: `refkit validate` neither imports the other commands'
+# modules nor has typer build their options (half the start-up of a command, typer itself aside).
+COMMAND_MODULES = {
+    name: f"refkit.cli.{name}"
+    for name in ("validate", "export", "rules", "enrich", "extract", "map", "batch", "cache", "mirror")
+}
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The click commands of the root group, each built the first time it is looked up; going over all of them
+    (help, a mistyped command's suggestions, shell completion) builds them all."""
+
+    def __init__(self, built: MutableMapping[str, Any]) -> None:
+        self._built = built
+
+    def _load(self, names: list[str]) -> None:
+        for name in names:
+            importlib.import_module(COMMAND_MODULES[name])
+        group = typer.main.get_command(app)
+        assert isinstance(group, _LazyGroup)
+        self._built = dict(group.commands._built if isinstance(group.commands, _Commands) else group.commands)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in COMMAND_MODULES:
+            self._load([name])
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        missing = [name for name in COMMAND_MODULES if name not in self._built]
+        if missing:
+            self._load(missing)
+        return iter(self._built)
+
+    def __len__(self) -> int:
+        return len(self._built.keys() | COMMAND_MODULES.keys())
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+
+class _LazyGroup(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands)
+
+
 app = typer.Typer(
     name="refkit",
+    cls=_LazyGroup,
     help="Keep a document's references honest: extract, validate, enrich, export and map claims.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

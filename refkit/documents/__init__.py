@@ -11,9 +11,6 @@ from pathlib import Path
 
 from refkit.documents.bbl import bbl_blocks, tex_blocks
 from refkit.documents.blocks import Block
-from refkit.documents.docx import docx_blocks
-from refkit.documents.html import html_blocks
-from refkit.documents.pdf import pdf_text
 from refkit.documents.plain import markdown_blocks, markdown_inline, plain_blocks
 from refkit.documents.sections import REFERENCE_HEADINGS, split_document
 from refkit.errors import RefkitError
@@ -37,12 +34,20 @@ FORMATS = {
     ".pdf": "pdf",
 }
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a reference list of ~250,000 entries; more is not a document
+
+
+def _html_blocks(text: str) -> list[Block]:
+    from refkit.documents.html import html_blocks  # each binary or markup reader only for its format
+
+    return html_blocks(text)
+
+
 _READERS = {
     "text": plain_blocks,
     "markdown": markdown_blocks,
     "latex": tex_blocks,
     "bbl": bbl_blocks,
-    "html": html_blocks,
+    "html": _html_blocks,
 }
 _PARAGRAPH_FORMATS = frozenset({"html", "docx"})  # their text blocks are whole paragraphs, not source lines
 
@@ -128,6 +133,8 @@ def read_document(path: str | Path, *, section: str | None = None, format: str |
     """Read a file and find its reference section; unreadable or binary input raises RefkitError."""
     format = format or detect_format(path)
     if format == "pdf":
+        from refkit.documents.pdf import pdf_text
+
         text = pdf_text(path)
         return replace(_document(text.blocks, format, section, str(path)), pages=text.pages)
     size = Path(path).stat().st_size if str(path) != "-" and Path(path).is_file() else 0
@@ -137,6 +144,8 @@ def read_document(path: str | Path, *, section: str | None = None, format: str |
             f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a document may have"
         )
     if format == "docx":
+        from refkit.documents.docx import docx_blocks
+
         return _document(docx_blocks(path), format, section, str(path))
     return parse_document(read_text(path, what="document"), format, section=section, path=str(path))
 
