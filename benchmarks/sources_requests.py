@@ -1,6 +1,7 @@
-"""Requests per entry and wall time for mixed entries against the fake OpenAlex, PubMed, Semantic Scholar and
-Open Library, each enforcing its API's limits (429 past them), beside the ideal: the requests made, sent at
-exactly the published rate ("ideal s"), and one request per entry asked at that rate ("1-by-1 s").
+"""Requests per entry and wall time for mixed entries against the fakes, each enforcing its API's limits (429
+past them), beside the ideal: the requests made, sent at exactly the published rate ("ideal s"), and one
+request per entry asked at that rate ("1-by-1 s"). Two chains: the default one (crossref, datacite, arxiv,
+dblp; `--chain default`) and openalex, pubmed, semanticscholar, openlibrary (`--chain more`).
 
 The entries (seeded, tests/fakeapis/corpus.py) are a quarter each: biomedical articles (DOI and PMID, or a
 PMCID alone), other journal articles (DOI), conference papers (half with an arXiv id, half with a title only)
@@ -11,12 +12,18 @@ made, 429s, seconds spent in it, the ideal and the one-by-one times; then how ma
 a warm run (everything cached: no request). Run twice: without keys (OpenAlex's keyless budget is $0.01 a day,
 PubMed's limit 3/s) and with a key for each of OpenAlex, PubMed and Semantic Scholar.
 
+The default chain holds the same works as the real world spreads them: the journal articles (DOI) in
+Crossref, the conference papers in DBLP, those with an arXiv id in arXiv and (by its 10.48550 DOI, which
+half of them cite) in DataCite; the books (ISBN) nowhere it asks. Crossref is searched (3 lists/s) for every
+entry no look-up settled, DBLP (1/s, one connection) for the conference papers still unsettled, arXiv
+(1 per 3 s) for those naming arXiv: their published rates, not refkit, are the floor.
+
 First it reads every recorded answer of the three recorded APIs (../shared/data/api-responses) and counts
 those refkit's parsers read correctly: a work, article or paper with a title, or an error recognised as one
 (its fields are checked by hand in tests/test_sources_*.py); answers of endpoints refkit never calls are
 counted apart.
 
-    python benchmarks/sources_requests.py [--entries 200] [--latency 0.05]
+    python benchmarks/sources_requests.py [--entries 200] [--latency 0.05] [--chain default|more|both]
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +44,7 @@ sys.path.insert(0, str(ROOT))  # for tests.fakeapis when run as a script
 
 from refkit.config import Settings  # noqa: E402
 from refkit.model import Reference  # noqa: E402
+from refkit.sources import registry  # noqa: E402
 from refkit.sources.base import BaseSource, Lookup, SearchResult  # noqa: E402
 from refkit.sources.http import Kind  # noqa: E402
 from refkit.sources.identify import identify_many  # noqa: E402
@@ -44,7 +52,8 @@ from refkit.sources.openalex import OpenAlexSource  # noqa: E402
 from refkit.sources.openlibrary import OpenLibrarySource  # noqa: E402
 from refkit.sources.pubmed import PubMedSource  # noqa: E402
 from refkit.sources.semanticscholar import SemanticScholarSource  # noqa: E402
-from tests.fakeapis.base import FakeApi  # noqa: E402
+from tests.fakeapis import FakeArxiv, FakeDataCite, FakeDblp  # noqa: E402
+from tests.fakeapis.arxiv import Entry  # noqa: E402
 from tests.fakeapis.corpus import (  # noqa: E402
     openalex_works,
     openlibrary_books,
@@ -52,14 +61,18 @@ from tests.fakeapis.corpus import (  # noqa: E402
     semanticscholar_papers,
     works,
 )
+from tests.fakeapis.datacite import attributes  # noqa: E402
+from tests.fakeapis.dblp import info  # noqa: E402
 from tests.fakeapis.openalex import FakeOpenAlex  # noqa: E402
 from tests.fakeapis.openlibrary import FakeOpenLibrary  # noqa: E402
 from tests.fakeapis.pubmed import FakePubMed  # noqa: E402
 from tests.fakeapis.semanticscholar import FakeSemanticScholar  # noqa: E402
+from tests.fakecrossref import FakeCrossref  # noqa: E402
 
 MAILTO = "benchmark@example.org"
 KEY = "benchmark-key"
 KEY_VARIABLES = ("REFKIT_OPENALEX_KEY", "REFKIT_NCBI_API_KEY", "REFKIT_S2_API_KEY")
+DEFAULT_CHAIN = ("crossref", "datacite", "arxiv", "dblp")
 RECORDED = ROOT.parent / "shared" / "data" / "api-responses"
 
 
@@ -156,7 +169,7 @@ def cited(entries: list[Reference]) -> list[Reference]:
     return out
 
 
-def fakes(corpus: list[Reference], latency: float) -> dict[str, FakeApi]:
+def fakes(corpus: list[Reference], latency: float) -> dict[str, Any]:
     return {
         "openalex": FakeOpenAlex(openalex_works(corpus), latency=latency),
         "pubmed": FakePubMed(pubmed_references(corpus), latency=latency),
@@ -165,7 +178,7 @@ def fakes(corpus: list[Reference], latency: float) -> dict[str, FakeApi]:
     }
 
 
-def sources(servers: dict[str, FakeApi], cache: Path) -> list[BaseSource]:
+def sources(servers: dict[str, Any], cache: Path) -> list[BaseSource]:
     settings = Settings(mailto=MAILTO, cache_dir=cache)
     settings.urls.update(
         openalex=servers["openalex"].url,
@@ -201,35 +214,119 @@ class Timed:
             self.asked, self.seconds = self.asked + len(references), self.seconds + time.perf_counter() - start
 
 
-def run(entries: list[Reference], servers: dict[str, FakeApi], cache: Path) -> tuple[list[Run], float, Counter[str]]:
+def run(
+    entries: list[Reference], servers: dict[str, Any], chain: list[BaseSource]
+) -> tuple[list[Run], float, Counter[str]]:
     """One pass of the chain over the entries: per-source figures, the wall time, who identified what."""
-    chain = [Timed(source) for source in sources(servers, cache)]
+    timed_chain = [Timed(source) for source in chain]
     before = {name: (len(server.requests), server.rejected) for name, server in servers.items()}
     try:
         start = time.perf_counter()
-        found = identify_many(entries, chain)  # type: ignore[arg-type]
+        found = identify_many(entries, timed_chain)  # type: ignore[arg-type]
         total = time.perf_counter() - start
         runs = []
-        for timed in chain:
+        for timed in timed_chain:
             server, (requests_before, rejected_before) = servers[timed.source.name], before[timed.source.name]
-            requests, per = timed.source.client.limiter.rate(Kind.SINGLE)  # type: ignore[attr-defined]
+            kind = Kind.LIST if timed.source.name == "crossref" else Kind.SINGLE  # Crossref's batches and queries
+            requests, per = timed.source.client.limiter.rate(kind)  # type: ignore[attr-defined]
             made, rejected = len(server.requests) - requests_before, server.rejected - rejected_before
             runs.append(Run(timed.source.name, timed.asked, made, rejected, timed.seconds, requests / per))
         return runs, total, Counter(item.candidate.source if item.candidate else "none" for item in found)
     finally:
-        for timed in chain:
+        for timed in timed_chain:
             timed.source.close()
+
+
+def crossref_message(reference: Reference) -> dict[str, Any]:
+    """A journal article as Crossref's `message` holds it."""
+    return {
+        "DOI": reference.doi,
+        "type": "journal-article",
+        "title": [reference.title],
+        "author": [{"family": name.family, "given": name.given} for name in reference.authors],
+        "container-title": [reference.container_title],
+        "issued": {"date-parts": [[reference.year]]},
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "page": reference.page.replace("–", "-"),
+    }
+
+
+def arxiv_doi(reference: Reference) -> str:
+    return f"10.48550/arxiv.{reference.arxiv}"
+
+
+def default_cited(corpus: list[Reference]) -> list[Reference]:
+    """`cited`, and half the conference papers with an arXiv id cited by its DataCite DOI instead."""
+    return [
+        replace(work, doi=arxiv_doi(work), arxiv="") if work.arxiv and number % 16 == 2 else work
+        for number, work in enumerate(cited(corpus))
+    ]
+
+
+def default_fakes(corpus: list[Reference], latency: float) -> dict[str, Any]:
+    """Crossref, DataCite, arXiv and DBLP holding the corpus as the real world does (see the module doc)."""
+    names = {id(work): [f"{name.given} {name.family}" for name in work.authors] for work in corpus}
+    preprints = [work for work in corpus if work.arxiv]
+    return {
+        "crossref": FakeCrossref(
+            [crossref_message(work) for work in corpus if work.doi], latency=latency, enforce_limits=True
+        ),
+        "datacite": FakeDataCite(
+            {
+                arxiv_doi(work): attributes(
+                    arxiv_doi(work),
+                    work.title,
+                    [(n.family, n.given) for n in work.authors],
+                    work.year,
+                    publisher="arXiv",
+                    arxiv=work.arxiv,
+                )
+                for work in preprints
+            },
+            latency=latency,
+            enforce_limits=True,
+        ),
+        "arxiv": FakeArxiv(
+            [Entry(f"{w.arxiv}v1", w.title, names[id(w)], f"{w.year}-01-01T00:00:00Z") for w in preprints],
+            latency=latency,
+            enforce_limits=True,
+        ),
+        "dblp": FakeDblp(
+            [
+                info(f"conf/x/{work.key}", work.title, names[id(work)], work.container_title, work.year or "")
+                for work in corpus
+                if work.type == "paper-conference"
+            ],
+            latency=latency,
+            enforce_limits=True,
+        ),
+    }
+
+
+def default_chain(servers: dict[str, Any], cache: Path) -> list[BaseSource]:
+    settings = Settings(mailto=MAILTO, cache_dir=cache, api_url=servers["crossref"].url, sources=list(DEFAULT_CHAIN))
+    settings.urls.update({name: server.url for name, server in servers.items()})
+    return [registry.factory(name)(settings) for name in DEFAULT_CHAIN]  # type: ignore[misc]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds each fake adds to every answer")
+    parser.add_argument("--chain", choices=("default", "more", "both"), default="both")
     args = parser.parse_args(argv)
-    recorded_share()
     corpus = works(args.entries)
+    if args.chain in ("default", "both"):
+        entries = default_cited(corpus)
+        print(f"default chain {', '.join(DEFAULT_CHAIN)}: {len(entries)} mixed entries, "
+              f"{args.latency * 1000:.0f} ms latency, every API's limits enforced")  # fmt: skip
+        measure(entries, lambda: default_fakes(corpus, args.latency), default_chain)
+    if args.chain == "default":
+        return
+    recorded_share()
     entries = cited(corpus)
-    print(f"{len(entries)} mixed entries, {args.latency * 1000:.0f} ms latency, every API's limits enforced")
+    print(f"\n{len(entries)} mixed entries, {args.latency * 1000:.0f} ms latency, every API's limits enforced")
     for keyed in (False, True):
         for variable in KEY_VARIABLES:
             if keyed:
@@ -237,17 +334,21 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 os.environ.pop(variable, None)
         print(f"\n{'with' if keyed else 'without'} API keys")
-        measure(entries, corpus, args.latency)
+        measure(entries, lambda: fakes(corpus, args.latency), sources)
 
 
-def measure(entries: list[Reference], corpus: list[Reference], latency: float) -> None:
-    servers = fakes(corpus, latency)
+def measure(
+    entries: list[Reference],
+    make_fakes: Callable[[], dict[str, Any]],
+    make_chain: Callable[[dict[str, Any], Path], list[BaseSource]],
+) -> None:
+    servers = make_fakes()
     for server in servers.values():
         server.start()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            cold, cold_total, identified = run(entries, servers, Path(folder))
-            warm, warm_total, _ = run(entries, servers, Path(folder))
+            cold, cold_total, identified = run(entries, servers, make_chain(servers, Path(folder)))
+            warm, warm_total, _ = run(entries, servers, make_chain(servers, Path(folder)))
     finally:
         for server in servers.values():
             server.stop()

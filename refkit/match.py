@@ -65,6 +65,12 @@ def _fold(text: str) -> str:
 _SUBTITLE_RE = re.compile(r"\s*(?::|\s[-–—]\s|\.\s)\s*")
 
 
+def _same_letters(a: str, b: str) -> bool:
+    """Two folded texts that differ only in where words break: "multi-timescale" and "multi-time scale",
+    "T<sub>H</sub>2" and "TH2", a registry's "intestinalprogenitor" and "intestinal progenitor"."""
+    return a.replace(" ", "") == b.replace(" ", "")
+
+
 def _main_title(title: str) -> str:
     """The title before its subtitle ("Deep learning: a review" → "Deep learning")."""
     return _SUBTITLE_RE.split(title, maxsplit=1)[0]
@@ -78,7 +84,7 @@ def title_similarity(written: str, recorded: str) -> float:
     a, b = _fold(written), _fold(recorded)
     if not a or not b:
         return 0.0
-    if a == b:
+    if a == b or _same_letters(a, b):
         return 1.0
     score = fuzz.ratio(a, b) / 100
     shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
@@ -109,12 +115,24 @@ def same_name(a: Name, b: Name) -> bool:
     fa, fb = _family(a), _family(b)
     if not fa or not fb:
         return False
-    if fa == fb or fa.replace(" ", "") == fb.replace(" ", ""):
-        return True
+    if _same_letters(fa, fb) or _same_letters(_fold(a.full_family), _fold(b.full_family)):
+        return True  # "van Son" as a family name, or "Son" with the particle "van"
     # Compound and particle names: "Gambacorti Passerini" vs "Gambacorti-Passerini" vs "Passerini".
     if fa.split()[-1] == fb.split()[-1] and min(len(fa), len(fb)) >= 4:
         return True
+    # Two surnames cited by the first (Spanish, Portuguese): "Castillo-Morales" vs "Castillo".
+    if (len(fa.split()) == 1) != (len(fb.split()) == 1) and fa.split()[0] == fb.split()[0] and len(fa.split()[0]) >= 4:
+        return True
+    if _swapped(a, b) or _swapped(b, a):
+        return True
     return fuzz.ratio(fa, fb) / 100 >= NAME_SAME and min(len(fa), len(fb)) >= 5
+
+
+def _swapped(a: Name, b: Name) -> bool:
+    """Given and family names in the other order, as registries often give East Asian names ("Min Shuai"
+    recorded as "S. Min"): a's family is b's given name, and a's initial is b's family name's."""
+    given_a, given_b = _fold(a.given), _fold(b.given)
+    return bool(given_a and given_b) and _family(a) == given_b and _family(b)[:1] == given_a[:1]
 
 
 def authors_agree(entry: Reference, record: Reference) -> tuple[bool, bool]:
@@ -154,9 +172,14 @@ def _ordered_in(letters: str, word: str) -> bool:
     return True
 
 
+_QUALIFIER_RE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def _venue_names(reference: Reference) -> list[str]:
+    """Folded venue names, without the place or series a catalogue adds to tell journals apart (NLM's
+    "Bladder cancer (Amsterdam, Netherlands)")."""
     names = [reference.container_title, reference.container_title_short]
-    folded = [_fold(name) for name in names if name]
+    folded = [_fold(_QUALIFIER_RE.sub("", name) or name) for name in names if name]
     return [name.removeprefix("the ") for name in folded if name]
 
 
@@ -217,7 +240,7 @@ def compare(entry: Reference, record: Reference) -> Match:
     match = Match(entry, record, title_similarity(entry.title, record.title))
     agreement = match.agreement
     if entry.title and record.title:
-        agreement["title"] = _fold(entry.title) == _fold(record.title) or (
+        agreement["title"] = _same_letters(_fold(entry.title), _fold(record.title)) or (
             match.title >= 0.95
             and (
                 _fold(_main_title(entry.title)) == _fold(record.title)

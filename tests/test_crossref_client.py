@@ -224,13 +224,26 @@ def test_batches_fit_crossrefs_request_line(http, source):
     lengths = sorted(len(call.request.url.removeprefix(API)) for call in http.calls)
     assert len(lengths) == 5  # about 54 DOIs of 63 characters fit in one request line
     assert lengths[-1] <= MAX_TARGET_BYTES
-    assert lengths[1] > MAX_TARGET_BYTES - 100  # all but the last batch are full
+    assert lengths[0] > MAX_TARGET_BYTES - 800  # balanced: no short remainder batch
 
 
 def test_doi_batches_respect_count_and_budget():
     dois = [f"10.1/{n}" for n in range(250)]
-    assert [len(batch) for batch in doi_batches(dois, budget=10_000)] == [100, 100, 50]
+    assert [len(batch) for batch in doi_batches(dois, budget=10_000)] == [84, 83, 83]
     assert all(sum(len(f"doi:{doi},") for doi in batch) <= 100 for batch in doi_batches(dois, budget=100))
+    assert sorted(doi for batch in doi_batches(dois, budget=100) for doi in batch) == sorted(dois)
+
+
+def test_doi_batches_are_as_few_as_the_limits_allow():
+    # Filled in order, 1,000 DOIs of mixed lengths (long Wiley ones first) make 11 batches: one cut short by
+    # the byte budget, then a remainder. Balanced, the 10 that count and bytes allow.
+    dois = [f"10.1002/(sici)1097-0258({n:05d})" for n in range(150)] + [f"10.1/{n}" for n in range(850)]
+    budget = 3000
+    batches = doi_batches(dois, budget=budget)
+    assert len(batches) == 10
+    assert all(len(batch) <= 100 and sum(len(f"doi:{d},") for d in batch) <= budget for batch in batches)
+    assert all(batch == sorted(batch, key=dois.index) for batch in batches)  # the order given, kept
+    assert doi_batches(["10.1/" + "x" * 200, "10.1/a"], budget=100) == [["10.1/a"], ["10.1/" + "x" * 200]]
 
 
 # -- retries, backoff, Retry-After ----------------------------------------------------------------------

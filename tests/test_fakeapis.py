@@ -8,6 +8,7 @@ import json
 import requests
 
 from refkit.sources import arxiv, datacite, dblp
+from tests.conftest import shared_file
 from tests.fakeapis import FakeArxiv, FakeDataCite, FakeDblp
 from tests.fakeapis.arxiv import Entry
 from tests.fakeapis.recordings import arxiv_fixture, datacite_records, folder, interactions
@@ -42,6 +43,23 @@ def test_the_fake_datacite_answers_as_datacite_does() -> None:
     data = found.json()["data"]
     assert (data["id"], data["type"]) == ("10.48550/arxiv.2311.16162", "dois")
     assert (missing.status_code, missing.json()) == (status, json.loads(body)) == (404, missing.json())
+
+
+def test_datacites_recorded_list_answer_and_the_fakes_search_read_alike() -> None:
+    [(_, status, body)] = interactions(
+        shared_file("data", "api-responses", "datacite", "rdatacite_dois_list_page_size_5.yml")
+    )
+    listed = datacite.decode_list(body)
+    assert status == 200 and listed is not None and len(listed) == 5
+    assert all(datacite.to_reference(attributes).title for attributes in listed)
+    records = datacite_records()
+    with FakeDataCite(records) as fake:
+        query = datacite.title_query("Leveraging artificial intelligence technology, for mapping research!")
+        words = "leveraging AND artificial AND intelligence AND technology AND for AND mapping AND research"
+        assert query == f"titles.title:({words})"  # words only: nothing read as query syntax
+        answer = requests.get(f"{fake.url}/dois", params={"query": query, "page[size]": "5"}, timeout=5)
+    assert set(answer.json()) == set(json.loads(body)) - {"included"}  # data, meta, links
+    assert [a["doi"] for a in datacite.decode_list(answer.content) or []] == ["10.48550/arxiv.2311.16162"]
 
 
 def test_recorded_arxiv_feeds_read_as_references() -> None:

@@ -55,6 +55,22 @@ def test_titles_fold_case_accents_latex_and_markup():
     assert title_similarity("Mechanisms of resistance", "A survey of graph neural networks") < 0.5
 
 
+def test_titles_that_differ_only_in_word_breaks_are_the_same_title():
+    # bioRxiv's record and Crossref's of one preprint (HALLMARK's cross-domain pool): JATS markup splits
+    # "T<sub>H</sub>2", and registries join or split compound words.
+    crossref = (
+        "Identification of a novel enhancer essential for\n  <i>Satb1</i>\n  expression in T\n  <sub>H</sub>\n  2 cells"
+    )
+    assert (
+        title_similarity(crossref, "Identification of a novel enhancer essential for Satb1 expression in TH2 cells")
+        == 1.0
+    )
+    written = entry("@article{k, title={Consequences of a learned multi-timescale strategy}, year=2021}")
+    recorded = Reference(title="Consequences of a learned multi-time scale strategy", year=2021)
+    assert compare(written, recorded).agreement["title"] is True
+    assert title_similarity("Part 2 of the study", "Part 3 of the study") < 0.9  # letters differ: not this rule
+
+
 @pytest.mark.parametrize(
     ("written", "recorded", "agree"),
     [
@@ -98,6 +114,21 @@ def test_names():
     assert same_name(Name("Réa"), Name("Rea"))
     assert not same_name(Name("Smith"), Name("Smyth"))
     assert not same_name(Name("Patel"), Name("Jabbour"))
+
+
+def test_names_with_a_particle_on_one_side_only_two_surnames_or_swapped_order():
+    assert same_name(Name("Son", "Dana", particle="van"), Name("van Son", "Dana"))  # BibTeX's vs Crossref's
+    assert same_name(Name("Castillo-Morales", "Ruth Mariela"), Name("Castillo", "R. M."))  # the first surname
+    assert same_name(Name("Shuai", "Min"), Name("min", "s."))  # East Asian order, given name as family
+    assert not same_name(Name("Shuai", "Min"), Name("min", "t."))
+    assert not same_name(Name("Son", "Dana"), Name("Sonne", "Dana"))
+    assert not same_name(Name("Castillo"), Name("Castro Morales"))
+
+
+def test_catalogue_qualifiers_of_a_venue_are_not_part_of_its_name():
+    nlm = Reference(container_title="Bladder cancer (Amsterdam, Netherlands)")
+    assert container_agrees(Reference(container_title="Bladder Cancer"), nlm)
+    assert not container_agrees(Reference(container_title="Kidney Cancer"), nlm)
 
 
 def test_exact_citation_is_accepted_with_no_disagreement():

@@ -147,9 +147,10 @@ def test_dois_are_looked_up_fifty_to_a_request_and_cached_one_by_one(fake, tmp_p
     assert found.reference.abstract == ARTICLES[0].abstract  # rebuilt from the inverted index
     source.close()
     offline = OpenAlexSource(settings_for(tmp_path, "openalex", fake.url, offline=True))
-    again = offline.works([ARTICLES[3].doi, ARTICLES[0].doi, "10.9999/never.asked"])
+    again = offline.works([ARTICLES[3].doi, ARTICLES[0].doi, "10.9999/not.in.openalex", "10.9999/never.asked"])
     assert len(fake.requests) == 1
     assert again[ARTICLES[3].doi].status is LookupStatus.FOUND
+    assert again["10.9999/not.in.openalex"].status is LookupStatus.NOT_FOUND  # the answer it was online
     assert again["10.9999/never.asked"].status is LookupStatus.UNAVAILABLE
     offline.close()
 

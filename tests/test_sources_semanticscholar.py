@@ -114,7 +114,10 @@ def test_ids_go_five_hundred_to_a_batch_and_are_cached_one_by_one(fake, tmp_path
     assert found.reference.title == PAPERS[0].title
     source.close()
     offline = SemanticScholarSource(settings_for(tmp_path, "semanticscholar", fake.url + "/graph/v1", offline=True))
-    assert offline.works([asked[1]])[asked[1]].status is LookupStatus.FOUND
+    again = offline.works([asked[1], "DOI:10.9999/none", "DOI:10.9999/never.asked"])
+    assert again[asked[1]].status is LookupStatus.FOUND
+    assert again["DOI:10.9999/none"].status is LookupStatus.NOT_FOUND  # the answer it was online
+    assert again["DOI:10.9999/never.asked"].status is LookupStatus.UNAVAILABLE
     assert len(fake.requests) == 1
     offline.close()
 

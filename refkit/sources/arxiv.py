@@ -144,6 +144,7 @@ class ArxivSource(BaseSource):
     """arXiv over HTTP: one connection, one request per three seconds, cached."""
 
     name = "arxiv"
+    preprints_only = True
 
     def __init__(self, settings: Settings, *, client: HttpClient | None = None, **options: Any) -> None:
         """`options` go to the HTTP client (limits, retry, sleep): the API's own limits unless told."""

@@ -70,6 +70,13 @@ class Lookup:
     reason: str = ""
 
 
+def keyed(lookup: Lookup, identifier: str) -> Lookup:
+    """The Lookup under the identifier exactly as the caller wrote it (sources key answers normalised)."""
+    if lookup.doi == identifier:
+        return lookup
+    return Lookup(identifier, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
+
+
 @dataclass(slots=True)
 class SearchResult:
     """Candidates for a reference searched by its fields, best first."""
@@ -85,6 +92,7 @@ class Source(Protocol):
     name: str
     agency: str  # the registration agency whose DOIs this source holds ("" when it holds no DOIs)
     complete: bool  # its silence rules out any work (a snapshot declared complete)
+    preprints_only: bool  # it holds preprints alone (arXiv): never the published version of one
 
     def identifier(self, reference: Reference) -> str:
         """The identifier this source looks the reference up by ("" when it has none the source knows)."""
@@ -120,6 +128,7 @@ class BaseSource:
     name = "source"
     agency = ""
     complete = False
+    preprints_only = False
 
     def identifier(self, reference: Reference) -> str:
         return reference.doi

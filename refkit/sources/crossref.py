@@ -8,8 +8,10 @@ trouble: such answers become `unavailable` with a reason.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
+import math
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -20,12 +22,11 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from refkit.config import Settings
-from refkit.errors import RefkitError
 from refkit.match import is_preprint_venue
 from refkit.model import Reference
 from refkit.sources.answers import Reply, endpoint, read_answer
-from refkit.sources.base import BaseSource, Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable
+from refkit.sources.base import BaseSource, Lookup, LookupStatus, Record, SearchResult, keyed
+from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable, checked_base_url
 from refkit.sources.progress import answered
 from refkit.sources.records import crossref_candidate
 from refkit.text import fold, normalize_doi
@@ -78,20 +79,40 @@ _WELL_FORMED_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 def doi_batches(
     dois: Iterable[str], budget: int, *, encode: Callable[[str], str] = str, max_size: int = MAX_BATCH
 ) -> list[list[str]]:
-    """Group DOIs so that each encoded `doi:A,doi:B,…` filter fits in `budget` bytes."""
-    batches: list[list[str]] = []
-    current: list[str] = []
-    length = 0
-    for doi in dois:
-        cost = len(encode(f"doi:{doi},"))
-        if current and (length + cost > budget or len(current) >= max_size):
-            batches.append(current)
-            current, length = [], 0
-        current.append(doi)
-        length += cost
-    if current:
-        batches.append(current)
-    return batches
+    """Group DOIs into as few batches as `max_size` and the `budget` in bytes of each encoded
+    `doi:A,doi:B,…` filter allow: list requests are Crossref's scarcest allowance (3/s), and filling batches
+    in order leaves one short batch and a remainder where one fewer would do. A DOI longer than the budget
+    goes alone. Each batch keeps the order the DOIs were given in."""
+    items = [(doi, len(encode(f"doi:{doi},"))) for doi in dois]
+    alone = [[doi] for doi, cost in items if cost > budget]
+    fitting = [(doi, cost) for doi, cost in items if cost <= budget]
+    if not fitting:
+        return alone
+    count = max(math.ceil(len(fitting) / max_size), math.ceil(sum(cost for _, cost in fitting) / budget))
+    while (batches := _packed(fitting, count, budget, max_size)) is None:
+        count += 1
+    return [*batches, *alone]
+
+
+def _packed(items: list[tuple[str, int]], count: int, budget: int, max_size: int) -> list[list[str]] | None:
+    """The items in `count` batches, the costliest first into the batch with the most room left (worst fit
+    decreasing, which balances them); None when they do not fit."""
+    rooms = [(-budget, number) for number in range(count)]  # a heap: the most room first
+    sizes = [0] * count
+    placed = [0] * len(items)
+    for index in sorted(range(len(items)), key=lambda i: -items[i][1]):
+        if not rooms:
+            return None
+        room, number = heapq.heappop(rooms)
+        if -room < items[index][1]:
+            return None
+        placed[index], sizes[number] = number, sizes[number] + 1
+        if sizes[number] < max_size:
+            heapq.heappush(rooms, (room + items[index][1], number))
+    batches: list[list[str]] = [[] for _ in range(count)]
+    for index, (doi, _) in enumerate(items):
+        batches[placed[index]].append(doi)
+    return [batch for batch in batches if batch]
 
 
 def bibliographic_query(reference: Reference) -> str:
@@ -110,20 +131,7 @@ def bibliographic_query(reference: Reference) -> str:
 
 
 def api_base(url: str) -> str:
-    """The API's base URL without a trailing slash. Anything but an http(s) URL is refused up front: requests
-    would otherwise fail each entry with a paragraph-long reason."""
-    base = url.strip().rstrip("/")
-    try:
-        parts = urlsplit(base)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # "http://[::1" and other URLs urllib cannot take apart
-        usable = False
-    if not usable or any(char.isspace() for char in base):
-        raise RefkitError(
-            f"{url!r} is not an http(s) URL for the Crossref API "
-            "(--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit])"
-        )
-    return base
+    return checked_base_url(url, "the Crossref API", "--api-url, REFKIT_CROSSREF_URL or api-url in [tool.refkit]")
 
 
 def describe_error(error: Exception, timeout: float) -> str:
@@ -190,18 +198,16 @@ class CrossrefSource(BaseSource):
             if not _WELL_FORMED_DOI.match(doi)
         }
         progress = _Counter(len(wanted), self.on_progress, done=len(found))
-        for doi in [doi for doi in wanted if doi not in found]:  # cache reads cost less than handing them to threads
-            lookup = self._cached(doi)
-            if lookup:
-                found[doi] = lookup
-                progress.add(1)
+        cached = self._cached([doi for doi in wanted if doi not in found])  # cheaper than threads, and at once
+        found.update(cached)
+        progress.add(len(cached))
         missing = [doi for doi in wanted if doi not in found]
         if self.client.offline:
             found.update((doi, Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS)) for doi in missing)
             progress.add(len(missing))
         else:
             found.update(self._fetch(missing, progress))
-        return {given: _keyed(found[normalize_doi(given)], given) for given in dois}
+        return {given: keyed(found[normalize_doi(given)], given) for given in dois}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         query = bibliographic_query(reference)
@@ -243,7 +249,9 @@ class CrossrefSource(BaseSource):
     def _fetch(self, dois: list[str], progress: _Counter) -> dict[str, Lookup]:
         """Batches first, then one request each for what they left out, as concurrently as the server allows."""
         found: dict[str, Lookup] = {}
-        with ThreadPoolExecutor(max_workers=self._workers()) as pool:
+        # One worker more than the requests allowed at once: while one reads and caches a batch's hundred
+        # records, the next batch's request is already under way (the limiter still bounds what is in flight).
+        with ThreadPoolExecutor(max_workers=self._workers() + 1) as pool:
             batchable = sorted(doi for doi in dois if "," not in doi)  # a comma would split the filter
             for done in as_completed([pool.submit(self._batch, batch) for batch in self._batches(batchable)]):
                 answers = done.result()
@@ -270,21 +278,28 @@ class CrossrefSource(BaseSource):
             self.client.forget(response)
         return reply
 
-    def _cached(self, doi: str) -> Lookup | None:
-        """What the cache knows about one DOI (a record, or a 404 then the agency), without the network."""
+    def _cached(self, dois: list[str]) -> dict[str, Lookup]:
+        """What the cache knows about these DOIs (a record, or a 404 then the agency), without the network."""
+        urls = {self.api_url + _work_path(doi): doi for doi in dois}
         try:
-            response = self.client.cached(self.api_url + _work_path(doi))
+            responses = self.client.cached_many(urls)
         except sqlite3.Error as error:  # online, the network answers instead
+            reason = describe_error(error, 0)
             return (
-                Lookup(doi, LookupStatus.UNAVAILABLE, reason=describe_error(error, 0)) if self.client.offline else None
+                {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reason) for doi in dois}
+                if self.client.offline
+                else {}
             )
-        if response is None:
-            return None
-        reply = decode(response)
-        if reply.malformed:
-            self.client.forget(response)
-            return None
-        return self._settle(doi, reply)
+        found = {}
+        for url, response in responses.items():
+            reply = decode(response)
+            if reply.malformed:
+                self.client.forget(response)
+                continue
+            lookup = self._settle(urls[url], reply)
+            if lookup:
+                found[urls[url]] = lookup
+        return found
 
     def _batches(self, dois: list[str]) -> list[list[str]]:
         """Batches whose whole request target (path, filter, rows, select, mailto) fits the request line."""
@@ -378,13 +393,6 @@ def _work_envelope(record: Record) -> bytes:
 def _items(message: Any) -> list[Record]:
     items = message.get("items") if isinstance(message, dict) else None
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
-
-
-def _keyed(lookup: Lookup, doi: str) -> Lookup:
-    """The Lookup under the DOI exactly as the caller wrote it."""
-    if lookup.doi == doi:
-        return lookup
-    return Lookup(doi, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
 
 
 class _Counter:

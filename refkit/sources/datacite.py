@@ -5,8 +5,11 @@ other DataCite repositories, which Crossref only says are "registered elsewhere"
 `types`, `container`, `relatedIdentifiers`, …); an unknown DOI is a 404 with a JSON `errors` list. The
 identification etiquette is an e-mail address (in the User-Agent, and `mailto=`): 1,000 requests per five
 minutes for identified clients, 500 for anonymous ones, so look-ups go two at a time, three a second.
-The chain routes DOIs here by their registration agency (refkit.sources.identify); DataCite is not
-searched by title, so its silence never counts against a work without a DOI.
+The chain routes DOIs here by their registration agency (refkit.sources.identify). `GET /dois?query=…` is
+the API's search (Elasticsearch's query syntax over the metadata: `titles.title:(deep AND learning)`), a
+JSON:API list (`data` of the same objects, `meta`, `links`); refkit searches it by title for what DataCite
+holds and the other sources do not: datasets, software, and works a DataCite repository (Zenodo, figshare,
+Dryad, …) published. Its silence never counts against a work (it does not hold every work of a kind).
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -22,15 +24,17 @@ import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
-from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, Record
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, Record, SearchResult
 from refkit.sources.fields import as_dict
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.progress import answered
+from refkit.sources.services import in_parallel
 from refkit.sources.web import base_url as checked_base
 from refkit.sources.web import failure, fetch
 from refkit.text import normalize_doi
 
 DEFAULT_URL = "https://api.datacite.org"
+# The prefixes of DataCite's repositories searched here (arXiv's 10.48550 is arXiv's to search).
+REPOSITORY_PREFIXES = {"10.5281", "10.6084", "10.5061"}  # Zenodo, figshare, Dryad
 LIMITS = Limits(single=3, list=3, interval=1.0, concurrency=2)  # 1,000 per 5 min when identified
 
 # DataCite `types.resourceTypeGeneral` → CSL type.
@@ -143,9 +147,47 @@ def decode(body: bytes) -> Record | None:
     return attributes if isinstance(attributes, dict) and attributes.get("doi") else None
 
 
+def decode_list(body: bytes) -> list[Record] | None:
+    """The `attributes` of each DOI in a JSON:API list answer (`/dois?query=…`); None when the body is not one."""
+    try:
+        envelope = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    data = envelope.get("data") if isinstance(envelope, dict) else None
+    if not isinstance(data, list):
+        return None
+    found = (as_dict(item).get("attributes") for item in data)
+    return [attributes for attributes in found if isinstance(attributes, dict) and attributes.get("doi")]
+
+
 def keep(response: requests.Response) -> bool:
     """Only well-formed answers are cached (an HTML error page with a 200 is not an answer)."""
-    return response.status_code != 200 or decode(response.content) is not None
+    if response.status_code != 200:
+        return True
+    return decode(response.content) is not None or decode_list(response.content) is not None
+
+
+# What DataCite holds and the other sources do not: data, software, and the works of its repositories.
+_REPOSITORIES = ("zenodo", "figshare", "dryad", "pangaea", "osf", "harvard dataverse", "dataverse", "datacite")
+_DATA_TYPES = {"dataset", "software"}
+_QUERY_WORD_RE = re.compile(r"[^\W_]+")
+MAX_QUERY_WORDS = 12
+
+
+def holds_such_works(reference: Reference) -> bool:
+    """A dataset or software, a repository's DOI prefix, or a DataCite repository named as venue, publisher or
+    URL (arXiv's preprints are arXiv's to search)."""
+    if reference.type in _DATA_TYPES or normalize_doi(reference.doi).split("/")[0] in REPOSITORY_PREFIXES:
+        return True
+    named = " ".join((reference.container_title, reference.publisher, reference.url)).casefold()
+    return any(repository in named for repository in _REPOSITORIES)
+
+
+def title_query(title: str) -> str:
+    """The title as a query of DataCite's search: every word required, in the title field (`titles.title:(a
+    AND b)`), words only, so nothing in it is read as query syntax."""
+    words = _QUERY_WORD_RE.findall(title.casefold())[:MAX_QUERY_WORDS]
+    return f"titles.title:({' AND '.join(words)})" if words else ""
 
 
 class DataCiteSource(BaseSource):
@@ -163,15 +205,28 @@ class DataCiteSource(BaseSource):
         """One request per DOI (the API has no batch look-up), as many at once as the limits allow."""
         wanted = list(dict.fromkeys(ids))
         workers = 1 if self.client.offline else self.client.limiter.concurrency
-        found = {}
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for doi, lookup in zip(wanted, pool.map(self._one, wanted), strict=True):  # as each answer arrives
-                found[doi] = lookup
-                answered()  # in this thread, where the caller listens
-        return found
+        return dict(zip(wanted, in_parallel(self._one, wanted, workers), strict=True))
 
     def searches(self, reference: Reference) -> bool:
-        return False
+        return bool(reference.title.strip()) and holds_such_works(reference)
+
+    def search(self, reference: Reference, rows: int = 5) -> SearchResult:
+        query = title_query(reference.title)
+        if not query:
+            return SearchResult(reason="nothing to search DataCite by")
+        params = {"query": query, "page[size]": str(rows), "sort": "relevance"}
+        fetched = fetch(self.client, f"{self.base}/dois", params)
+        found = decode_list(fetched.body) if fetched.status == 200 and not fetched.reason else None
+        if found is None:
+            reason = (
+                failure(fetched, "DataCite") if fetched.status != 200 else "DataCite sent an answer that is not a list"
+            )
+            return SearchResult(unavailable=True, reason=reason)
+        return SearchResult([candidate(attributes) for attributes in found])
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        workers = 1 if self.client.offline else self.client.limiter.concurrency
+        return in_parallel(lambda reference: self.search(reference, rows), references, workers)
 
     def close(self) -> None:
         self.client.close()

@@ -149,7 +149,12 @@ def identify_many(
         _look_up(found, ordered, tally)
         for source in ordered:
             wanted = [
-                item for item in found if _needs_search(item) and not item.ruled_out and source.searches(item.reference)
+                item
+                for item in found
+                if _needs_search(item)
+                and not item.ruled_out
+                and source.searches(item.reference)
+                and _may_hold_what_is_sought(item, source)
             ]
             if not wanted:
                 continue
@@ -263,6 +268,17 @@ def is_preprint_version(reference: Reference) -> bool:
     return is_preprint(reference) or is_preprint_venue(venue) or (not venue and reference.publisher == "arXiv")
 
 
+def _settled_by(item: Identification) -> Match | None:
+    return item.by_id if item.identified_by_id else item.search.match if item.settled and item.search else None
+
+
+def _may_hold_what_is_sought(item: Identification, source: Source) -> bool:
+    """A source of preprints alone (arXiv) is not searched for the published version of a work whose
+    preprint was found: it cannot hold it (at arXiv's 1 request per 3 s, such a search costs the most)."""
+    settled_by = _settled_by(item) if source.preprints_only else None
+    return settled_by is None or not (_versions_differ(settled_by) and is_preprint_version(settled_by.record))
+
+
 def _needs_search(item: Identification) -> bool:
     """Search by fields: not settled, a title to search by, and not a DOI that could not be looked up
     (that entry stays unverified rather than being judged on its fields alone). A reference identified by
@@ -270,7 +286,7 @@ def _needs_search(item: Identification) -> bool:
     for the version it cites, until one is found."""
     if not item.reference.title:
         return False
-    settled_by = item.by_id if item.identified_by_id else item.search.match if item.settled and item.search else None
+    settled_by = _settled_by(item)
     if settled_by is not None:
         return _versions_differ(settled_by) and item.other_version(settled_by) is None
     return item.lookup is None or item.lookup.status is not LookupStatus.UNAVAILABLE or item.by_id is not None

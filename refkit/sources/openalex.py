@@ -11,18 +11,17 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
-from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
-from refkit.sources.http import HttpClient, Limits
+from refkit.sources.http import HttpClient, Limits, is_doi_batch
 from refkit.sources.records import strip_markup
-from refkit.sources.services import cached, chunks, environment_key, in_parallel, remember_each
+from refkit.sources.services import cached_or_batched, environment_key, in_parallel, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -161,6 +160,8 @@ SELECT = (
     "id,doi,title,display_name,publication_year,publication_date,ids,type,primary_location,authorships,"
     "biblio,is_retracted,abstract_inverted_index"
 )
+# OpenAlex's own 404 for /works/doi:… (recorded in ../shared/data/api-responses/openalex).
+NOT_FOUND_BODY = b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
 _FILTER_UNSAFE = re.compile(r"[,:|]+")  # they separate filters, names and values
 
 
@@ -179,8 +180,7 @@ def decode(body: bytes) -> Any:
 def keep(response: requests.Response) -> bool:
     """Only OpenAlex's answers are cached (a maintenance page with a 200 is none); a DOI batch is not kept
     whole: its works are stored one per DOI."""
-    url = (response.request.url if response.request else None) or response.url or ""
-    if any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(urlsplit(url).query)):
+    if is_doi_batch((response.request.url if response.request else None) or response.url or ""):
         return False
     return response.status_code != 200 or isinstance(decode(response.content), dict)
 
@@ -203,14 +203,9 @@ class OpenAlexSource(BaseSource):
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
         wanted = list(dict.fromkeys(normalize_doi(doi) for doi in ids if doi))
-        urls = {doi: self._single(doi) for doi in wanted}
-        answers = {doi: self._settle(doi, fetched) for doi, fetched in cached(self.client, urls).items()}
-        missing = [doi for doi in wanted if doi not in answers]
-        if self.client.offline:
-            answers |= {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for doi in missing}
-        else:
-            for found in in_parallel(self._batch, chunks(missing, BATCH), self.client.limiter.concurrency):
-                answers |= found
+        answers = cached_or_batched(
+            self.client, wanted, self._single, self._settle, self._batch, BATCH, self.client.limiter.concurrency
+        )
         return {doi: answers[normalize_doi(doi)] for doi in ids if doi}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
@@ -253,6 +248,8 @@ class OpenAlexSource(BaseSource):
             self.client,
             ((self._single(doi), json.dumps(work).encode()) for doi, work in by_doi.items() if doi in dois),
             "OpenAlex",
+            absent=((self._single(doi), NOT_FOUND_BODY) for doi in dois if doi not in by_doi),
+            absent_type="text/html; charset=utf-8",
         )
         return {
             doi: Lookup(doi, LookupStatus.FOUND, candidate(by_doi[doi]))

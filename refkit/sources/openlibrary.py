@@ -17,11 +17,10 @@ import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Reference
-from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus
-from refkit.sources.crossref import OFFLINE_MISS
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, keyed
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import cached, chunks, keyed, remember_each
+from refkit.sources.services import cached_or_batched, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 
@@ -174,20 +173,14 @@ class OpenLibrarySource(BaseSource):
             if not valid_isbn(isbn)
         }
         valid = [isbn for isbn in wanted if isbn not in answers]
-        answers |= {
-            isbn: self._settle([isbn], fetched)[isbn]
-            for isbn, fetched in cached(self.client, {i: self._single(i) for i in valid}).items()
-        }
-        missing = [isbn for isbn in valid if isbn not in answers]
-        if self.client.offline:
-            answers |= {isbn: Lookup(isbn, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for isbn in missing}
-        else:
-            for group in chunks(missing, BATCH):
-                answers |= self._batch(group)
+        answers |= cached_or_batched(self.client, valid, self._single, self._settle_one, self._batch, BATCH)
         return {identifier: keyed(answers[normalize_isbn(identifier)], identifier) for identifier in ids}
 
     def close(self) -> None:
         self.client.close()
+
+    def _settle_one(self, isbn: str, fetched: Fetched) -> Lookup:
+        return self._settle([isbn], fetched)[isbn]
 
     def _params(self, isbns: Sequence[str]) -> dict[str, str]:
         return {"bibkeys": ",".join(f"ISBN:{isbn}" for isbn in isbns), "format": "json", "jscmd": "data"}

@@ -20,10 +20,10 @@ import requests
 
 from refkit.config import Settings, source_url
 from refkit.model import Name, Reference
-from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult
+from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, SearchResult, keyed
 from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import cached, chunks, environment_key, in_parallel, keyed, remember_each
+from refkit.sources.services import cached, chunks, environment_key, in_parallel, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages

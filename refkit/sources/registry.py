@@ -29,6 +29,7 @@ SOURCES: dict[str, str] = {
     "dblp": "refkit.sources.dblp:DblpSource",
     "openalex": "refkit.sources.openalex:OpenAlexSource",
     "pubmed": "refkit.sources.pubmed:PubMedSource",
+    "europepmc": "refkit.sources.europepmc:EuropePmcSource",
     "semanticscholar": "refkit.sources.semanticscholar:SemanticScholarSource",
     "openlibrary": "refkit.sources.openlibrary:OpenLibrarySource",
 }

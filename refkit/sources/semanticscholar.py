@@ -18,11 +18,10 @@ import requests
 from refkit.config import Settings, source_url
 from refkit.model import Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, SearchResult
-from refkit.sources.crossref import OFFLINE_MISS
 from refkit.sources.fields import as_dict, people
 from refkit.sources.http import HttpClient, Limits
 from refkit.sources.records import strip_markup
-from refkit.sources.services import cached, chunks, environment_key, post_json, remember_each
+from refkit.sources.services import cached_or_batched, environment_key, post_json, remember_each
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
 from refkit.text import normalize_doi, normalize_pages
@@ -188,18 +187,7 @@ class SemanticScholarSource(BaseSource):
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
         wanted = list(dict.fromkeys(identifier for identifier in ids if identifier))
-        urls = {identifier: self._single(identifier) for identifier in wanted}
-        answers = {
-            identifier: self._settle(identifier, fetched) for identifier, fetched in cached(self.client, urls).items()
-        }
-        missing = [identifier for identifier in wanted if identifier not in answers]
-        if self.client.offline:
-            answers |= {
-                identifier: Lookup(identifier, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for identifier in missing
-            }
-        else:
-            for group in chunks(missing, BATCH):
-                answers |= self._batch(group)
+        answers = cached_or_batched(self.client, wanted, self._single, self._settle, self._batch, BATCH)
         return {identifier: answers[identifier] for identifier in ids if identifier}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
@@ -241,6 +229,11 @@ class SemanticScholarSource(BaseSource):
             self.client,
             ((self._single(i), json.dumps(p).encode()) for i, p in zip(ids, found, strict=True) if p),
             "Semantic Scholar",
+            absent=(
+                (self._single(i), json.dumps({"error": f"Paper with id {i} not found"}).encode())
+                for i, p in zip(ids, found, strict=True)
+                if not p
+            ),
         )
         return {
             identifier: Lookup(identifier, LookupStatus.FOUND, candidate(paper))

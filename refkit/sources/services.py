@@ -14,8 +14,8 @@ from typing import TypeVar
 
 import requests
 
-from refkit.sources.base import Lookup
-from refkit.sources.crossref import describe_error
+from refkit.sources.base import Lookup, LookupStatus
+from refkit.sources.crossref import OFFLINE_MISS, describe_error
 from refkit.sources.http import HttpClient
 from refkit.sources.progress import answered
 from refkit.sources.web import Fetched
@@ -48,36 +48,63 @@ def cached(client: HttpClient, urls: Mapping[str, str]) -> dict[str, Fetched]:
     return found
 
 
-def remember_each(client: HttpClient, answers: Iterable[tuple[str, bytes]], what: str) -> None:
-    """Store each body as the answer to GET its address; a cache that cannot be written loses only the
-    next run's hits."""
+def remember_each(
+    client: HttpClient,
+    answers: Iterable[tuple[str, bytes]],
+    what: str,
+    absent: Iterable[tuple[str, bytes]] = (),
+    absent_type: str = "application/json",
+) -> None:
+    """Store each body as the answer to GET its address, and each of `absent` as its 404 (what a batch left
+    out: offline, the cache then says "not found" as the service did, not "unavailable"); a cache that
+    cannot be written loses only the next run's hits."""
     try:
         client.remember(answers)
+        client.remember(absent, status=404, content_type=absent_type)
     except sqlite3.Error as error:
         logger.warning("refkit: could not cache %s records (%s)", what, error)
 
 
-def in_parallel(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """`work` on each item, in order, on as many connections as the service allows; each answer reported
-    (refkit.sources.progress) in the calling thread, where the caller listens, as it comes in."""
+def in_parallel(
+    work: Callable[[T], R], items: Sequence[T], workers: int, count: Callable[[R], int] = lambda _: 1
+) -> list[R]:
+    """`work` on each item, in order, on as many connections as the service allows; each result reported
+    (refkit.sources.progress) in the calling thread, where the caller listens, as it comes in, as `count`
+    look-ups answered (one, or a batch's size)."""
     results: list[R] = []
     if workers < 2 or len(items) < 2:
         for item in items:
             results.append(work(item))
-            answered()
+            answered(count(results[-1]))
         return results
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for result in pool.map(work, items):
             results.append(result)
-            answered()
+            answered(count(result))
     return results
 
 
-def keyed(lookup: Lookup, identifier: str) -> Lookup:
-    """The Lookup under the identifier exactly as the caller wrote it."""
-    if lookup.doi == identifier:
-        return lookup
-    return Lookup(identifier, lookup.status, lookup.candidate, lookup.agency, lookup.reason)
+def cached_or_batched(
+    client: HttpClient,
+    wanted: Sequence[str],
+    single: Callable[[str], str],
+    settle: Callable[[str, Fetched], Lookup],
+    batch: Callable[[list[str]], dict[str, Lookup]],
+    size: int,
+    workers: int = 1,
+) -> dict[str, Lookup]:
+    """Each identifier's answer: the one the cache holds under its one-record address (`single`), else,
+    online, from batches of `size` asked `workers` at once; offline, a miss is unavailable."""
+    answers = {
+        identifier: settle(identifier, fetched)
+        for identifier, fetched in cached(client, {i: single(i) for i in wanted}).items()
+    }
+    missing = [identifier for identifier in wanted if identifier not in answers]
+    if client.offline:
+        return answers | {i: Lookup(i, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS) for i in missing}
+    for found in in_parallel(batch, chunks(missing, size), workers, count=len):
+        answers |= found
+    return answers
 
 
 def post_json(client: HttpClient, url: str, params: Mapping[str, str], payload: object) -> Fetched:

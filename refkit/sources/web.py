@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import requests
 
-from refkit.errors import RefkitError
 from refkit.sources.crossref import OFFLINE_MISS, describe_error
-from refkit.sources.http import HttpClient
+from refkit.sources.http import HttpClient, checked_base_url
 
 
 @dataclass(slots=True)
@@ -55,18 +53,8 @@ def fetch(client: HttpClient, url: str, params: dict[str, str] | None = None) ->
 
 def base_url(url: str, what: str) -> str:
     """The base URL without a trailing slash; anything but an http(s) URL is refused up front."""
-    base = url.strip().rstrip("/")
-    try:
-        parts = urlsplit(base)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        usable = False
-    if not usable or any(char.isspace() for char in base):
-        name = what.lower()
-        raise RefkitError(
-            f"{url!r} is not an http(s) URL for {what} ({name}-url in [tool.refkit], REFKIT_{name.upper()}_URL)"
-        )
-    return base
+    name = what.lower()
+    return checked_base_url(url, what, f"{name}-url in [tool.refkit], REFKIT_{name.upper()}_URL")
 
 
 def failure(fetched: Fetched, what: str) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from xml.sax.saxutils import escape
 
 from refkit.text import fold
-from tests.fakeapis.server import FakeServer, Reply
+from tests.fakeapis.base import FakeApi, Limit, Reply, Request
 
 _NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 _OLD = re.compile(r"^[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
@@ -92,19 +92,20 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(fold(text)))
 
 
-class FakeArxiv(FakeServer):
+class FakeArxiv(FakeApi):
     name = "arxiv"
-    rate, interval, concurrency = 1.0, 3.0, 1
+    LIMITS: ClassVar[dict[str, Limit]] = {"default": Limit(1, 3.0, 1)}
 
     def __init__(self, entries: list[Entry], **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(**{"enforce_limits": False, **options})
         self.entries = entries
         self.by_id: dict[str, Entry] = {}
         for entry in entries:  # the base id names the latest version
             self.by_id[entry.id] = entry
             self.by_id[entry.base] = entry
 
-    def route(self, path: str, params: dict[str, str]) -> Reply:
+    def route(self, request: Request) -> Reply:
+        path, params = request.path, request.params
         if path.rstrip("/") != "/api/query":
             return Reply(404, b"Not Found", "text/plain")
         start, count = int(params.get("start", "0") or 0), int(params.get("max_results", "10") or 10)

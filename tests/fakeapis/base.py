@@ -1,11 +1,12 @@
 """What the fakes of OpenAlex, PubMed, Semantic Scholar and Open Library share: a threaded HTTP server on a free
 port of 127.0.0.1, started and stopped by the test, that counts every request, holds each client pool (keyed or
 not, identified or not) to its own rate limit (more in a window, or more at once, than the API allows: 429),
-answers POST as well as GET, and can be told to fail the next requests. (tests/fakeapis/server.py is the
-simpler one-pool, GET-only server of the DataCite, arXiv and DBLP fakes.)"""
+answers POST as well as GET, and can be told to fail the next requests. Every fake of tests/fakeapis is one
+(DataCite, arXiv and DBLP enforce their one pool's limit only when asked)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import Counter, deque
@@ -102,7 +103,7 @@ class FakeApi:
         raise NotImplementedError
 
     def rejected_reply(self, request: Request, wait: float) -> Reply:
-        return Reply(429, b"Too Many Requests", "text/plain", {"Retry-After": str(max(1, round(wait)))})
+        return Reply(429, b"Too Many Requests", "text/plain", {"Retry-After": str(max(1, math.ceil(wait)))})
 
     def fault_reply(self, fault: int | str) -> Reply:
         if fault == "reset":

@@ -1,14 +1,17 @@
 """A fake DataCite REST API: `GET /dois/{doi}` answers a JSON:API document (`data.id`, `data.type: "dois"`,
-`data.attributes`, `data.relationships`), an unknown DOI a 404 with DataCite's `errors` list. Limits: 1,000
-requests per five minutes (the identified rate)."""
+`data.attributes`, `data.relationships`), an unknown DOI a 404 with DataCite's `errors` list; `GET /dois?query=
+titles.title:(a AND b)&page[size]=n` a JSON:API list (`data`, `meta.total`, `links`, as the recorded
+rdatacite_dois_list_page_size_5.yml) of the records whose titles hold every word. Limits: 1,000 requests per
+five minutes (the identified rate)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
-from tests.fakeapis.server import FakeServer, Reply
+from tests.fakeapis.base import FakeApi, Limit, Reply, Request
+from tests.fakeapis.text import words
 
 NOT_FOUND = {"errors": [{"status": "404", "title": "The resource you are looking for doesn't exist."}]}
 
@@ -52,28 +55,53 @@ def attributes(
     }
 
 
-class FakeDataCite(FakeServer):
+class FakeDataCite(FakeApi):
     name = "datacite"
-    rate, interval, concurrency = 1000.0, 300.0, 8
+    LIMITS: ClassVar[dict[str, Limit]] = {"default": Limit(1000, 300.0, 8)}
 
     def __init__(self, records: Mapping[str, dict[str, Any]], **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(**{"enforce_limits": False, **options})
         self.records = {doi.lower(): record for doi, record in records.items()}
 
-    def route(self, path: str, params: dict[str, str]) -> Reply:
+    def route(self, request: Request) -> Reply:
+        path, params = request.path, request.params
+        if path == "/dois" and "query" in params:
+            return self.search(params["query"], int(params.get("page[size]") or 25))
         if not path.startswith("/dois/"):
             return Reply(404, json.dumps(NOT_FOUND).encode())
         doi = path[len("/dois/") :].lower()
         record = self.records.get(doi)
         if record is None:
             return Reply(404, json.dumps(NOT_FOUND).encode())
-        client = "arxiv.content" if doi.startswith("10.48550/") else "fake.client"
+        return Reply(200, _json({"data": _item(doi, record)}))
+
+    def search(self, query: str, size: int) -> Reply:
+        field, _, terms = query.partition(":")
+        if field != "titles.title" or not terms.startswith("("):
+            return Reply(400, json.dumps({"errors": [{"status": "400", "title": "query not understood"}]}).encode())
+        wanted = words(terms.replace(" AND ", " "))
+        hits = [
+            (doi, record)
+            for doi, record in self.records.items()
+            if wanted <= words(" ".join(str(title.get("title", "")) for title in record.get("titles", [])))
+        ]
         document = {
-            "data": {
-                "id": doi,
-                "type": "dois",
-                "attributes": record,
-                "relationships": {"client": {"data": {"id": client, "type": "clients"}}},
-            }
+            "data": [_item(doi, record) for doi, record in hits[:size]],
+            "meta": {"total": len(hits), "totalPages": max(1, -(-len(hits) // size)), "page": 1},
+            "links": {"self": f"https://api.datacite.org/dois?query={query}&page[size]={size}"},
         }
-        return Reply(200, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        return Reply(200, _json(document))
+
+
+def _item(doi: str, record: dict[str, Any]) -> dict[str, Any]:
+    client = "arxiv.content" if doi.startswith("10.48550/") else "fake.client"
+    return {
+        "id": doi,
+        "type": "dois",
+        "attributes": record,
+        "relationships": {"client": {"data": {"id": client, "type": "clients"}}},
+    }
+
+
+def _json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from refkit.text import fold
-from tests.fakeapis.server import FakeServer, Reply
+from tests.fakeapis.base import FakeApi, Limit, Reply, Request
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -63,12 +63,12 @@ def dblp_json(value: Any, depth: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class FakeDblp(FakeServer):
+class FakeDblp(FakeApi):
     name = "dblp"
-    rate, interval, concurrency = 1.0, 1.0, 2
+    LIMITS: ClassVar[dict[str, Limit]] = {"default": Limit(1, 1.0, 2)}
 
     def __init__(self, records: list[dict[str, Any]], **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(**{"enforce_limits": False, **options})
         self.records = records
         self._words = [self._record_words(record) for record in records]
 
@@ -78,7 +78,8 @@ class FakeDblp(FakeServer):
         names = " ".join(a["text"] for a in (authors if isinstance(authors, list) else [authors]))
         return _WORD.findall(fold(f"{record['title']} {names} {record.get('venue', '')} {record.get('year', '')}"))
 
-    def route(self, path: str, params: dict[str, str]) -> Reply:
+    def route(self, request: Request) -> Reply:
+        path, params = request.path, request.params
         if path.rstrip("/") != "/search/publ/api":
             return Reply(404, b"Not Found", "text/html")
         words = _WORD.findall(fold(params.get("q", "")))

@@ -31,6 +31,8 @@ _Loader.add_constructor("tag:yaml.org,2002:binary", _binary)
 
 
 def _body(value: Any) -> bytes:
+    if isinstance(value, dict) and value.get("encoding") == "ASCII-8BIT" and isinstance(value.get("string"), str):
+        return _body(base64.b64decode(value["string"]))  # R vcr keeps binary bodies as plain base64 text
     if isinstance(value, dict):
         value = value.get("string", value.get("base64_string", ""))
     data = value if isinstance(value, bytes) else str(value).encode("utf-8")
@@ -44,7 +46,7 @@ def interactions(path: Path) -> list[tuple[str, int, bytes]]:
     for item in data.get("interactions") or data.get("http_interactions") or []:
         request, response = item["request"], item["response"]
         status = response["status"]
-        code = status.get("code") if isinstance(status, dict) else status
+        code = (status.get("code") or status.get("status_code")) if isinstance(status, dict) else status  # R vcr
         found.append((request["uri"], int(code), _body(response.get("body", ""))))
     return found
 
