@@ -6,10 +6,13 @@
 2. Speed on a large mirror (`refkit mirror build` of benchmarks/mirror_data.py's scaled copies): DOI look-up
    p50/p95 (half held, half not), candidate search p50/p95 (FTS5 shortlist), and the whole search with the
    matcher's ranking, for cited titles written as people write them (lower case, a word dropped).
+   With --grow: one mirror built up to each of --sizes in turn, measured at each, and the growth fitted on a
+   log scale to say what 10 million records would give (an extrapolation, labelled so).
 3. With --duckdb: the same records in DuckDB (records table with a primary key on the DOI, a title-word
    table ranked by idf-weighted overlap, DuckDB having no FTS extension offline), the same queries.
 
     python benchmarks/mirror_lookup.py --mirror /tmp/m.db [--queries 300] [--duckdb 200000]
+    python benchmarks/mirror_lookup.py --grow /tmp/bulk --mirror /tmp/grown.db --sizes 250000 1000000 2000000
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import random
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +39,7 @@ from matching import RECORDS, cases, citable  # noqa: E402
 
 from refkit.match import Decision, best_match  # noqa: E402
 from refkit.mirrors.source import MirrorSource  # noqa: E402
-from refkit.mirrors.store import Mirror, build, info, title_words  # noqa: E402
+from refkit.mirrors.store import Mirror, build, info  # noqa: E402
 from refkit.model import Reference  # noqa: E402
 from refkit.sources.records import to_reference  # noqa: E402
 from refkit.sources.snapshot import SnapshotSource, read_records, title_tokens  # noqa: E402
@@ -97,7 +102,23 @@ def sample_records(mirror: Mirror, count: int, rng: random.Random) -> list[dict[
     return [json.loads(row[0]) for row in rows]
 
 
-def speed(path: Path, queries: int) -> list[dict[str, Any]]:
+@dataclass(slots=True)
+class Speeds:
+    records: int
+    size: int
+    doi: tuple[float, float, float]  # wall p50, wall p95, CPU p50 (seconds)
+    candidates: tuple[float, float, float]
+    search: tuple[float, float, float]
+    found: int  # searches whose 5 results hold the cited record
+    asked: int
+
+
+def _summary(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
+    walls = sorted(wall for wall, _ in pairs)
+    return statistics.median(walls), walls[int(0.95 * (len(walls) - 1))], statistics.median(c for _, c in pairs)
+
+
+def measure(path: Path, queries: int) -> tuple[Speeds, list[dict[str, Any]]]:
     rng = random.Random(3)
     source = MirrorSource(path)
     held = info(path)
@@ -112,26 +133,81 @@ def speed(path: Path, queries: int) -> list[dict[str, Any]]:
         result, wall, cpu = timed(source.search, reference)
         search_times.append((wall, cpu))
         found += any(c.reference.doi == normalize_doi(record["DOI"]) for c in result.candidates)
-    print(f"sqlite fts5 on {held.records:,} records ({held.size / 2**20:.0f} MB):")
-    for label, pairs in (("DOI look-up", doi_times), ("candidate search", candidate_times)):
-        print(f"  {label:18} {percentiles([w for w, _ in pairs], [c for _, c in pairs])}")
-    print(
-        f"  search + ranking   {percentiles([w for w, _ in search_times], [c for _, c in search_times])}  "
-        f"(the cited record among the 5 returned: {found}/{len(records)})"
-    )
+    source.close()
+    speeds = Speeds(held.records, held.size, _summary(doi_times), _summary(candidate_times), _summary(search_times),
+                    found, len(records))  # fmt: skip
+    return speeds, records
+
+
+def _ms(figures: tuple[float, float, float]) -> str:
+    return f"p50 {1000 * figures[0]:.2f} ms, p95 {1000 * figures[1]:.2f} ms (CPU p50 {1000 * figures[2]:.2f} ms)"
+
+
+def speed(path: Path, queries: int) -> list[dict[str, Any]]:
+    speeds, records = measure(path, queries)
+    print(f"sqlite fts5 on {speeds.records:,} records ({speeds.size / 2**20:.0f} MB):")
+    print(f"  DOI look-up        {_ms(speeds.doi)}")
+    print(f"  candidate search   {_ms(speeds.candidates)}")
+    print(f"  search + ranking   {_ms(speeds.search)}  (the cited record among the 5 returned: "
+          f"{speeds.found}/{speeds.asked})")  # fmt: skip
     return records
+
+
+def growth(bulk: Path, into: Path, sizes: list[int], queries: int) -> None:
+    """Build one mirror up to each size in turn (Crossref files of mirror_data.py, 5,000 records each) and
+    measure at each; then fit p50 = a + b·log10(records) to the sizes built and say what it gives at 10
+    million, as an extrapolation (the index is a B-tree and inverted lists: its costs grow with the log of
+    its size, and with the postings a query reads, which POSTINGS_BUDGET caps)."""
+    files = sorted((bulk / "crossref").glob("*.json.gz"), key=lambda path: int(path.name.split(".")[0]))
+    rows: list[Speeds] = []
+    print(
+        f"{'records':>10} {'MB':>6} {'build/CPU-s':>11}  DOI p50/p95 (CPU)      candidates p50/p95 (CPU)  "
+        "search+rank p50/p95 (CPU)  found"
+    )
+    for size in sizes:
+        wanted = files[: -(-size // 5000)]
+        if len(wanted) * 5000 < size:
+            print(f"{size:>10,}: only {len(wanted) * 5000:,} records under {bulk}; stopping")
+            break
+        cpu = time.process_time()
+        build(wanted, into)
+        rate = (size - (rows[-1].records if rows else 0)) / (time.process_time() - cpu)
+        speeds, _ = measure(into, queries)
+        rows.append(speeds)
+        print(f"{speeds.records:>10,} {speeds.size / 2**20:>6,.0f} {rate:>11,.0f}  "
+              + "  ".join(f"{1000 * f[0]:5.2f}/{1000 * f[1]:6.2f} ({1000 * f[2]:5.2f})"
+                          for f in (speeds.doi, speeds.candidates, speeds.search))
+              + f"  {speeds.found}/{speeds.asked}")  # fmt: skip
+    if len(rows) < 2:
+        return
+    print("extrapolated to 10,000,000 records (NOT built here; a + b·log10(n) fitted to the sizes above):")
+    for label, pick in (("DOI look-up", 0), ("candidate search", 1), ("search + ranking", 2)):
+        for which, index in (("wall p50", 0), ("CPU p50", 2)):
+            points = [(math.log10(r.records), (r.doi, r.candidates, r.search)[pick][index]) for r in rows]
+            slope, intercept = _fit(points)
+            print(f"  {label:18} {which}: {1000 * (intercept + slope * 7):.2f} ms "
+                  f"(+{1000 * slope:.2f} ms per tenfold)")  # fmt: skip
+
+
+def _fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least-squares slope and intercept."""
+    mean_x = statistics.fmean(x for x, _ in points)
+    mean_y = statistics.fmean(y for _, y in points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
+    return slope, mean_y - slope * mean_x
 
 
 def duckdb_comparison(path: Path, count: int, records: list[dict[str, Any]]) -> None:
     import duckdb
 
     mirror = Mirror(path)
-    rows = mirror.connection.execute("SELECT id, doi, record FROM works WHERE id <= ?", (count,)).fetchall()
+    rows = mirror.connection.execute("SELECT id, doi, title, record FROM works WHERE id <= ?", (count,)).fetchall()
     with tempfile.TemporaryDirectory() as folder:
         lines = Path(folder) / "works.jsonl"
         with lines.open("w", encoding="utf-8") as handle:
-            for row_id, doi, record in rows:
-                words = title_words(json.loads(record)).split()
+            for row_id, doi, title, record in rows:
+                words = sorted(title_tokens(title))
                 handle.write(json.dumps({"id": row_id, "doi": doi, "record": record.decode(), "words": words}) + "\n")
         database = Path(folder) / "m.duckdb"
         connection = duckdb.connect(str(database))
@@ -190,7 +266,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--sample", type=int, default=200, help="records whose references test parity")
     parser.add_argument("--duckdb", type=int, default=0, help="also load this many records into DuckDB")
+    parser.add_argument("--grow", type=Path, help="a mirror_data.py scale folder: build --mirror up to each --sizes")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000, 2_000_000])
     args = parser.parse_args()
+    if args.grow:
+        growth(args.grow, args.mirror, args.sizes, args.queries)
+        return
     if RECORDS.exists() and args.sample:
         parity(args.sample)
     if args.mirror:

@@ -104,7 +104,7 @@ def evaluate(pdf: Path, references: list[dict], cited: list[str]) -> dict:
     every: Counter = Counter()
     for key in wanted:
         predicted = paired.get(key)
-        score(*_printed(_values(golds[key]), shown, predicted), printed, SCORED)
+        score(*_printed(golds[key], shown, predicted), printed, SCORED)
         score(_values(golds[key]), _values(predicted) if predicted else {}, every, SCORED)
     for reference in found:
         if reference not in paired.values():

@@ -2,7 +2,7 @@
 manuscripts and the Word and HTML files rendered from them, scored against the bibliography they were made
 from (../shared/data/real-world, see its README for the gold).
 
-    python benchmarks/real_world_extract.py [--verbose]
+    python benchmarks/real_world_extract.py [--verbose] [--errors NAME]
 
 Per category and style it prints the entries, the field micro-F1 of `refkit.extract.extract_document`
 against the paired .bib (or Manubot's references.json), and for manuscripts the cited-key recall: the share
@@ -10,10 +10,15 @@ of the keys cited in the text that refkit's marker finder and resolver (refkit/c
 
 Fields are compared as in benchmarks/extract_accuracy.py (folded; authors as the list of family names), with
 the DOI added. A field the document does not print (aasjournal prints no titles, most styles no DOI) is not
-scored: a gold value counts only when its folded text occurs in the folded document. When the document
-truncates an author list ("et al."), the printed names are compared with as many gold names. Items are paired
-by key where the document keeps the keys (`\\bibitem{key}`, biblatex `\\entry{key}`), else in order along a
-first-author-and-year alignment.
+scored: a gold value counts only when its folded text occurs in the folded document, and a number (year,
+volume, issue, pages) only when it occurs more often than the item's other numbers account for, ISO dates
+cut to their year (Vancouver's "1993;6: 861–867" prints volume 6 and no issue 6; Manubot's "(2015-08-10)" no
+issue 10). When the document truncates an author list ("et al."), the printed names are compared with as many
+gold names. In Manubot's CSL-JSON a one-part name (`literal`, or the `given`-only name it writes for a
+consortium) is printed, so it is gold too, and an extracted name written the same in full matches it. Items
+are paired by key where the document keeps the keys (`\\bibitem{key}`, biblatex `\\entry{key}`), else in order
+along a first-author-and-year alignment. `--errors NAME` prints, for the pairs whose name holds NAME, each
+item's text and every field that differs from the gold.
 """
 
 from __future__ import annotations
@@ -35,11 +40,14 @@ from refkit.claims.resolve import Resolver
 from refkit.documents import read_document
 from refkit.errors import RefkitError
 from refkit.extract import extract_document
-from refkit.model import Reference
+from refkit.model import Name, Reference
 from refkit.sources.records import to_reference as record_to_reference
 from refkit.text import fold, latex_to_unicode
 
 _IDENTIFIER_RE = re.compile(r"\b(?:https?://|doi:\s*)?10\.\d{4,9}/\S+|https?://\S+", re.IGNORECASE)
+_ISO_DATE_RE = re.compile(r"\b(\d{4})-\d\d(?:-\d\d)?\b")  # Manubot's "(2015-08-10)": no issue 10 printed
+NUMBERED = ("year", "volume", "issue", "pages")
+_NUMBER_WORD_RE = re.compile(r"^(?:vol|volume|no|number|issue) ")  # a .bib's "Vol. 610" is volume 610
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-world"
 SCORED = (*FIELDS, "doi")
 Values = dict[str, str]
@@ -52,38 +60,76 @@ def _gold_references(gold: dict) -> dict[str, Reference]:
         path = CORPUS / name
         if path.suffix == ".json":
             for record in json.loads(path.read_text(encoding="utf-8")):
-                found.setdefault(str(record["id"]), record_to_reference(record))
+                found.setdefault(str(record["id"]), record_to_reference(_csl_names(record)))
         else:
             for entry in load_bibliography(path).entries:
                 found.setdefault(entry.key, to_reference(entry, str(path)))
     return found
 
 
-def _values(reference: Reference) -> Values:
+def _csl_names(record: dict) -> dict:
+    """A CSL-JSON record with its one-part names as `name`, which the record reader takes for a literal
+    name: CSL's `literal` ("NVIDIA", "Heng Li") and the given-only names Manubot writes for consortia
+    ("The 1000 Genomes Project Consortium"), both printed in the list, else missing from the gold."""
+    people = []
+    for person in record.get("author") or []:
+        single = person.get("literal") or ("" if person.get("family") else person.get("given", "").strip())
+        people.append({"name": single} if single else person)
+    return record | {"author": people}
+
+
+def _values(reference: Reference, like: Reference | None = None) -> Values:
     """As extract_accuracy compares them, but with whole family names ("van der Marel": the .bib reader
-    keeps particles in the family, the string parser apart)."""
-    families = " | ".join(fold(name.full_family or name.literal) for name in reference.authors)
-    return reference_values(reference) | {"authors": families, "doi": reference.doi.casefold()}
+    keeps particles in the family, the string parser apart), volume and issue without a "Vol."/"No." the .bib
+    may write. Where the gold `like` has a one-part name
+    (CSL's literal "Alexander Ratner"), a name written the same in full counts as that name."""
+    golds = like.authors if like is not None else []
+    families = " | ".join(
+        _name_value(name, golds[index] if index < len(golds) else None) for index, name in enumerate(reference.authors)
+    )
+    values = reference_values(reference) | {"authors": families, "doi": reference.doi.casefold()}
+    return values | {name: _NUMBER_WORD_RE.sub("", values[name]) for name in ("volume", "issue")}
 
 
-def _printed(gold: Values, shown: str, predicted: Reference | None) -> tuple[Values, Values]:
+def _name_value(name: Name, like: Name | None) -> str:
+    if like is not None and like.literal and fold(f"{name.given} {name.full_family}") == fold(like.literal):
+        return fold(like.literal)
+    return fold(name.full_family or name.literal)
+
+
+def _printed(gold: Reference, shown: str, predicted: Reference | None) -> tuple[Values, Values]:
     """Gold and predicted values of the fields the item prints (its own text when it was paired, else the
     whole document's; see the module docstring), authors cut to the printed count."""
-    guess = _values(predicted) if predicted else {}
+    guess = _values(predicted, gold) if predicted else {}
+    gold_values = _values(gold)
     item = f" {fold(_without_identifiers(predicted.raw))} " if predicted and predicted.raw else shown
     kept = {
         name: value
-        for name, value in gold.items()
-        if name == "authors" or guess.get(name) == value or f" {value} " in item
+        for name, value in gold_values.items()
+        if name == "authors" or guess.get(name) == value or _shown(name, value, gold_values, item)
     }
     if predicted is not None and predicted.authors_truncated and predicted.authors:
         kept["authors"] = " | ".join(kept["authors"].split(" | ")[: len(predicted.authors)])
     return kept, {name: value for name, value in guess.items() if name in kept}
 
 
+def _shown(name: str, value: str, gold: Values, item: str) -> bool:
+    """Whether the item prints a gold value: its folded text occurs in the item's, and a number occurs more
+    often than the other numbered fields account for (Vancouver's "1993;6: 861–867" prints volume 6, not
+    issue 6; "2022;3: 1–23" no issue 1)."""
+    if not value or f" {value} " not in item:
+        return False
+    if name not in NUMBERED:
+        return True
+    pattern = re.compile(rf"(?<= ){re.escape(value)}(?= )")
+    explained = sum(len(pattern.findall(f" {gold[other]} ")) for other in NUMBERED if other != name and other in gold)
+    return len(pattern.findall(item)) > explained
+
+
 def _without_identifiers(text: str) -> str:
-    """The item's text without its DOIs and URLs, whose digits ("10.1016/…") are no printed issue or volume."""
-    return _IDENTIFIER_RE.sub(" ", text)
+    """The item's text without its DOIs and URLs, whose digits ("10.1016/…") are no printed issue or volume,
+    and with its ISO dates cut to the year."""
+    return _ISO_DATE_RE.sub(r"\1", _IDENTIFIER_RE.sub(" ", text))
 
 
 def _signature(reference: Reference) -> str:
@@ -120,8 +166,11 @@ def _document_text(path: Path) -> str:
     return f" {fold(_without_identifiers(text))} "
 
 
-def extraction_counts(path: Path, wanted: list[str], golds: dict[str, Reference]) -> tuple[Counter, int, str]:
-    """Field counts for one rendered document, how many items came out, and why nothing did (if so)."""
+def extraction_counts(
+    path: Path, wanted: list[str], golds: dict[str, Reference], errors: list[str] | None = None
+) -> tuple[Counter, int, str]:
+    """Field counts for one rendered document, how many items came out, and why nothing did (if so);
+    each field that differs from the gold is added to `errors` when it is given."""
     counts: Counter = Counter()
     try:
         found = extract_document(path)
@@ -133,7 +182,12 @@ def extraction_counts(path: Path, wanted: list[str], golds: dict[str, Reference]
     paired = dict(_pairs(wanted, golds, found))
     for key in wanted:
         predicted = paired.get(key)
-        score(*_printed(_values(golds[key]), shown, predicted), counts, SCORED)
+        truth, guess = _printed(golds[key], shown, predicted)
+        score(truth, guess, counts, SCORED)
+        wrong = [name for name in SCORED if truth.get(name, "") != guess.get(name, "")]
+        if errors is not None and wrong:
+            errors.append(f"  {key}: {predicted.raw if predicted else '(not found)'}")
+            errors.extend(f"    {name}: gold {truth.get(name, '')!r} got {guess.get(name, '')!r}" for name in wrong)
     for reference in found:
         if reference not in paired.values():
             score({}, _values(reference), counts, SCORED)
@@ -189,6 +243,11 @@ def _bookmarked_keys(path: Path, golds: dict[str, Reference]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every pair, not only the summary")
+    parser.add_argument(
+        "--errors",
+        metavar="NAME",
+        help="print each field that differs from the gold, for the pairs whose name holds NAME",
+    )
     args = parser.parse_args()
     golds_files = sorted(CORPUS.glob("*/*.gold.json"))
     if not golds_files:
@@ -197,9 +256,13 @@ def main() -> int:
     by_group: dict[str, Counter] = defaultdict(Counter)
     entries: Counter = Counter()
     recalls: dict[str, list[float]] = defaultdict(list)
+    by_manuscript: dict[str, float] = {}
     print(f"{'pair':<60} {'kind':<16} {'items':>9} {'F1':>6}  cited-key recall")
     for gold_file in golds_files:
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        chosen = args.errors is not None and args.errors in gold["name"]
+        if args.errors is not None and not chosen:
+            continue
         golds = _gold_references(gold)
         rendered, source = _documents(gold, golds)
         recall = None
@@ -208,9 +271,11 @@ def main() -> int:
             wanted = gold.get("first_cited_short_ids") or gold["keys"]
             recall = cited_recall(source, wanted, golds, aliases)
             recalls[gold["category"]].append(recall)
+            by_manuscript[f"{gold['category']}: {gold['name']}"] = recall
         for kind, path, wanted in rendered:
             wanted = [key for key in wanted if key in golds]
-            counts, items, problem = extraction_counts(path, wanted, golds)
+            errors: list[str] | None = [] if chosen else None
+            counts, items, problem = extraction_counts(path, wanted, golds, errors)
             group = f"{gold['category']}: {gold['style']}" if kind in ("bbl", "thebibliography") else kind
             by_group[group] += counts
             entries[group] += len(wanted)
@@ -218,6 +283,8 @@ def main() -> int:
                 note = f"  ({problem})" if problem else ""
                 shown = f"{items:>4}/{len(wanted):<4}"
                 print(f"{gold['name'][:60]:<60} {kind:<16} {shown} {micro(counts, SCORED):>6.3f}{note}")
+            if errors:
+                print("\n".join(errors))
         if recall is not None and args.verbose:
             print(f"{gold['name'][:60]:<60} {'citations':<16} {'':>9} {'':>6}  {recall:.3f}")
     print(f"\n{'category: style':<60} {'entries':>7} {'field micro-F1':>15}")
@@ -230,6 +297,9 @@ def main() -> int:
     for category, values in sorted(recalls.items()):
         mean = sum(values) / len(values)
         print(f"  {category:<16} {len(values):>3} manuscripts  {mean:.3f}  (min {min(values):.3f})")
+    print("\ncited-key recall per manuscript:")
+    for name, recall in sorted(by_manuscript.items()):
+        print(f"  {name:<70} {recall:.3f}")
     return 0
 
 

@@ -62,24 +62,27 @@ MONTH_MACROS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
     )
 }
-# The English words for a month, lower case, as bibliographies write them: the macros, "sept" and full names.
-MONTH_NAMES = frozenset(
-    {
-        *MONTH_MACROS,
-        "sept",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    }
+# The words for each month as reference lists write them, lower case: English (the macros, "sept", full
+# names) first, then the French and German forms that differ from them.
+_MONTH_WORDS = (
+    (("jan", "january"), ("janvier", "januar")),
+    (("feb", "february"), ("février", "februar")),
+    (("mar", "march"), ("mars", "märz")),
+    (("apr", "april"), ("avril",)),
+    (("may",), ("mai",)),
+    (("jun", "june"), ("juin", "juni")),
+    (("jul", "july"), ("juillet", "juli")),
+    (("aug", "august"), ("août",)),
+    (("sep", "sept", "september"), ("septembre",)),
+    (("oct", "october"), ("octobre", "oktober")),
+    (("nov", "november"), ("novembre",)),
+    (("dec", "december"), ("décembre", "dezember")),
 )
+MONTH_NAMES = frozenset(word for english, _ in _MONTH_WORDS for word in english)
+# Every month word, English or not, with its number: "juin" → 6.
+MONTH_NUMBERS = {
+    word: number for number, (english, other) in enumerate(_MONTH_WORDS, start=1) for word in (*english, *other)
+}
 
 
 def _accent(match: re.Match[str]) -> str:

@@ -8,6 +8,8 @@ a few hundred real entries and records, sources and licences in tests/data/SOURC
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from pathlib import Path
 
@@ -44,3 +46,16 @@ def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never reach a real API: the default chain is Crossref alone (which tests point at the fake);
     a test of other sources names them (`Settings(sources=[...])` with their fakes' URLs)."""
     monkeypatch.setattr("refkit.sources.registry.DEFAULT_SOURCES", ("crossref",))
+
+
+@pytest.fixture
+def quick_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTTP clients a command builds for itself retry as often as ever, under the same breaker and
+    Retry-After rules, but back off for milliseconds and keep rate limits 100 times Crossref's: a test of a
+    server that never answers would otherwise wait about a second an attempt (anonymous: one list a second)."""
+    from refkit.sources import http
+
+    monkeypatch.setattr(http, "RetryPolicy", functools.partial(http.RetryPolicy, backoff=0.005, cap=0.02))
+    for name in ("POLITE", "PUBLIC"):
+        limits = getattr(http, name)
+        monkeypatch.setattr(http, name, dataclasses.replace(limits, single=100 * limits.single, list=100 * limits.list))

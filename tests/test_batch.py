@@ -55,7 +55,7 @@ def test_verdicts_and_findings_are_those_of_validate(tmp_path: Path, mirror: Pat
     paths = _bibliographies(tmp_path / "bibs", 2)
     output = tmp_path / "results.jsonl"
     stats = run_batch(paths, output, {"mirror": [mirror], "offline": True}, engine="processes", workers=2)
-    assert (stats.done, stats.skipped, stats.references) == (2, 0, 7)
+    assert (stats.done, stats.skipped, stats.references) == (2, 0, 8)
     for line in _lines(output):
         single = run_cli("validate", line["path"], "--offline", "--mirror", str(mirror), "--format", "json",
                          cwd=tmp_path)  # fmt: skip
@@ -96,7 +96,7 @@ def test_cli_batch_with_the_process_pool(tmp_path: Path, mirror: Path) -> None:
     result = run_cli("batch", *map(str, paths), "--mirror", str(mirror), "-o", "out.jsonl", "--engine",
                      "processes", "--workers", "1", cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "checked 3 files (8 references" in result.stdout and len(_lines(tmp_path / "out.jsonl")) == 3
+    assert "checked 3 files (9 references" in result.stdout and len(_lines(tmp_path / "out.jsonl")) == 3
     missing = run_cli("batch", "nowhere.bib", "-o", "out.jsonl", "--engine", "processes", cwd=tmp_path)
     assert missing.returncode == 2 and "nowhere.bib: no such file" in missing.stderr
 

@@ -20,6 +20,7 @@ import yaml
 from typer.testing import CliRunner
 
 from refkit.cli import app
+from tests.cli import run_cli
 from tests.conftest import ROOT
 
 SNAPSHOT = str(ROOT / "cache" / "crossref-snapshot.jsonl")
@@ -156,12 +157,6 @@ def test_a_document_whose_references_are_in_a_bib_file_checks_that_file(tmp_path
     assert f"{tmp_path / 'refs.bib'}:3: RK203" in result.stdout and result.exit_code == 1
 
 
-def refkit_process(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "refkit", *map(str, args)], capture_output=True, text=True, cwd=cwd, check=False
-    )
-
-
 @pytest.mark.parametrize(
     ("name", "content", "says"),
     [
@@ -174,7 +169,9 @@ def refkit_process(*args: str | Path, cwd: Path | None = None) -> subprocess.Com
 def test_a_document_refkit_cannot_read_is_exit_2_with_one_line(tmp_path, name, content, says):
     if content is not None:
         write(tmp_path / name, content)
-    result = refkit_process("validate", write(tmp_path / "ok.bib", DRUKER), tmp_path / name, *offline(tmp_path))
+    result = run_cli(
+        "validate", str(write(tmp_path / "ok.bib", DRUKER)), str(tmp_path / name), *map(str, offline(tmp_path))
+    )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("refkit: error: ") and len(result.stderr.strip().splitlines()) == 1
     assert says in result.stderr and "Traceback" not in result.stderr
@@ -200,7 +197,7 @@ def test_text_sums_up_what_could_not_be_checked_machine_formats_keep_every_entry
     assert junit.count("RK690") == 4
 
 
-def test_no_network_names_the_cause_and_the_remedy_once(tmp_path):
+def test_no_network_names_the_cause_and_the_remedy_once(tmp_path, quick_clients):
     bib = write(tmp_path / "refs.bib", "".join(UNKNOWN % (f"quill{n}", n) for n in range(5)))
     closed = "http://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused
     result = run("validate", bib, "--online", "--api-url", closed, "--cache-dir", tmp_path / "cache")

@@ -8,8 +8,6 @@ import dataclasses
 import itertools
 import json
 import logging
-import subprocess
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -38,6 +36,7 @@ from refkit.sources.http import (
     url_key,
     warn_anonymous,
 )
+from tests.cli import run_cli
 from tests.conftest import shared_file
 from tests.fakecrossref.fixture import SAMPLE_RECORDS
 from tests.fakecrossref.records import read_records
@@ -679,23 +678,8 @@ def test_an_api_url_that_is_not_http_is_refused_up_front(tmp_path, url):
 def test_a_bad_api_url_is_one_line_of_error_from_validate(tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_text("@article{a, title={Deep learning}, author={LeCun, Y.}, year={2015}}\n", encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "refkit",
-            "validate",
-            str(bib),
-            "--online",
-            "--api-url",
-            "notaurl",
-            "--cache-dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
+    result = run_cli(
+        "validate", str(bib), "--online", "--api-url", "notaurl", "--cache-dir", str(tmp_path), cwd=tmp_path
     )
     assert result.returncode == 2 and result.stdout == ""
     assert (

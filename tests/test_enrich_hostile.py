@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 
 import bibtexparser
 import pytest
@@ -18,6 +16,7 @@ from refkit.enrich import enrich_bibliography
 from refkit.sources.snapshot import SnapshotSource
 from refkit.text import latex_to_unicode
 from refkit.validate import validate_bibliography
+from tests.cli import run_cli
 from tests.records import STIM_RECORD
 
 # The STIM trial cited without year, volume, number, pages and DOI (enrich adds them from a clean record),
@@ -170,17 +169,12 @@ def test_the_command_says_what_it_did_not_write(tmp_path):
     snapshot = tmp_path / "records.jsonl"
     hostile = record(volume="11}, note = {pwned", page=["1031", "1037"], DOI="10.1016/x}, note={y")
     snapshot.write_text(json.dumps(hostile) + "\n", encoding="utf-8")
-    run = [sys.executable, "-m", "refkit"]
-    result = subprocess.run(
-        [*run, "enrich", str(bib), "--in-place", "--offline", "--snapshot", str(snapshot)],
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("enrich", str(bib), "--in-place", "--offline", "--snapshot", str(snapshot))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "not written" in result.stderr and "mahon volume" in result.stderr and "mahon doi" in result.stderr
     assert "\n" not in result.stderr.strip()  # one summary line
     mahon = assert_only_mahon_changed(bib.read_text(encoding="utf-8"), {"year", "number"})
     assert mahon["year"] == "2010" and mahon["number"] == "11"
-    lint = subprocess.run([*run, "validate", str(bib), "--select", "RK1"], capture_output=True, text=True)
+    lint = run_cli("validate", str(bib), "--select", "RK1")
     assert lint.returncode == 0, lint.stdout + lint.stderr

@@ -227,6 +227,20 @@ def test_corporate_author_and_web_page() -> None:
         ("Regge T, Wheeler J A", ["Regge, T.", "Wheeler, J. A."], False),
         ("Müller, K. u. a.", ["Müller, K."], True),
         ("European Society of Cardiology", ["European Society of Cardiology"], False),
+        # natural order with capitalised particles (greenelab/scihub-manuscript, jmonlong/manu-vgsv HTML)
+        ("Richard Van Noorden", ["Van Noorden, Richard"], False),
+        ("Ernesto Van der Sar", ["Van der Sar, Ernesto"], False),
+        ("Francisco M. De La Vega, Chunlin Xiao", ["De La Vega, Francisco M.", "Xiao, Chunlin"], False),
+        ("Le Song, Di Wang", ["Song, Le", "Wang, Di"], False),
+        # Vancouver initials outside ASCII and with hyphens (Benjamin-Lee/deep-rules, manuscript.html)
+        ("Avsec Ž, Kreuzhuber R, et al.", ["Avsec, Ž", "Kreuzhuber, R."], True),
+        ("Liu Y-L, Yu YW-Y, Tsai S-J.", ["Liu, Y-L", "Yu, YW-Y", "Tsai, S-J."], False),
+        # APA (alecristia/nwryd19, the Word file): a particle after the initials, an ellipsis before the last name
+        ("Armon-Lotem, S., Jong, J. de, & Meir, N.", ["Armon-Lotem, S.", "de Jong, J.", "Meir, N."], False),
+        ("Bunce, J., Alam, F., … Casillas, M.", ["Bunce, J.", "Alam, F.", "Casillas, M."], True),
+        # semicolons between names (aaronpeikert/repro-tutorial, MDPI): a one-word name is no given name
+        ("Wickham, H.; Elsevier; Broman, K.; et al.", ["Wickham, H.", "Elsevier", "Broman, K."], True),
+        ("Mellor, D.T.; van ’t Veer, A.E.; Vazire, S.", ["Mellor, D.T.", "van ’t Veer, A.E.", "Vazire, S."], False),
     ],
 )
 def test_name_lists(text: str, expected: list[str], truncated: bool) -> None:
@@ -244,6 +258,16 @@ def test_field_cleaners() -> None:
     assert pages("S12–S19") == "S12–S19"
     assert date_parts("(2006b).") == (2006, "b", None)
     assert date_parts("May 1993") == (1993, "", 5)
+    assert [date_parts(text)[2] for text in ("juin 1998", "März 2001", "Sept. 2004", "Dezember 2017")] == [6, 3, 9, 12]
+
+
+def test_long_article_numbers_are_kept_whole() -> None:
+    """Article numbers as Manubot's PLOS-like style prints them (Benjamin-Lee/deep-rules, manuscript.html):
+    ten digits after a letter, four letters before the digits, eight digits."""
+    pnas = "Rives A, Meier J. Biological structure and function emerge. PNAS. 2021;118: e2016239118."
+    giga = "Lee AJ, Park Y, Greene CS. Correcting for experiment-specific variability. GigaScience. 2020;9: giaa117."
+    assert [parse_reference(text).page for text in (pnas, giga)] == ["e2016239118", "giaa117"]
+    assert pages("20170387.") == "20170387"
 
 
 def test_identifiers_anywhere() -> None:
@@ -411,3 +435,61 @@ def test_a_preprint_server_printed_twice_stays_out_of_the_title() -> None:
         "system to achieve necessary high accuracy? arXiv. arXiv; 2016 Jan. Report No.: 1511.06348."
     )
     assert question.title.endswith("necessary high accuracy") and question.container_title == "arXiv"
+
+
+def test_available_online_and_a_lower_case_accessed_note_are_access_notes() -> None:
+    """MDPI's web entries (aaronpeikert/repro-tutorial, manuscript.tex): "Available online:" was cut after
+    "on", and "(accessed on 4 December 2021)" was read as a volume and a date."""
+    usethis = parse_reference(
+        "Wickham, H.; Bryan, J. Usethis: Automate Package and Project Setup. 2021. Available online: "
+        "https://usethis.r-lib.org (accessed on 4 December 2021)."
+    )
+    assert [name.family for name in usethis.authors] == ["Wickham", "Bryan"]
+    assert (usethis.title, usethis.year, usethis.volume) == ("Usethis: Automate Package and Project Setup", 2021, "")
+    assert usethis.url == "https://usethis.r-lib.org"
+
+
+def test_a_publication_status_in_the_year_slot_is_a_note_not_title() -> None:
+    """APA's "(in press)", "(under review)", "(In preparation)" where the year goes (alecristia/nwryd19)."""
+    paper = parse_reference(
+        "Casillas, M., & Levinson, S. C. (In preparation). Markedness and minimal pair discrimination in children."
+    )
+    assert (paper.title, paper.year, paper.note) == (
+        "Markedness and minimal pair discrimination in children",
+        None,
+        "in preparation",
+    )
+    chapter = parse_reference(
+        "Brown, P., & Casillas, M. (in press). Childrearing through social interaction on Rossel Island, PNG. In "
+        "A. J. Fentiman & M. Goody (Eds.), Esther Goody revisited (pp. 1–20). New York, NY: Berghahn."
+    )
+    assert chapter.title == "Childrearing through social interaction on Rossel Island, PNG"
+
+
+def test_vancouver_fields_the_tagger_misplaces_are_put_back() -> None:
+    """Manubot's PLOS-style list (Benjamin-Lee/deep-rules, manuscript.html): a title word in the author
+    list, the year read into the volume, a title read into the venue."""
+    wetext = parse_reference("Tian S, Lu S, Li C. WeText: Scene Text Detection under Weak Supervision. 2017.")
+    assert [name.family for name in wetext.authors] == ["Tian", "Lu", "Li"]
+    assert wetext.title == "WeText: Scene Text Detection under Weak Supervision"
+    brain = parse_reference(
+        "Lillicrap TP, Santoro A, Marris L, Akerman CJ, Hinton G. Backpropagation and the brain. Nature Reviews "
+        "Neuroscience. 2020;21: 335–346. doi:10.1038/s41583-020-0277-3"
+    )
+    assert (brain.year, brain.volume, brain.page) == (2020, "21", "335–346")
+    sharing = parse_reference(
+        "Beaulieu-Jones BK, Wu ZS, Williams C, Lee R, Bhavnani SP, Byrd JB, et al. Privacy-Preserving Generative "
+        "Deep Neural Networks Support Clinical Data Sharing. Circulation: Cardiovascular Quality and Outcomes. "
+        "2019;12. doi:10.1161/circoutcomes.118.005122"
+    )
+    assert sharing.title == "Privacy-Preserving Generative Deep Neural Networks Support Clinical Data Sharing"
+    assert sharing.container_title == "Circulation: Cardiovascular Quality and Outcomes"
+    chapter = parse_reference(
+        "Raschka S, Scott AM, Huertas M, Li W, Kuhn LA. Automated Inference of Chemical Discriminants of Biological "
+        "Activity. Methods in Molecular Biology. Springer Science and Business Media LLC; 2018."
+    )
+    assert chapter.title == "Automated Inference of Chemical Discriminants of Biological Activity"
+    assert chapter.container_title == "Methods in Molecular Biology"
+    # a natural-order name with a middle initial is no Vancouver list
+    kellert = parse_reference("Stephen H. Kellert, In the Wake of Chaos, University of Chicago Press, 1993.")
+    assert [name.family for name in kellert.authors] == ["Kellert"]

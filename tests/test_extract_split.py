@@ -58,6 +58,17 @@ def test_hanging_indent() -> None:
     ]
 
 
+def test_first_line_indent() -> None:
+    text = (
+        "    Abara, T. (2015). Sand budgets of gravel beaches.\nCoastal Science, 4, 10-20.\n"
+        "    Brunn, K. (2018). Dune loss.\nMarine Geology, 402, 1-9.\n"
+    )
+    assert _items(text) == [
+        (1, "Abara, T. (2015). Sand budgets of gravel beaches. Coastal Science, 4, 10-20.", ""),
+        (3, "Brunn, K. (2018). Dune loss. Marine Geology, 402, 1-9.", ""),
+    ]
+
+
 def test_one_reference_a_line() -> None:
     assert len(_items("Abara, T. Sand. 2015.\nBrunn, K. Dunes. 2018.\nChen, L. Pools. 2012.\n")) == 3
 

@@ -17,7 +17,7 @@ from refkit.config import Settings
 from refkit.model import Reference
 from refkit.sources.base import LookupStatus
 from refkit.sources.crossref import CrossrefSource
-from refkit.sources.http import CACHE_FILE, Bounds, HttpClient, RetryPolicy, open_cache
+from refkit.sources.http import CACHE_FILE, Bounds, HttpClient, Limits, RetryPolicy, open_cache
 from tests.cli import run_cli
 from tests.faultserver import AREAS, MB, FaultServer
 
@@ -49,11 +49,17 @@ def faults() -> Iterator[FaultServer]:
         yield server
 
 
+# Limits 100 times Crossref's: these tests are about what a fault gives, and a retry spaced by the polite
+# limits (a search every 1/3 s) would make each of them wait for nothing.
+UNHURRIED = Limits(single=1000, list=300, interval=1.0, concurrency=3)
+
+
 def source_for(server: FaultServer, cache: Path, bounds: Bounds | None = None, **settings: object) -> CrossrefSource:
     config = Settings(api_url=server.url, cache_dir=cache, mailto="tests@example.org", timeout=5.0, **settings)  # type: ignore[arg-type]
-    return CrossrefSource(
-        config, client=HttpClient(config, retry=RetryPolicy(attempts=2, backoff=0.01), bounds=bounds or Bounds())
+    client = HttpClient(
+        config, limits=UNHURRIED, retry=RetryPolicy(attempts=2, backoff=0.01), bounds=bounds or Bounds()
     )
+    return CrossrefSource(config, client=client)
 
 
 def ask(server: FaultServer, cache: Path, **options: object) -> tuple[LookupStatus, str, bool, str]:
@@ -185,7 +191,7 @@ def test_the_deadline_comes_from_the_environment_and_is_checked(faults, tmp_path
     assert result.returncode == 2 and "deadline in REFKIT_DEADLINE must be a positive number" in result.stderr
 
 
-def test_garbage_over_the_cli_is_unverified_never_may_not_exist(faults, tmp_path):
+def test_garbage_over_the_cli_is_unverified_never_may_not_exist(faults, tmp_path, quick_clients):
     faults.mode = "list-message"
     result = validate(faults, tmp_path)
     report = json.loads(result.stdout)
@@ -208,7 +214,7 @@ def fill_cache(server: FaultServer, tmp_path: Path) -> Path:
     return tmp_path / "cache" / CACHE_FILE
 
 
-def test_a_partly_corrupt_cache_online_falls_back_to_the_network(faults, tmp_path):
+def test_a_partly_corrupt_cache_online_falls_back_to_the_network(faults, tmp_path, quick_clients):
     damage(fill_cache(faults, tmp_path))
     result = validate(faults, tmp_path)
     assert "Traceback" not in result.stderr
@@ -217,7 +223,7 @@ def test_a_partly_corrupt_cache_online_falls_back_to_the_network(faults, tmp_pat
     assert {entry["status"] for entry in report["entries"]} == {"verified"}
 
 
-def test_a_partly_corrupt_cache_offline_says_it_is_unreadable(faults, tmp_path):
+def test_a_partly_corrupt_cache_offline_says_it_is_unreadable(faults, tmp_path, quick_clients):
     damage(fill_cache(faults, tmp_path))
     result = validate(faults, tmp_path, "--offline")
     assert "Traceback" not in result.stderr and result.returncode == 3
@@ -225,7 +231,7 @@ def test_a_partly_corrupt_cache_offline_says_it_is_unreadable(faults, tmp_path):
     assert messages and all("cache" in message and "unreadable" in message for message in messages), messages
 
 
-def test_cache_clear_on_a_partly_corrupt_cache_is_one_line(faults, tmp_path):
+def test_cache_clear_on_a_partly_corrupt_cache_is_one_line(faults, tmp_path, quick_clients):
     damage(fill_cache(faults, tmp_path))
     result = run_cli("cache", "clear", "--cache-dir", str(tmp_path / "cache"))
     assert result.returncode == 0 and result.stderr == "" and "Traceback" not in result.stdout
@@ -233,7 +239,7 @@ def test_cache_clear_on_a_partly_corrupt_cache_is_one_line(faults, tmp_path):
     assert validate(faults, tmp_path).returncode == 0  # and the next run starts afresh
 
 
-def test_a_cache_that_cannot_be_written_is_passed_by(faults, tmp_path, monkeypatch):
+def test_a_cache_that_cannot_be_written_is_passed_by(faults, tmp_path, monkeypatch, quick_clients):
     """A read-only cache file with misses: the answers still come, with one notice on stderr."""
     cache = fill_cache(faults, tmp_path)
 
@@ -247,7 +253,7 @@ def test_a_cache_that_cannot_be_written_is_passed_by(faults, tmp_path, monkeypat
     assert {entry["status"] for entry in json.loads(result.stdout)["entries"]} == {"verified"}
 
 
-def test_an_unusable_cache_file_means_a_cache_in_memory_with_one_notice(faults, tmp_path, caplog):
+def test_an_unusable_cache_file_means_a_cache_in_memory_with_one_notice(faults, tmp_path, caplog, quick_clients):
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / CACHE_FILE).write_bytes(b"this is not an SQLite database" * 100)
     result = validate(faults, tmp_path)

@@ -18,6 +18,7 @@ from refkit.checks.lint import check_problems
 from refkit.config import Settings
 from refkit.enrich import enrich_bibliography
 from refkit.sources.crossref import CrossrefSource
+from tests.cli import CliResult, run_cli
 
 LINT_ONLY = ["--select", "RK1,RK2,RK3,RK4,RK5"]
 GOOD = "@article{fine, author = {Roe, Jo}, title = {A Fine Title}, journal = {J}, year = {2020}}\n"
@@ -31,12 +32,17 @@ GLIVEC = (
 )
 
 
-def refkit(*args: str, memory_limit: int | None = None) -> subprocess.CompletedProcess:
-    """The command as a user runs it; `memory_limit` (bytes of address space) keeps a runaway run bounded."""
+def refkit(*args: str) -> CliResult:
+    """The command as a user runs it, in-process (tests/cli.py): exit code, stdout and stderr apart."""
+    return run_cli(*args)
+
+
+def refkit_process(*args: str, memory_limit: int) -> subprocess.CompletedProcess:
+    """The command as a process of its own (end-to-end): `memory_limit` (bytes of address space) keeps a
+    runaway run bounded, which only a process of its own can be."""
 
     def limit() -> None:
-        if memory_limit:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
 
     return subprocess.run(
         [sys.executable, "-m", "refkit", *args], capture_output=True, text=True, preexec_fn=limit, timeout=120
@@ -81,7 +87,7 @@ def test_a_macro_bomb_is_a_finding_and_its_memory_stays_small():
 def test_a_forty_level_bomb_under_a_memory_limit(tmp_path, command):
     path = tmp_path / "bomb.bib"
     path.write_text(bomb(40))
-    result = refkit(*command, str(path), *offline(command[0], tmp_path), memory_limit=2**31)
+    result = refkit_process(*command, str(path), *offline(command[0], tmp_path), memory_limit=2**31)
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
     assert result.returncode == 1
     assert "RK108" in result.stdout + result.stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,9 +33,12 @@ def test_build_indexes_every_format_and_the_first_copy_of_a_doi_wins(bulk: Path,
         "0.json.gz": 60,
         "1.json.gz": 60,
         "dblp.xml.gz": 8,  # its other 40 publications carry DOIs the Crossref files gave first
+        "part_000.gz": 13,
+        "pubmed25n0001.xml.gz": 4,
     }
     held = info(mirror)
-    assert (held.records, held.complete, held.formats) == (202, True, {"arxiv": 74, "crossref": 120, "dblp": 8})
+    formats = {"arxiv": 74, "crossref": 120, "dblp": 8, "openalex": 13, "pubmed": 4}
+    assert (held.records, held.complete, held.formats) == (219, True, formats)
     opened = Mirror(mirror)
     assert opened.by_doi(["10.1145/2534860"])["10.1145/2534860"]["title"] == ["Computer Science Curricula 2013"]
     assert opened.by_arxiv("1605.08386v1")["title"] == ["Heat-bath random walks with Markov bases"]
@@ -44,7 +49,7 @@ def test_a_second_build_skips_what_is_indexed_and_adds_new_files(bulk: Path, tmp
     build([bulk / "crossref"], mirror)
     again = build([bulk], mirror)
     assert [Path(s.path).name for s in again if s.skipped] == ["0.json.gz", "1.json.gz"]
-    assert info(mirror).records == 202
+    assert info(mirror).records == 219
 
 
 def test_a_changed_file_has_its_records_replaced(bulk: Path, tmp_path: Path) -> None:
@@ -87,11 +92,11 @@ def test_title_search_finds_the_record_first(bulk: Path, tmp_path: Path) -> None
 def test_cli_build_info_verify(bulk: Path, tmp_path: Path) -> None:
     mirror = tmp_path / "m.db"
     built = run_cli("mirror", "build", str(bulk), "--into", str(mirror), "--complete")
-    assert built.returncode == 0 and "indexed 202 records from 4 files" in built.stdout
+    assert built.returncode == 0 and "indexed 219 records from 6 files" in built.stdout
     again = run_cli("mirror", "build", str(bulk), "--into", str(mirror))
-    assert "indexed 0 records from 0 files; 4 already indexed" in again.stdout
+    assert "indexed 0 records from 0 files; 6 already indexed" in again.stdout
     shown = run_cli("mirror", "info", str(mirror))
-    assert "records:  202 (195 with a DOI)" in shown.stdout and "complete: yes" in shown.stdout
+    assert "records:  219 (209 with a DOI)" in shown.stdout and "complete: yes" in shown.stdout
     assert run_cli("mirror", "verify", str(mirror)).returncode == 0
     (bulk / "dblp.xml.gz").unlink()
     checked = run_cli("mirror", "verify", str(mirror))
@@ -111,3 +116,16 @@ def test_a_file_that_is_not_a_mirror_is_refused(tmp_path: Path) -> None:
     path.write_text("hello")
     with pytest.raises(RefkitError, match="not a refkit mirror"):
         Mirror(path)
+
+
+def test_cli_build_reports_progress_through_the_shared_bar(bulk: Path, tmp_path: Path, monkeypatch) -> None:
+    """The shared progress bar (REFKIT_PROGRESS honoured, as for every command) counts the records indexed."""
+    seen: list[tuple[int, int | None]] = []
+
+    @contextmanager
+    def recorded(description: str) -> Iterator[Callable[[int, int | None], None]]:
+        yield lambda done, total: seen.append((done, total))
+
+    monkeypatch.setattr("refkit.cli.mirror.progress_bar", recorded)
+    assert run_cli("mirror", "build", str(bulk), "--into", str(tmp_path / "m.db")).returncode == 0
+    assert seen[-1] == (219, None) and [done for done, _ in seen] == sorted(done for done, _ in seen)

@@ -37,6 +37,11 @@ BIB = r"""
 @misc{arxiv_doi,
   author = {Stanley, Caprice and Windisch, Tobias}, title = {Heat-bath random walks with Markov bases},
   year = {2016}, doi = {10.48550/arXiv.1605.08386}}
+@article{pmid_only,
+  author = {Taddei, A. R. and Barbato, F. and Abelli, L. and Canese, S. and Moretti, F. and Rana, K. J. and
+            Fausto, A. M. and Mazzini, M.}, year = {2001}, journal = {Cryobiology}, volume = {42}, pages = {244--255},
+  title = {Is cryopreservation a homogeneous process? Ultrastructure and motility of untreated, prefreezing, and
+           postthawed spermatozoa of Diplodus puntazzo (Cetti)}, pmid = {11748933}}
 """
 
 
@@ -74,6 +79,7 @@ def test_offline_with_a_complete_mirror_every_entry_gets_an_answer(tmp_path: Pat
         "invented_title": "not-found",
         "arxiv_by_id": "verified",
         "arxiv_doi": "verified",
+        "pmid_only": "verified",
     }
 
 
@@ -102,3 +108,23 @@ def test_lookups_by_doi(tmp_path: Path) -> None:
     assert answers["10.1145/2534860"].status is LookupStatus.FOUND
     assert answers["10.1145/0000000"].status is LookupStatus.NOT_FOUND
     assert "complete" in answers["10.1145/0000000"].reason
+
+
+def test_lookups_by_pmid_from_pubmed_and_openalex(tmp_path: Path) -> None:
+    source = MirrorSource(_mirror(tmp_path, complete=True))
+    answers = source.works(["29915538", "17183658", "99999999"])
+    assert answers["29915538"].candidate is not None and answers["29915538"].candidate.reference.pmid == "29915538"
+    assert answers["17183658"].candidate.reference.doi == "10.1371/journal.pone.0000030"  # OpenAlex's ids.pmid
+    assert answers["99999999"].status is LookupStatus.NOT_FOUND
+
+
+def test_a_pmid_whose_doi_the_mirror_holds_already_is_added_to_that_record(tmp_path: Path) -> None:
+    crossref = tmp_path / "bulk" / "0.json"
+    crossref.parent.mkdir()
+    held = {"DOI": "10.1006/CRYO.2001.2328", "type": "journal-article", "title": ["Is cryopreservation a process?"]}
+    crossref.write_text(json.dumps({"items": [held]}))
+    shutil.copy(SAMPLES / "pubmed25n0001.xml.gz", crossref.parent)
+    build([crossref.parent], tmp_path / "m.db")
+    found = MirrorSource(tmp_path / "m.db").works(["11748933"])["11748933"].candidate
+    assert found is not None and found.reference.title == "Is cryopreservation a process?"  # the first copy wins
+    assert found.reference.pmid == "11748933"

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import bibtexparser
@@ -212,11 +213,17 @@ class Lines:
             return [line + shift for shift in relative]
         lines, at = [], raw.find(",") + 1
         for item, shift in zip(block.fields, relative, strict=True):
-            found = re.compile(r"(?<![\w-])" + re.escape(item.key) + r"\s*=").search(raw, at)
+            found = _field_start(item.key).search(raw, at)
             if found:
                 at = found.end()
             lines.append(line + raw.count("\n", 0, found.end()) if found else line + shift)
         return lines
+
+
+@lru_cache(maxsize=512)
+def _field_start(name: str) -> re.Pattern[str]:
+    """`name =` as a field's start, compiled once per field name (a file repeats the same few names)."""
+    return re.compile(r"(?<![\w-])" + re.escape(name) + r"\s*=")
 
 
 def _cut(text: str, at: int) -> int:

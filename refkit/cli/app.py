@@ -159,9 +159,10 @@ def emit(text: str, output: str | None) -> None:
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr for long runs; silent when stderr is not a terminal, unless asked for
-    with REFKIT_PROGRESS=1 (a CI log that shows a terminal's output; REFKIT_PROGRESS=0 silences it)."""
+def progress_bar(description: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A rich progress bar on stderr for long runs (a count without a bar when the total is not known);
+    silent when stderr is not a terminal, unless asked for with REFKIT_PROGRESS=1 (a CI log that shows a
+    terminal's output; REFKIT_PROGRESS=0 silences it)."""
     asked = os.environ.get("REFKIT_PROGRESS", "")
     if asked == "0" or not (sys.stderr.isatty() or asked == "1"):
         yield lambda done, total: None
@@ -172,7 +173,19 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(description, total=None)
 
-        def update(done: int, total: int) -> None:
+        def update(done: int, total: int | None) -> None:
             progress.update(task, completed=done, total=total)
 
         yield update
+
+
+def human_size(size: int) -> str:
+    """Bytes as people read them: 512 bytes, 3.4 KB, 1.2 GB."""
+    if size < 1024:
+        return f"{size} bytes"
+    value = size / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

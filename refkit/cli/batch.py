@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from refkit.cli.app import app
+from refkit.cli.app import app, write_stdout
 from refkit.cli.sources import MIRROR, SNAPSHOT
 
 
@@ -29,7 +29,7 @@ def batch_command(
     overrides = {"mirror": mirror or None, "snapshot": snapshot or None, "offline": True}
     stats = run_batch(paths, output, overrides, engine=engine, workers=workers, scheduler=scheduler)
     rate = f", {stats.references / stats.seconds:,.0f} references/s" if stats.seconds and stats.references else ""
-    typer.echo(
+    write_stdout(
         f"checked {stats.done:,} file{'s' if stats.done != 1 else ''} ({stats.references:,} references{rate}); "
-        f"{stats.skipped:,} already in {output}"
+        f"{stats.skipped:,} already in {output}\n"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from refkit.cli.app import app, write_stdout
+from refkit.cli.app import app, human_size, write_stdout
 from refkit.cli.sources import CACHE_DIR
 
 cache_app = typer.Typer(help="Inspect or empty the HTTP cache of Crossref responses.", no_args_is_help=True)
@@ -31,7 +31,7 @@ def info_command(cache_dir: Path | None = CACHE_DIR) -> None:
     write_stdout(
         f"path:      {stats.path}{state}\n"
         f"backend:   {stats.backend}\n"
-        f"size:      {_human(stats.size)}\n"
+        f"size:      {human_size(stats.size)}\n"
         f"responses: {stats.responses}\n"
     )
 
@@ -44,14 +44,3 @@ def clear_command(cache_dir: Path | None = CACHE_DIR) -> None:
     path = _cache_path(cache_dir)
     removed = clear_cache(path)
     write_stdout(f"removed {removed} cached response{'s' if removed != 1 else ''} from {path}\n")
-
-
-def _human(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    value = size / 1024
-    for unit in ("KB", "MB"):
-        if value < 1024:
-            return f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"

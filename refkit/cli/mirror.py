@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
-from refkit.cli.app import app
-from refkit.cli.cache import _human
-
-if TYPE_CHECKING:
-    from refkit.mirrors.store import Progress
+from refkit.cli.app import app, human_size, progress_bar, write_stdout
 
 mirror_app = typer.Typer(
-    help="Build and inspect local mirrors of Crossref, DBLP and arXiv bulk files.", no_args_is_help=True
+    help="Build and inspect local mirrors of Crossref, DBLP, arXiv, OpenAlex and PubMed bulk files.",
+    no_args_is_help=True,
 )
 app.add_typer(mirror_app, name="mirror")
 
@@ -29,7 +22,8 @@ def build_command(
     paths: list[Path] = typer.Argument(
         ...,
         metavar="PATH",
-        help="Bulk files or folders: Crossref's public data file (*.json.gz), dblp.xml(.gz), arXiv's OAI snapshot.",
+        help="Bulk files or folders: Crossref's public data file (*.json.gz), dblp.xml(.gz), arXiv's OAI snapshot, "
+        "OpenAlex's works snapshot (part_*.gz), PubMed's baseline (pubmed*.xml.gz).",
     ),
     into: Path = INTO,
     complete: bool | None = typer.Option(
@@ -42,15 +36,15 @@ def build_command(
     """Index bulk files into a mirror; files indexed already are skipped, so a stopped build resumes."""
     from refkit.mirrors.store import build  # the store (and the matcher it ranks with) only when used
 
-    with _progress() as on_progress:
-        stats = build(paths, into, complete=complete, on_progress=on_progress)
+    with progress_bar("Indexing records") as update:
+        stats = build(paths, into, complete=complete, on_progress=lambda name, done: update(done, None))
     new = [each for each in stats if not each.skipped]
     records = sum(each.records for each in new)
     seconds = sum(each.seconds for each in new)
     rate = f", {records / seconds:,.0f} records/s" if seconds else ""
-    typer.echo(
+    write_stdout(
         f"indexed {records:,} records from {len(new)} file{'s' if len(new) != 1 else ''}{rate}; "
-        f"{len(stats) - len(new)} already indexed; mirror: {into}"
+        f"{len(stats) - len(new)} already indexed; mirror: {into}\n"
     )
 
 
@@ -61,13 +55,13 @@ def info_command(mirror: Path = typer.Argument(..., help="The mirror file.")) ->
 
     held = info(mirror)
     formats = ", ".join(f"{name} {count:,}" for name, count in held.formats.items()) or "none"
-    typer.echo(
+    write_stdout(
         f"path:     {held.path}\n"
         f"records:  {held.records:,} ({held.with_doi:,} with a DOI)\n"
         f"formats:  {formats}\n"
         f"files:    {held.files:,}\n"
         f"complete: {'yes (what it lacks does not exist)' if held.complete else 'no'}\n"
-        f"size:     {_human(held.size)}"
+        f"size:     {human_size(held.size)}\n"
     )
 
 
@@ -77,27 +71,6 @@ def verify_command(mirror: Path = typer.Argument(..., help="The mirror file.")) 
     from refkit.mirrors.store import verify
 
     problems = verify(mirror)
-    for problem in problems:
-        typer.echo(problem)
-    typer.echo(f"{mirror}: {'sound' if not problems else f'{len(problems)} problem(s)'}")
+    verdict = "sound" if not problems else f"{len(problems)} problem(s)"
+    write_stdout("".join(f"{problem}\n" for problem in problems) + f"{mirror}: {verdict}\n")
     raise typer.Exit(1 if problems else 0)
-
-
-@contextmanager
-def _progress() -> Iterator[Progress | None]:
-    """A rich progress line on stderr (records indexed, current file) when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress as Bar
-    from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    columns = (SpinnerColumn(), TextColumn("{task.completed:,} records"), TextColumn("{task.description}"))
-    with Bar(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=None)
-
-        def update(name: str, done: int) -> None:
-            bar.update(task, completed=done, description=Path(name).name)
-
-        yield update

@@ -36,6 +36,7 @@ _EMPHASIS_RE = re.compile(r"\\(?:emph|textit|textsl)\s*\{|\{\\(?:em|it|sl)\b\s*"
 _BOLD_NUMBER_RE = re.compile(r"(?:\\textbf\s*\{|\{\\bf\s+)\s*(\d[\w.–-]*)\s*\}")
 _BYSAME_RE = re.compile(r"\s*\\bysame\b")
 _QUOTED_RE = re.compile(r"``(.+?)''", re.DOTALL)
+_IN_BOOK_RE = re.compile(r"[.,]\s+In:?\s*$")  # "…Title. In \emph{Book}"
 _YEAR_TAIL_RE = re.compile(r"[\s,.]*(?:\(\s*\d{4}[a-z]?\s*\)|\d{4}[a-z]?)[\s.,]*$")
 # Markup with no text of its own in the printed list.
 _NOISE_RE = re.compile(
@@ -97,14 +98,16 @@ _LNCS_VENUE_RE = re.compile(
 )
 # REVTeX's prsty after the title: ", Annu. Rev. Fluid Mech. 54, 191 (2022)."
 _PHYSICS_VENUE_RE = re.compile(r"^\s*,\s*([^,]{2,120}?)\s+(\d{1,5}),\s*([A-Za-z]?\d[\w–-]*)\s*\((\d{4})\)")
-# MDPI: "Obels, P.; Lakens, D.; et al. Title. \emph{Journal} \textbf{2020}, \emph{3}, 229--237."
+# MDPI: "Obels, P.; Lakens, D.;~et~al. Title. \emph{Journal} \textbf{2020}, \emph{3}, 229--237." The title may
+# italicise a word ("of the \emph{t} and U Tests"): it ends at the emphasised journal before the bold year.
 _MDPI_RE = re.compile(
-    r"^\s*(?P<authors>[^\\]{2,800}?(?:[A-Z]|\bet\s+al)\.)\s+(?P<title>[^\\]{2,400}?)[.?!]?\s*\\emph\s*\{(?P<container>[^{}]{1,200})\}\s*"
-    r"\\textbf\s*\{(?P<year>\d{4})\}\s*(?:,\s*\\emph\s*\{(?P<volume>[^{}]{1,20})\})?\s*(?:,\s*(?P<pages>[\w]+(?:--?\w+)?))?",
+    r"^\s*(?P<authors>[^\\]{2,800}?(?:[A-Z]|\bet[\s~]+al)\.)\s+(?P<title>.{2,400}?)[.?!]?\s*"
+    r"\\emph\s*\{(?P<container>[^{}]{1,200})\}\s*\\textbf\s*\{(?P<year>\d{4})\}\s*"
+    r"(?:,\s*\\emph\s*\{(?P<volume>[^{}]{1,20})\})?\s*(?:,\s*(?P<pages>\w+(?:\s*(?:-{1,2}|–)\s*\w+)?))?",
     re.DOTALL,
 )
 _BMC_FIELDS = {
-    "batitle": "title", "bbtitle": "title", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
+    "batitle": "title", "bbtitle": "booktitle", "bctitle": "title", "bjtitle": "container", "bvolume": "volume",
     "bissue": "issue", "byear": "year", "bpublisher": "publisher", "bdoi": "doi", "doiurl": "doi",
 }  # fmt: skip
 _BIBINFO_FIELDS = {
@@ -251,6 +254,7 @@ def _block_fields(latex: str) -> Fields:
         found = [("authors", _plain(head.group(1))), ("title", _plain(head.group(2)))]
         venue = _LNCS_VENUE_RE.match(latex[head.end() :])
         return found + [(name, _plain(value)) for name, value in (venue.groupdict() if venue else {}).items() if value]
+    quoted, emphasis = _QUOTED_RE.search(latex), _EMPHASIS_RE.search(latex)
     if len(blocks) == 2 and not _plain(blocks[1]).startswith("("):
         pass  # spmpsci: "Authors: Title." then the venue; the tagger reads that better than the layout does
     elif len(blocks) >= 2:
@@ -272,11 +276,16 @@ def _block_fields(latex: str) -> Fields:
                 volume, issue, pages = located.groups()
                 found.extend((("volume", volume), ("pages", pages)))
                 found.extend([("issue", issue)] * bool(issue))
-    elif quoted := _QUOTED_RE.search(latex):  # IEEEtran: A. Author, ``Title,'' \emph{Journal}, vol. 1, …
+    elif quoted and (not emphasis or quoted.start() < emphasis.start()):
+        # IEEEtran: A. Author, ``Title,'' \emph{Journal}, vol. 1, … (a quote after the emphasised title is the venue's)
         found.append(("title", _plain(quoted.group(1)).rstrip(".,;:")))
         if _emphasised(latex[quoted.end() :]):
             found.append(("container", _emphasised(latex[quoted.end() :]).rstrip(".,")))
-    elif emphasis := _EMPHASIS_RE.search(latex):  # amsplain, prsty: "A. Author, \emph{Title}, Journal …"
+    elif emphasis and _IN_BOOK_RE.search(latex[: emphasis.start()]):
+        # MDPI's chapters: "Authors. Title. In \emph{Book}, …": the book, the rest is the tagger's
+        start = emphasis.end() - 1 if latex[emphasis.end() - 1] == "{" else emphasis.start()
+        found.append(("container", _plain(latex[start : group_end(latex, start)]).rstrip(".,")))
+    elif emphasis:  # amsplain, prsty: "A. Author, \emph{Title}, Journal …"
         start = emphasis.end() - 1 if latex[emphasis.end() - 1] == "{" else emphasis.start()
         end = group_end(latex, start)
         found.append(("title", _plain(latex[start:end]).rstrip(".,")))

@@ -9,30 +9,15 @@ from __future__ import annotations
 
 import re
 
-from refkit.text import expand_pages
+from refkit.text import MONTH_NUMBERS, expand_pages
 
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)([a-z])?(?![\d])")
-_MONTH_NAMES = (
-    ("jan", "january", "janvier", "januar"),
-    ("feb", "february", "février", "februar"),
-    ("mar", "march", "mars", "märz"),
-    ("apr", "april", "avril"),
-    ("may", "mai"),
-    ("jun", "june", "juin", "juni"),
-    ("jul", "july", "juillet", "juli"),
-    ("aug", "august", "août"),
-    ("sep", "sept", "september", "septembre"),
-    ("oct", "october", "octobre", "oktober"),
-    ("nov", "november", "novembre"),
-    ("dec", "december", "décembre", "dezember"),
-)
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _ISSUE_RE = re.compile(r"(?:\b(?:no|nr|issue|num|number|n|h|heft)\.?\s*|\()([\w\-–/]{1,20})\)?", re.IGNORECASE)
 _VOLUME_RE = re.compile(
     r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)", re.IGNORECASE
 )
-_PAGES_RE = re.compile(r"[A-Za-z]{0,3}\d{1,7}[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,3}\d{1,7}[A-Za-z]?)?")
+_PAGES_RE = re.compile(r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,4}\d+[A-Za-z]?)?")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+(?=\S)", re.IGNORECASE)
 _PAGE_WORD_RE = re.compile(r"^\s*(?:pp?|pages?|s|seiten|str)(?:\.\s*|\s+)", re.IGNORECASE)
 _EDITION_WORD_RE = re.compile(r"\b(?:edn|ed|edition)\b\.?", re.IGNORECASE)
@@ -84,7 +69,9 @@ def clean_container(value: str) -> str:
 def date_parts(value: str) -> tuple[int | None, str, int | None]:
     """Year, its a/b suffix and the month from a date span ("(2006a)", "May 1993", "2017 Mar;")."""
     year = _YEAR_RE.search(value)
-    month = next((_MONTHS[word.lower()] for word in _WORD_RE.findall(value) if word.lower() in _MONTHS), None)
+    month = next(
+        (MONTH_NUMBERS[word] for word in map(str.lower, _WORD_RE.findall(value)) if word in MONTH_NUMBERS), None
+    )
     if not year:
         return None, "", month
     return int(year.group(1)), year.group(2) or "", month

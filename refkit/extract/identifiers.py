@@ -41,10 +41,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [  # a DO
     (
         "access",
         re.compile(
-            r"(?:\[(?:cited|accessed|updated)[^\]]{0,40}\]|\b(?:Available|Retrieved|Accessed|"
-            r"Available online|Last accessed|Downloaded)\b(?:\s+(?:on|at|from))?(?:\s*:)?"
+            r"(?:\[(?:cited|accessed|updated)[^\]]{0,40}\]|\b(?:Available online|Available|Retrieved|Accessed|"
+            r"Last accessed|Downloaded)\b(?:\s+(?:on|at|from)\b)?(?:\s*:)?"
             r"(?:\s+\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}"
-            r"|\s+\d{4}-\d{2}-\d{2})?(?:,?\s+from)?\s*:?|\[Internet\]|\(Accessed[^)]{0,40}\))"
+            r"|\s+\d{4}-\d{2}-\d{2})?(?:,?\s+from)?\s*:?|\[Internet\]|\([Aa]ccessed[^)]{0,40}\))"
         ),
         None,
     ),

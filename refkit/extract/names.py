@@ -23,9 +23,12 @@ _EDITOR_RE = re.compile(
 )
 _EDITOR_HINT_RE = re.compile(r"ed|hrsg|hg|dir|trans", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&|und)\s+|\s*&\s*")
+# APA's long lists: the first names, an ellipsis, the last name ("Alam, F., … Casillas, M.")
+_ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*(?=\S)")
+_SEMICOLON_RE = re.compile(r"\s*;\s*(?:(?:and|&)\s+)?")
 _BROKEN_HYPHEN_RE = re.compile(r"(\w)- (\w)")
 _INITIAL_RE = re.compile(
-    r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3})$"
+    r"^(?:[A-Z]\.?(?:-[A-Z]\.?)?|[A-Z][a-z]?\.|[A-Z]{2,3}|[A-Z]{2,3}-[A-Z]{1,2})$"
     r"|^(?:[A-Z]\.){2,4}$|^(?:[A-Z]\.-){1,2}[A-Z]\.$"
 )
 _GIVEN_WORD_RE = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+\.?$|^[A-ZÀ-Ý][^\s,]*$")
@@ -59,6 +62,14 @@ _PARTICLES = {
     "op",
     "het",
     "'t",
+    "’t",
+    "van’t",
+}
+# Particles a natural-order name may capitalise ("Richard Van Noorden", "Francisco M. De La Vega"), when
+# they stand between the given names and the last word.
+_CAPITALISED_PARTICLES = {
+    word.capitalize()
+    for word in ("van", "von", "der", "den", "de", "du", "da", "di", "del", "della", "des", "la", "le")
 }
 _ORGANISATION_WORDS = {
     "organization", "organisation", "association", "society", "institute", "institut", "committee", "group",
@@ -77,6 +88,9 @@ def _has_organisation_word(chunk: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _is_initials(word: str) -> bool:
+    """ "B.", "TT", "YW-Y" (Vancouver's "Yu YW-Y"), and initials outside ASCII ("Avsec Ž", "Öz Ç.")."""
+    if not word.isascii():
+        word = "".join(("X" if char.isupper() else "x") if char.isalpha() else char for char in word)
     return bool(_INITIAL_RE.match(word))
 
 
@@ -112,11 +126,33 @@ def _spaced_initials(given: str) -> str:
     return given
 
 
-def _family_with_particle(words: list[str]) -> tuple[str, str]:
+def _family_with_particle(words: list[str], capitalised: bool = False) -> tuple[str, str]:
     index = 0
-    while index < len(words) - 1 and words[index] in _PARTICLES:
+    while index < len(words) - 1 and (
+        words[index] in _PARTICLES or (capitalised and words[index] in _CAPITALISED_PARTICLES)
+    ):
         index += 1
     return " ".join(words[index:]), " ".join(words[:index])
+
+
+def _semicolon_name(chunk: str) -> Name:
+    """One name of a list that puts semicolons between names (MDPI, Web of Science): "Jong, J. de", "Elsevier"."""
+    chunk = _trim(chunk.strip(" ,"))
+    family, comma, given = chunk.partition(",")
+    if not comma or not given.strip() or _organisation(chunk):
+        return _single(chunk)
+    given, particle = _particle_last(given.strip())
+    name = _inverted(family.strip(), given)
+    return replace(name, particle=f"{name.particle} {particle}".strip()) if particle else name
+
+
+def _particle_last(given: str) -> tuple[str, str]:
+    """ "J. de" → ("J.", "de"): APA writes an inverted name's particle after the initials."""
+    words = given.split()
+    at = len(words)
+    while at > 1 and words[at - 1] in _PARTICLES:
+        at -= 1
+    return " ".join(words[:at]), " ".join(words[at:])
 
 
 def _organisation(chunk: str) -> bool:
@@ -142,8 +178,11 @@ def _single(chunk: str) -> Name:
         family, particle = _family_with_particle(words[:first_initial])
         given = " ".join(_spaced_initials(word) for word in words[first_initial:])
         return Name(family=family, given=given, particle=particle)
-    first_particle = next((i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES), len(words) - 1)
-    family, particle = _family_with_particle(words[first_particle:])
+    first_particle = next(
+        (i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES or w in _CAPITALISED_PARTICLES),
+        len(words) - 1,
+    )
+    family, particle = _family_with_particle(words[first_particle:], capitalised=True)
     return Name(family=family, given=" ".join(words[:first_particle]), particle=particle)
 
 
@@ -163,6 +202,9 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
     truncated = et_al is not None
     if et_al:
         text = text[: et_al.start()]
+    if "…" in text or "..." in text:
+        text, cuts = _ELLIPSIS_RE.subn(", ", text)
+        truncated = truncated or cuts > 0
     if _EDITOR_HINT_RE.search(text):
         text = _EDITOR_RE.sub(" ", text)
     text = _trim(text.strip(" ,;:()[]"))
@@ -170,6 +212,8 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
         return [], truncated
     if "," not in text and ";" not in text and " and " not in text and _organisation(text):
         return [Name(literal=text)], truncated
+    if ";" in text and "," in text:  # "Allaire, J.; R Foundation; Broman, K.": each name between semicolons
+        return [_semicolon_name(chunk) for chunk in _SEMICOLON_RE.split(text) if chunk.strip(" ,")], truncated
     chunks = [_trim(chunk.strip(" ,")) for chunk in _SPLIT_RE.split(text)]
     chunks = [chunk for chunk in chunks if chunk]
     names: list[Name] = []
@@ -190,7 +234,11 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
                 or all(_is_initials(w) for w in following.split())
             )
         )
-        if pair:
+        given, particle = _particle_last(following)
+        if particle and _looks_family(chunk) and _looks_given(given):  # APA's "Jong, J. de"
+            names.append(replace(_inverted(chunk, given), particle=particle))
+            index += 2
+        elif pair:
             names.append(_inverted(chunk, following))
             index += 2
         else:

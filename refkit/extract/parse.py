@@ -35,6 +35,56 @@ _TITLE_SPILL_RE = re.compile(
     r"University|Verlag|Publish\w*|Books|Routledge|Springer|Wiley|Elsevier)[^()]*\)?[.,]?\s*)$"
 )
 _PREPRINT_RE = re.compile(r"\b(?:preprint|arxiv|biorxiv|medrxiv|ssrn)\b", re.IGNORECASE)
+# APA's status where the year goes, "Brown, P. (in press). Title.": a note, which the tagger took for the title.
+_STATUS_RE = re.compile(
+    r"\(\s*(in press|under review|in review|in preparation|submitted|forthcoming|(?:provisionally )?accepted)\s*\)\.?",
+    re.IGNORECASE,
+)
+
+
+# A Vancouver author list that ran on past its closing period: "Tian S, Lu S, Li C. WeText: …". Two names at
+# least, so that a natural-order "Stephen H. Kellert" is never cut.
+_VANCOUVER_NAME = r"[^\W\d_][^\s,.;]*(?:\s[^\W\d_][^\s,.;]*){0,3}\s[A-Z]{1,3}(?:-[A-Z]{1,2})?"
+_VANCOUVER_OVERRUN_RE = re.compile(rf"^((?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME})\.\s+([A-Z0-9].*)$")
+# Vancouver's "2020;21: 335–346." read as a volume "2020;21"
+_YEAR_VOLUME_RE = re.compile(r"^\s*((?:1[5-9]|20)\d\d)\s*;\s*(\S.*)$")
+# Where a title that ran into the venue ends: "…Data Sharing. Circulation: …" (a word of four letters or more
+# before the period, so "J. Chem. Phys." is never cut)
+_SENTENCE_END_RE = re.compile(r"(?<=[^\W\d_]{4})[.?!]\s+(?=[A-Z])")
+_EDITION_RE = re.compile(r"\b(?:edition|edn|ed)\b", re.IGNORECASE)
+
+
+def _title_out_of_authors(segments: dict[str, str]) -> None:
+    overrun = _VANCOUVER_OVERRUN_RE.match(segments.get("author", ""))
+    if overrun:
+        segments["author"], rest = overrun.groups()
+        segments["title"] = f"{rest} {segments['title']}" if "title" in segments else rest
+
+
+def _year_out_of_volume(segments: dict[str, str]) -> None:
+    dated = _YEAR_VOLUME_RE.match(segments.get("volume", ""))
+    if dated and "date" not in segments:
+        segments["date"], segments["volume"] = dated.groups()
+
+
+def _series_out_of_title(segments: dict[str, str]) -> None:
+    """ "Title. Series. Publisher; 2018.": the last sentence of the title is the series (no place, no venue)."""
+    ends = list(_SENTENCE_END_RE.finditer(segments.get("title", "")))
+    if ends and "publisher" in segments and not segments.keys() & {"container", "location"}:
+        head, tail = segments["title"][: ends[-1].start()], segments["title"][ends[-1].end() :]
+        if len(head.split()) >= 3 and len(tail.split()) >= 2 and not _EDITION_RE.search(tail):
+            segments["title"], segments["container"] = head, tail
+
+
+def _title_out_of_venue(segments: dict[str, str]) -> None:
+    container = segments.get("container", "")
+    first, end = container.find(". "), _SENTENCE_END_RE.search(container)
+    if "title" not in segments and end and end.start() == first and len(container[:first].split()) >= 4:
+        segments["title"], segments["container"] = container[:first], container[end.end() :]
+
+
+# What the tagger misplaces in Vancouver-style strings, put back.
+_VANCOUVER_REPAIRS = (_title_out_of_authors, _year_out_of_volume, _series_out_of_title, _title_out_of_venue)
 
 
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
@@ -114,9 +164,15 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     """Parse one free-text reference in any supported style; the input is kept in `raw`. Markdown and HTML
     markup (`*Journal,*`, `[title](url)`, `<i>…</i>`) is read as the text it marks, never into a field."""
     raw = " ".join(text.split())
-    prepared = prepare(" ".join(markdown_inline(raw).split())[:MAX_REFERENCE_CHARS])
+    plain = " ".join(markdown_inline(raw).split())
+    status = _STATUS_RE.search(plain)
+    if status:
+        plain = " ".join((plain[: status.start()] + " " + plain[status.end() :]).split())
+    prepared = prepare(plain[:MAX_REFERENCE_CHARS])
     segments = _segments(prepared, tag(prepared))
     ids = _identifiers(prepared.identifiers)
+    for repair in _VANCOUVER_REPAIRS:
+        repair(segments)
     if "container" not in segments and "title2" in segments:
         segments["container"] = segments["title2"]
     imprint = _IMPRINT_RE.match(segments.get("container", ""))
@@ -169,7 +225,7 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
         publisher=fields.clean(segments.get("publisher", "")),
         publisher_place=fields.clean(segments.get("location", "")),
         genre=genre,
-        note=fields.clean(segments.get("note", "")),
+        note=fields.clean(segments.get("note", "")) or (status.group(1).lower() if status else ""),
         raw=raw,
         location=Location(file=file, line=line),
     )

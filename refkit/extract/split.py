@@ -114,23 +114,14 @@ def _paragraphs(blocks: list[Block]) -> list[list[Block]]:
     return [group for group in groups if group]
 
 
-def _by_hanging_indent(paragraph: list[Block]) -> list[Item]:
-    base = _indent(paragraph[0].text)
-    items: list[Item] = []
-    for block in paragraph:
-        if _indent(block.text) <= base or not items:
-            items.append(Item(block.line, block.text))
-        else:
-            items[-1] = Item(items[-1].line, _join([items[-1].text, block.text]))
-    return [Item(item.line, _join([item.text])) for item in items]
-
-
-def _by_first_line_indent(paragraph: list[Block]) -> list[Item]:
-    """Items whose first line is indented and whose later lines are not (a PDF set that way)."""
+def _by_indent(paragraph: list[Block], *, first_line: bool) -> list[Item]:
+    """Items by their indents: hanging (an item starts at each line as far left as the paragraph's least
+    indented one) or, with `first_line`, first-line indents (each line indented past it starts one: a PDF
+    set that way)."""
     base = min(_indent(block.text) for block in paragraph)
     items: list[Item] = []
     for block in paragraph:
-        if _indent(block.text) > base or not items:
+        if (_indent(block.text) > base) == first_line or not items:
             items.append(Item(block.line, block.text))
         else:
             items[-1] = Item(items[-1].line, _join([items[-1].text, block.text]))
@@ -143,9 +134,9 @@ def _by_layout(blocks: list[Block]) -> list[Item]:
     for paragraph in paragraphs:
         base = _indent(paragraph[0].text)
         if len(paragraph) > 1 and base > min(_indent(block.text) for block in paragraph[1:]):
-            items.extend(_by_first_line_indent(paragraph))
+            items.extend(_by_indent(paragraph, first_line=True))
         elif any(_indent(block.text) > base for block in paragraph[1:]):
-            items.extend(_by_hanging_indent(paragraph))
+            items.extend(_by_indent(paragraph, first_line=False))
         elif len(paragraphs) > 1:
             items.append(Item(paragraph[0].line, _join([block.text for block in paragraph])))
         else:

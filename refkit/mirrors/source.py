@@ -1,5 +1,5 @@
-"""A built mirror as a source of the evidence layer: DOI, arXiv-id and bibliographic look-ups answered from
-the local index, as normalised Candidates.
+"""A built mirror as a source of the evidence layer: DOI, PMID, arXiv-id and bibliographic look-ups answered
+from the local index, as normalised Candidates.
 
 A mirror declared complete (`refkit mirror build --complete`) holds every work of what it covers, so its
 silence is an answer: a DOI it lacks is "no such DOI", and a search without a match rules the work out
@@ -13,18 +13,22 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from refkit.match import compare
+from refkit.match import compare, title_similarity
+from refkit.mirrors.formats import title_text
 from refkit.mirrors.store import Mirror
 from refkit.model import Reference
 from refkit.sources.arxiv import arxiv_id
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Record, SearchResult
-from refkit.sources.records import crossref_candidate
+from refkit.sources.records import crossref_candidate, years
 from refkit.text import normalize_doi
 
-# Candidates the matcher ranks per search, best by bm25 first: fewer than a snapshot's 40, because converting
-# and comparing a candidate costs about a millisecond, the search itself a few (benchmarks/batch.py), and the
-# cited work is in the title index's top 15 whenever it is in its top 40 (benchmarks/mirror_lookup.py parity).
-SHORTLIST = 15
+# Candidates the title index gives per search, best by bm25 first, as many as a snapshot's. Of those, only the
+# `rows` closest by title (and year), and any as close as the closest, are converted and compared field by
+# field: converting a record and comparing it cost about 0.4 ms, a title comparison 20 µs (benchmarks/batch.py).
+# On 250,000 synthetic records (some 140 near-copies of each real title) the cited copy was among the 5 returned
+# for 174/200 titles with 40, 156/200 with 15 (benchmarks/mirror_lookup.py).
+SHORTLIST = 40
+TIED = 0.02  # title closeness this near the best's: compared in full too
 
 
 class MirrorSource(BaseSource):
@@ -39,14 +43,18 @@ class MirrorSource(BaseSource):
         self.name = name or f"mirror:{self.path.name}"
 
     def identifier(self, reference: Reference) -> str:
-        """The DOI, else the arXiv id (`eprint`, or one in the URL or note)."""
-        return reference.doi or arxiv_id(reference)
+        """The DOI, else the arXiv id (`eprint`, or one in the URL or note), else the PMID."""
+        return reference.doi or arxiv_id(reference) or reference.pmid
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
+        """Each id is a DOI (10.…), a PMID (digits only) or an arXiv id (2104.12255, hep-th/9901001)."""
         found = self.mirror.by_doi([given for given in ids if given.startswith("10.")])
         result = {}
         for given in ids:
-            record = found.get(normalize_doi(given)) if given.startswith("10.") else self.mirror.by_arxiv(given)
+            if given.startswith("10."):
+                record = found.get(normalize_doi(given))
+            else:
+                record = self.mirror.by_pmid(given) if given.strip().isdigit() else self.mirror.by_arxiv(given)
             if record is not None:
                 result[given] = Lookup(given, LookupStatus.FOUND, self.candidate(record))
             elif self.complete:
@@ -58,22 +66,24 @@ class MirrorSource(BaseSource):
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
         """The title index's candidates ranked by the matcher, as a snapshot ranks them; the paper its arXiv id
         names first, when the mirror holds it."""
-        records: list[Record] = []
         named = arxiv_id(reference)
-        if named and (paper := self.mirror.by_arxiv(named)) is not None:
-            records.append(paper)
-        shortlist = self.mirror.candidates(reference.title, SHORTLIST)
-        candidates = [self.candidate(record) for record in shortlist]
+        paper = self.mirror.by_arxiv(named) if named else None
+        found = [record for record in self.mirror.candidates(reference.title, SHORTLIST) if record != paper]
+        closeness = sorted(((_closeness(reference, record), n) for n, record in enumerate(found)), reverse=True)
+        # the `rows` closest, and every other as close as the closest: of 15 "Editorial"s, the venue decides
+        best = closeness[0][0][0] if closeness else 0.0
+        kept = max(rows, sum(1 for (title, _), _ in closeness if title >= best - TIED))
+        candidates = [self.candidate(found[n]) for _, n in closeness[:kept]]
         candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
-        ranked = [self.candidate(record) for record in records] + [
-            candidate for candidate in candidates if candidate.record not in records
-        ]
+        ranked = ([self.candidate(paper)] if paper is not None else []) + candidates
         return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
 
     def candidate(self, record: Record) -> Candidate:
         """A mirror record as a Candidate: Crossref's schema whatever the dump, with the id and agency its
         dump gives (arXiv DOIs are DataCite's, a DBLP record without a DOI is known by its key)."""
         candidate = crossref_candidate(record, self.name)
+        if record.get("pmid"):
+            candidate = replace(candidate, reference=replace(candidate.reference, pmid=str(record["pmid"])))
         if record.get("arxiv"):
             return replace(candidate, agency="DataCite")
         if record.get("dblp"):
@@ -85,3 +95,11 @@ class MirrorSource(BaseSource):
 
     def _described(self) -> str:
         return f"{self.name}, complete" if self.complete else self.name
+
+
+def _closeness(reference: Reference, record: Record) -> tuple[float, bool]:
+    """How close a record's title is to the cited one, then whether its year is the cited one (of records
+    with the same title, the one of the cited year first)."""
+    return title_similarity(reference.title, title_text(record)), bool(reference.year) and reference.year in years(
+        record
+    )

@@ -1,4 +1,4 @@
-"""A mirror on disk: one SQLite file holding records, a DOI and arXiv-id index, and an FTS5 title index.
+"""A mirror on disk: one SQLite file holding records, a DOI, arXiv-id and PMID index, and an FTS5 title index.
 
 Why SQLite FTS5 (measured against DuckDB, docs/decisions.md "Local mirrors"): it ships with Python, a point
 look-up by DOI is a B-tree probe (microseconds, not DuckDB's per-query planning of about a millisecond), and
@@ -7,47 +7,61 @@ FTS5's inverted index answers "records sharing the rarest title words" without s
 Each bulk file is indexed in one transaction together with its row in `files`, so a build that stops (a
 crash, ^C, a full disk) loses at most the file it was reading, and the next build skips every file already
 indexed (same path, size and modification time): builds resume and update incrementally. A file that changed
-since it was indexed has its old records replaced.
+since it was indexed has its old records replaced. A file's records are one run of ids (`files.first` to
+`files.last`), so nothing per record says which file it came from.
+
+A build's cost is in SQLite's C code wherever it can be: records go in by executemany, the first copy of a
+DOI wins by the unique index (INSERT OR IGNORE), the title index is filled from the stored titles by one
+INSERT … SELECT per file (it tokenises them itself: unicode61, diacritics removed), and the counts of
+records per title word are read back from the index (fts5vocab) once at the end of a build.
 """
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from refkit.errors import RefkitError
-from refkit.mirrors import fastjson as json
-from refkit.mirrors.formats import READERS, bulk_files, detect
+from refkit.match import title_similarity
+from refkit.mirrors.formats import Row, bulk_files, decode, detect, read, title_text
+from refkit.sources.arxiv import base_id
 from refkit.sources.base import Record
-from refkit.sources.records import as_list
 from refkit.sources.snapshot import title_tokens
 from refkit.text import normalize_doi
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH = 5000  # records inserted per executemany
 # A search reads the postings of the cited title's rarest words, adding words until about this many postings
 # are read (at least two words): the cost of a search then stays flat as the mirror grows, where querying
 # every word read all of "analysis" and "patients" (p50 93 ms on 200,000 records; benchmarks/mirror_lookup.py).
 # FTS5 costs about 20 µs per matching row here (bm25), so 1,000 postings is a few milliseconds.
 POSTINGS_BUDGET = 1_000
-# The title index is contentless (the words are kept once, in the records) and keeps positions: detail=none
-# would be smaller, but FTS5's bm25 then scores every row 0 and the shortlist is arbitrary (measured).
+# A title this close to the cited one (refkit.match.title_similarity) ends the search at its first, narrow query.
+SAME_TITLE = 0.8
+# The title index reads its words from `works.title` (external content: kept once) and keeps positions:
+# detail=none would be smaller, but FTS5's bm25 then scores every row 0 and the shortlist is arbitrary
+# (measured). `vocabulary` holds how many records have each word, what FTS5 would count only by reading
+# every posting of the word.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
-    format TEXT NOT NULL, records INTEGER NOT NULL, seconds REAL NOT NULL, built TEXT NOT NULL);
+    format TEXT NOT NULL, records INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+    seconds REAL NOT NULL, built TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS works(
-    id INTEGER PRIMARY KEY, doi TEXT, arxiv TEXT, file INTEGER NOT NULL, record BLOB NOT NULL);
+    id INTEGER PRIMARY KEY, doi TEXT, arxiv TEXT, pmid TEXT, title TEXT NOT NULL, record BLOB NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS works_doi ON works(doi) WHERE doi IS NOT NULL;
 CREATE INDEX IF NOT EXISTS works_arxiv ON works(arxiv) WHERE arxiv IS NOT NULL;
-CREATE INDEX IF NOT EXISTS works_file ON works(file);
-CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(words, content='');
+CREATE INDEX IF NOT EXISTS works_pmid ON works(pmid) WHERE pmid IS NOT NULL;
+CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(
+    title, content='works', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS title_terms USING fts5vocab(titles, row);
 CREATE TABLE IF NOT EXISTS vocabulary(word TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID;
 """
 
@@ -63,12 +77,6 @@ class FileStats:
     skipped: bool = False  # already indexed, unchanged
 
 
-def title_words(record: Record) -> str:
-    """The indexed words of a record's title and subtitle (folded, without stop words)."""
-    titles = [*as_list(record.get("title")), *as_list(record.get("subtitle"))]
-    return " ".join(sorted(title_tokens(" ".join(map(str, titles)))))
-
-
 def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     """The mirror's database; a path that is not a mirror is a RefkitError, never a new empty file."""
     if not create and not path.is_file():
@@ -76,8 +84,12 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     try:
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         if create:  # a reader sets nothing, so a mirror on a read-only share opens as it is
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            # A rollback journal costs little for appends (it saves only pages that existed before), and keeps a
+            # stopped file's transaction undoable; no fsync until the end (a power cut mid-build: build again).
+            connection.execute("PRAGMA page_size=16384")
+            connection.execute("PRAGMA journal_mode=TRUNCATE")
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute("PRAGMA cache_size=-262144")  # 256 MB of pages: the indexes' B-trees stay in memory
             connection.executescript(_SCHEMA)
             connection.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
@@ -99,16 +111,32 @@ def build(
     stats = []
     indexed = 0
     try:
-        for path in files:
-            done = _index_file(connection, path, formats[path], on_progress, indexed)
-            indexed += 0 if done.skipped else done.records
-            stats.append(done)
+        with _collector_paused():
+            for path in files:
+                done = _index_file(connection, path, formats[path], on_progress, indexed)
+                indexed += 0 if done.skipped else done.records
+                stats.append(done)
+            _count_words(connection)
         if complete is not None:
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('complete', ?)", ("1" if complete else "0",))
     finally:
+        connection.execute("PRAGMA synchronous=FULL")
         connection.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to copy or share read-only
         connection.close()
     return stats
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while millions of records pass: it scanned every live container
+    again and again (parsing a Crossref data file took 7 times as long with it on), and a build makes no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _index_file(
@@ -124,22 +152,22 @@ def _index_file(
     try:
         if known:  # the file changed: its old records go
             _forget_file(connection, known[0])
-        cursor = connection.execute(
-            "INSERT INTO files(path, size, mtime, format, records, seconds, built) VALUES (?, ?, ?, ?, 0, 0, '')",
-            (name, stat.st_size, stat.st_mtime, kind),
-        )
-        file_id = int(cursor.lastrowid or 0)
-        count = 0
-        records = READERS[kind](path)
-        while batch := list(islice(records, BATCH)):
-            count += _insert(connection, file_id, batch)
+        first = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0]
+        rows = read(kind, path)
+        while batch := list(islice(rows, BATCH)):
+            _insert(connection, batch)
             if on_progress:
-                on_progress(name, before + count)
+                on_progress(name, before + connection.execute("SELECT max(id) FROM works").fetchone()[0] - first + 1)
+        last = connection.execute("SELECT coalesce(max(id), 0) FROM works").fetchone()[0]
+        connection.execute("INSERT INTO titles(rowid, title) SELECT id, title FROM works WHERE id >= ?", (first,))
+        count = last - first + 1
         seconds = time.perf_counter() - started
         connection.execute(
-            "UPDATE files SET records = ?, seconds = ?, built = ? WHERE id = ?",
-            (count, seconds, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), file_id),
+            "INSERT INTO files(path, size, mtime, format, records, first, last, seconds, built)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, stat.st_size, stat.st_mtime, kind, count, first, last, seconds, _now()),
         )
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('vocabulary', 'stale')")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -147,63 +175,45 @@ def _index_file(
     return FileStats(name, kind, count, seconds)
 
 
-def _insert(connection: sqlite3.Connection, file_id: int, batch: list[Record]) -> int:
-    """Insert the batch's records whose DOI the mirror does not hold yet (the first copy of a DOI wins)."""
-    rows: dict[str, tuple[str | None, str | None, Record]] = {}
-    undoi: list[tuple[None, str | None, Record]] = []
-    for record in batch:
-        doi = normalize_doi(str(record.get("DOI", ""))) or None
-        arxiv = str(record["arxiv"]) if record.get("arxiv") else None
-        if doi is None:
-            undoi.append((None, arxiv, record))
-        elif doi not in rows:
-            rows[doi] = (doi, arxiv, record)
-    held = _held_dois(connection, list(rows))
-    fresh = [row for doi, row in rows.items() if doi not in held] + undoi
-    start = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0]
-    connection.executemany(
-        "INSERT INTO works(id, doi, arxiv, file, record) VALUES (?, ?, ?, ?, ?)",
-        (
-            (start + offset, doi, arxiv, file_id, json.dumps(record))
-            for offset, (doi, arxiv, record) in enumerate(fresh)
-        ),
-    )
-    words = [title_words(record) for _, _, record in fresh]
-    connection.executemany(
-        "INSERT INTO titles(rowid, words) VALUES (?, ?)", ((start + offset, w) for offset, w in enumerate(words))
-    )
-    _count_words(connection, words, +1)
-    return len(fresh)
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _count_words(connection: sqlite3.Connection, titles: list[str], sign: int) -> None:
-    """Keep how many records hold each title word (what FTS5 would count only by reading every posting)."""
-    counts = Counter(word for title in titles for word in title.split())
+def _insert(connection: sqlite3.Connection, batch: list[Row]) -> None:
+    """Insert the batch's records whose DOI the mirror does not hold yet (the first copy of a DOI wins); a
+    PMID or arXiv id that comes with a DOI held already is added to that DOI's record, so PubMed after
+    Crossref still answers PMID look-ups."""
+    connection.executemany("INSERT OR IGNORE INTO works(doi, arxiv, pmid, title, record) VALUES (?, ?, ?, ?, ?)", batch)
     connection.executemany(
-        "INSERT INTO vocabulary VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET records = records + excluded.records",
-        ((word, sign * count) for word, count in counts.items()),
+        "UPDATE works SET pmid = ? WHERE doi = ? AND pmid IS NULL", ((r.pmid, r.doi) for r in batch if r.pmid and r.doi)
+    )
+    connection.executemany(
+        "UPDATE works SET arxiv = ? WHERE doi = ? AND arxiv IS NULL",
+        ((r.arxiv, r.doi) for r in batch if r.arxiv and r.doi),
     )
 
 
-def _held_dois(connection: sqlite3.Connection, dois: list[str]) -> set[str]:
-    held: set[str] = set()
-    for first in range(0, len(dois), 500):
-        chunk = dois[first : first + 500]
-        marks = ",".join("?" * len(chunk))
-        held.update(row[0] for row in connection.execute(f"SELECT doi FROM works WHERE doi IN ({marks})", chunk))
-    return held
+def _count_words(connection: sqlite3.Connection) -> None:
+    """Count the records of every title word again, from the title index itself, when a file was added or
+    replaced since the last count (a build stopped before it counts at the next build)."""
+    stale = connection.execute("SELECT value FROM meta WHERE key = 'vocabulary'").fetchone()
+    if not stale or stale[0] != "stale":
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute("DELETE FROM vocabulary")
+    connection.execute("INSERT INTO vocabulary SELECT term, doc FROM title_terms")
+    connection.execute("UPDATE meta SET value = 'counted' WHERE key = 'vocabulary'")
+    connection.execute("COMMIT")
 
 
 def _forget_file(connection: sqlite3.Connection, file_id: int) -> None:
-    """Remove a file's records and their title words (a contentless FTS5 index is told what to remove)."""
-    rows = connection.execute("SELECT id, record FROM works WHERE file = ?", (file_id,)).fetchall()
-    words = [title_words(json.loads(record)) for _, record in rows]
-    connection.executemany(
-        "INSERT INTO titles(titles, rowid, words) VALUES ('delete', ?, ?)",
-        ((row_id, title) for (row_id, _), title in zip(rows, words, strict=True)),
+    """Remove a file's records and their title words (an external-content FTS5 index is told what to remove)."""
+    first, last = connection.execute("SELECT first, last FROM files WHERE id = ?", (file_id,)).fetchone()
+    connection.execute(
+        "INSERT INTO titles(titles, rowid, title) SELECT 'delete', id, title FROM works WHERE id BETWEEN ? AND ?",
+        (first, last),
     )
-    _count_words(connection, words, -1)
-    connection.execute("DELETE FROM works WHERE file = ?", (file_id,))
+    connection.execute("DELETE FROM works WHERE id BETWEEN ? AND ?", (first, last))
     connection.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
 
@@ -230,27 +240,38 @@ class Mirror:
             chunk = wanted[first : first + 500]
             marks = ",".join("?" * len(chunk))
             query = f"SELECT doi, record FROM works WHERE doi IN ({marks})"
-            found.update((doi, json.loads(record)) for doi, record in self.connection.execute(query, chunk))
+            found.update((doi, decode(record)) for doi, record in self.connection.execute(query, chunk))
         return found
 
     def by_arxiv(self, identifier: str) -> Record | None:
-        bare = identifier.strip().removeprefix("arXiv:").removeprefix("arxiv:")
-        bare = bare.rsplit("v", 1)[0] if bare.rsplit("v", 1)[-1].isdigit() and "v" in bare else bare
+        """The paper of an arXiv id, whatever version it names (the mirror holds a paper once)."""
+        bare = base_id(identifier.strip().removeprefix("arXiv:").removeprefix("arxiv:"))
         row = self.connection.execute("SELECT record FROM works WHERE arxiv = ?", (bare,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return decode(row[0]) if row else None
+
+    def by_pmid(self, pmid: str) -> Record | None:
+        """The article of a PMID (from PubMed's baseline, or OpenAlex's ids), with its PMID."""
+        row = self.connection.execute("SELECT record FROM works WHERE pmid = ?", (pmid.strip(),)).fetchone()
+        return {**decode(row[0]), "pmid": pmid.strip()} if row else None
 
     def candidates(self, title: str, limit: int = 40) -> list[Record]:
-        """Records sharing the most informative words with `title`, best (bm25) first."""
+        """Records sharing the most informative words with `title`, best (bm25) first: those holding its two
+        rarest words when one of them has the title (a work cited by its title: a few postings ranked), else
+        those holding any of its rarest words (up to POSTINGS_BUDGET postings ranked)."""
         words = self.rarest(title_tokens(title))
-        if not words:
-            return []
-        query = " OR ".join(f'"{word}"' for word in words)
+        if len(words) >= 2:
+            both = self._matching(" AND ".join(f'"{word}"' for word in words[:2]), limit)
+            if any(title_similarity(title, title_text(record)) >= SAME_TITLE for record in both):
+                return both
+        return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else []
+
+    def _matching(self, query: str, limit: int) -> list[Record]:
         rows = self.connection.execute(
             "SELECT w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank LIMIT ?) AS t"
             " JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
             (query, limit),
         )
-        return [json.loads(record) for (record,) in rows]
+        return [decode(record) for (record,) in rows]
 
     def rarest(self, words: set[str]) -> list[str]:
         """The words to search by: the rarest the mirror holds, up to POSTINGS_BUDGET postings."""
@@ -267,7 +288,7 @@ class Mirror:
 
     def records(self) -> Iterator[Record]:
         for (record,) in self.connection.execute("SELECT record FROM works ORDER BY id"):
-            yield json.loads(record)
+            yield decode(record)
 
 
 # --- what a mirror holds, and whether it is sound --------------------------------------------------------
@@ -307,15 +328,15 @@ def verify(path: Path) -> list[str]:
     try:
         problems += [row[0] for row in connection.execute("PRAGMA quick_check") if row[0] != "ok"]
         try:
-            connection.execute("INSERT INTO titles(titles, rank) VALUES ('integrity-check', 0)")
+            connection.execute("INSERT INTO titles(titles, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as error:
             problems.append(f"title index: {error}")
-        counted = dict(connection.execute("SELECT file, count(*) FROM works GROUP BY file"))
-        for file_id, name, size, mtime, records in connection.execute(
-            "SELECT id, path, size, mtime, records FROM files ORDER BY id"
-        ):
-            if counted.get(file_id, 0) != records:
-                problems.append(f"{name}: {records} records indexed, {counted.get(file_id, 0)} held")
+        for name, size, mtime, records, first, last in connection.execute(
+            "SELECT path, size, mtime, records, first, last FROM files ORDER BY id"
+        ).fetchall():
+            held = connection.execute("SELECT count(*) FROM works WHERE id BETWEEN ? AND ?", (first, last)).fetchone()
+            if held[0] != records:
+                problems.append(f"{name}: {records} records indexed, {held[0]} held")
             source = Path(name)
             if not source.exists():
                 problems.append(f"{name}: indexed, since removed (its records stay)")

@@ -33,11 +33,14 @@ DATE_FIELDS = ("issued", "published-print", "published-online", "published", "po
 _TAG_RE = re.compile(r"<[^>]+>")
 _HEADING_RE = re.compile(r"<jats:title>.*?</jats:title>", re.DOTALL | re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
+_NEEDS_CLEANING_RE = re.compile(r"[<&]|\s\s|[^ \S]|\s[,.;:)]")  # markup, an entity, spacing to collapse
 _DOI_URL_RE = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
 
 
 def strip_markup(value: str) -> str:
     """Plain text from a JATS/HTML fragment ("<jats:p>A <i>B</i></jats:p>" → "A B")."""
+    if not _NEEDS_CLEANING_RE.search(value):  # most names and titles: plain text already (a mirror's hot path)
+        return value.strip()
     text = _HEADING_RE.sub(" ", value)
     text = _TAG_RE.sub(" ", text)
     text = html.unescape(text)
