@@ -3,7 +3,8 @@
     python benchmarks/extract_accuracy.py [--no-peer] [--limit N]
 
 Data (see ../shared/data/SOURCES.md): the held-out 20% of AnyStyle's gold set and GROBID's citation corpus
-(real strings), and of real Crossref records rendered in ten styles; the tagger never saw them in training.
+(real strings), and of real Crossref records rendered in the styles of styled_refs.py (journal styles, and the
+BibTeX styles of PDFs for articles, proceedings papers and chapters); the tagger never saw them in training.
 For each string and field, the gold value comes from the tagged span, cleaned by the same cleaners the parser
 uses (so a field counts as right when the parser found the right span); authors are compared as the list of
 family names. A field is a true positive when the prediction equals the gold value after folding (case,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from refkit.errors import RefkitError
-from refkit.extract import parse_reference, tagger
+from refkit.extract import extract_references, parse_reference, tagger
 from refkit.extract.fields import date_parts, pages, volume_issue
 from refkit.extract.identifiers import find_identifiers
 from refkit.extract.names import parse_names
@@ -349,7 +349,6 @@ def test_tokens() -> None:
 
 
 def test_chicago_notes_and_repeated_notes() -> None:
-    from refkit.extract import extract_references
 
     notes = (
         "Notes\n\n"
@@ -371,6 +370,20 @@ def test_chicago_notes_and_repeated_notes() -> None:
         "Chicago",
         2009,
     )
+
+
+def test_a_rule_for_the_authors_repeats_those_of_the_item_before() -> None:
+    """AASTeX, MNRAS and Chicago print "———." for the authors of the entry above: they are its authors."""
+    listing = (
+        "Mann, A. W., Newton, E. R., Rizzuto, A. C., et al. 2016, The Astronomical Journal, 152, 61\n"
+        "———. 2018, The Astronomical Journal, 155, 4\n"
+        "—. 2019, Monthly Notices of the Royal Astronomical Society, 484, 8\n"
+    )
+    first, second, third = extract_references(listing)
+    assert [name.family for name in first.authors] == ["Mann", "Newton", "Rizzuto"] and first.authors_truncated
+    for repeated in (second, third):
+        assert repeated.authors == first.authors and repeated.authors_truncated
+    assert (second.year, third.year, second.key, third.key) == (2018, 2019, "mann2018", "mann2019")
 
 
 def test_place_and_publisher_of_books() -> None:

@@ -39,7 +39,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite"])
+@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite", "line-numbers"])
 def test_the_text_reads_in_order_with_words_whole(name: str) -> None:
     """Every sentence comes out whole (columns in order, hyphenated words joined, no header inside), and the
     sentences of the first paragraph in the order they were written."""
@@ -72,7 +72,7 @@ def test_the_page_of_each_line_and_of_each_reference() -> None:
     assert all(reference.location.file == str(DATA / "two-column.pdf") for reference in references)
 
 
-@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite"])
+@pytest.mark.parametrize("name", ["two-column", "superscript-natbib", "superscript-cite", "line-numbers"])
 def test_the_list_is_extracted_in_printed_order(name: str) -> None:
     references = extract_document(DATA / f"{name}.pdf")
     printed = gold(name)["references"]
@@ -95,6 +95,62 @@ def test_superscript_markers_resolve_to_the_cited_keys(name: str) -> None:
         resolver.resolve(marker)
         found.update(keys[key] for key in marker.keys)
     assert found == set(gold(name)["cited"])
+
+
+def test_margin_line_numbers_and_footnote_marks_come_off() -> None:
+    """lineno's numbers in both outer margins (some read into the line beside them, one between the pieces
+    of a line) leave neither digits nor a broken column order; the raised numbers of footnotes are no
+    superscript citation markers, their text stays out of the list, and the list's volumes and pages stay."""
+    document = read_document(DATA / "line-numbers.pdf")
+    lines = [block.text.strip() for block in document.body_blocks + document.reference_blocks if block.text.strip()]
+    numbered = [line for line in lines if re.match(r"\d+ [A-Za-z]{2}", line) or re.search(r"[a-z,.] \d+$", line)]
+    assert numbered == ["1 Introduction", "2 Results and discussion"]
+    assert "the best studied examples [1, 2, 3]. Selective sweeps" in flat(document.body)
+    markers = find_markers(document.body)
+    assert len(markers) == 24 and {marker.style for marker in markers} == {"numeric"}
+    assert document.body.count("A remark of note") == 6 and "A remark" not in document.references_text
+    references = extract_references(document)
+    assert [(r.volume, r.page) for r in references[:2]] == [("457", "843–848"), ("104", "8641–8648")]
+
+
+def _lines(text: str, x: float, y: float, size: float = 10.0, raised: str = "") -> list[pdf_reader._Line]:
+    """The lines the reader builds from a text's characters; those of `raised` (a suffix or prefix of
+    `text`) are set smaller and higher, as TeX sets a superscript."""
+    chars = []
+    for index, char in enumerate(text):
+        up = bool(raised) and (index >= len(text) - len(raised) if text.endswith(raised) else index < len(raised))
+        if char != " ":
+            chars.append(pdf_reader._Char(char, x, x + 0.5 * size, y + 3 * up, (0.7 if up else 1) * size, False))
+        x += 0.5 * size
+    return pdf_reader._page_lines(chars, 1, 1000.0)
+
+
+def _read(*groups: list[pdf_reader._Line]) -> list[pdf_reader._Line]:
+    lines = [line for group in groups for line in group]
+    pdf_reader._footnotes(lines, 842)
+    return lines
+
+
+def test_raised_numbers_that_are_no_footnotes_stay() -> None:
+    """Affiliations numbered under the title, and a list whose labels are raised (AIP), are no footnotes:
+    the raised numbers of the text stay superscripts; a footnote's number at the foot comes off."""
+    prose = [_lines(f"Line {n} of the text with a marker1", 72, 600 - 12 * n, raised="1") for n in range(30)]
+    lines = _read(*prose, _lines("1Department of Plant Sciences", 72, 700, size=8, raised="1"))
+    assert [line.text for line in lines[:2]] == [
+        "Line 0 of the text with a marker¹",
+        "Line 1 of the text with a marker¹",
+    ]
+    listed = [_lines(f"{n}A. Author, J. Chem. Phys. {n}, 1 (2001)", 72, 300 - 10 * n, 8, str(n)) for n in range(1, 10)]
+    lines = _read(*prose, *listed)
+    assert lines[0].text.endswith("marker¹") and [line.text for line in lines[-2:]] == [
+        "9",
+        "A. Author, J. Chem. Phys. 9, 1 (2001)",
+    ]
+    lines = _read(*prose, _lines("1A remark set at the foot of the page", 72, 100, size=8, raised="1"))
+    assert (
+        lines[0].text == "Line 0 of the text with a marker" and lines[-1].text == "A remark set at the foot of the page"
+    )
+    assert lines[-1].footnote and not lines[0].footnote
 
 
 def test_bracketed_ranges_resolve() -> None:

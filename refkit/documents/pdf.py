@@ -4,10 +4,12 @@ pdfium gives each character's code, box, baseline and font; everything else is r
 lines (a run of characters on one baseline, cut at wide gaps), columns (a page whose lines sit in two halves
 is read left column then right, full-width lines between bands), blocks (a vertical gap wider than the
 line spacing is a blank line), headings (larger than the body text, or all bold), superscripts (a raised,
-smaller run: written as Unicode superscript digits, which `map` reads as citation markers). Running headers
-and footers (the same text at the same height on several pages), page numbers and margin line numbers are
-dropped; TeX's separately drawn accents are put back on their letters, ligatures and compatibility forms
-normalised (NFKC), and words hyphenated at a line end joined again.
+smaller run: written as Unicode superscript digits, which `map` reads as citation markers), footnotes (a
+small line at a page's foot after a raised number: the number comes off the text, the note is read first on
+its page). Running headers and footers (the same text at the same height on several pages), page numbers and
+margin line numbers (on either side, also where read into a line) are dropped; TeX's separately drawn accents
+are put back on their letters, ligatures and compatibility forms normalised (NFKC), and words hyphenated at a
+line end joined again.
 
 A block's "line" is its line in the text read out (1-based); `PdfText.pages` gives the page of each line.
 pdfium runs no JavaScript (that needs a form environment, which is never created), and a page limit, a time
@@ -75,6 +77,7 @@ class _Line:
     order: int = 0  # position in the page's content stream
     indent: float = 0.0  # from the left edge of its column, in points
     full: bool = False  # reaches the right edge of its column (a word cut there may go on below)
+    footnote: bool = False  # part of a footnote at the foot of its page or column
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,7 @@ def _line_text(chars: list[_Char], size: float, baseline: float) -> str:
     of digits as Unicode superscripts, ligatures and compatibility forms normalised."""
     parts: list[str] = []
     previous: _Char | None = None
+    was_raised = False
     for char in chars:
         raised = char.size < 0.9 * size and char.y > baseline + 0.15 * size
         text = char.text
@@ -230,7 +234,6 @@ def _line_text(chars: list[_Char], size: float, baseline: float) -> str:
             gap = char.x0 - previous.x1
             # pdfium spaces a superscript off the word it belongs to, its "1,2" apart and the full stop after
             # it off it: there only the gap counts
-            was_raised = previous.size < 0.9 * size and previous.y > baseline + 0.15 * size
             if raised or was_raised:
                 spaced = gap > 0.25 * size
             else:
@@ -238,7 +241,7 @@ def _line_text(chars: list[_Char], size: float, baseline: float) -> str:
             if spaced:
                 parts.append(" ")
         parts.append(text)
-        previous = char
+        previous, was_raised = char, raised
     return unicodedata.normalize("NFC", "".join(parts)).strip()
 
 
@@ -293,8 +296,8 @@ def _reading_order(lines: list[_Line]) -> list[_Line]:
     band: list[_Line] = []
 
     def flush() -> None:
-        left = [line for line in band if line.x1 < middle + 2]
-        right = [line for line in band if line.x1 >= middle + 2]
+        left = _rejoined([line for line in band if line.x1 < middle + 2])
+        right = _rejoined([line for line in band if line.x1 >= middle + 2])
         _set_indents(left)
         _set_indents(right)
         ordered.extend(left + right)
@@ -312,7 +315,8 @@ def _reading_order(lines: list[_Line]) -> list[_Line]:
 
 
 def _rejoined(lines: list[_Line]) -> list[_Line]:
-    """On a one-column page, the pieces of a line cut at a wide gap in the middle are one line again."""
+    """The pieces of a line cut at a wide gap in the middle of a one-column page, or where something else
+    (a margin line number) was drawn between them, are one line again."""
     out: list[_Line] = []
     for line in lines:
         previous = out[-1] if out else None
@@ -336,48 +340,143 @@ def _set_indents(column: list[_Line]) -> None:
             line.full = line.x1 >= right - line.size
 
 
-def _leading_number(line: _Line) -> int:
-    """How many characters a line number standing apart at the line's start takes (0 if none)."""
+def _margin_number(chars: list[_Char], size: float) -> int:
+    """How many characters a line number standing apart at the start of `chars` takes (0 if none); the gap
+    is measured in the number's size, as a small one beside a heading stands closer."""
     digits = 0
-    while digits < len(line.chars) and line.chars[digits].text.isdigit():
-        if digits and line.chars[digits].x0 - line.chars[digits - 1].x1 > 0.25 * line.size:
+    while digits < len(chars) and chars[digits].text.isdigit():
+        if digits and _gap(chars[digits - 1], chars[digits]) > 0.25 * size:
             break
         digits += 1
-    if not 0 < digits < len(line.chars) or digits > 5:
+    if not 0 < digits < len(chars) or digits > 5:
         return 0
-    return digits if line.chars[digits].x0 - line.chars[digits - 1].x1 >= 0.8 * line.size else 0
+    return digits if _gap(chars[digits - 1], chars[digits]) >= 0.8 * min(size, chars[0].size) else 0
+
+
+def _gap(one: _Char, other: _Char) -> float:
+    """The space between two characters side by side, whichever comes first."""
+    return max(other.x0 - one.x1, one.x0 - other.x1)
+
+
+def _line_numbers(line: _Line) -> tuple[int, int]:
+    """The characters a line number beside the line takes at its start and at its end. One at the end must
+    be smaller than the text, as lineno sets it: a justified line can end in a number set apart too."""
+    leading = _margin_number(line.chars, line.size)
+    trailing = _margin_number(line.chars[::-1], line.size)
+    if trailing and any(char.size >= 0.9 * line.size for char in line.chars[-trailing:]):
+        trailing = 0
+    return leading, trailing
 
 
 def _strip_line_numbers(pages: list[list[_Line]]) -> None:
     """Margin line numbers (lineno, review modes) read into the line they stand beside: a number set apart
-    by a wide gap, at the same left edge on many lines, comes off."""
-    edges: Counter[int] = Counter()
-    for lines in pages:
-        edges.update(round(line.x0 / 4) for line in lines if _leading_number(line))
-    margins = {edge for edge, count in edges.items() if count >= 8}
-    for lines in pages:
-        for line in lines:
-            digits = _leading_number(line) if round(line.x0 / 4) in margins else 0
-            if digits:
-                line.chars = line.chars[digits:]
-                line.x0 = line.chars[0].x0
-                line.text = _line_text(line.chars, line.size, line.y)
+    by a wide gap, at either end of the line, comes off where many numbers (those read as lines of their
+    own too) share its left or right edge (lineno aligns them right)."""
+    numbered = [(line, counts) for lines in pages for line in lines if any(counts := _line_numbers(line))]
+    alone = [line.chars for lines in pages for line in lines if line.text.isdigit() and len(line.text) <= 5]
+    runs = [(line.chars[:leading], line.chars[len(line.chars) - trailing :]) for line, (leading, trailing) in numbered]
+    edges = Counter(edge for run in alone + [r for pair in runs for r in pair if r] for edge in _edges(run))
+    for (line, _), (start, end) in zip(numbered, runs, strict=True):
+        keep = line.chars[len(start) if start and _in_margin(start, edges) else 0 :]
+        keep = keep[: len(keep) - len(end)] if end and _in_margin(end, edges) else keep
+        if len(keep) < len(line.chars):
+            line.chars = keep
+            line.x0, line.x1 = keep[0].x0, max(char.x1 for char in keep)
+            line.text = _line_text(keep, line.size, line.y)
+
+
+def _edges(run: list[_Char]) -> set[int]:
+    return {round(run[0].x0 / 2), round(run[-1].x1 / 2)}
+
+
+def _in_margin(run: list[_Char], edges: Counter[int]) -> bool:
+    return any(edges[edge] >= 8 for edge in _edges(run))
+
+
+def _raised(char: _Char, line: _Line) -> bool:
+    return char.size < 0.9 * line.size and char.y > line.y + 0.15 * line.size
+
+
+def _raised_runs(line: _Line) -> list[tuple[int, int]]:
+    """Where the runs of raised digits of a line start and end (superscript numbers)."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for index, char in enumerate([*line.chars, None]):
+        if char is not None and char.text.isdigit() and _raised(char, line):
+            start = index if start is None else start
+        elif start is not None:
+            runs.append((start, index))
+            start = None
+    return runs
+
+
+MAX_FOOTNOTES = 8  # more raised numbers than this at a page's foot are a list's labels (AIP), not footnotes
+
+
+def _footnotes(lines: list[_Line], height: float) -> None:
+    """A footnote's number is raised like a superscript citation: the numbers of the footnotes at a page's
+    foot (a small raised number just left of a line smaller than the body text, in the page's lower part:
+    affiliations numbered under the title are no footnotes) come off the page's text, so that `map` does
+    not read them as citation markers, and the footnotes' lines are marked (read first, out of the way of
+    a reference item or sentence that runs on across the page's columns)."""
+    body = _body_size(lines)
+    small = [line for line in lines if line.size < 0.95 * body and line.y < 0.4 * height]
+    marks: list[tuple[_Line, _Line]] = []  # (number drawn apart, its note)
+    for mark in lines:
+        if mark.text.isdigit() and len(mark.text) <= 3 and mark.size < 0.9 * body:
+            note = next(
+                (
+                    note
+                    for note in small
+                    if 0.15 * note.size < mark.y - note.y < 0.7 * note.size
+                    and -0.5 <= note.x0 - mark.x1 < 0.5 * note.size
+                ),
+                None,
+            )
+            if note is not None:
+                marks.append((mark, note))
+    joined = [(note, runs[0][1]) for note in small if (runs := _raised_runs(note)) and runs[0][0] == 0]
+    if not 0 < len(marks) + len(joined) <= MAX_FOOTNOTES:
+        return
+    numbers = {mark.text for mark, _ in marks} | {"".join(c.text for c in note.chars[:end]) for note, end in joined}
+    notes = [note for _, note in marks] + [note for note, _ in joined]
+    for mark, _ in marks:
+        mark.text = ""
+    for note, end in joined:
+        _cut(note, 0, end)
+    for line in lines:
+        for start, end in reversed(_raised_runs(line)):
+            if "".join(char.text for char in line.chars[start:end]) in numbers:
+                _cut(line, start, end)
+    for line in small:  # a note's lines: its size, from its first line down, in its column
+        line.footnote = any(
+            abs(line.size - note.size) < 0.5 and line.y <= note.y + 0.1 and line.x0 < note.x1 and line.x1 > note.x0
+            for note in notes
+        )
+    lines[:] = [line for line in lines if line.text]
+
+
+def _cut(line: _Line, start: int, end: int) -> None:
+    if end - start < len(line.chars):
+        line.chars = line.chars[:start] + line.chars[end:]
+        line.x0, line.x1 = line.chars[0].x0, max(char.x1 for char in line.chars)
+        line.text = _line_text(line.chars, line.size, line.y)
 
 
 def _furniture(pages: list[list[_Line]], heights: list[float]) -> set[int]:
     """The ids of running headers and footers (the same text, numbers aside, at the same height on several
     pages), page numbers and margin line numbers."""
+    keys = [[(_DIGITS_RE.sub("#", line.text.casefold()), round(line.y / 4)) for line in lines] for lines in pages]
     seen: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for number, lines in enumerate(pages):
-        for line in lines:
-            seen[(_DIGITS_RE.sub("#", line.text.casefold()), round(line.y / 4))].add(number)
+    for number, page_keys in enumerate(keys):
+        for key in page_keys:
+            seen[key].add(number)
     repeated = max(2, round(0.3 * len(pages))) if len(pages) > 1 else 10**9
     dropped: set[int] = set()
     for number, lines in enumerate(pages):
         height = heights[number]
-        for line in lines:
+        for line, key in zip(lines, keys[number], strict=True):
             margin = line.y > 0.84 * height or line.y < 0.14 * height
-            key = (_DIGITS_RE.sub("#", line.text.casefold()), round(line.y / 4))
             if (margin and len(seen[key]) >= repeated) or (margin and _PAGE_NUMBER_RE.match(line.text)):
                 dropped.add(id(line))
             elif line.text.isdigit() and len(line.text) <= 4:
@@ -439,7 +538,8 @@ def _blocks(lines: list[_Line]) -> PdfText:
             steps[round(line.size)].append(previous.y - line.y)
     for size, values in steps.items():
         spacing[size] = statistics.median(values)
-    heading_sizes = sorted({round(line.size) for line in lines if _is_heading(line, body)}, reverse=True)
+    headings = {id(line) for line in lines if _is_heading(line, body)}
+    heading_sizes = sorted({round(line.size) for line in lines if id(line) in headings}, reverse=True)
     blocks: list[Block] = []
     pages: list[int] = []
     previous_line: _Line | None = None
@@ -449,10 +549,10 @@ def _blocks(lines: list[_Line]) -> PdfText:
         if previous_line is not None and previous_line.page == line.page:
             step = previous_line.y - line.y
             usual = spacing.get(round(line.size), 1.2 * line.size)
-            if step > 1.3 * usual + 0.5:
+            if step > 1.3 * usual + 0.5 or previous_line.footnote != line.footnote:
                 blocks.append(Block(len(blocks) + 1, "", "blank"))
                 pages.append(line.page)
-        if _is_heading(line, body):
+        if id(line) in headings:
             level = heading_sizes.index(round(line.size)) + 1 if line.size > 1.08 * body else len(heading_sizes) + 1
             blocks.append(Block(len(blocks) + 1, line.text, "heading", level))
         else:
@@ -497,7 +597,9 @@ def pdf_text(path: str | Path) -> PdfText:
                 except RefkitError as error:
                     raise RefkitError(f"{path}: page {number + 1}: {error}") from None
                 heights.append(page.get_height())
-                pages.append(_page_lines(chars, number + 1, page.get_width() / 2))
+                lines = _page_lines(chars, number + 1, page.get_width() / 2)
+                _footnotes(lines, heights[-1])
+                pages.append(lines)
             finally:
                 textpage.close()
                 page.close()
@@ -507,6 +609,9 @@ def pdf_text(path: str | Path) -> PdfText:
         raise RefkitError(f"{path}: no text layer: the PDF needs OCR")
     _strip_line_numbers(pages)
     dropped = _furniture(pages, heights)
-    lines = [line for page_lines in pages for line in _reading_order([x for x in page_lines if id(x) not in dropped])]
+    lines = []
+    for page_lines in pages:
+        ordered = _reading_order([line for line in page_lines if id(line) not in dropped])
+        lines += [line for line in ordered if line.footnote] + [line for line in ordered if not line.footnote]
     _join_hyphenated(lines)
     return _blocks(lines)

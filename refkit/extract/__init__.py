@@ -5,6 +5,7 @@ section ──split──▶ reference strings ──parse (identifiers, tagger,
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +28,8 @@ _BIBLIOGRAPHY_COMMAND_RE = re.compile(
 _YAML_BIBLIOGRAPHY_RE = re.compile(r"^bibliography:[ \t]*(.*(?:\n[ \t]+-[ \t]*.+)*)", re.MULTILINE)
 # A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
 _REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
+# "———. 2019, MNRAS …": the authors of the item before (BibTeX styles such as AASTeX's print a rule for them).
+_SAME_AUTHORS_RE = re.compile(r"^\s*(?:[—–]{1,3}|-{2,6}|_{2,8})\s*[.,]")
 
 
 class NoReferenceSection(RefkitError):
@@ -49,7 +52,12 @@ def extract_references(
         for item in split_items(source.reference_blocks)
         if not _REPEAT_NOTE_RE.match(item.text) and markdown_inline(item.text).strip()  # `<div id="refs">`: no item
     ]
-    references = assign_keys([_item_reference(item, source.path) for item in items], key_pattern)
+    parsed = [_item_reference(item, source.path) for item in items]
+    for previous, reference in itertools.pairwise(parsed):
+        written = "".join(name.family + name.given + name.literal for name in reference.authors)
+        if _SAME_AUTHORS_RE.match(reference.raw) and not any(char.isalpha() for char in written):
+            reference.authors, reference.authors_truncated = list(previous.authors), previous.authors_truncated
+    references = assign_keys(parsed, key_pattern)
     if source.pages:
         for reference in references:
             reference.location = replace(reference.location, page=source.page_of(reference.location.line))

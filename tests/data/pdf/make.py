@@ -1,14 +1,15 @@
 """Build the test PDFs of this folder with TeX Live (pdflatex, bibtex) and write their gold lists.
 
-    cd tests/data/pdf && python make.py
+    cd tests/data/pdf && python make.py [NAME ...]
 
 Each document cites the entries of maize.bib (RILAB/beissinger_ms `Reference.bib`, CC-BY-4.0; see
 tests/data/SOURCES.md) in a text written for these tests. superscript-cite: cite.sty's superscript numbers
 (`\\usepackage[super]{cite}`, unsrt), one column, markers after the full stop; superscript-natbib: natbib's
 superscripts with compressed ranges (`super,sort&compress`, unsrtnat), two columns, markers before it;
-two-column: bracketed numbers (plain.bst, alphabetical), two columns. All three have a running header with the
-page number. `NAME.gold.json` holds the list in printed order (from the .bbl), each entry's fields from the
-.bib, and the cited keys (from the .aux).
+two-column: bracketed numbers (plain.bst, alphabetical), two columns; line-numbers: bracketed numbers (unsrt),
+two columns, lineno's numbers in the outer margins and a footnote (a raised number) in each paragraph. All have
+a running header with the page number. `NAME.gold.json` holds the list in printed order (from the .bbl), each
+entry's fields from the .bib, and the cited keys (from the .aux).
 """
 
 from __future__ import annotations
@@ -61,27 +62,32 @@ PREAMBLE = r"""\pdfobjcompresslevel=2
 """
 
 
-def body(pattern: str, paragraphs: int, start: int) -> str:
-    """Paragraphs of sentences, each citing one key or (every third) a run of three."""
+NOTE = r"\footnote{{A remark of note {number} set at the foot of the page, as authors add them.}}"
+
+
+def body(pattern: str, paragraphs: int, start: int, notes: bool = False) -> str:
+    """Paragraphs of sentences, each citing one key or (every third) a run of three; with `notes`, the first
+    sentence of each paragraph has a footnote."""
     out, number = [], start
     for paragraph in range(paragraphs):
         sentences = []
         for index in range(4):
             sentence = SENTENCES[(paragraph * 4 + index + start) % len(SENTENCES)]
             keys = [KEYS[(number + offset) % len(KEYS)] for offset in range(3 if number % 3 == 0 else 1)]
-            sentences.append(pattern.format(sentence=sentence, keys=",".join(keys)))
+            note = NOTE.format(number=paragraph + start) if notes and index == 0 else ""
+            sentences.append(pattern.format(sentence=sentence, keys=",".join(keys)) + note)
             number += 1
         out.append(" ".join(sentences))
     return "\n\n".join(out)
 
 
-def document(options: str, packages: str, title: str, style: str, pattern: str) -> str:
+def document(options: str, packages: str, title: str, style: str, pattern: str, notes: bool = False) -> str:
     return (
         PREAMBLE % (options, packages, title)
         + "\\section{Introduction}\n"
-        + body(pattern, 3, 0)
+        + body(pattern, 3, 0, notes)
         + "\n\n\\section{Results and discussion}\n"
-        + body(pattern, 3, 12)
+        + body(pattern, 3, 12, notes)
         + f"\n\n\\bibliographystyle{{{style}}}\n\\bibliography{{maize}}\n\\end{{document}}\n"
     )
 
@@ -98,6 +104,10 @@ DOCUMENTS = {
     "two-column": document(
         "10pt,twocolumn", "", "Selective sweeps and background selection in maize", "plain",
         r"{sentence}~\cite{{{keys}}}.",
+    ),
+    "line-numbers": document(
+        "10pt,twocolumn", r"\usepackage[switch]{lineno}\linenumbers", "Footnotes and line numbers beside a maize study",
+        "unsrt", r"{sentence}~\cite{{{keys}}}.", notes=True,
     ),
 }  # fmt: skip
 
@@ -122,6 +132,8 @@ def gold(name: str) -> dict:
 
 def main() -> None:
     for name, text in DOCUMENTS.items():
+        if sys.argv[1:] and name not in sys.argv[1:]:
+            continue
         (HERE / f"{name}.tex").write_text(text, encoding="utf-8")
         for command in (["pdflatex"], ["bibtex"], ["pdflatex"], ["pdflatex"]):
             arguments = [*command, "-interaction=nonstopmode", name] if command[0] == "pdflatex" else [*command, name]
