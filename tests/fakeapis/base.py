@@ -11,9 +11,11 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.localserver import LocalServer
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class Reply:
     reset: bool = False  # close the connection without answering
 
 
-class FakeApi:
+class FakeApi(LocalServer):
     """Subclasses give `route(request) -> Reply`, `pool(request)` (which limit a request counts against) and
     `LIMITS` by pool, and may override `rejected_reply`."""
 
@@ -59,40 +61,13 @@ class FakeApi:
         self._lock = threading.Lock()
         self._windows: dict[str, deque[float]] = {}
         self._in_flight: Counter[str] = Counter()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.fake = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(_Handler, port)
 
     def script(self, *faults: int | str) -> None:
         """Answer the next requests with these faults, in order: an HTTP status (a 5xx outage, a 403), "html"
         (a maintenance page with a 200) or "reset" (the connection closed without an answer)."""
         with self._lock:
             self._faults.extend(faults)
-
-    def start(self) -> FakeApi:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name=f"fake-{self.name}", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread:
-            self._httpd.shutdown()
-            self._thread.join(timeout=5)
-        self._httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- for subclasses -------------------------------------------------------------------------------------
 

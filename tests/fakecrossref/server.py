@@ -17,11 +17,12 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.fakecrossref.records import Record, RecordStore
+from tests.localserver import LocalServer
 
 MAX_ROWS = 1000
 MAX_REQUEST_LINE = 4096  # bytes of "GET <target> HTTP/1.1" Crossref reads
@@ -99,8 +100,10 @@ def scripted_reply(fault: int | str) -> Reply:
     raise ValueError(f"unknown scripted fault {fault!r}")
 
 
-class FakeCrossref:
+class FakeCrossref(LocalServer):
     """The server object: routes, limits and counters; `start()` runs it on a background thread."""
+
+    name = "crossref"
 
     def __init__(
         self,
@@ -126,43 +129,13 @@ class FakeCrossref:
         self._lock = threading.Lock()
         self._windows: dict[tuple[str, str], deque[float]] = {}
         self._in_flight: Counter[str] = Counter()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.fake = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(_Handler, port)
 
     def script(self, *faults: int | str, path: str = "") -> None:
         """Answer the next requests (whose path contains `path`) with these faults, in order: an HTTP
         status, or "html", "malformed", "truncated", "reset"."""
         with self._lock:
             self._script.extend((fault, path) for fault in faults)
-
-    def start(self) -> FakeCrossref:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-crossref", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        self._httpd.serve_forever()
-
-    def stop(self) -> None:
-        if self._thread:  # serving in the background: stop the loop first
-            self._httpd.shutdown()
-            self._thread.join(timeout=5)
-        self._httpd.server_close()
-
-    def __enter__(self) -> FakeCrossref:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- limits ---------------------------------------------------------------------------------------------
 
