@@ -31,20 +31,17 @@ BATCH = 50
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-NEW_ID = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
-OLD_ID = re.compile(r"^[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
-_ID_IN_TEXT = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:\s]\s*|10\.48550/arxiv\.)"
-    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
-    re.IGNORECASE,
-)
+# New-style (2007 on) and old-style (archive/number) identifiers, each with an optional version.
+_ID = r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+_ID_ALONE = re.compile(f"^(?:{_ID})$")
+_ID_IN_TEXT = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:\s]\s*|10\.48550/arxiv\.)({_ID})", re.IGNORECASE)
 _VERSION = re.compile(r"v\d+$")
 _WORD = re.compile(r"[^\W_]+")
 _SEARCH_WORDS = 10
 
 
 def well_formed(identifier: str) -> bool:
-    return bool(NEW_ID.match(identifier) or OLD_ID.match(identifier))
+    return bool(_ID_ALONE.match(identifier))
 
 
 def base_id(identifier: str) -> str:
