@@ -253,6 +253,8 @@ def test_field_cleaners() -> None:
     assert volume_issue("vol. 36, no. 9") == ("36", "9")
     assert volume_issue("17 (5)") == ("17", "5")
     assert volume_issue("402,") == ("402", "")
+    assert volume_issue("18, 3") == ("18", "3")  # ACM: "New Media & Society 18, 3 (2016), 410–428."
+    assert volume_issue("6, POPL") == ("6", "POPL")  # PACMPL names its issues after the conference
     assert pages("pp. 2408-17.") == "2408–2417"
     assert pages("e1234.") == "e1234"
     assert pages("S12–S19") == "S12–S19"
@@ -493,3 +495,42 @@ def test_vancouver_fields_the_tagger_misplaces_are_put_back() -> None:
     # a natural-order name with a middle initial is no Vancouver list
     kellert = parse_reference("Stephen H. Kellert, In the Wake of Chaos, University of Chicago Press, 1993.")
     assert [name.family for name in kellert.authors] == ["Kellert"]
+
+
+def test_acm_volume_issue_and_a_conference_acronym_with_its_year() -> None:
+    """ACM-Reference-Format prints "Journal 18, 3 (2016)" and "Conference on X (GROUP 2010)": the issue is
+    kept, and so is the acronym whose year the tagger reads as a date; a date in parentheses is no acronym."""
+    article = parse_reference(
+        "Kate Crawford and Tarleton Gillespie. 2016. What Is a Flag For? Social Media Reporting Tools and the "
+        "Vocabulary of Complaint. New Media & Society 18, 3 (2016), 410–428."
+    )
+    assert (article.container_title, article.volume, article.issue, article.page) == (
+        "New Media & Society",
+        "18",
+        "3",
+        "410–428",
+    )
+    group = parse_reference(
+        "Jonathan T Morgan and Mark Zachry. 2010. Negotiating With Angry Mastodons: The Wikipedia Policy "
+        "Environment As Genre Ecology. In Proceedings of the 16th ACM International Conference on Supporting Group "
+        "Work (GROUP 2010). ACM, 165–168."
+    )
+    assert group.container_title.endswith("Conference on Supporting Group Work (GROUP 2010)")
+    assert (group.year, group.page, group.publisher) == (2010, "165–168", "ACM")
+    lfp = parse_reference(
+        "Anders Bondorf. 1992. Improving Binding Times Without Explicit CPS-Conversion. In Proceedings of the "
+        "Conference on Lisp and Functional Programming (LFP 1992). ACM, 1–10."
+    )
+    assert lfp.container_title == "Proceedings of the Conference on Lisp and Functional Programming (LFP 1992)"
+    dated = parse_reference(
+        "Mohammed Yahia. 2011. Risk factors for bilirubin encephalopathy defined. Nature Middle East (Oct 2011)."
+    )
+    assert dated.container_title == "Nature Middle East"
+
+
+def test_an_article_history_below_the_list_is_no_reference() -> None:
+    listing = (
+        "Peter Dybjer. 1994. Inductive Families. Formal Aspects Comput. 6, 4 (1994), 440–465.\n"
+        "Received 2024-02-28; revised 2024-05-02; accepted 2024-06-18\n"
+    )
+    assert [reference.title for reference in extract_references(listing)] == ["Inductive Families"]
