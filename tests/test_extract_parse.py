@@ -534,3 +534,42 @@ def test_an_article_history_below_the_list_is_no_reference() -> None:
         "Received 2024-02-28; revised 2024-05-02; accepted 2024-06-18\n"
     )
     assert [reference.title for reference in extract_references(listing)] == ["Inductive Families"]
+
+
+def test_acm_venues_end_at_their_editors_and_give_back_volume_and_issue() -> None:
+    """ACM-Reference-Format from DBLP entries: the booktitle with its place and dates, the editors after it;
+    PACMPL's "4, ICFP" volume and issue and its article-numbered pages; a series volume stays."""
+    popl = parse_reference(
+        "Wontae Choi, Baris Aktemur, Kwangkeun Yi, and Makoto Tatsuta. 2011. Static analysis of multi-staged "
+        "programs via unstaging translation. In Proceedings of the 38th ACM SIGPLAN-SIGACT Symposium on "
+        "Principles of Programming Languages, POPL 2011, Austin, TX, USA, January 26-28, 2011, Thomas Ball and "
+        "Mooly Sagiv (Eds.). ACM, 81–92."
+    )
+    assert popl.container_title == (
+        "Proceedings of the 38th ACM SIGPLAN-SIGACT Symposium on Principles of Programming Languages, POPL 2011, "
+        "Austin, TX, USA, January 26-28, 2011"
+    )
+    assert [str(name) for name in popl.editors] == ["Ball, Thomas", "Sagiv, Mooly"]
+    assert (popl.volume, popl.publisher_place, popl.page, popl.publisher) == ("", "", "81–92", "ACM")
+    scipy = parse_reference(
+        "Wes McKinney. 2010. Data Structures for Statistical Computing in Python. In Proceedings of the 9th Python "
+        "in Science Conference, Stéfan van der Walt and Jarrod Millman (Eds.). 51–56."
+    )
+    assert scipy.container_title == "Proceedings of the 9th Python in Science Conference"
+    assert [name.full_family for name in scipy.editors] == ["van der Walt", "Millman"]
+    pacmpl = parse_reference(
+        "Paul Downen, Zena M. Ariola, Simon Peyton Jones, and Richard A. Eisenberg. 2020. Kinds are calling "
+        "conventions. Proc. ACM Program. Lang. 4, ICFP (2020), 104:1–104:29. https://doi.org/10.1145/3408986"
+    )
+    assert (pacmpl.container_title, pacmpl.volume, pacmpl.issue, pacmpl.page) == (
+        "Proc. ACM Program. Lang",
+        "4",
+        "ICFP",
+        "104:1–104:29",
+    )
+    # two items read as one: the second's "(Eds.)" does not stretch the first's journal
+    merged = parse_reference(
+        "De Raedt, L., & Bruynooghe, M. (1990). Indirect relevance and bias in inductive concept learning. "
+        "Knowledge Acquisition, 2, 365-390. desJardins, M., & Gordon, D. (Eds.). Evaluation of bias. Kluwer."
+    )
+    assert (merged.container_title, merged.page) == ("Knowledge Acquisition", "365–390")

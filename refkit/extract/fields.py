@@ -20,6 +20,8 @@ _VOLUME_RE = re.compile(
 # ACM's "Journal 18, 3 (2016)": volume, comma, issue (a number, a range "4-5", or an issue named "ICFP")
 _COMMA_ISSUE_RE = re.compile(r"^([A-Za-z]?\d[\w.]{0,8}),\s*(\d{1,4}(?:[-–/]\d{1,4})?|[A-Z]{2,8})$")
 _PAGES_RE = re.compile(r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,4}\d+[A-Za-z]?)?")
+# ACM's article-numbered pages, "104:1–104:29": article 104, its pages 1 to 29
+ARTICLE_PAGES_RE = re.compile(r"\b(\d{1,5}):(\d{1,5})\s*(?:-{1,3}|[‐‑‒–—−])\s*\1:(\d{1,5})\b")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+(?=\S)", re.IGNORECASE)
 _PAGE_WORD_RE = re.compile(r"^\s*(?:pp?|pages?|s|seiten|str)(?:\.\s*|\s+)", re.IGNORECASE)
 _EDITION_WORD_RE = re.compile(r"\b(?:edn|ed|edition)\b\.?", re.IGNORECASE)
@@ -95,8 +97,12 @@ def volume_issue(value: str) -> tuple[str, str]:
 
 
 def pages(value: str) -> str:
-    """The first page range (or page / article number) in a span, dashes normalised, abbreviation expanded."""
+    """The first page range (or page / article number, or ACM's "104:1–104:29") in a span, dashes normalised,
+    abbreviation expanded."""
     text = _PAGE_WORD_RE.sub("", value.strip())
+    numbered = ARTICLE_PAGES_RE.search(text)
+    if numbered:
+        return "{0}:{1}–{0}:{2}".format(*numbered.groups())
     found = _PAGES_RE.search(text)
     return expand_pages(found.group(0)) if found else ""
 

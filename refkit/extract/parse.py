@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from refkit.documents.plain import markdown_inline
-from refkit.extract import fields
+from refkit.extract import fields, venue
 from refkit.extract.identifiers import Match
 from refkit.extract.names import parse_names
 from refkit.extract.tagger import Prepared, prepare, tag
@@ -83,27 +83,10 @@ def _title_out_of_venue(segments: dict[str, str]) -> None:
         segments["title"], segments["container"] = container[:first], container[end.end() :]
 
 
-# A conference's acronym and year, "(GROUP 2010)", "(LFP 1992)", "(FIRE’18)": the rest of one the venue opened,
-# whose year the tagger read as a date, or one right after the venue (two capitals at least: no "(Jan 2026)")
-_ACRONYM = r"[A-Z][A-Za-z]*[A-Z][\w@]*"
-_ACRONYM_YEAR_RE = re.compile(r"[ '’]*(?:\d{4}|\d{2})\)")
-_ACRONYM_AFTER_RE = re.compile(rf" \({_ACRONYM}(?:[ '’]+\d{{4}}|[ ]?['’]\d{{2}}| \d{{4}})?\)")
-_OPEN_ACRONYM_RE = re.compile(rf"\({_ACRONYM}$")
-
-
-def _acronym_into_venue(segments: dict[str, str], text: str) -> None:
-    """ "Conference on Supporting Group Work (GROUP 2010).": the venue keeps its acronym and its year."""
-    container = segments.get("container", "")
-    if not container:
-        return
-    end = text.find(container) + len(container)
-    rest = (_ACRONYM_YEAR_RE if _OPEN_ACRONYM_RE.search(container) else _ACRONYM_AFTER_RE).match(text, end)
-    if rest:
-        segments["container"] = container + rest.group(0)
-
-
 # What the tagger misplaces in Vancouver-style strings, put back.
 _VANCOUVER_REPAIRS = (_title_out_of_authors, _year_out_of_volume, _series_out_of_title, _title_out_of_venue)
+# And in ACM's (see refkit.extract.venue).
+_VENUE_REPAIRS = (venue.acronym_into_venue, venue.venue_before_editors, venue.volume_issue_out_of_venue)
 
 
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
@@ -192,7 +175,8 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     ids = _identifiers(prepared.identifiers)
     for repair in _VANCOUVER_REPAIRS:
         repair(segments)
-    _acronym_into_venue(segments, prepared.text)
+    for venue_repair in _VENUE_REPAIRS:
+        venue_repair(segments, prepared.text)
     if "container" not in segments and "title2" in segments:
         segments["container"] = segments["title2"]
     imprint = _IMPRINT_RE.match(segments.get("container", ""))
