@@ -573,3 +573,27 @@ def test_acm_venues_end_at_their_editors_and_give_back_volume_and_issue() -> Non
         "Knowledge Acquisition, 2, 365-390. desJardins, M., & Gordon, D. (Eds.). Evaluation of bias. Kluwer."
     )
     assert (merged.container_title, merged.page) == ("Knowledge Acquisition", "365–390")
+
+
+def test_a_journal_as_the_only_venue_stays_a_journal_and_a_lone_name_is_a_title() -> None:
+    """AASTeX prints no titles: a periodical with nothing beside it is no book title; its "arXiv e-prints,
+    1908.03222" gives the e-print number. A list item that is one name and an address is a title (a web page
+    without authors), but a list of names stays the authors."""
+    mnras = parse_reference(
+        "Barragán, O., Aigrain, S., Kubyshkina, D., et al. 2019, Monthly Notices of the Royal Astronomical Society"
+    )
+    assert (mnras.title, mnras.container_title, mnras.year) == (
+        "",
+        "Monthly Notices of the Royal Astronomical Society",
+        2019,
+    )
+    eprint = parse_reference("Agol, E., Luger, R., & Foreman-Mackey, D. 2019, arXiv e-prints, 1908.03222")
+    assert (eprint.container_title, eprint.arxiv, eprint.title) == ("arXiv e-prints", "1908.03222", "")
+    form = parse_reference("Loren Terveen and Cliff Lampe. 2013. Call for Participation | Review Form.")
+    assert form.title == "Call for Participation | Review Form"
+    book = parse_reference("Gardiner, C. 2009, Stochastic Methods: A Handbook for the Natural and Social Sciences")
+    assert book.title.startswith("Stochastic Methods") and not book.container_title
+    graphviz = parse_reference("Graphviz. https://www.graphviz.org/.")
+    assert (graphviz.title, graphviz.authors, graphviz.url) == ("Graphviz", [], "https://www.graphviz.org/")
+    names = parse_reference("Maurice J. Frank, Roger B. Nelsen, and Berthold Schweizer.")
+    assert [name.family for name in names.authors] == ["Frank", "Nelsen", "Schweizer"] and not names.title

@@ -34,6 +34,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [  # a DO
         re.compile(rf"\b(?:arXiv|arxiv|ArXiv)\s*:?\s*(?:abs/)?({ARXIV_ID})"),
         None,
     ),
+    # AASTeX and ADS: "2019, arXiv e-prints, 1908.03222": the number alone, the venue left to the tagger
+    ("arxiv", re.compile(rf"(?<=rXiv e-prints, )(?:abs/)?({ARXIV_ID})\b"), None),
     ("isbn", re.compile(r"\bISBN(?:-1[03])?\s*:?\s*((?:97[89][\s\-]?)?\d[\d\s\-]{8,14}[\dXx])\b"), None),
     (
         "access",

@@ -51,6 +51,7 @@ _YEAR_VOLUME_RE = re.compile(r"^\s*((?:1[5-9]|20)\d\d)\s*;\s*(\S.*)$")
 # Where a title that ran into the venue ends: "…Data Sharing. Circulation: …" (a word of four letters or more
 # before the period, so "J. Chem. Phys." is never cut)
 _SENTENCE_END_RE = re.compile(r"(?<=[^\W\d_]{4})[.?!]\s+(?=[A-Z])")
+_NAME_LIST_RE = re.compile(r",|;|&|\band\b")  # what joins the names of a list: one name alone may be a title
 _EDITION_RE = re.compile(r"\b(?:edition|edn|ed)\b", re.IGNORECASE)
 
 
@@ -183,7 +184,14 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     if imprint and not segments.keys() & {"publisher", "location", "volume", "pages"}:  # "Düsseldorf: Artemis"
         del segments["container"]
         segments["location"], segments["publisher"] = imprint.groups()
-    if "title" not in segments and "container" in segments and not segments.keys() & {"volume", "pages"}:
+    if segments.keys() <= {"author", "date"} and not _NAME_LIST_RE.search(segments.get("author", ",")):
+        segments["title"] = segments.pop("author")  # "Graphviz. https://www.graphviz.org/.": a title alone
+    if (
+        "title" not in segments
+        and "container" in segments
+        and not segments.keys() & {"volume", "pages"}
+        and not venue.is_periodical(segments["container"])
+    ):
         segments["title"] = segments.pop("container")  # a book: its title was taken for a venue
     server = _SERVER_AT_END_RE.search(segments.get("title", ""))
     # "Title. medRxiv": the preprint server ran into the title (Vancouver prints it twice: "Title. arXiv. arXiv;")

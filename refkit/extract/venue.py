@@ -28,6 +28,21 @@ _NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Ý][^\s,;:()\d]*|(?:[A-Z]\.-?){1,3})$")
 _VOLUME_ISSUE_END_RE = re.compile(r"^(.*\S)\s+(\d{1,4}),\s*([A-Z]{2,10}|\d{1,4}(?:[-–]\d{1,4})?)(?:,\s*Article)?$")
 
 
+# Words only a periodical's name has ("Monthly Notices of the Royal Astronomical Society", "ApJ Letters",
+# "arXiv e-prints"), or one of the one-word journals
+_PERIODICAL_RE = re.compile(
+    r"\b(?:journal|notices|letters|transactions|annals|bulletin|e-prints|quarterly|magazine|proceedings|acta)\b"
+    r"|\b(?:j|lett|rev|trans|proc|ann|bull)\.|^(?:nature|science|cell|apj|aj|a&a|mnras|pnas)$",
+    re.IGNORECASE,
+)
+
+
+def is_periodical(name: str) -> bool:
+    """Whether a venue with no title beside it names a journal (AASTeX prints no titles: "Barragán, O., et
+    al. 2019, Monthly Notices of the Royal Astronomical Society") rather than being a book's title."""
+    return bool(_PERIODICAL_RE.search(name.strip(" .,;:")))
+
+
 def _span(segments: dict[str, str], name: str, text: str) -> tuple[int, int]:
     """Where a segment's text is in the string (its first occurrence), or (-1, -1)."""
     start = text.find(segments.get(name, "\0"))
