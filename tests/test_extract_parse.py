@@ -255,6 +255,7 @@ def test_field_cleaners() -> None:
     assert volume_issue("402,") == ("402", "")
     assert volume_issue("18, 3") == ("18", "3")  # ACM: "New Media & Society 18, 3 (2016), 410–428."
     assert volume_issue("6, POPL") == ("6", "POPL")  # PACMPL names its issues after the conference
+    assert volume_issue("3.2") == ("3", "2")  # biblatex: "In: Scientific Memoirs 3.2 (1843), pp. 666–731."
     assert pages("pp. 2408-17.") == "2408–2417"
     assert pages("e1234.") == "e1234"
     assert pages("S12–S19") == "S12–S19"
