@@ -598,3 +598,21 @@ def test_a_journal_as_the_only_venue_stays_a_journal_and_a_lone_name_is_a_title(
     assert (graphviz.title, graphviz.authors, graphviz.url) == ("Graphviz", [], "https://www.graphviz.org/")
     names = parse_reference("Maurice J. Frank, Roger B. Nelsen, and Berthold Schweizer.")
     assert [name.family for name in names.authors] == ["Frank", "Nelsen", "Schweizer"] and not names.title
+
+
+def test_an_abbreviated_journal_gets_back_its_first_word_from_the_title() -> None:
+    """APS prints "Title, Annu. Rev. Fluid Mech. 38, 159 (2006)": "Annu." is the journal's, not the title's."""
+    yarin = parse_reference(
+        "A. L. Yarin, Drop impact dynamics: splashing, spreading, receding, bouncing, Annu. Rev. Fluid Mech. 38, "
+        "159 (2006)."
+    )
+    assert (yarin.title, yarin.container_title, yarin.volume, yarin.page) == (
+        "Drop impact dynamics: splashing, spreading, receding, bouncing",
+        "Annu. Rev. Fluid Mech",
+        "38",
+        "159",
+    )
+    regge = parse_reference(
+        "Regge T, Wheeler J A 1957, Stability of a Schwarzschild Singularity, Phys. Rev., 108, 1063-1069."
+    )
+    assert (regge.title, regge.container_title) == ("Stability of a Schwarzschild Singularity", "Phys. Rev")

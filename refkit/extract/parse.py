@@ -87,7 +87,12 @@ def _title_out_of_venue(segments: dict[str, str]) -> None:
 # What the tagger misplaces in Vancouver-style strings, put back.
 _VANCOUVER_REPAIRS = (_title_out_of_authors, _year_out_of_volume, _series_out_of_title, _title_out_of_venue)
 # And in ACM's (see refkit.extract.venue).
-_VENUE_REPAIRS = (venue.acronym_into_venue, venue.venue_before_editors, venue.volume_issue_out_of_venue)
+_VENUE_REPAIRS = (
+    venue.abbreviation_into_venue,
+    venue.acronym_into_venue,
+    venue.venue_before_editors,
+    venue.volume_issue_out_of_venue,
+)
 
 
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:

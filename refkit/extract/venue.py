@@ -49,6 +49,22 @@ def _span(segments: dict[str, str], name: str, text: str) -> tuple[int, int]:
     return (start, start + len(segments[name])) if start >= 0 else (-1, -1)
 
 
+# A title that ends in the first word of an abbreviated journal: "…, bouncing, Annu." + "Rev. Fluid Mech."
+_ABBREVIATION_AT_END_RE = re.compile(r",\s+([A-Z][a-z]{0,5})(\.?)$")
+
+
+def abbreviation_into_venue(segments: dict[str, str], text: str) -> None:
+    """APS and AIP print "Title, Annu. Rev. Fluid Mech. 38, 159 (2006)": an abbreviation the tagger gave
+    the title, right before the abbreviated journal, is the journal's."""
+    title_end = _span(segments, "title", text)[1]
+    start, _ = _span(segments, "container", text)
+    word = _ABBREVIATION_AT_END_RE.search(segments.get("title", ""))
+    between = text[title_end:start].strip() if start > title_end >= 0 else "-"
+    if word and between == ("" if word.group(2) else ".") and "." in segments["container"]:
+        segments["title"] = segments["title"][: word.start()]
+        segments["container"] = f"{word.group(1)}. {segments['container']}"
+
+
 def acronym_into_venue(segments: dict[str, str], text: str) -> None:
     """ "Conference on Supporting Group Work (GROUP 2010).": the venue keeps its acronym and its year."""
     start, end = _span(segments, "container", text)
