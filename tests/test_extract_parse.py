@@ -616,3 +616,22 @@ def test_an_abbreviated_journal_gets_back_its_first_word_from_the_title() -> Non
         "Regge T, Wheeler J A 1957, Stability of a Schwarzschild Singularity, Phys. Rev., 108, 1063-1069."
     )
     assert (regge.title, regge.container_title) == ("Stability of a Schwarzschild Singularity", "Phys. Rev")
+
+
+def test_aastex_journal_volume_and_page_after_the_year() -> None:
+    """AASTeX prints no titles, and often a journal and volume without a page: the tagger, with no title to
+    go by, read "ApJ" as a volume and the volume as a page, or a volume and a page as volume and issue."""
+    for text, expected in [
+        ("Mann, A. W., Gaidos, E., Mace, G. N., et al. 2016a, ApJ, 818", ("ApJ", "818", "", "")),
+        ("Fulton, B. J., Petigura, E. A., Howard, A. W., et al. 2017, AJ, 154,", ("AJ", "154", "", "")),
+        ("Paxton, B., Bildsten, L., Dotter, A., et al. 2011, ApJS, 192, 3", ("ApJS", "192", "", "3")),
+        (
+            "Li, J., Jing, Y., Liu, Y., et al. 2021, PeerJ, 9, e11816, doi: 10.7717/peerj.11816",
+            ("PeerJ", "9", "", "e11816"),
+        ),
+    ]:
+        reference = parse_reference(text)
+        assert (reference.container_title, reference.volume, reference.issue, reference.page) == expected
+    # MNRAS prints the DOI between the journal and the volume: its digits are no volume
+    wolfer = parse_reference("Wölfer L., Picogna G., Ercolano B., 2019, MNRAS, 10.1093/mnras/stz2939, 490, 5596")
+    assert (wolfer.volume, wolfer.page, wolfer.doi) == ("490", "5596", "10.1093/mnras/stz2939")

@@ -88,6 +88,7 @@ def _title_out_of_venue(segments: dict[str, str]) -> None:
 _VANCOUVER_REPAIRS = (_title_out_of_authors, _year_out_of_volume, _series_out_of_title, _title_out_of_venue)
 # And in ACM's (see refkit.extract.venue).
 _VENUE_REPAIRS = (
+    venue.aas_venue_numbers,
     venue.abbreviation_into_venue,
     venue.acronym_into_venue,
     venue.venue_before_editors,

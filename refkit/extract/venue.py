@@ -65,6 +65,27 @@ def abbreviation_into_venue(segments: dict[str, str], text: str) -> None:
         segments["container"] = f"{word.group(1)}. {segments['container']}"
 
 
+# AASTeX and MNRAS, which print no titles: "2016a, ApJ, 818" / "2011, ApJS, 192, 3": after the year, the
+# journal (MNRAS may print the DOI after it), its volume and the first page
+_AAS_PAGE = r"[A-Za-z]{0,2}\d{1,8}"
+_AAS_VENUE_RE = re.compile(
+    rf",?\s*([A-Z][^,\d()]{{0,60}}?),\s*(?:10\.\d{{4,9}}/[^\s,]+,\s*)?(\d{{1,5}})(?![.\d/])(?:,\s*({_AAS_PAGE}(?:\s*[-–]\s*{_AAS_PAGE})?))?(?=[,.;\s]|$)"
+)
+
+
+def aas_venue_numbers(segments: dict[str, str], text: str) -> None:
+    """ "Mann, A. W., et al. 2016a, ApJ, 818": journal, volume and page where the tagger, with no title to
+    go by, shifted them (the journal read as a volume, the volume as a page)."""
+    end = _span(segments, "date", text)[1]
+    found = _AAS_VENUE_RE.match(text, end) if end > 0 and "title" not in segments else None
+    if found:
+        segments["container"], segments["volume"] = found.group(1), found.group(2)
+        if found.group(3):
+            segments["pages"] = found.group(3)
+        else:
+            segments.pop("pages", None)
+
+
 def acronym_into_venue(segments: dict[str, str], text: str) -> None:
     """ "Conference on Supporting Group Work (GROUP 2010).": the venue keeps its acronym and its year."""
     start, end = _span(segments, "container", text)
