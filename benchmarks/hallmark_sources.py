@@ -157,7 +157,9 @@ def run_chain(entries: list[dict[str, Any]], works: list[dict[str, Any]]) -> tup
     for work in arxiv_works:
         record = datacite_record(work)
         datacite[record["doi"]] = record
-        datacite[normalize_doi(work["fields"]["doi"])] = record  # as cited, with its version
+        # The split cites versions' DOIs (…v1) and marks them resolving: served as registered, under their own DOI.
+        cited = normalize_doi(work["fields"]["doi"])
+        datacite[cited] = {**record, "doi": cited, "suffix": cited.partition("/")[2]}
     fakes = {
         "crossref": FakeCrossref([crossref_record(w) for w in doi_works], send_rate_headers=False),
         "datacite": FakeDataCite(datacite),
