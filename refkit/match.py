@@ -118,7 +118,27 @@ def _family(name: Name) -> str:
     return words[-1] if words else ""
 
 
+_INITIALS_RE = re.compile(r"^[A-Z]{1,3}$")
+
+
+def _vancouver(name: Name) -> Name | None:
+    """The name a MEDLINE or Vancouver form stands for: "Smith JA", "de Vries PS" (family, then initials
+    without dots) are read by BibTeX as given "Smith", family "JA"; None for any other form. Only a second
+    reading: a name that matches as read is never read this way."""
+    words = " ".join((name.given, name.particle, name.family)).split()
+    if len(words) < 2 or name.literal or not _INITIALS_RE.match(words[-1]):
+        return None
+    return Name(family=" ".join(words[:-1]), given=" ".join(words[-1]))
+
+
 def same_name(a: Name, b: Name) -> bool:
+    if _same_name(a, b):
+        return True
+    read_a, read_b = _vancouver(a), _vancouver(b)
+    return bool(read_a or read_b) and _same_name(read_a or a, read_b or b)
+
+
+def _same_name(a: Name, b: Name) -> bool:
     fa, fb = _family(a), _family(b)
     if not fa or not fb:
         return False

@@ -312,3 +312,11 @@ def test_a_biorxiv_preprint_is_cited_by_the_year_of_any_of_its_versions():
         assert compare(Reference(title=latest.title, year=year), latest).agreement["year"] is agrees
     old_style = Reference(title=latest.title, doi="10.1101/572156", year=2021)
     assert compare(Reference(title=latest.title, year=2019), old_style).agreement["year"] is False
+
+
+def test_medline_names_read_by_bibtex_as_given_then_family_are_still_the_person():
+    """ "Smith JA" (MEDLINE, Vancouver) is read by BibTeX as given "Smith", family "JA"."""
+    cited = entry("@article{a, author = {Rezvani Kakhki B and de Vries PS and Kim DH}, title = {T}}").authors
+    recorded = [Name("Rezvani Kakhki", "Behrang"), Name("de Vries", "Paul S."), Name("Kim", "Dong Hyun")]
+    assert all(same_name(written, name) for written, name in zip(cited, recorded, strict=True))
+    assert not same_name(cited[2], Name("Park", "Dong Hyun"))
