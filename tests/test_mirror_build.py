@@ -25,9 +25,12 @@ def bulk(tmp_path: Path) -> Path:
     return folder
 
 
-def test_build_indexes_every_format_and_the_first_copy_of_a_doi_wins(bulk: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", [1, 2])
+def test_build_indexes_every_format_and_the_first_copy_of_a_doi_wins(
+    bulk: Path, tmp_path: Path, processes: int
+) -> None:
     mirror = tmp_path / "m.db"
-    stats = build([bulk], mirror, complete=True)
+    stats = build([bulk], mirror, complete=True, processes=processes)
     assert {Path(s.path).name: s.records for s in stats} == {
         "arxiv-metadata-oai-snapshot.json": 74,
         "0.json.gz": 60,
@@ -67,7 +70,10 @@ def test_a_changed_file_has_its_records_replaced(bulk: Path, tmp_path: Path) -> 
     assert not any(r["DOI"] == dropped["DOI"] for r in Mirror(mirror).candidates(dropped["title"][0]))
 
 
-def test_a_build_stopped_mid_file_keeps_the_files_before_it_and_resumes(bulk: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_build_stopped_mid_file_keeps_the_files_before_it_and_resumes(
+    bulk: Path, tmp_path: Path, processes: int
+) -> None:
     mirror = tmp_path / "m.db"
 
     def stop_in_second_file(name: str, done: int) -> None:
@@ -75,7 +81,7 @@ def test_a_build_stopped_mid_file_keeps_the_files_before_it_and_resumes(bulk: Pa
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        build([bulk / "crossref"], mirror, on_progress=stop_in_second_file)
+        build([bulk / "crossref"], mirror, on_progress=stop_in_second_file, processes=processes)
     assert info(mirror).records == 60 and verify(mirror) == []
     resumed = build([bulk / "crossref"], mirror)
     assert [s.skipped for s in resumed] == [True, False] and info(mirror).records == 120
@@ -129,3 +135,19 @@ def test_cli_build_reports_progress_through_the_shared_bar(bulk: Path, tmp_path:
     monkeypatch.setattr("refkit.cli.mirror.progress_bar", recorded)
     assert run_cli("mirror", "build", str(bulk), "--into", str(tmp_path / "m.db")).returncode == 0
     assert seen[-1] == (219, None) and [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_damaged_file_read_by_a_worker_stops_the_build_with_one_error(bulk: Path, tmp_path: Path) -> None:
+    damaged = bulk / "crossref" / "1.json.gz"
+    damaged.write_bytes(gzip.compress(b'{"items": [{"DOI": "10.1/x", "title": ["A"]}, {"DOI": '))
+    mirror = tmp_path / "m.db"
+    with pytest.raises(RefkitError, match=r"1\.json\.gz: not a Crossref data file"):
+        build([bulk / "crossref", bulk / "pubmed25n0001.xml.gz"], mirror, processes=2)
+    assert info(mirror).records == 60 and verify(mirror) == []
+
+
+def test_a_file_too_short_to_tell_its_format_is_one_error(tmp_path: Path) -> None:
+    cut = tmp_path / "0.json.gz"
+    cut.write_bytes(gzip.compress(b'{"items": []}')[:-8])  # its length and checksum cut off
+    with pytest.raises(RefkitError, match=r"0\.json\.gz: cannot be read"):
+        build([cut], tmp_path / "m.db")

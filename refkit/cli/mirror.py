@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -32,12 +33,25 @@ def build_command(
         help="The mirror holds every work of what it covers, so what it lacks does not exist (default: as before, "
         "else incomplete).",
     ),
+    processes: int = typer.Option(
+        0,
+        "--processes",
+        min=0,
+        help="Processes reading the many-file dumps (Crossref, PubMed) beside the one writing the index "
+        "(0: one per core; 1: none).",
+    ),
 ) -> None:
     """Index bulk files into a mirror; files indexed already are skipped, so a stopped build resumes."""
     from refkit.mirrors.store import build  # the store (and the matcher it ranks with) only when used
 
     with progress_bar("Indexing records") as update:
-        stats = build(paths, into, complete=complete, on_progress=lambda name, done: update(done, None))
+        stats = build(
+            paths,
+            into,
+            complete=complete,
+            on_progress=lambda name, done: update(done, None),
+            processes=processes or os.cpu_count() or 1,
+        )
     new = [each for each in stats if not each.skipped]
     records = sum(each.records for each in new)
     seconds = sum(each.seconds for each in new)

@@ -152,10 +152,23 @@ def read_crossref(path: Path) -> Iterator[Row]:
         works = _works(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
     except msgspec.DecodeError as error:
         raise RefkitError(f"{path}: not a Crossref data file ({error})") from None
-    for work in works:
-        if work.DOI:
-            title = " ".join([*as_list(work.title), *as_list(work.subtitle)])
-            yield Row(normalize_doi(work.DOI), None, None, title, _encode_work(work))
+    kept = [work for work in works if work.DOI]
+    for work, record in zip(kept, map(_encode_work, kept), strict=True):  # map: encoded in one C loop
+        yield Row(_bare_doi(str(work.DOI)), None, None, _title(work), record)
+
+
+# every DOI of a dump is new: normalize_doi's cache would only miss
+_bare_doi = normalize_doi.__wrapped__
+
+
+def _title(work: _Work) -> str:
+    """The title and subtitle, joined (title_text's, without building a list per record)."""
+    title, subtitle = work.title, work.subtitle
+    text = " ".join(title) if isinstance(title, list) else (title or "")
+    if subtitle:
+        after = " ".join(subtitle) if isinstance(subtitle, list) else subtitle
+        text = f"{text} {after}" if text else after
+    return text
 
 
 def _works(data: bytes) -> list[_Work]:
@@ -449,8 +462,11 @@ def detect(path: Path) -> str:
     """The format of a bulk file, from its first bytes: XML is PubMed's when its root is a PubmedArticleSet,
     else DBLP's; a JSON object with "items" (or a list) is Crossref; JSON lines are arXiv's when they carry
     "authors_parsed", OpenAlex's when their id is an OpenAlex work's."""
-    with _open(path) as handle:
-        head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
+    try:
+        with _open(path) as handle:
+            head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
+    except _DAMAGED as error:
+        raise RefkitError(f"{path}: cannot be read ({error})") from None
     if head.startswith("<"):
         return "pubmed" if "<PubmedArticleSet" in head or "DOCTYPE PubmedArticleSet" in head else "dblp"
     first_line = head.split("\n", 1)[0]

@@ -22,14 +22,16 @@ import gc
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from refkit.errors import RefkitError
 from refkit.match import title_similarity
-from refkit.mirrors.formats import Row, bulk_files, decode, detect, read, title_text
+from refkit.mirrors.formats import bulk_files, decode, detect, title_text
+from refkit.mirrors.parallel import Rows, read_ahead
 from refkit.sources.arxiv import base_id
 from refkit.sources.base import Record
 from refkit.sources.snapshot import title_tokens
@@ -101,21 +103,33 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
 
 
 def build(
-    sources: Sequence[Path], into: Path, *, complete: bool | None = None, on_progress: Progress | None = None
+    sources: Sequence[Path],
+    into: Path,
+    *,
+    complete: bool | None = None,
+    on_progress: Progress | None = None,
+    processes: int = 1,
 ) -> list[FileStats]:
     """Index every bulk file under `sources` into the mirror `into` (made if absent), skipping those indexed
-    already; `complete` (when given) records whether the mirror holds every work of what it covers."""
-    files = bulk_files(list(sources))
+    already; `complete` (when given) records whether the mirror holds every work of what it covers. With
+    `processes` above 1, files of the many-file dumps are read by that many worker processes while this one
+    writes the index."""
+    files = list({path.resolve(): path for path in bulk_files(list(sources))}.values())  # a file named twice: once
     formats = {path: detect(path) for path in files}  # an unknown file stops the build before any work
     connection = connect(into, create=True)
     stats = []
     indexed = 0
     try:
         with _collector_paused():
-            for path in files:
-                done = _index_file(connection, path, formats[path], on_progress, indexed)
-                indexed += 0 if done.skipped else done.records
-                stats.append(done)
+            known = {path: _indexed(connection, path, formats[path]) for path in files}
+            changed = [path for path in files if not isinstance(known[path], FileStats)]
+            with closing(read_ahead(changed, formats, processes)) as rows_of:
+                for path in files:
+                    done = known[path]
+                    if not isinstance(done, FileStats):
+                        done = _index_file(connection, path, formats[path], next(rows_of), done, on_progress, indexed)
+                        indexed += done.records
+                    stats.append(done)
             _count_words(connection)
         if complete is not None:
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('complete', ?)", ("1" if complete else "0",))
@@ -124,6 +138,19 @@ def build(
         connection.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to copy or share read-only
         connection.close()
     return stats
+
+
+def _indexed(connection: sqlite3.Connection, path: Path, kind: str) -> FileStats | int | None:
+    """The file's stats when it is indexed and unchanged (skipped), its id in `files` when it changed since,
+    None when it is new."""
+    stat = path.stat()
+    known = connection.execute("SELECT id, size, mtime, records FROM files WHERE path = ?", (str(path.resolve()),))
+    row = known.fetchone()
+    if row is None:
+        return None
+    if (row[1], row[2]) == (stat.st_size, stat.st_mtime):
+        return FileStats(str(path.resolve()), kind, row[3], 0.0, skipped=True)
+    return int(row[0])
 
 
 @contextmanager
@@ -140,20 +167,25 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _index_file(
-    connection: sqlite3.Connection, path: Path, kind: str, on_progress: Progress | None, before: int
+    connection: sqlite3.Connection,
+    path: Path,
+    kind: str,
+    rows: Rows,
+    replaced: int | None,
+    on_progress: Progress | None,
+    before: int,
 ) -> FileStats:
+    """Index a file's rows in one transaction with its row in `files` (replacing the records of the file's
+    earlier version, `replaced`): a build stopped mid-file leaves nothing of it."""
     started = time.perf_counter()
     stat = path.stat()
     name = str(path.resolve())
-    known = connection.execute("SELECT id, size, mtime, records FROM files WHERE path = ?", (name,)).fetchone()
-    if known and known[1] == stat.st_size and known[2] == stat.st_mtime:
-        return FileStats(name, kind, known[3], 0.0, skipped=True)
     connection.execute("BEGIN IMMEDIATE")
     try:
-        if known:  # the file changed: its old records go
-            _forget_file(connection, known[0])
+        if replaced is not None:
+            _forget_file(connection, replaced)
         first = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0]
-        rows = read(kind, path)
+        rows = iter(rows)
         while batch := list(islice(rows, BATCH)):
             _insert(connection, batch)
             if on_progress:
@@ -179,17 +211,18 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _insert(connection: sqlite3.Connection, batch: list[Row]) -> None:
+def _insert(connection: sqlite3.Connection, batch: list[tuple[Any, ...]]) -> None:
     """Insert the batch's records whose DOI the mirror does not hold yet (the first copy of a DOI wins); a
     PMID or arXiv id that comes with a DOI held already is added to that DOI's record, so PubMed after
     Crossref still answers PMID look-ups."""
     connection.executemany("INSERT OR IGNORE INTO works(doi, arxiv, pmid, title, record) VALUES (?, ?, ?, ?, ?)", batch)
     connection.executemany(
-        "UPDATE works SET pmid = ? WHERE doi = ? AND pmid IS NULL", ((r.pmid, r.doi) for r in batch if r.pmid and r.doi)
+        "UPDATE works SET pmid = ? WHERE doi = ? AND pmid IS NULL",
+        ((pmid, doi) for doi, _, pmid, _, _ in batch if pmid and doi),
     )
     connection.executemany(
         "UPDATE works SET arxiv = ? WHERE doi = ? AND arxiv IS NULL",
-        ((r.arxiv, r.doi) for r in batch if r.arxiv and r.doi),
+        ((arxiv, doi) for doi, arxiv, _, _, _ in batch if arxiv and doi),
     )
 
 
