@@ -11,6 +11,7 @@ writer itself, as they are without workers.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 from collections import deque
@@ -39,7 +40,7 @@ def read_ahead(paths: list[Path], formats: dict[Path, str], processes: int) -> G
     # fork, not spawn: a spawned worker imports the caller's main module again (a script without a __main__
     # guard would run twice); a forked one runs only read_whole, which takes no lock a progress thread holds
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=gc.disable) as pool:
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker) as pool:
         queued = iter(whole)
         pending: deque[Future[list[tuple[str | bytes | None, ...]]]] = deque()
         try:
@@ -53,6 +54,23 @@ def read_ahead(paths: list[Path], formats: dict[Path, str], processes: int) -> G
                 )
         finally:
             pool.shutdown(cancel_futures=True)
+
+
+def _start_worker() -> None:
+    """A worker reads file after file: the cyclic collector off (a build makes no cycles), and glibc's malloc
+    told to keep what a file freed for the next one. By default each file's buffers (the inflated file, tens
+    of megabytes) went back to the system and were faulted in again page by page: a quarter of a worker's
+    CPU (benchmarks/mirror_build.py). Only workers are set so: they exit with the build."""
+    gc.disable()
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):  # not glibc: the allocator's defaults
+        return
+    mallopt(_M_MMAP_THRESHOLD, 256 << 20)  # blocks below this come from the heap, not one mapping each
+    mallopt(_M_TRIM_THRESHOLD, 512 << 20)  # free heap kept up to this much
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 
 def read_whole(kind: str, path: Path) -> list[tuple[str | bytes | None, ...]]:
