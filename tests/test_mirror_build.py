@@ -151,3 +151,45 @@ def test_a_file_too_short_to_tell_its_format_is_one_error(tmp_path: Path) -> Non
     cut.write_bytes(gzip.compress(b'{"items": []}')[:-8])  # its length and checksum cut off
     with pytest.raises(RefkitError, match=r"0\.json\.gz: cannot be read"):
         build([cut], tmp_path / "m.db")
+
+
+def _pubmed_update(path: Path, *deleted: str) -> Path:
+    """A PubMed update file that only withdraws citations (DeleteCitation), as NLM's daily files do."""
+    pmids = "".join(f'<PMID Version="1">{pmid}</PMID>' for pmid in deleted)
+    body = (
+        f'<?xml version="1.0" ?>\n<PubmedArticleSet>\n<DeleteCitation>{pmids}</DeleteCitation>\n</PubmedArticleSet>\n'
+    )
+    path.write_bytes(gzip.compress(body.encode()))
+    return path
+
+
+def test_pubmed_update_files_delete_the_citations_they_withdraw(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+    build([bulk / "pubmed25n0001.xml.gz"], mirror)
+    title = Mirror(mirror).by_pmid("11748933")["title"][0]
+    # the baseline's last article goes too: the ids it had are not given to the next file's records
+    build([_pubmed_update(tmp_path / "pubmed25n1300.xml.gz", "11748933", "29915538")], mirror)
+    build([bulk / "crossref"], mirror)
+    opened = Mirror(mirror)
+    assert opened.by_pmid("11748933") is None and opened.by_pmid("29915538") is None
+    assert opened.by_pmid("11700088") is not None
+    assert not any(r.get("pmid") == "11748933" for r in opened.candidates(title))
+    assert info(mirror).formats == {"crossref": 120, "pubmed": 2} and verify(mirror) == []
+
+
+def test_a_withdrawn_pmid_leaves_the_record_another_dump_gave(bulk: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "m.db"
+    article = {
+        "DOI": "10.1006/cryo.2001.2328",
+        "type": "journal-article",
+        "title": ["Is cryopreservation a homogeneous process?"],
+    }
+    (tmp_path / "crossref").mkdir()
+    (tmp_path / "crossref" / "0.json.gz").write_bytes(gzip.compress(json.dumps({"items": [article]}).encode()))
+    build([tmp_path / "crossref", bulk / "pubmed25n0001.xml.gz"], mirror)
+    assert Mirror(mirror).by_pmid("11748933")["DOI"] == "10.1006/cryo.2001.2328"  # the PMID joined the record
+    build([_pubmed_update(tmp_path / "pubmed25n1300.xml.gz", "11748933")], mirror)
+    opened = Mirror(mirror)
+    assert opened.by_pmid("11748933") is None
+    assert opened.by_doi(["10.1006/cryo.2001.2328"])["10.1006/cryo.2001.2328"]["title"] == article["title"]
+    assert verify(mirror) == []

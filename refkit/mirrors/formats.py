@@ -11,7 +11,8 @@ matched by the same code as Crossref:
   its record carries the arXiv DOI (10.48550/arXiv.ID) that DataCite registers for every paper;
 - OpenAlex's works snapshot (`works/updated_date=…/part_000.gz`): gzipped JSON lines, one work a line, as
   the API gives it (abstracts as inverted indexes, which the mirror does not keep);
-- PubMed's baseline and update files (`pubmed25n0001.xml.gz`): a `PubmedArticleSet` of `PubmedArticle`s.
+- PubMed's baseline and update files (`pubmed25n0001.xml.gz`): a `PubmedArticleSet` of `PubmedArticle`s,
+  and in the update files `DeleteCitation`s, read as rows that delete (`deletion`).
 
 A reader reads its file once, front to back, never the whole file into memory (a Crossref data file, a few
 megabytes, is parsed whole). Crossref's files, by far the largest dump, are read without building a Python
@@ -68,6 +69,11 @@ def row(record: Record) -> Row:
     doi = normalize_doi(str(record.get("DOI") or "")) or None
     arxiv, pmid = record.get("arxiv"), record.get("pmid")
     return Row(doi, str(arxiv) if arxiv else None, str(pmid) if pmid else None, title_text(record), encode(record))
+
+
+def deletion(pmid: str) -> Row:
+    """A row that removes rather than adds: PubMed's DeleteCitation of a PMID (a row without a record)."""
+    return Row(None, None, pmid, "", b"")
 
 
 encode = msgspec.json.Encoder().encode
@@ -423,8 +429,11 @@ def read_pubmed(path: Path) -> Iterator[Row]:
     from refkit.sources import pubmed
 
     for element in _elements(path, "PubMed XML"):
+        if element.tag == "DeleteCitation":  # of the update files: PMIDs withdrawn since
+            yield from (deletion(pmid.text.strip()) for pmid in element.iter("PMID") if pmid.text and pmid.text.strip())
+            continue
         if element.tag != "PubmedArticle":
-            continue  # DeleteCitation of the update files: nothing to index
+            continue
         try:
             reference = pubmed.to_reference(element)
         except pubmed.MalformedAnswer as error:
@@ -455,7 +464,8 @@ def read(kind: str, path: Path) -> Iterator[Row]:
 def records(kind: str, path: Path) -> Iterator[Record]:
     """The records a reader makes of a file, as the mirror stores them."""
     for each in read(kind, path):
-        yield decode(each.record)
+        if each.record:  # not a deletion
+            yield decode(each.record)
 
 
 def detect(path: Path) -> str:

@@ -184,15 +184,16 @@ def _index_file(
     try:
         if replaced is not None:
             _forget_file(connection, replaced)
-        first = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0]
+        first = _hold_ids_of_deleted(connection)
         rows = iter(rows)
         while batch := list(islice(rows, BATCH)):
             _insert(connection, batch)
             if on_progress:
                 on_progress(name, before + connection.execute("SELECT max(id) FROM works").fetchone()[0] - first + 1)
-        last = connection.execute("SELECT coalesce(max(id), 0) FROM works").fetchone()[0]
+        connection.execute("DELETE FROM works WHERE id = ? AND record = x''", (first - 1,))
+        last = max(first - 1, connection.execute("SELECT coalesce(max(id), 0) FROM works").fetchone()[0])
         connection.execute("INSERT INTO titles(rowid, title) SELECT id, title FROM works WHERE id >= ?", (first,))
-        count = last - first + 1
+        count = connection.execute("SELECT count(*) FROM works WHERE id >= ?", (first,)).fetchone()[0]
         seconds = time.perf_counter() - started
         connection.execute(
             "INSERT INTO files(path, size, mtime, format, records, first, last, seconds, built)"
@@ -207,6 +208,18 @@ def _index_file(
     return FileStats(name, kind, count, seconds)
 
 
+def _hold_ids_of_deleted(connection: sqlite3.Connection) -> int:
+    """The first id of the file about to be indexed, after every id a file was given. SQLite numbers a row
+    one past the highest id held, so when PubMed deleted the last records of an indexed file, their ids
+    would be given again and two files' runs of ids would overlap: a placeholder row holds the last id
+    given until the file's rows are in (the caller deletes it)."""
+    held = connection.execute("SELECT coalesce(max(id), 0) FROM works").fetchone()[0]
+    given = connection.execute("SELECT coalesce(max(last), 0) FROM files").fetchone()[0]
+    if given > held:
+        connection.execute("INSERT INTO works(id, title, record) VALUES (?, '', x'')", (given,))
+    return max(held, given) + 1
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -214,7 +227,10 @@ def _now() -> str:
 def _insert(connection: sqlite3.Connection, batch: list[tuple[Any, ...]]) -> None:
     """Insert the batch's records whose DOI the mirror does not hold yet (the first copy of a DOI wins); a
     PMID or arXiv id that comes with a DOI held already is added to that DOI's record, so PubMed after
-    Crossref still answers PMID look-ups."""
+    Crossref still answers PMID look-ups. Deletions (rows without a record) are applied after the batch."""
+    deleted = [pmid for _, _, pmid, _, record in batch if not record]
+    if deleted:
+        batch = [row for row in batch if row[4]]
     connection.executemany("INSERT OR IGNORE INTO works(doi, arxiv, pmid, title, record) VALUES (?, ?, ?, ?, ?)", batch)
     connection.executemany(
         "UPDATE works SET pmid = ? WHERE doi = ? AND pmid IS NULL",
@@ -224,6 +240,26 @@ def _insert(connection: sqlite3.Connection, batch: list[tuple[Any, ...]]) -> Non
         "UPDATE works SET arxiv = ? WHERE doi = ? AND arxiv IS NULL",
         ((arxiv, doi) for doi, arxiv, _, _, _ in batch if arxiv and doi),
     )
+    for pmid in deleted:
+        _delete_citation(connection, pmid)
+
+
+def _delete_citation(connection: sqlite3.Connection, pmid: str) -> None:
+    """PubMed's DeleteCitation: a record PubMed gave goes (its title words too, and its file counts one record
+    fewer); a record another dump gave, that only had the PMID added, stays without it."""
+    held = connection.execute(
+        "SELECT w.id, w.title, f.id, coalesce(f.format, 'pubmed') FROM works AS w"
+        " LEFT JOIN files AS f ON w.id BETWEEN f.first AND f.last WHERE w.pmid = ?",
+        (pmid,),
+    ).fetchall()  # no file: a record of the file being indexed, a PubMed file
+    for record_id, title, file_id, kind in held:
+        if kind != "pubmed":
+            connection.execute("UPDATE works SET pmid = NULL WHERE id = ?", (record_id,))
+            continue
+        connection.execute("DELETE FROM works WHERE id = ?", (record_id,))
+        if file_id is not None:  # a file indexed before (the file being indexed fills the title index at its end)
+            connection.execute("INSERT INTO titles(titles, rowid, title) VALUES ('delete', ?, ?)", (record_id, title))
+            connection.execute("UPDATE files SET records = records - 1 WHERE id = ?", (file_id,))
 
 
 def _count_words(connection: sqlite3.Connection) -> None:
