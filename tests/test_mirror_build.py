@@ -102,7 +102,8 @@ def test_cli_build_info_verify(bulk: Path, tmp_path: Path) -> None:
     again = run_cli("mirror", "build", str(bulk), "--into", str(mirror))
     assert "indexed 0 records from 0 files; 6 already indexed" in again.stdout
     shown = run_cli("mirror", "info", str(mirror))
-    assert "records:  219 (209 with a DOI)" in shown.stdout and "complete: yes" in shown.stdout
+    assert "records:   219 (209 with a DOI)" in shown.stdout and "complete:  yes" in shown.stdout
+    assert "abstracts: not kept" in shown.stdout
     assert run_cli("mirror", "verify", str(mirror)).returncode == 0
     (bulk / "dblp.xml.gz").unlink()
     checked = run_cli("mirror", "verify", str(mirror))
@@ -193,3 +194,24 @@ def test_a_withdrawn_pmid_leaves_the_record_another_dump_gave(bulk: Path, tmp_pa
     assert opened.by_pmid("11748933") is None
     assert opened.by_doi(["10.1006/cryo.2001.2328"])["10.1006/cryo.2001.2328"]["title"] == article["title"]
     assert verify(mirror) == []
+
+
+def test_a_mirror_built_with_abstracts_keeps_them_for_later_files_too(tmp_path: Path) -> None:
+    from refkit.sources.records import to_reference
+
+    def crossref_file(name: str, doi: str) -> Path:
+        item = {"DOI": doi, "title": [f"Work {name}"], "abstract": "<jats:p>What the <i>work</i> found.</jats:p>"}
+        path = tmp_path / "crossref" / f"{name}.json.gz"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(gzip.compress(json.dumps({"items": [item]}).encode()))
+        return path
+
+    mirror = tmp_path / "m.db"
+    build([crossref_file("0", "10.5555/a")], mirror, abstracts=True)
+    build([crossref_file("1", "10.5555/b")], mirror)  # the mirror's setting holds
+    held = Mirror(mirror).by_doi(["10.5555/a", "10.5555/b"])
+    assert [to_reference(held[doi]).abstract for doi in ("10.5555/a", "10.5555/b")] == ["What the work found."] * 2
+    assert info(mirror).abstracts
+    plain = tmp_path / "plain.db"
+    build([tmp_path / "crossref"], plain)
+    assert not info(plain).abstracts and "abstract" not in Mirror(plain).by_doi(["10.5555/a"])["10.5555/a"]

@@ -33,6 +33,12 @@ def build_command(
         help="The mirror holds every work of what it covers, so what it lacks does not exist (default: as before, "
         "else incomplete).",
     ),
+    abstracts: bool | None = typer.Option(
+        None,
+        "--abstracts/--no-abstracts",
+        help="Keep the records' abstracts (Crossref, OpenAlex, PubMed, arXiv), which `refkit map` reads; they "
+        "make the mirror larger (default: as before, else not kept).",
+    ),
     processes: int = typer.Option(
         0,
         "--processes",
@@ -49,6 +55,7 @@ def build_command(
             paths,
             into,
             complete=complete,
+            abstracts=abstracts,
             on_progress=lambda name, done: update(done, None),
             processes=processes or os.cpu_count() or 1,
         )
@@ -70,12 +77,13 @@ def info_command(mirror: Path = typer.Argument(..., help="The mirror file.")) ->
     held = info(mirror)
     formats = ", ".join(f"{name} {count:,}" for name, count in held.formats.items()) or "none"
     write_stdout(
-        f"path:     {held.path}\n"
-        f"records:  {held.records:,} ({held.with_doi:,} with a DOI)\n"
-        f"formats:  {formats}\n"
-        f"files:    {held.files:,}\n"
-        f"complete: {'yes (what it lacks does not exist)' if held.complete else 'no'}\n"
-        f"size:     {human_size(held.size)}\n"
+        f"path:      {held.path}\n"
+        f"records:   {held.records:,} ({held.with_doi:,} with a DOI)\n"
+        f"formats:   {formats}\n"
+        f"files:     {held.files:,}\n"
+        f"complete:  {'yes (what it lacks does not exist)' if held.complete else 'no'}\n"
+        f"abstracts: {'kept' if held.abstracts else 'not kept'}\n"
+        f"size:      {human_size(held.size)}\n"
     )
 
 

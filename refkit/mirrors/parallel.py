@@ -29,13 +29,15 @@ AHEAD = 2  # files read ahead per worker: a worker never waits for the writer to
 Rows = Iterable[tuple[Any, ...]]  # Row or the plain tuples of a worker's columns: (doi, arxiv, pmid, title, record)
 
 
-def read_ahead(paths: list[Path], formats: dict[Path, str], processes: int) -> Generator[Rows, None, None]:
-    """The rows of each path, in order: read by `processes` workers where the format allows and there is more
-    than one such file (and processes can be forked: not on Windows), else streamed here when the caller
-    takes them."""
+def read_ahead(
+    paths: list[Path], formats: dict[Path, str], processes: int, abstracts: bool = False
+) -> Generator[Rows, None, None]:
+    """The rows of each path (abstracts kept when asked), in order: read by `processes` workers where the
+    format allows and there is more than one such file (and processes can be forked: not on Windows), else
+    streamed here when the caller takes them."""
     whole = [path for path in paths if formats[path] in READ_WHOLE]
     if processes <= 1 or len(whole) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (read(formats[path], path) for path in paths)
+        yield from (read(formats[path], path, abstracts) for path in paths)
         return
     # fork, not spawn: a spawned worker imports the caller's main module again (a script without a __main__
     # guard would run twice); a forked one runs only read_whole, which takes no lock a progress thread holds
@@ -46,11 +48,11 @@ def read_ahead(paths: list[Path], formats: dict[Path, str], processes: int) -> G
         try:
             for path in paths:
                 while len(pending) < AHEAD * processes and (ahead := next(queued, None)) is not None:
-                    pending.append(pool.submit(read_whole, formats[ahead], ahead))
+                    pending.append(pool.submit(read_whole, formats[ahead], ahead, abstracts))
                 yield (
                     zip(*pending.popleft().result(), strict=True)
                     if formats[path] in READ_WHOLE
-                    else read(formats[path], path)
+                    else read(formats[path], path, abstracts)
                 )
         finally:
             pool.shutdown(cancel_futures=True)
@@ -73,7 +75,7 @@ def _start_worker() -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 
-def read_whole(kind: str, path: Path) -> list[tuple[str | bytes | None, ...]]:
+def read_whole(kind: str, path: Path, abstracts: bool = False) -> list[tuple[str | bytes | None, ...]]:
     """A worker's task: every row of one file, as columns (a list of strings pickles in C; a list of named
     tuples, row by row in Python, cost as much as reading the file)."""
-    return list(zip(*read(kind, path), strict=True))
+    return list(zip(*read(kind, path, abstracts), strict=True))

@@ -109,21 +109,25 @@ def build(
     complete: bool | None = None,
     on_progress: Progress | None = None,
     processes: int = 1,
+    abstracts: bool | None = None,
 ) -> list[FileStats]:
     """Index every bulk file under `sources` into the mirror `into` (made if absent), skipping those indexed
     already; `complete` (when given) records whether the mirror holds every work of what it covers. With
     `processes` above 1, files of the many-file dumps are read by that many worker processes while this one
-    writes the index."""
+    writes the index. `abstracts` (when given) says whether records keep their abstracts, for the claim map,
+    from this build on; else as the mirror was built (by default not: they cost size, docs/mirrors.md)."""
     files = list({path.resolve(): path for path in bulk_files(list(sources))}.values())  # a file named twice: once
     formats = {path: detect(path) for path in files}  # an unknown file stops the build before any work
     connection = connect(into, create=True)
     stats = []
     indexed = 0
     try:
+        if abstracts is not None:
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('abstracts', ?)", ("1" if abstracts else "0",))
         with _collector_paused():
             known = {path: _indexed(connection, path, formats[path]) for path in files}
             changed = [path for path in files if not isinstance(known[path], FileStats)]
-            with closing(read_ahead(changed, formats, processes)) as rows_of:
+            with closing(read_ahead(changed, formats, processes, keeps_abstracts(connection))) as rows_of:
                 for path in files:
                     done = known[path]
                     if not isinstance(done, FileStats):
@@ -138,6 +142,11 @@ def build(
         connection.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to copy or share read-only
         connection.close()
     return stats
+
+
+def keeps_abstracts(connection: sqlite3.Connection) -> bool:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'abstracts'").fetchone()
+    return bool(row and row[0] == "1")
 
 
 def _indexed(connection: sqlite3.Connection, path: Path, kind: str) -> FileStats | int | None:
@@ -370,6 +379,7 @@ class MirrorInfo:
     records: int
     with_doi: int
     complete: bool
+    abstracts: bool  # records keep their abstracts (files indexed since it was asked)
     formats: dict[str, int]  # records per format
     files: int
     seconds: float  # time spent indexing, over every build
@@ -382,11 +392,12 @@ def info(path: Path) -> MirrorInfo:
         formats = dict(connection.execute("SELECT format, sum(records) FROM files GROUP BY format ORDER BY format"))
         files, seconds = connection.execute("SELECT count(*), coalesce(sum(seconds), 0) FROM files").fetchone()
         complete = connection.execute("SELECT value FROM meta WHERE key = 'complete'").fetchone()
+        abstracts = keeps_abstracts(connection)
     finally:
         connection.close()
     size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
     declared = bool(complete and complete[0] == "1")
-    return MirrorInfo(str(path), size, records, with_doi, declared, formats, files, seconds)
+    return MirrorInfo(str(path), size, records, with_doi, declared, abstracts, formats, files, seconds)
 
 
 def verify(path: Path) -> list[str]:
