@@ -22,8 +22,8 @@ works of data/api-responses/openalex and the PubMed efetch answers of data/api-r
 
 A scaled copy of a record gets a new identifier and a title with about a third of its words swapped for
 words of other real titles, its authors shuffled, its year moved by up to two, so the title index sees a
-realistic spread of words rather than a million copies of 1,747 titles. Abstracts are written only with --abstracts, into
-scaled folders outside the repository (their prose belongs to the publishers).
+realistic spread of words rather than a million copies of 1,747 titles. Abstracts are written only with
+--abstracts, into scaled folders outside the repository (their prose belongs to the publishers).
 """
 
 from __future__ import annotations
