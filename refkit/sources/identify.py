@@ -43,10 +43,12 @@ def chain(sources: Sources) -> list[Source]:
 def same_work(match: Match) -> bool:
     """A record fetched by the entry's own identifier is the cited work unless the titles are far apart and
     the rest does not vouch for it (a translated or shortened title still has the first author, year and
-    venue)."""
+    venue; a preprint retitled between versions, which has no venue, its whole author list and year)."""
     if match.decision is Decision.ACCEPT or match.title >= TITLE_CLOSE:
         return True
     agree = match.agreement
+    if is_preprint_version(match.record) and agree.get("author") is True and agree.get("year") is True:
+        return True
     if not match.entry.title:
         return agree.get("author") is not False and agree.get("year") is not False
     return bool(
