@@ -9,13 +9,14 @@ incomplete mirror's silence is only "not in the mirror", and the rest of the cha
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from refkit.match import compare, title_similarity
-from refkit.mirrors.formats import title_text
-from refkit.mirrors.store import Mirror
+from refkit.mirrors.formats import decode
+from refkit.mirrors.store import Hit, Mirror
 from refkit.model import Reference
 from refkit.sources.arxiv import arxiv_id
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Record, SearchResult
@@ -68,12 +69,15 @@ class MirrorSource(BaseSource):
         names first, when the mirror holds it."""
         named = arxiv_id(reference)
         paper = self.mirror.by_arxiv(named) if named else None
-        found = [record for record in self.mirror.candidates(reference.title, SHORTLIST) if record != paper]
-        closeness = sorted(((_closeness(reference, record), n) for n, record in enumerate(found)), reverse=True)
+        hits = self.mirror.hits(reference.title, SHORTLIST)
+        if paper is not None:
+            hits = [hit for hit in hits if decode(hit.record) != paper]
+        records = _Decoded(hits)
+        closeness = _closeness(reference, [hit.title for hit in hits], records)
         # the `rows` closest, and every other as close as the closest: of 15 "Editorial"s, the venue decides
         best = closeness[0][0][0] if closeness else 0.0
         kept = max(rows, sum(1 for (title, _), _ in closeness if title >= best - TIED))
-        candidates = [self.candidate(found[n]) for _, n in closeness[:kept]]
+        candidates = [self.candidate(records[n]) for _, n in closeness[:kept]]
         candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
         ranked = ([self.candidate(paper)] if paper is not None else []) + candidates
         return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
@@ -97,9 +101,30 @@ class MirrorSource(BaseSource):
         return f"{self.name}, complete" if self.complete else self.name
 
 
-def _closeness(reference: Reference, record: Record) -> tuple[float, bool]:
-    """How close a record's title is to the cited one, then whether its year is the cited one (of records
-    with the same title, the one of the cited year first)."""
-    return title_similarity(reference.title, title_text(record)), bool(reference.year) and reference.year in years(
-        record
+class _Decoded:
+    """The hits' records, each decoded the first time it is asked for."""
+
+    def __init__(self, hits: Sequence[Hit]) -> None:
+        self.hits = hits
+        self.records: dict[int, Record] = {}
+
+    def __getitem__(self, number: int) -> Record:
+        if number not in self.records:
+            self.records[number] = decode(self.hits[number].record)
+        return self.records[number]
+
+
+def _closeness(reference: Reference, titles: Sequence[str], records: _Decoded) -> list[tuple[tuple[float, bool], int]]:
+    """The hits, closest first: by title, then, among records with the same title closeness, the one of the
+    cited year first (an online-first article can be cited by either of its years); only those tied by title
+    are decoded for their dates. Ties left are broken by position, the last first."""
+    similarity = [title_similarity(reference.title, title) for title in titles]
+    tied = {value for value, count in Counter(similarity).items() if count > 1}
+    return sorted(
+        (((value, value in tied and _of_cited_year(reference, records[n])), n) for n, value in enumerate(similarity)),
+        reverse=True,
     )
+
+
+def _of_cited_year(reference: Reference, record: Record) -> bool:
+    return bool(reference.year) and reference.year in years(record)

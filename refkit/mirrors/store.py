@@ -26,10 +26,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from refkit.errors import RefkitError
 from refkit.match import title_similarity
-from refkit.mirrors.formats import Row, bulk_files, decode, detect, read, title_text
+from refkit.mirrors.formats import Row, bulk_files, decode, detect, read
 from refkit.sources.arxiv import base_id
 from refkit.sources.base import Record
 from refkit.sources.snapshot import title_tokens
@@ -220,6 +221,14 @@ def _forget_file(connection: sqlite3.Connection, file_id: int) -> None:
 # --- reading ---------------------------------------------------------------------------------------------
 
 
+class Hit(NamedTuple):
+    """A record the title index matched, as stored: its title text (the one the index holds, `title_text`) and
+    its record still as JSON, so a search decodes only the few it keeps of the 40 it reads."""
+
+    title: str
+    record: bytes
+
+
 class Mirror:
     """A built mirror, opened read-only-in-spirit for look-ups (one connection, safe to share in a process)."""
 
@@ -255,23 +264,27 @@ class Mirror:
         return {**decode(row[0]), "pmid": pmid.strip()} if row else None
 
     def candidates(self, title: str, limit: int = 40) -> list[Record]:
+        """The records of `hits`, decoded."""
+        return [decode(hit.record) for hit in self.hits(title, limit)]
+
+    def hits(self, title: str, limit: int = 40) -> list[Hit]:
         """Records sharing the most informative words with `title`, best (bm25) first: those holding its two
         rarest words when one of them has the title (a work cited by its title: a few postings ranked), else
         those holding any of its rarest words (up to POSTINGS_BUDGET postings ranked)."""
         words = self.rarest(title_tokens(title))
         if len(words) >= 2:
             both = self._matching(" AND ".join(f'"{word}"' for word in words[:2]), limit)
-            if any(title_similarity(title, title_text(record)) >= SAME_TITLE for record in both):
+            if any(title_similarity(title, hit.title) >= SAME_TITLE for hit in both):
                 return both
         return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else []
 
-    def _matching(self, query: str, limit: int) -> list[Record]:
+    def _matching(self, query: str, limit: int) -> list[Hit]:
         rows = self.connection.execute(
-            "SELECT w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank LIMIT ?) AS t"
-            " JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
+            "SELECT w.title, w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank"
+            " LIMIT ?) AS t JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
             (query, limit),
         )
-        return [decode(record) for (record,) in rows]
+        return [Hit(*row) for row in rows]
 
     def rarest(self, words: set[str]) -> list[str]:
         """The words to search by: the rarest the mirror holds, up to POSTINGS_BUDGET postings."""
