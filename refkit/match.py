@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -81,18 +81,30 @@ def title_similarity(written: str, recorded: str) -> float:
 
     A title cited without its subtitle counts as nearly the same (0.95): "Attention is all you need" is
     how people cite the record "Attention is all you need: …"."""
-    a, b = _fold(written), _fold(recorded)
-    if not a or not b:
-        return 0.0
-    if a == b or _same_letters(a, b):
-        return 1.0
-    score = fuzz.ratio(a, b) / 100
-    shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
-    if len(shorter.split()) >= 3 and _fold(_main_title(longer_title)) == shorter:
-        score = max(score, 0.95)
-    if _numbers(a) != _numbers(b):  # "Part 2" is not "Part 1", nor the "2019 update" the "2018 update"
-        score = min(score, NUMBERED_SIBLING)
-    return score
+    return title_closeness(written)(recorded)
+
+
+def title_closeness(written: str) -> Callable[[str], float]:
+    """`title_similarity(written, recorded)` as a function of `recorded`, the written title folded once: a
+    search compares one cited title with dozens of recorded ones."""
+    a = _fold(written)
+    numbers = _numbers(a)
+
+    def similarity(recorded: str) -> float:
+        b = _fold(recorded)
+        if not a or not b:
+            return 0.0
+        if a == b or _same_letters(a, b):
+            return 1.0
+        score = fuzz.ratio(a, b) / 100
+        shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
+        if len(shorter.split()) >= 3 and _fold(_main_title(longer_title)) == shorter:
+            score = max(score, 0.95)
+        if numbers != _numbers(b):  # "Part 2" is not "Part 1", nor the "2019 update" the "2018 update"
+            score = min(score, NUMBERED_SIBLING)
+        return score
+
+    return similarity
 
 
 _NUMBER_RE = re.compile(r"\b(?:\d+|[ivx]{1,4})\b")

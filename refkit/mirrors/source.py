@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from refkit.match import compare, title_similarity
+from refkit.match import compare, title_closeness
 from refkit.mirrors.formats import decode
 from refkit.mirrors.store import Hit, Mirror
 from refkit.model import Reference
@@ -118,7 +118,7 @@ def _closeness(reference: Reference, titles: Sequence[str], records: _Decoded) -
     """The hits, closest first: by title, then, among records with the same title closeness, the one of the
     cited year first (an online-first article can be cited by either of its years); only those tied by title
     are decoded for their dates. Ties left are broken by position, the last first."""
-    similarity = [title_similarity(reference.title, title) for title in titles]
+    similarity = list(map(title_closeness(reference.title), titles))
     tied = {value for value, count in Counter(similarity).items() if count > 1}
     return sorted(
         (((value, value in tied and _of_cited_year(reference, records[n])), n) for n, value in enumerate(similarity)),

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from refkit.errors import RefkitError
-from refkit.match import title_similarity
+from refkit.match import title_closeness
 from refkit.mirrors.formats import Row, bulk_files, decode, detect, read
 from refkit.sources.arxiv import base_id
 from refkit.sources.base import Record
@@ -43,7 +43,7 @@ BATCH = 5000  # records inserted per executemany
 # every word read all of "analysis" and "patients" (p50 93 ms on 200,000 records; benchmarks/mirror_lookup.py).
 # FTS5 costs about 20 µs per matching row here (bm25), so 1,000 postings is a few milliseconds.
 POSTINGS_BUDGET = 1_000
-# A title this close to the cited one (refkit.match.title_similarity) ends the search at its first, narrow query.
+# A title this close to the cited one (refkit.match.title_closeness) ends the search at its first, narrow query.
 SAME_TITLE = 0.8
 # The title index reads its words from `works.title` (external content: kept once) and keeps positions:
 # detail=none would be smaller, but FTS5's bm25 then scores every row 0 and the shortlist is arbitrary
@@ -274,7 +274,8 @@ class Mirror:
         words = self.rarest(title_tokens(title))
         if len(words) >= 2:
             both = self._matching(" AND ".join(f'"{word}"' for word in words[:2]), limit)
-            if any(title_similarity(title, hit.title) >= SAME_TITLE for hit in both):
+            closeness = title_closeness(title)
+            if any(closeness(hit.title) >= SAME_TITLE for hit in both):
                 return both
         return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else []
 
