@@ -43,6 +43,10 @@ BATCH = 5000  # records inserted per executemany
 # every word read all of "analysis" and "patients" (p50 93 ms on 200,000 records; benchmarks/mirror_lookup.py).
 # FTS5 costs about 20 µs per matching row here (bm25), so 1,000 postings is a few milliseconds.
 POSTINGS_BUDGET = 1_000
+# A batch's papers cite the same works again (13% of the 23,436 titles of the 62 real .bib files of
+# ../shared/data/real-world are a title written the same way elsewhere), and the title index's query is the
+# largest cost of a search: a mirror remembers the hits of this many titles (each some 40 records, ~30 kB).
+HITS_REMEMBERED = 1_000
 # A title this close to the cited one (refkit.match.title_closeness) ends the search at its first, narrow query.
 SAME_TITLE = 0.8
 # The title index reads its words from `works.title` (external content: kept once) and keeps positions:
@@ -237,6 +241,7 @@ class Mirror:
         self.connection = connect(path)
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'complete'").fetchone()
         self.complete = bool(row and row[0] == "1")
+        self._remembered: dict[tuple[str, int], tuple[Hit, ...]] = {}  # by title and limit, oldest first
 
     def close(self) -> None:
         self.connection.close()
@@ -268,6 +273,17 @@ class Mirror:
         return [decode(hit.record) for hit in self.hits(title, limit)]
 
     def hits(self, title: str, limit: int = 40) -> list[Hit]:
+        """`title_hits`, remembered for the last HITS_REMEMBERED titles asked (the mirror is only read)."""
+        key = (title, limit)
+        found = self._remembered.pop(key, None)
+        if found is None:
+            found = self.title_hits(title, limit)
+            if len(self._remembered) >= HITS_REMEMBERED:
+                del self._remembered[next(iter(self._remembered))]  # the least recently asked
+        self._remembered[key] = found
+        return list(found)
+
+    def title_hits(self, title: str, limit: int = 40) -> tuple[Hit, ...]:
         """Records sharing the most informative words with `title`, best (bm25) first: those holding its two
         rarest words when one of them has the title (a work cited by its title: a few postings ranked), else
         those holding any of its rarest words (up to POSTINGS_BUDGET postings ranked)."""
@@ -277,15 +293,15 @@ class Mirror:
             closeness = title_closeness(title)
             if any(closeness(hit.title) >= SAME_TITLE for hit in both):
                 return both
-        return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else []
+        return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else ()
 
-    def _matching(self, query: str, limit: int) -> list[Hit]:
+    def _matching(self, query: str, limit: int) -> tuple[Hit, ...]:
         rows = self.connection.execute(
             "SELECT w.title, w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank"
             " LIMIT ?) AS t JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
             (query, limit),
         )
-        return [Hit(*row) for row in rows]
+        return tuple(Hit(*row) for row in rows)
 
     def rarest(self, words: set[str]) -> list[str]:
         """The words to search by: the rarest the mirror holds, up to POSTINGS_BUDGET postings."""
