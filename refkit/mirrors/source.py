@@ -21,6 +21,7 @@ from refkit.model import Reference
 from refkit.sources.arxiv import arxiv_id
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Record, SearchResult
 from refkit.sources.records import crossref_candidate, years
+from refkit.sources.snapshot import title_tokens
 from refkit.text import normalize_doi
 
 # Candidates the title index gives per search, best by bm25 first, as many as a snapshot's. Of those, only the
@@ -81,6 +82,11 @@ class MirrorSource(BaseSource):
         candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
         ranked = ([self.candidate(paper)] if paper is not None else []) + candidates
         return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        """Each reference searched, the vocabulary asked once for the title words of all of them."""
+        self.mirror.word_counts(word for reference in references for word in title_tokens(reference.title))
+        return super().search_many(references, rows)
 
     def candidate(self, record: Record) -> Candidate:
         """A mirror record as a Candidate: Crossref's schema whatever the dump, with the id and agency its

@@ -242,6 +242,7 @@ class Mirror:
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'complete'").fetchone()
         self.complete = bool(row and row[0] == "1")
         self._remembered: dict[tuple[str, int], tuple[Hit, ...]] = {}  # by title and limit, oldest first
+        self._counts: dict[str, int] = {}  # records per title word
 
     def close(self) -> None:
         self.connection.close()
@@ -305,16 +306,27 @@ class Mirror:
 
     def rarest(self, words: set[str]) -> list[str]:
         """The words to search by: the rarest the mirror holds, up to POSTINGS_BUDGET postings."""
-        marks = ",".join("?" * len(words))
-        query = f"SELECT word, records FROM vocabulary WHERE word IN ({marks}) AND records > 0 ORDER BY records, word"
+        counts = self.word_counts(words)
         chosen: list[str] = []
         postings = 0
-        for word, records in self.connection.execute(query, sorted(words)):
-            if len(chosen) >= 2 and postings + records > POSTINGS_BUDGET:
+        for word in sorted((word for word in words if counts[word]), key=lambda word: (counts[word], word)):
+            if len(chosen) >= 2 and postings + counts[word] > POSTINGS_BUDGET:
                 break
             chosen.append(word)
-            postings += records
+            postings += counts[word]
         return chosen
+
+    def word_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """How many records hold each title word (0: none), asked of the vocabulary only for words not asked
+        before (it is only read): a batch asks for all the titles of a file at once."""
+        wanted = set(words)
+        unknown = sorted(wanted - self._counts.keys())
+        for first in range(0, len(unknown), 500):
+            chunk = unknown[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            held = dict(self.connection.execute(f"SELECT word, records FROM vocabulary WHERE word IN ({marks})", chunk))
+            self._counts.update((word, held.get(word, 0)) for word in chunk)
+        return {word: self._counts[word] for word in wanted}
 
     def records(self) -> Iterator[Record]:
         for (record,) in self.connection.execute("SELECT record FROM works ORDER BY id"):
