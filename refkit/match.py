@@ -326,5 +326,9 @@ _RANK = {Decision.ACCEPT: 2, Decision.MISCITATION: 1, Decision.NO_MATCH: 0}
 
 def best_match(entry: Reference, records: Iterable[Reference]) -> Match | None:
     """The best candidate: accepted ones before mis-citations before the rest, then by score."""
-    matches = [compare(entry, record) for record in records]
+    return best_of(compare(entry, record) for record in records)
+
+
+def best_of(matches: Iterable[Match]) -> Match | None:
+    """The best of candidates compared already, as `best_match` chooses."""
     return max(matches, key=lambda m: (_RANK[m.decision], m.score), default=None)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from refkit.match import compare, title_closeness
+from refkit.match import Match, compare, title_closeness
 from refkit.mirrors.formats import decode
 from refkit.mirrors.store import Hit, Mirror
 from refkit.model import Reference
@@ -78,10 +78,15 @@ class MirrorSource(BaseSource):
         # the `rows` closest, and every other as close as the closest: of 15 "Editorial"s, the venue decides
         best = closeness[0][0][0] if closeness else 0.0
         kept = max(rows, sum(1 for (title, _), _ in closeness if title >= best - TIED))
-        candidates = [self.candidate(records[n]) for _, n in closeness[:kept]]
-        candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
-        ranked = ([self.candidate(paper)] if paper is not None else []) + candidates
-        return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
+        compared = [_compared(reference, self.candidate(records[n])) for _, n in closeness[:kept]]
+        compared.sort(key=lambda pair: pair[0].score, reverse=True)
+        if paper is not None:
+            compared.insert(0, _compared(reference, self.candidate(paper)))
+        return SearchResult(
+            [candidate for _, candidate in compared[:rows]],
+            reason=f"searched {self._described()}",
+            matches=[match for match, _ in compared[:rows]],
+        )
 
     def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
         """Each reference searched, the vocabulary asked once for the title words of all of them."""
@@ -105,6 +110,10 @@ class MirrorSource(BaseSource):
 
     def _described(self) -> str:
         return f"{self.name}, complete" if self.complete else self.name
+
+
+def _compared(reference: Reference, candidate: Candidate) -> tuple[Match, Candidate]:
+    return compare(reference, candidate.reference), candidate
 
 
 class _Decoded:
