@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -88,18 +88,30 @@ def title_similarity(written: str, recorded: str) -> float:
 
     A title cited without its subtitle counts as nearly the same (0.95): "Attention is all you need" is
     how people cite the record "Attention is all you need: …"."""
-    a, b = _fold(written), _fold(recorded)
-    if not a or not b:
-        return 0.0
-    if a == b or _same_letters(a, b):
-        return 1.0
-    score = fuzz.ratio(a, b) / 100
-    shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
-    if len(shorter.split()) >= 3 and shorter in _main_titles(longer_title):
-        score = max(score, 0.95)
-    if _numbers(a) != _numbers(b):  # "Part 2" is not "Part 1", nor the "2019 update" the "2018 update"
-        score = min(score, NUMBERED_SIBLING)
-    return score
+    return title_closeness(written)(recorded)
+
+
+def title_closeness(written: str) -> Callable[[str], float]:
+    """`title_similarity(written, recorded)` as a function of `recorded`, the written title folded once: a
+    search compares one cited title with dozens of recorded ones."""
+    a = _fold(written)
+    numbers = _numbers(a)
+
+    def similarity(recorded: str) -> float:
+        b = _fold(recorded)
+        if not a or not b:
+            return 0.0
+        if a == b or _same_letters(a, b):
+            return 1.0
+        score = fuzz.ratio(a, b) / 100
+        shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
+        if len(shorter.split()) >= 3 and shorter in _main_titles(longer_title):
+            score = max(score, 0.95)
+        if numbers != _numbers(b):  # "Part 2" is not "Part 1", nor the "2019 update" the "2018 update"
+            score = min(score, NUMBERED_SIBLING)
+        return score
+
+    return similarity
 
 
 _NUMBER_RE = re.compile(r"\b(?:\d+|[ivx]{1,4})\b")
@@ -358,5 +370,9 @@ _RANK = {Decision.ACCEPT: 2, Decision.MISCITATION: 1, Decision.NO_MATCH: 0}
 
 def best_match(entry: Reference, records: Iterable[Reference]) -> Match | None:
     """The best candidate: accepted ones before mis-citations before the rest, then by score."""
-    matches = [compare(entry, record) for record in records]
+    return best_of(compare(entry, record) for record in records)
+
+
+def best_of(matches: Iterable[Match]) -> Match | None:
+    """The best of candidates compared already, as `best_match` chooses."""
     return max(matches, key=lambda m: (_RANK[m.decision], m.score), default=None)

@@ -26,11 +26,11 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from refkit.errors import RefkitError
-from refkit.match import title_similarity
-from refkit.mirrors.formats import bulk_files, decode, detect, title_text
+from refkit.match import title_closeness
+from refkit.mirrors.formats import bulk_files, decode, detect
 from refkit.mirrors.parallel import Rows, read_ahead
 from refkit.sources.arxiv import base_id
 from refkit.sources.base import Record
@@ -44,7 +44,11 @@ BATCH = 5000  # records inserted per executemany
 # every word read all of "analysis" and "patients" (p50 93 ms on 200,000 records; benchmarks/mirror_lookup.py).
 # FTS5 costs about 20 µs per matching row here (bm25), so 1,000 postings is a few milliseconds.
 POSTINGS_BUDGET = 1_000
-# A title this close to the cited one (refkit.match.title_similarity) ends the search at its first, narrow query.
+# A batch's papers cite the same works again (13% of the 23,436 titles of the 62 real .bib files of
+# ../shared/data/real-world are a title written the same way elsewhere), and the title index's query is the
+# largest cost of a search: a mirror remembers the hits of this many titles (each some 40 records, ~30 kB).
+HITS_REMEMBERED = 1_000
+# A title this close to the cited one (refkit.match.title_closeness) ends the search at its first, narrow query.
 SAME_TITLE = 0.8
 # The title index reads its words from `works.title` (external content: kept once) and keeps positions:
 # detail=none would be smaller, but FTS5's bm25 then scores every row 0 and the shortlist is arbitrary
@@ -298,6 +302,14 @@ def _forget_file(connection: sqlite3.Connection, file_id: int) -> None:
 # --- reading ---------------------------------------------------------------------------------------------
 
 
+class Hit(NamedTuple):
+    """A record the title index matched, as stored: its title text (the one the index holds, `title_text`) and
+    its record still as JSON, so a search decodes only the few it keeps of the 40 it reads."""
+
+    title: str
+    record: bytes
+
+
 class Mirror:
     """A built mirror, opened read-only-in-spirit for look-ups (one connection, safe to share in a process)."""
 
@@ -306,6 +318,8 @@ class Mirror:
         self.connection = connect(path)
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'complete'").fetchone()
         self.complete = bool(row and row[0] == "1")
+        self._remembered: dict[tuple[str, int], tuple[Hit, ...]] = {}  # by title and limit, oldest first
+        self._counts: dict[str, int] = {}  # records per title word
 
     def close(self) -> None:
         self.connection.close()
@@ -333,36 +347,63 @@ class Mirror:
         return {**decode(row[0]), "pmid": pmid.strip()} if row else None
 
     def candidates(self, title: str, limit: int = 40) -> list[Record]:
+        """The records of `hits`, decoded."""
+        return [decode(hit.record) for hit in self.hits(title, limit)]
+
+    def hits(self, title: str, limit: int = 40) -> list[Hit]:
+        """`title_hits`, remembered for the last HITS_REMEMBERED titles asked (the mirror is only read)."""
+        key = (title, limit)
+        found = self._remembered.pop(key, None)
+        if found is None:
+            found = self.title_hits(title, limit)
+            if len(self._remembered) >= HITS_REMEMBERED:
+                del self._remembered[next(iter(self._remembered))]  # the least recently asked
+        self._remembered[key] = found
+        return list(found)
+
+    def title_hits(self, title: str, limit: int = 40) -> tuple[Hit, ...]:
         """Records sharing the most informative words with `title`, best (bm25) first: those holding its two
         rarest words when one of them has the title (a work cited by its title: a few postings ranked), else
         those holding any of its rarest words (up to POSTINGS_BUDGET postings ranked)."""
         words = self.rarest(title_tokens(title))
         if len(words) >= 2:
             both = self._matching(" AND ".join(f'"{word}"' for word in words[:2]), limit)
-            if any(title_similarity(title, title_text(record)) >= SAME_TITLE for record in both):
+            closeness = title_closeness(title)
+            if any(closeness(hit.title) >= SAME_TITLE for hit in both):
                 return both
-        return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else []
+        return self._matching(" OR ".join(f'"{word}"' for word in words), limit) if words else ()
 
-    def _matching(self, query: str, limit: int) -> list[Record]:
+    def _matching(self, query: str, limit: int) -> tuple[Hit, ...]:
         rows = self.connection.execute(
-            "SELECT w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank LIMIT ?) AS t"
-            " JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
+            "SELECT w.title, w.record FROM (SELECT rowid, rank FROM titles WHERE titles MATCH ? ORDER BY rank"
+            " LIMIT ?) AS t JOIN works AS w ON w.id = t.rowid ORDER BY t.rank",
             (query, limit),
         )
-        return [decode(record) for (record,) in rows]
+        return tuple(Hit(*row) for row in rows)
 
     def rarest(self, words: set[str]) -> list[str]:
         """The words to search by: the rarest the mirror holds, up to POSTINGS_BUDGET postings."""
-        marks = ",".join("?" * len(words))
-        query = f"SELECT word, records FROM vocabulary WHERE word IN ({marks}) AND records > 0 ORDER BY records, word"
+        counts = self.word_counts(words)
         chosen: list[str] = []
         postings = 0
-        for word, records in self.connection.execute(query, sorted(words)):
-            if len(chosen) >= 2 and postings + records > POSTINGS_BUDGET:
+        for word in sorted((word for word in words if counts[word]), key=lambda word: (counts[word], word)):
+            if len(chosen) >= 2 and postings + counts[word] > POSTINGS_BUDGET:
                 break
             chosen.append(word)
-            postings += records
+            postings += counts[word]
         return chosen
+
+    def word_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """How many records hold each title word (0: none), asked of the vocabulary only for words not asked
+        before (it is only read): a batch asks for all the titles of a file at once."""
+        wanted = set(words)
+        unknown = sorted(wanted - self._counts.keys())
+        for first in range(0, len(unknown), 500):
+            chunk = unknown[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            held = dict(self.connection.execute(f"SELECT word, records FROM vocabulary WHERE word IN ({marks})", chunk))
+            self._counts.update((word, held.get(word, 0)) for word in chunk)
+        return {word: self._counts[word] for word in wanted}
 
     def records(self) -> Iterator[Record]:
         for (record,) in self.connection.execute("SELECT record FROM works ORDER BY id"):

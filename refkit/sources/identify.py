@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_preprint, is_preprint_venue
+from refkit.match import TITLE_CLOSE, Decision, Match, best_of, compare, is_preprint, is_preprint_venue
 from refkit.model import Answer, Consulted, Reference
-from refkit.sources.base import Candidate, Lookup, LookupStatus, Progress, Source
+from refkit.sources.base import Candidate, Lookup, LookupStatus, Progress, SearchResult, Source
 from refkit.sources.progress import Tally, listening
 from refkit.text import fold, normalize_doi
 
@@ -163,7 +163,7 @@ def identify_many(
             asked = tally.total
             tally.expect(len(wanted))
             for item, result in zip(wanted, source.search_many([item.reference for item in wanted]), strict=True):
-                _add_search(item, source, result.candidates, result.unavailable, result.reason)
+                _add_search(item, source, result)
             tally.reach(asked + len(wanted))
     for item in found:
         if item.search is not None and not item.settled:
@@ -294,14 +294,13 @@ def _needs_search(item: Identification) -> bool:
     return item.lookup is None or item.lookup.status is not LookupStatus.UNAVAILABLE or item.by_id is not None
 
 
-def _add_search(
-    item: Identification, source: Source, candidates: list[Candidate], unavailable: bool, reason: str
-) -> None:
+def _add_search(item: Identification, source: Source, result: SearchResult) -> None:
     """Fold one source's search answer into the reference's best candidate so far."""
+    candidates, reason = result.candidates, result.reason
     found = item.search or Found()
     item.search = found
     covers = source.covers(item.reference)
-    if unavailable:
+    if result.unavailable:
         item.consulted[source.name] = Consulted(source.name, Answer.UNAVAILABLE, reason, covers)
         found.reason = _joined(found.reason, f"{source.name}: {reason}" if found.reason else reason)
         return
@@ -310,7 +309,8 @@ def _add_search(
     found.reason = _joined(found.reason, reason or f"searched {source.name}")
     found.pool.extend(candidates)
     by_reference = {id(candidate.reference): candidate for candidate in candidates}
-    match = best_match(item.reference, [candidate.reference for candidate in candidates])
+    compared = result.matches or [compare(item.reference, candidate.reference) for candidate in candidates]
+    match = best_of(compared)
     mine = match is not None and match.decision is not Decision.NO_MATCH
     if match is not None and (found.match is None or _better(match, found.match)):
         found.match, found.candidate = match, by_reference[id(match.record)]
