@@ -85,7 +85,9 @@ _CS_WORDS = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=65536)
 def computer_science(name: str) -> bool:
-    """A venue DBLP indexes: a known alias group, or a name with computer-science words in it."""
+    """A venue DBLP indexes: a known alias group, or a name with computer-science words in it. Kept per name:
+    DBLP's chain asks it twice for every entry, and a file names the same few venues again and again."""
     folded = fold(name)
     return bool(venue_key(name)) or any(word in folded for word in _CS_WORDS)

@@ -13,21 +13,21 @@ from bibtexparser.model import Block, Entry, ParsingFailedBlock
 
 import refkit.bib.read
 from refkit.bib.read import parse_bibliography
-from refkit.bib.split import Unsupported, split_blocks
+from refkit.bib.split import EntryBlock, Unsupported, split_blocks
 from tests.conftest import shared_folder
 
 TESTS = Path(__file__).resolve().parent
 FILES = sorted({*shared_folder().rglob("*.bib"), *TESTS.rglob("*.bib")})
 
 
-def _described(block: Block) -> dict[str, Any]:
-    """What the reader takes from a block, as plain data."""
+def _described(block: Block | EntryBlock) -> dict[str, Any]:
+    """What the reader takes from a block, as plain data (bibtexparser's entries as the reader takes them)."""
+    if isinstance(block, Entry):
+        block = EntryBlock.of(block)
     described = {"kind": type(block).__name__, "line": block.start_line, "raw": block.raw}
-    for name in ("key", "entry_type", "value", "comment"):
+    for name in ("key", "entry_type", "value", "comment", "fields"):
         if hasattr(block, name):
             described[name] = getattr(block, name)
-    if isinstance(block, Entry):
-        described["fields"] = [(item.key, item.value, item.start_line) for item in block.fields]
     return described
 
 
@@ -74,6 +74,8 @@ def test_every_bib_file_at_hand_is_read_as_bibtexparser_reads_it():
         "% only a comment\n",
         "@misc{p,\r\n  title = {Windows line ends},\r\n  year = 2001\r\n}\r\n",
         "@misc{q, author = {M{\\\"u}ller and Garc{\\'\\i}a}, title = {{\\em Emphasis} and $x^2$},\n}",
+        '@misc{r,\n  a = {x, y},\n  b = "p, q",\n\n  c = 3,\n  d = {z}\n}',  # a run of plain fields, lines apart
+        "@misc{s,\n  a = {x},\n  b = {a {nested} one},\n  c = {y},\n  d = {z},\n}",  # a run, a field, a run
     ],
 )
 def test_the_shapes_that_steer_the_splitter(text: str):
@@ -84,7 +86,7 @@ def test_a_bibliography_is_the_same_split_either_way(monkeypatch: pytest.MonkeyP
     texts = [path.read_text(encoding="utf-8", errors="replace") for path in FILES[:60]]
     fast = [parse_bibliography(text) for text in texts]
 
-    def left(piece: str) -> list[Block]:
+    def left(piece: str) -> list[Block | EntryBlock]:
         raise Unsupported("always")
 
     monkeypatch.setattr(refkit.bib.read, "split_blocks", left)

@@ -29,7 +29,7 @@ from bibtexparser.model import (
     String,
 )
 
-from refkit.bib.split import Unsupported, split_blocks
+from refkit.bib.split import EntryBlock, Unsupported, split_blocks
 from refkit.errors import RefkitError
 from refkit.files import read_text
 from refkit.text import MONTH_MACROS
@@ -160,7 +160,7 @@ def parse_bibliography(text: str, path: str | None = None) -> Bibliography:
     return Bibliography(path, text, entries, problems, evaluator.macros, reader.blocks or not reader.prose)
 
 
-def _pieces(text: str, size: int) -> Iterator[tuple[Lines, list[Block]]]:
+def _pieces(text: str, size: int) -> Iterator[tuple[Lines, list[Block | EntryBlock]]]:
     """bibtexparser's blocks of each piece of the text, with the lines of its blocks in the whole text."""
     start, before = 0, 0
     while start < len(text):
@@ -174,14 +174,15 @@ def _pieces(text: str, size: int) -> Iterator[tuple[Lines, list[Block]]]:
         start = end
 
 
-def _split(piece: str) -> list[Block]:
-    """The blocks bibtexparser reads in a piece (with an empty middleware stack): split by refkit.bib.split
-    when the piece is well-formed, by bibtexparser's own splitter, which recovers from errors, when not."""
+def _split(piece: str) -> list[Block | EntryBlock]:
+    """The blocks bibtexparser reads in a piece (with an empty middleware stack), entries as EntryBlocks:
+    split by refkit.bib.split when the piece is well-formed, by bibtexparser's own splitter, which recovers
+    from errors, when not."""
     try:
         return split_blocks(piece)
     except Unsupported:
         blocks: list[Block] = bibtexparser.parse_string(piece, parse_stack=[]).blocks
-        return blocks
+        return [EntryBlock.of(block) if isinstance(block, Entry) else block for block in blocks]
 
 
 class Lines:
@@ -194,7 +195,7 @@ class Lines:
         self.exact = "\\\n" not in piece
         self._at, self._lines = 0, 0  # the last block found, and the newlines before it
 
-    def of(self, block: Block) -> int:
+    def of(self, block: Block | EntryBlock) -> int:
         if self.exact or not block.raw:
             return self.before + (block.start_line or 0) + 1
         at = self.piece.find(block.raw, self._at)
@@ -204,19 +205,18 @@ class Lines:
         self._at = at
         return self.before + self._lines + 1
 
-    def of_fields(self, block: Entry, line: int) -> list[int]:
+    def of_fields(self, block: EntryBlock, line: int) -> list[int]:
         """The line of each field (of its `=`) of an entry that starts on `line`."""
-        start = block.start_line or 0
-        relative = [(item.start_line or start) - start for item in block.fields]
-        raw = block.raw or ""
+        shift = line - block.start_line
+        raw = block.raw
         if self.exact or "\\\n" not in raw:
-            return [line + shift for shift in relative]
+            return [field_line + shift for _, _, field_line in block.fields]
         lines, at = [], raw.find(",") + 1
-        for item, shift in zip(block.fields, relative, strict=True):
-            found = _field_start(item.key).search(raw, at)
+        for name, _, field_line in block.fields:
+            found = _field_start(name).search(raw, at)
             if found:
                 at = found.end()
-            lines.append(line + raw.count("\n", 0, found.end()) if found else line + shift)
+            lines.append(line + raw.count("\n", 0, found.end()) if found else field_line + shift)
         return lines
 
 
@@ -251,21 +251,21 @@ class _Reader:
         self._entry_keys: set[str] = set()
         self._string_keys: set[str] = set()
 
-    def read(self, blocks: list[Block], lines: Lines) -> None:
+    def read(self, blocks: list[Block | EntryBlock], lines: Lines) -> None:
         for block in blocks:
             if isinstance(block, ImplicitComment):
                 self.prose = self.prose or _is_prose(block)
             elif not isinstance(block, ExplicitComment):
                 self.blocks = True
-            if isinstance(block, Entry | String):
-                keys = self._entry_keys if isinstance(block, Entry) else self._string_keys
+            if isinstance(block, EntryBlock | String):
+                keys = self._entry_keys if isinstance(block, EntryBlock) else self._string_keys
                 if block.key in keys:  # a duplicate of a key from an earlier piece
                     self.problems.append(_duplicate_key(block.key, lines.of(block)))
-                    if isinstance(block, Entry):
+                    if isinstance(block, EntryBlock):
                         self._add(block, lines)
                     continue
                 keys.add(block.key)
-            if isinstance(block, Entry):
+            if isinstance(block, EntryBlock):
                 self._add(block, lines)
             elif isinstance(block, String):
                 self.strings.append(String(block.key, block.value, lines.of(block) - 1))
@@ -274,9 +274,9 @@ class _Reader:
                 if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and isinstance(
                     block.ignore_error_block, Entry
                 ):  # bibtexparser still read the entry: keep it
-                    self._add(block.ignore_error_block, lines)
+                    self._add(EntryBlock.of(block.ignore_error_block), lines)
 
-    def _add(self, block: Entry, lines: Lines) -> None:
+    def _add(self, block: EntryBlock, lines: Lines) -> None:
         entry, macro_values = _to_bib_entry(block, lines, self.problems)
         self.entries.append(entry)
         if macro_values:
@@ -326,7 +326,7 @@ def _guess_key(raw: str) -> str | None:
     return match.group(1) or None if match else None
 
 
-def _to_bib_entry(block: Entry, lines: Lines, problems: list[Problem]) -> tuple[BibEntry, list[tuple[str, str]]]:
+def _to_bib_entry(block: EntryBlock, lines: Lines, problems: list[Problem]) -> tuple[BibEntry, list[tuple[str, str]]]:
     """Our entry for a bibtexparser one, with the values that use macros still raw (and listed, to be
     evaluated once every macro is known); an empty key is a Problem."""
     values: dict[str, str] = {}
@@ -336,12 +336,11 @@ def _to_bib_entry(block: Entry, lines: Lines, problems: list[Problem]) -> tuple[
     key = block.key.strip()
     if not key:
         problems.append(Problem("empty-key", line, "the entry has no citation key"))
-    for item, item_line in zip(block.fields, lines.of_fields(block, line), strict=True):
-        name = item.key.lower()
+    for (written, value, _), item_line in zip(block.fields, lines.of_fields(block, line), strict=True):
+        name = written.lower()
         if name in field_lines:
             continue
         field_lines[name] = item_line
-        value = item.value.strip()
         if "#" not in value and _is_literal(value):
             values[name] = _literal(value)
         else:
@@ -353,7 +352,7 @@ def _to_bib_entry(block: Entry, lines: Lines, problems: list[Problem]) -> tuple[
         fields=values,
         line=line,
         field_lines=field_lines,
-        raw=block.raw or "",
+        raw=block.raw,
     ), macro_values
 
 

@@ -4,7 +4,8 @@ Reading a .bib file spent most of its time in bibtexparser's `Splitter` (docs/de
 method call and a match object for every mark it steps over, newlines included. `split_blocks` finds the same
 marks (its very pattern) and applies the same rules, but searches only for the marks that can change its state
 where it is (inside braces only braces, inside quotes only quotes) and counts lines with `str.count`, so it
-gives the same blocks: the same raw text, keys, values and lines. What needs bibtexparser's recovery or its
+gives the same blocks: the same raw text, keys, values and lines (entries as EntryBlocks, their fields plain
+tuples; runs of plain fields are read by one match). What needs bibtexparser's recovery or its
 bookkeeping of duplicates (a block it would abort, a `(`-delimited block, a key or a field given twice) is not
 read here: `Unsupported` says to split the text with bibtexparser instead, so a damaged file is read exactly as
 before. tests/test_bib_split.py holds the two to the same blocks.
@@ -13,8 +14,9 @@ before. tests/test_bib_split.py holds the two to the same blocks.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from bibtexparser.model import Block, Entry, ExplicitComment, Field, ImplicitComment, Preamble, String
+from bibtexparser.model import Block, Entry, ExplicitComment, ImplicitComment, Preamble, String
 
 # bibtexparser.splitter's marks: value delimiters, field separators, newlines (which count lines; not one after a
 # backslash) and block starts. Each pattern below finds the subset of them that matters in one state.
@@ -27,7 +29,30 @@ _START_RE = re.compile(_BLOCK_START)  # between blocks
 # The common field, matched whole: `name = value,` (or `}`), its value made of text, `{flat braces}` and `"flat
 # quotes"`, with no backslash (which could escape a mark) and no `@` (which could start a block) anywhere. Such a
 # field holds no mark but its `=`, the braces and quotes, and its end, so the rules above read it just so.
-_FIELD_RE = re.compile(r'([^{}",=@\\]*)=((?:[^{}",@\\]|\{[^{}@\\]*\}|"[^"{}@\\]*")*)([,}])')
+_NAME = r'[^{}",=@\\]*'
+_SIMPLE_VALUE = r'(?:[^{}",@\\]|\{[^{}@\\]*\}|"[^"{}@\\]*")*'
+_FIELD_RE = re.compile(f"({_NAME})=({_SIMPLE_VALUE})([,}}])")
+# A run of such fields, each ended by its comma, matched at once; then each field's name and value in it.
+_RUN_RE = re.compile(f"(?:{_NAME}={_SIMPLE_VALUE},)+")
+_RUN_FIELD_RE = re.compile(f"({_NAME})=({_SIMPLE_VALUE}),")
+
+
+@dataclass(slots=True)
+class EntryBlock:
+    """An entry as the reader takes it: bibtexparser's Entry, with each field a plain tuple rather than an
+    object (a file has twenty fields for every entry; objects for them cost a tenth of the reading)."""
+
+    entry_type: str
+    key: str
+    fields: list[tuple[str, str, int]]  # (name, value, line of its `=`), as bibtexparser's Field has them
+    start_line: int
+    raw: str
+
+    @classmethod
+    def of(cls, entry: Entry) -> EntryBlock:
+        """bibtexparser's own entry (of a text its splitter read)."""
+        fields = [(item.key, item.value.strip(), item.start_line or 0) for item in entry.fields]
+        return cls(entry.entry_type, entry.key, fields, entry.start_line or 0, entry.raw or "")
 
 
 class Unsupported(Exception):
@@ -64,11 +89,12 @@ class _Scanner:
         return not self.text[self.text.rfind("\n", 0, position) + 1 : position].strip()
 
 
-def split_blocks(piece: str) -> list[Block]:
-    """The blocks bibtexparser.parse_string(piece, parse_stack=[]) gives, or Unsupported."""
+def split_blocks(piece: str) -> list[Block | EntryBlock]:
+    """The blocks bibtexparser.parse_string(piece, parse_stack=[]) gives (its entries as EntryBlocks), or
+    Unsupported."""
     scan = _Scanner(piece)
     text = scan.text
-    blocks: list[Block] = []
+    blocks: list[Block | EntryBlock] = []
     entry_keys: set[str] = set()
     string_keys: set[str] = set()
     comment_start, comment_line = 0, -1
@@ -140,26 +166,31 @@ def _closing_brace(scan: _Scanner) -> int:
             raise Unsupported("a block starts inside another")
 
 
-def _entry(scan: _Scanner, start: int, body: int, entry_type: str, start_line: int) -> tuple[Entry, int]:
+def _entry(scan: _Scanner, start: int, body: int, entry_type: str, start_line: int) -> tuple[EntryBlock, int]:
     """An entry from its `@type{` on, and where its closing `}` is."""
     text = scan.text
     comma, mark = scan.find(_ANY_RE)
     key = text[body + 1 : comma].strip()
-    fields: list[Field] = []
+    fields: list[tuple[str, str, int]] = []
     if mark == "}":
-        return Entry(entry_type, key, fields, start_line=start_line, raw=text[start : comma + 1]), comma
+        return EntryBlock(entry_type, key, fields, start_line, text[start : comma + 1]), comma
     if mark != ",":
         raise Unsupported("no comma after the entry key")
-    names: set[str] = set()
     key_start = comma + 1
     while True:
+        run = _RUN_RE.match(text, key_start)
+        if run is not None:  # no backslash in a run: its lines are its newlines
+            line = scan.line(key_start)
+            for name, value in _RUN_FIELD_RE.findall(text, key_start, run.end()):
+                line += name.count("\n")
+                fields.append((name.strip(), value.strip(), line))
+                line += value.count("\n")
+            key_start = scan.at = run.end()
         simple = _FIELD_RE.match(text, key_start)
         if simple is not None:
             name, value, closing = simple.groups()
             end = simple.start(3)
-            line = scan.line(simple.start(2) - 1)
-            scan.at = simple.end()
-            fields.append(Field(_field_name(name, names), value.strip(), start_line=line))
+            fields.append((name.strip(), value.strip(), scan.line(simple.start(2) - 1)))
             key_start = end + 1 if closing == "," else end
             scan.at = key_start
             continue
@@ -167,22 +198,15 @@ def _entry(scan: _Scanner, start: int, body: int, entry_type: str, start_line: i
         if mark == "}":
             if text[key_start:equals].strip():
                 raise Unsupported("a field name without `=`")
-            return Entry(entry_type, key, fields, start_line=start_line, raw=text[start : equals + 1]), equals
+            if len({name for name, _, _ in fields}) < len(fields):
+                raise Unsupported("a field given twice")
+            return EntryBlock(entry_type, key, fields, start_line, text[start : equals + 1]), equals
         if mark != "=":
             raise Unsupported("a field name without `=`")
         end, closing = _value_end(scan)
-        name = _field_name(text[key_start:equals], names)
-        fields.append(Field(name, text[equals + 1 : end].strip(), start_line=scan.line(equals)))
+        fields.append((text[key_start:equals].strip(), text[equals + 1 : end].strip(), scan.line(equals)))
         key_start = end + 1 if closing == "," else end  # the entry's `}` is read again by the loop
         scan.at = key_start
-
-
-def _field_name(written: str, names: set[str]) -> str:
-    name = written.strip()
-    if name in names:
-        raise Unsupported("a field given twice")
-    names.add(name)
-    return name
 
 
 def _value_end(scan: _Scanner) -> tuple[int, str]:

@@ -175,10 +175,11 @@ def _look_up(found: list[Identification], sources: list[Source], tally: Tally) -
     """Each source in turn gets, in one batch, the identifiers it should be asked; a second round asks the
     agencies that a first-round answer named."""
     asked: set[tuple[str, str]] = set()
+    pending = found
     for _ in range(2):
         for source in sources:
             batch: dict[str, list[Identification]] = {}
-            for item in found:
+            for item in pending:
                 identifier = _identifier(item, source, sources)
                 if identifier and (source.name, identifier) not in asked:
                     batch.setdefault(identifier, []).append(item)
@@ -192,6 +193,9 @@ def _look_up(found: list[Identification], sources: list[Source], tally: Tally) -
             for identifier, items in batch.items():
                 for item in items:
                     _add_lookup(item, source, answers[identifier])
+        # Only an agency named in the first round gives a reference something new to ask: every other
+        # identifier is what the first round asked already.
+        pending = [item for item in found if item.lookup is not None and item.lookup.status is LookupStatus.ELSEWHERE]
 
 
 def _agency(item: Identification) -> str:

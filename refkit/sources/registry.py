@@ -85,7 +85,9 @@ class LazySource:
             raise AttributeError(attribute)
         if self._source is None:
             self._source = factory(self.name)(self._settings)
-        return getattr(self._source, attribute)
+        value = getattr(self._source, attribute)
+        setattr(self, attribute, value)  # asked once per entry and source: later asks skip this method
+        return value
 
     def close(self) -> None:
         if self._source is not None:
