@@ -14,11 +14,17 @@ figure printed is on the held-out articles, macro-averaged over articles:
     python benchmarks/map_citing.py                # every ablation, lexical (and semantic when installed)
     python benchmarks/map_citing.py --fit          # refit the calibration on the tuning articles and print it
     python benchmarks/map_citing.py --only shipped # one configuration
+
+The semantic ranker's embeddings are kept in an on-disk cache (--embeddings, default
+$REFKIT_BENCH_CACHE or ~/.cache/refkit-bench/minilm.npz): a first held-out semantic pass encodes about 10,000
+sentences and titles (47 minutes at this machine's load); every later run and every other configuration only
+adds numbers. --subset N fits on the first N tuning articles (by name), for a semantic fit in one sitting.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -26,17 +32,24 @@ import math
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from refkit.claims import semantic
 from refkit.claims.cues import WEIGHTS, Weights
 from refkit.claims.labels import CALIBRATIONS, FEATURES, Calibration, confidence, features, sentence_features
 from refkit.claims.load import map_document
 from refkit.claims.model import Claim, ClaimMap, Label, Thresholds
 from refkit.claims.semantic import SemanticUnavailable, load_model
 
+if TYPE_CHECKING:
+    from numpy import ndarray
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("REFKIT_SHARED", ROOT.parent / "shared")) / "data" / "citing-sentences"
 SPLIT = "sha1-70/30"
+EMBEDDINGS = Path(os.environ.get("REFKIT_BENCH_CACHE", Path.home() / ".cache" / "refkit-bench")) / "minilm.npz"
 NO_CUES = Weights(first_author=0, coauthor=0, year=0, numbers=0, context=0, order=0, ahead=0)
 CONFIGS = {
     "titles only (no cues)": NO_CUES,
@@ -50,13 +63,51 @@ CONFIGS = {
 }
 
 
+class EmbeddingCache:
+    """The model's `encode` behind a text → vector store kept in an .npz file (embeddings are normalised
+    and the ranker asks for nothing else, so the text alone is the key)."""
+
+    def __init__(self, path: Path) -> None:
+        import numpy
+
+        self.path, self.vectors = path, {}
+        if path.is_file():
+            with numpy.load(path) as stored:
+                self.vectors = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
+        self.fresh = 0
+        model = load_model()
+        encode = model.encode
+
+        def cached(texts: list[str], **options: object) -> ndarray:
+            missing = [text for text in dict.fromkeys(texts) if text not in self.vectors]
+            if missing:
+                self.vectors.update(zip(missing, encode(missing, **options), strict=True))
+                self.fresh += len(missing)
+            return numpy.stack([self.vectors[text] for text in texts])
+
+        model.encode = cached
+
+    def save(self) -> None:
+        import numpy
+
+        if self.fresh:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(".partial.npz")
+            numpy.savez(
+                partial, texts=numpy.array(list(self.vectors)), vectors=numpy.stack(list(self.vectors.values()))
+            )
+            partial.replace(self.path)
+            self.fresh = 0
+
+
 def held_out(name: str) -> bool:
     return int(hashlib.sha1(name.encode()).hexdigest(), 16) % 10 >= 7
 
 
-def articles(split: str) -> list[str]:
+def articles(split: str, subset: int = 0) -> list[str]:
     names = sorted(path.name.removesuffix(".gold.json") for path in DATA.glob("*.gold.json"))
-    return [name for name in names if held_out(name) == (split == "held-out")]
+    chosen = [name for name in names if held_out(name) == (split == "held-out")]
+    return chosen[:subset] if subset else chosen
 
 
 def _flat(text: str) -> str:
@@ -139,8 +190,12 @@ def _mean(values: list) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def run(split: str, ranker: str, weights: Weights, calibration: Calibration | None = None) -> dict:
-    per_article = [stripped_scores(name, ranker, weights, calibration) for name in articles(split)]
+def run(split: str, ranker: str, weights: Weights, calibration: Calibration | None = None, subset: int = 0) -> dict:
+    per_article = []
+    for name in articles(split, subset):
+        per_article.append(stripped_scores(name, ranker, weights, calibration))
+        if CACHE is not None:
+            CACHE.save()  # an interrupted run keeps what it encoded
     likely = sum(article["likely"] for article in per_article)
     return {
         "articles": per_article,
@@ -237,11 +292,27 @@ def _none_share(per_article: list[dict], firsts: list[list], weak: float) -> flo
     return _mean(shares)
 
 
+CACHE: EmbeddingCache | None = None
+MEANING_ONLY = "meaning only (no words)"
+
+
+@contextlib.contextmanager
+def meaning_only() -> Iterator[None]:
+    """The semantic ranker without its lexical half: what the embeddings alone rank."""
+    kept, semantic.LEXICAL_WEIGHT = semantic.LEXICAL_WEIGHT, 0.0
+    try:
+        yield
+    finally:
+        semantic.LEXICAL_WEIGHT = kept
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit the calibration on the tuning articles")
     parser.add_argument("--only", help="only the configurations whose name contains this")
     parser.add_argument("--ranker", choices=("lexical", "semantic", "both"), default="both")
+    parser.add_argument("--embeddings", type=Path, default=EMBEDDINGS, help="the semantic ranker's embedding cache")
+    parser.add_argument("--subset", type=int, default=0, help="--fit on the first N tuning articles only")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found (set REFKIT_SHARED)")
@@ -249,13 +320,14 @@ def main() -> int:
     rankers = ["lexical", "semantic"] if args.ranker == "both" else [args.ranker]
     if "semantic" in rankers:
         try:
-            load_model()
+            global CACHE
+            CACHE = EmbeddingCache(args.embeddings)
         except SemanticUnavailable as error:
             print(f"semantic: skipped ({error})")
             rankers.remove("semantic")
     if args.fit:
         for ranker in rankers:
-            tuning = run("tune", ranker, WEIGHTS)
+            tuning = run("tune", ranker, WEIGHTS, subset=args.subset)
             calibration = fit(tuning["rows"], ranker)
             thresholds = choose_thresholds(tuning["articles"], calibration)
             print(f'"{ranker}": {dataclasses.replace(calibration, thresholds=thresholds)},')
@@ -269,6 +341,9 @@ def main() -> int:
             start = time.perf_counter()
             report(title, run("held-out", ranker, weights))
             print(f"  {'':<24} ({time.perf_counter() - start:.1f} s)")
+        if ranker == "semantic" and (not args.only or args.only in MEANING_ONLY):
+            with meaning_only():
+                report(MEANING_ONLY, run("held-out", ranker, NO_CUES))
     hits = found = wanted = 0
     for name in articles("held-out"):
         h, f, w = marked_scores(name)

@@ -22,8 +22,8 @@ works of data/api-responses/openalex and the PubMed efetch answers of data/api-r
 
 A scaled copy of a record gets a new identifier and a title with about a third of its words swapped for
 words of other real titles, its authors shuffled, its year moved by up to two, so the title index sees a
-realistic spread of words rather than a million copies of 1,747 titles. Abstracts are never written (their
-prose belongs to the publishers).
+realistic spread of words rather than a million copies of 1,747 titles. Abstracts are written only with
+--abstracts, into scaled folders outside the repository (their prose belongs to the publishers).
 """
 
 from __future__ import annotations
@@ -52,12 +52,14 @@ _ARXIV = "{http://arxiv.org/schemas/atom}"
 _ENTITY = {code: name for name, code in html.entities.name2codepoint.items()}
 
 
-def crossref_records() -> list[dict[str, Any]]:
-    """The real Crossref records, without abstracts and reference lists."""
+def crossref_records(abstracts: bool = False) -> list[dict[str, Any]]:
+    """The real Crossref records, without reference lists, and without abstracts unless asked (to measure
+    what keeping them costs a mirror, in scaled files outside the repository only)."""
     path = SHARED / "crossref-records" / "works.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for record in records:
-        record.pop("abstract", None)
+        if not abstracts:
+            record.pop("abstract", None)
         record.pop("reference", None)
     return records
 
@@ -346,8 +348,10 @@ def samples() -> None:
 LEAN_FIELDS = ("DOI", "type", "title", "author", "container-title", "issued", "volume", "issue", "page", "ISSN")
 
 
-def scale(count: int, into: Path, kind: str, seed: int, start: int = 0, lean: bool = False) -> None:
-    records = crossref_records()
+def scale(
+    count: int, into: Path, kind: str, seed: int, start: int = 0, lean: bool = False, abstracts: bool = False
+) -> None:
+    records = crossref_records(abstracts)
     if lean:
         records = [{name: r[name] for name in LEAN_FIELDS if name in r} for r in records]
         for record in records:
@@ -384,13 +388,14 @@ def main() -> None:
     scaled.add_argument("--seed", type=int, default=0)
     scaled.add_argument("--start", type=int, default=0, help="first record number (add files to a scaled folder)")
     scaled.add_argument("--lean", action="store_true", help="Crossref records cut to the fields a mirror reads")
+    scaled.add_argument("--abstracts", action="store_true", help="Crossref copies keep the real records' abstracts")
     args = parser.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"mirror_data: {SHARED} not found (set REFKIT_SHARED)")
     if args.command == "samples":
         samples()
     else:
-        scale(args.records, args.into, args.format, args.seed, args.start, args.lean)
+        scale(args.records, args.into, args.format, args.seed, args.start, args.lean, args.abstracts)
 
 
 if __name__ == "__main__":

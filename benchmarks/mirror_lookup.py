@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from matching import RECORDS, cases, citable  # noqa: E402
+from mirror_build import cpu_seconds  # noqa: E402
 
 from refkit.match import Decision, best_match  # noqa: E402
 from refkit.mirrors.source import MirrorSource  # noqa: E402
@@ -153,11 +154,12 @@ def speed(path: Path, queries: int) -> list[dict[str, Any]]:
     return records
 
 
-def growth(bulk: Path, into: Path, sizes: list[int], queries: int) -> None:
-    """Build one mirror up to each size in turn (Crossref files of mirror_data.py, 5,000 records each) and
-    measure at each; then fit p50 = a + b·log10(records) to the sizes built and say what it gives at 10
-    million, as an extrapolation (the index is a B-tree and inverted lists: its costs grow with the log of
-    its size, and with the postings a query reads, which POSTINGS_BUDGET caps)."""
+def growth(bulk: Path, into: Path, sizes: list[int], queries: int, processes: int) -> None:
+    """Build one mirror up to each size in turn (Crossref files of mirror_data.py, 5,000 records each, read
+    by `processes` workers; the build rate counts their CPU) and measure at each; when 10 million was not
+    reached, fit p50 = a + b·log10(records) to the sizes built and say what it gives at 10 million, as an
+    extrapolation (the index is a B-tree and inverted lists: its costs grow with the log of its size, and
+    with the postings a query reads, which POSTINGS_BUDGET caps)."""
     files = sorted((bulk / "crossref").glob("*.json.gz"), key=lambda path: int(path.name.split(".")[0]))
     rows: list[Speeds] = []
     print(
@@ -169,16 +171,17 @@ def growth(bulk: Path, into: Path, sizes: list[int], queries: int) -> None:
         if len(wanted) * 5000 < size:
             print(f"{size:>10,}: only {len(wanted) * 5000:,} records under {bulk}; stopping")
             break
-        cpu = time.process_time()
-        build(wanted, into)
-        rate = (size - (rows[-1].records if rows else 0)) / (time.process_time() - cpu)
+        before = cpu_seconds()
+        build(wanted, into, processes=processes)
+        after = cpu_seconds()
+        rate = (size - (rows[-1].records if rows else 0)) / (after[0] + after[1] - before[0] - before[1])
         speeds, _ = measure(into, queries)
         rows.append(speeds)
         print(f"{speeds.records:>10,} {speeds.size / 2**20:>6,.0f} {rate:>11,.0f}  "
               + "  ".join(f"{1000 * f[0]:5.2f}/{1000 * f[1]:6.2f} ({1000 * f[2]:5.2f})"
                           for f in (speeds.doi, speeds.candidates, speeds.search))
               + f"  {speeds.found}/{speeds.asked}")  # fmt: skip
-    if len(rows) < 2:
+    if len(rows) < 2 or rows[-1].records >= 10_000_000:
         return
     print("extrapolated to 10,000,000 records (NOT built here; a + b·log10(n) fitted to the sizes above):")
     for label, pick in (("DOI look-up", 0), ("candidate search", 1), ("search + ranking", 2)):
@@ -268,9 +271,10 @@ def main() -> None:
     parser.add_argument("--duckdb", type=int, default=0, help="also load this many records into DuckDB")
     parser.add_argument("--grow", type=Path, help="a mirror_data.py scale folder: build --mirror up to each --sizes")
     parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000, 2_000_000])
+    parser.add_argument("--processes", type=int, default=2, help="reading workers of each --grow build")
     args = parser.parse_args()
     if args.grow:
-        growth(args.grow, args.mirror, args.sizes, args.queries)
+        growth(args.grow, args.mirror, args.sizes, args.queries, args.processes)
         return
     if RECORDS.exists() and args.sample:
         parity(args.sample)

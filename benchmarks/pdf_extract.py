@@ -12,11 +12,12 @@ the splitter were written, the HELD_OUT ones only scored; figures are printed fo
 
 Fields (authors, title, container, year, volume, issue, pages, DOI) are compared as in
 benchmarks/real_world_extract.py: folded; authors as the list of family names, cut to the printed count
-when the PDF writes "et al."; the "printed" F1 scores only the gold values the PDF prints (its folded text
-holds them), the "all" F1 every gold value. Items are paired with the gold in order when as many were read
-as the gold has, else along a first-author-and-year alignment. Cited keys: the keys that the markers of the
-body (refkit.claims: `[12]`, superscripts, author–year) resolve to, through the pairing, against the gold's
-cited keys.
+when the PDF writes "et al." (an organisation read whole, "BALL Project Contributors", matches the person
+"Contributors" that its .bib entry, written without braces, makes of it); the "printed" F1 scores only the
+gold values the PDF prints (its folded text holds them), the "all" F1 every gold value. Items are paired
+with the gold in order when as many were read as the gold has, else along a first-author-and-year
+alignment. Cited keys: the keys that the markers of the body (refkit.claims: `[12]`, superscripts,
+author–year) resolve to, through the pairing, against the gold's cited keys.
 """
 
 from __future__ import annotations

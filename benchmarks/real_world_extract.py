@@ -15,7 +15,8 @@ volume, issue, pages) only when it occurs more often than the item's other numbe
 cut to their year (Vancouver's "1993;6: 861–867" prints volume 6 and no issue 6; Manubot's "(2015-08-10)" no
 issue 10). When the document truncates an author list ("et al."), the printed names are compared with as many
 gold names. In Manubot's CSL-JSON a one-part name (`literal`, or the `given`-only name it writes for a
-consortium) is printed, so it is gold too, and an extracted name written the same in full matches it. Items
+consortium) is printed, so it is gold too, and an extracted name written the same in full matches it; the
+reverse too: an organisation read whole matches the person a .bib without braces makes of it. Items
 are paired by key where the document keeps the keys (`\\bibitem{key}`, biblatex `\\entry{key}`), else in order
 along a first-author-and-year alignment. `--errors NAME` prints, for the pairs whose name holds NAME, each
 item's text and every field that differs from the gold.
@@ -82,7 +83,8 @@ def _values(reference: Reference, like: Reference | None = None) -> Values:
     """As extract_accuracy compares them, but with whole family names ("van der Marel": the .bib reader
     keeps particles in the family, the string parser apart), volume and issue without a "Vol."/"No." the .bib
     may write. Where the gold `like` has a one-part name
-    (CSL's literal "Alexander Ratner"), a name written the same in full counts as that name."""
+    (CSL's literal "Alexander Ratner"), a name written the same in full counts as that name, and the reverse
+    (see _name_value)."""
     golds = like.authors if like is not None else []
     families = " | ".join(
         _name_value(name, golds[index] if index < len(golds) else None) for index, name in enumerate(reference.authors)
@@ -92,8 +94,13 @@ def _values(reference: Reference, like: Reference | None = None) -> Values:
 
 
 def _name_value(name: Name, like: Name | None) -> str:
+    """The family name compared; a one-part name and a two-part one match when they write the same words:
+    a gold literal against a person read in full, or an organisation read whole against the person a .bib
+    makes of it without braces ("BALL Project Contributors": family "Contributors")."""
     if like is not None and like.literal and fold(f"{name.given} {name.full_family}") == fold(like.literal):
         return fold(like.literal)
+    if like is not None and name.literal and fold(f"{like.given} {like.full_family}") == fold(name.literal):
+        return fold(like.full_family)
     return fold(name.full_family or name.literal)
 
 

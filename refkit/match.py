@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -71,9 +71,16 @@ def _same_letters(a: str, b: str) -> bool:
     return a.replace(" ", "") == b.replace(" ", "")
 
 
-def _main_title(title: str) -> str:
-    """The title before its subtitle ("Deep learning: a review" → "Deep learning")."""
-    return _SUBTITLE_RE.split(title, maxsplit=1)[0]
+def _main_titles(title: str) -> set[str]:
+    """The folded title before each of its subtitles: "Deep learning: a review" → {"deep learning"}, and a
+    registry's title with a running head appended, "Effects of X: a meta-analysis: X in MS", gives also
+    "effects of x a meta analysis"."""
+    return {_fold(title[: found.start()]) for found in _SUBTITLE_RE.finditer(title)} - {""}
+
+
+def _with_subtitle(longer: str, shorter: str) -> bool:
+    """Whether the title `longer` is the title `shorter` with one or more subtitles after it."""
+    return _fold(shorter) in _main_titles(longer)
 
 
 def title_similarity(written: str, recorded: str) -> float:
@@ -81,18 +88,30 @@ def title_similarity(written: str, recorded: str) -> float:
 
     A title cited without its subtitle counts as nearly the same (0.95): "Attention is all you need" is
     how people cite the record "Attention is all you need: …"."""
-    a, b = _fold(written), _fold(recorded)
-    if not a or not b:
-        return 0.0
-    if a == b or _same_letters(a, b):
-        return 1.0
-    score = fuzz.ratio(a, b) / 100
-    shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
-    if len(shorter.split()) >= 3 and _fold(_main_title(longer_title)) == shorter:
-        score = max(score, 0.95)
-    if _numbers(a) != _numbers(b):  # "Part 2" is not "Part 1", nor the "2019 update" the "2018 update"
-        score = min(score, NUMBERED_SIBLING)
-    return score
+    return title_closeness(written)(recorded)
+
+
+def title_closeness(written: str) -> Callable[[str], float]:
+    """`title_similarity(written, recorded)` as a function of `recorded`, the written title folded once: a
+    search compares one cited title with dozens of recorded ones."""
+    a = _fold(written)
+    numbers = _numbers(a)
+
+    def similarity(recorded: str) -> float:
+        b = _fold(recorded)
+        if not a or not b:
+            return 0.0
+        if a == b or _same_letters(a, b):
+            return 1.0
+        score = fuzz.ratio(a, b) / 100
+        shorter, longer_title = (a, recorded) if len(a) < len(b) else (b, written)
+        if len(shorter.split()) >= 3 and shorter in _main_titles(longer_title):
+            score = max(score, 0.95)
+        if numbers != _numbers(b):  # "Part 2" is not "Part 1", nor the "2019 update" the "2018 update"
+            score = min(score, NUMBERED_SIBLING)
+        return score
+
+    return similarity
 
 
 _NUMBER_RE = re.compile(r"\b(?:\d+|[ivx]{1,4})\b")
@@ -111,7 +130,27 @@ def _family(name: Name) -> str:
     return words[-1] if words else ""
 
 
+_INITIALS_RE = re.compile(r"^[A-Z]{1,3}$")
+
+
+def _vancouver(name: Name) -> Name | None:
+    """The name a MEDLINE or Vancouver form stands for: "Smith JA", "de Vries PS" (family, then initials
+    without dots) are read by BibTeX as given "Smith", family "JA"; None for any other form. Only a second
+    reading: a name that matches as read is never read this way."""
+    words = " ".join((name.given, name.particle, name.family)).split()
+    if len(words) < 2 or name.literal or not _INITIALS_RE.match(words[-1]):
+        return None
+    return Name(family=" ".join(words[:-1]), given=" ".join(words[-1]))
+
+
 def same_name(a: Name, b: Name) -> bool:
+    if _same_name(a, b):
+        return True
+    read_a, read_b = _vancouver(a), _vancouver(b)
+    return bool(read_a or read_b) and _same_name(read_a or a, read_b or b)
+
+
+def _same_name(a: Name, b: Name) -> bool:
     fa, fb = _family(a), _family(b)
     if not fa or not fb:
         return False
@@ -123,7 +162,7 @@ def same_name(a: Name, b: Name) -> bool:
     # Two surnames cited by the first (Spanish, Portuguese): "Castillo-Morales" vs "Castillo".
     if (len(fa.split()) == 1) != (len(fb.split()) == 1) and fa.split()[0] == fb.split()[0] and len(fa.split()[0]) >= 4:
         return True
-    if _swapped(a, b) or _swapped(b, a):
+    if _swapped(a, b) or _swapped(b, a) or _split_elsewhere(a, b) or _split_elsewhere(b, a):
         return True
     return fuzz.ratio(fa, fb) / 100 >= NAME_SAME and min(len(fa), len(fb)) >= 5
 
@@ -133,6 +172,17 @@ def _swapped(a: Name, b: Name) -> bool:
     recorded as "S. Min"): a's family is b's given name, and a's initial is b's family name's."""
     given_a, given_b = _fold(a.given), _fold(b.given)
     return bool(given_a and given_b) and _family(a) == given_b and _family(b)[:1] == given_a[:1]
+
+
+def _split_elsewhere(a: Name, b: Name) -> bool:
+    """One person whose two surnames were split in another place, as "First Last" names without a comma are
+    read: "Baldomero Oliva Miguel" (family "Miguel") recorded as "B. Oliva", "Jonny E. Duque" cited for the
+    record "J. E. Duque Luna" (family "Luna"): b's family is one of a's given names after the first, and the
+    first initials agree."""
+    given_a, given_b, family_b = _fold(a.given).split(), _fold(b.given).split(), _family(b)
+    return (
+        len(family_b) >= 3 and bool(given_a and given_b) and family_b in given_a[1:] and given_a[0][0] == given_b[0][0]
+    )
 
 
 def authors_agree(entry: Reference, record: Reference) -> tuple[bool, bool]:
@@ -228,10 +278,19 @@ def pages_agree(written: str, recorded: str) -> bool:
     return not both_ranges or fold(last_w) == fold(last_r)
 
 
+# bioRxiv's and medRxiv's DOIs since December 2019 carry the day the first version was posted.
+_POSTED_DOI_RE = re.compile(r"^10\.1101/((?:19|20)\d\d)\.[01]\d\.[0-3]\d\.\d+")
+
+
 def record_years(record: Reference) -> set[int]:
-    """All years the record's dates give (the main year plus print/online years kept by refkit.sources.records)."""
+    """All years the record's dates give (the main year plus print/online years kept by refkit.sources.records),
+    and for a bioRxiv or medRxiv preprint every year from its first version's (in its DOI) to the record's: a
+    server that describes its latest version gives that version's year, and each version is cited by its own."""
     years = {record.year} if record.year else set()
     years.update(int(y) for y in record.fields.get("other-years", "").split() if y.isdigit())
+    posted = _POSTED_DOI_RE.match(normalize_doi(record.doi))
+    if posted and years:
+        years.update(range(int(posted.group(1)), max(years) + 1))
     return years
 
 
@@ -242,10 +301,7 @@ def compare(entry: Reference, record: Reference) -> Match:
     if entry.title and record.title:
         agreement["title"] = _same_letters(_fold(entry.title), _fold(record.title)) or (
             match.title >= 0.95
-            and (
-                _fold(_main_title(entry.title)) == _fold(record.title)
-                or _fold(entry.title) == _fold(_main_title(record.title))
-            )
+            and (_with_subtitle(entry.title, record.title) or _with_subtitle(record.title, entry.title))
         )
     if entry.authors and record.authors:
         match.first_author, whole = authors_agree(entry, record)
@@ -314,5 +370,9 @@ _RANK = {Decision.ACCEPT: 2, Decision.MISCITATION: 1, Decision.NO_MATCH: 0}
 
 def best_match(entry: Reference, records: Iterable[Reference]) -> Match | None:
     """The best candidate: accepted ones before mis-citations before the rest, then by score."""
-    matches = [compare(entry, record) for record in records]
+    return best_of(compare(entry, record) for record in records)
+
+
+def best_of(matches: Iterable[Match]) -> Match | None:
+    """The best of candidates compared already, as `best_match` chooses."""
     return max(matches, key=lambda m: (_RANK[m.decision], m.score), default=None)

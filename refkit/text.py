@@ -270,6 +270,10 @@ def normalize_doi(value: str) -> str:
     return _DOI_PREFIX_RE.sub("", value.strip()).strip().rstrip(".").replace("\\_", "_").lower()
 
 
+# An arXiv identifier: new style (2007 on, 2104.12255) or old style (archive[.SUBJECT]/number, hep-th/9901001,
+# math.AG/0309136), each with an optional version. Bounded repeats: linear on any text.
+ARXIV_ID = r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]{1,19}(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+
 # What outside data (records, documents, file names) must not bring into a report: C0 controls (ESC starts
 # terminal sequences, BEL, NUL, CR and LF forge lines), DEL and C1 controls (8-bit CSI and OSC), the bidi
 # controls that reorder what a reader sees (Trojan Source), Unicode line separators, and what is no text at

@@ -25,7 +25,7 @@ class CliResult:
 
 
 def run_cli(
-    *args: str,
+    *args: str | Path,
     input: bytes | str | None = None,
     cwd: Path | None = None,
     env: Mapping[str, str | None] | None = None,
@@ -39,7 +39,7 @@ def run_cli(
         contextlib.chdir(cwd or Path.cwd()),
         CliRunner().isolation(input=input, env=env) as (stdout, stderr, _),
     ):
-        argv, sys.argv = sys.argv, ["refkit", *args]
+        argv, sys.argv = sys.argv, ["refkit", *map(str, args)]
         try:
             main()
             code = 0

@@ -21,13 +21,14 @@ import threading
 import time
 from collections.abc import Callable
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.fakecrossref.fixture import SAMPLE_RECORDS
 from tests.fakecrossref.records import RecordStore
 from tests.fakecrossref.server import FakeCrossref, Reply, crossref_json, envelope
+from tests.localserver import LocalServer
 
 MB = 1024 * 1024
 
@@ -63,6 +64,14 @@ def gzip_bomb(inflated: int = 1024 * MB) -> bytes:
     return head + block * (inflated // MB) + gzip.compress(b'"]}}')
 
 
+class _Listener(LocalServer):
+    """One of the two servers of a FaultServer: "home" (the API) or "elsewhere" (another server)."""
+
+    def __init__(self, faults: FaultServer, role: str) -> None:
+        self.faults, self.role, self.name = faults, role, f"faults-{role}"
+        super().__init__(_Handler)
+
+
 class FaultServer:
     """The fake Crossref with a switchable fault; `url` is its API base, `elsewhere` another server."""
 
@@ -74,34 +83,24 @@ class FaultServer:
         self.requests: list[tuple[str, str]] = []  # (mode, path) of every request to `url`
         self.elsewhere_requests: list[tuple[str, str]] = []  # (path, user agent) of every request elsewhere
         self._lock = threading.Lock()
-        self._servers = [ThreadingHTTPServer(("127.0.0.1", 0), _Handler) for _ in range(2)]
-        for server, role in zip(self._servers, ("home", "elsewhere"), strict=True):
-            server.daemon_threads = True
-            server.faults = self  # type: ignore[attr-defined]
-            server.role = role  # type: ignore[attr-defined]
-        self._threads: list[threading.Thread] = []
+        self._home, self._elsewhere = _Listener(self, "home"), _Listener(self, "elsewhere")
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._servers[0].server_address[1]}"
+        return self._home.url
 
     @property
     def elsewhere(self) -> str:
-        return f"http://127.0.0.1:{self._servers[1].server_address[1]}"
+        return self._elsewhere.url
 
     def start(self) -> FaultServer:
-        for server in self._servers:
-            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._home.start()
+        self._elsewhere.start()
         return self
 
     def stop(self) -> None:
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        self._home.stop()
+        self._elsewhere.stop()
 
     def __enter__(self) -> FaultServer:
         return self.start()
@@ -189,11 +188,12 @@ class _Handler(BaseHTTPRequestHandler):
             super().handle()
 
     def do_GET(self) -> None:
-        server: FaultServer = self.server.faults  # type: ignore[attr-defined]
+        listener: _Listener = self.server.fake  # type: ignore[attr-defined]
+        server = listener.faults
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         params = {name: values[-1] for name, values in parse_qs(parts.query).items()}
-        if self.server.role == "elsewhere":  # type: ignore[attr-defined]
+        if listener.role == "elsewhere":
             with server._lock:
                 server.elsewhere_requests.append((self.path, self.headers.get("User-Agent", "")))
             self._send(server.healthy(path, params), server)

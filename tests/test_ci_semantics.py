@@ -17,9 +17,7 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from refkit.cli import app
 from tests.cli import run_cli
 from tests.conftest import ROOT
 
@@ -57,17 +55,6 @@ Limpets graze at night \cite{ek}.
 """
 
 
-def run(*args: str | Path, cwd: Path | None = None):
-    """The command in-process (Typer's runner): exit code, stdout and stderr apart."""
-    old = Path.cwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(app, [str(arg) for arg in args])
-    finally:
-        os.chdir(old)
-
-
 def offline(tmp_path: Path) -> list[str | Path]:
     """No network and an empty cache: nothing can be looked up."""
     return ["--offline", "--cache-dir", tmp_path / "cache"]
@@ -83,14 +70,14 @@ def write(path: Path, text: str) -> Path:
 
 def test_checked_and_clean_is_0_could_not_check_is_3_findings_are_1(tmp_path):
     clean = write(tmp_path / "clean.bib", DRUKER)
-    assert run("validate", clean, "--snapshot", SNAPSHOT, *offline(tmp_path)).exit_code == 0
+    assert run_cli("validate", clean, "--snapshot", SNAPSHOT, *offline(tmp_path)).returncode == 0
     unknown = write(tmp_path / "unknown.bib", UNKNOWN % ("quill2021", 1))
-    assert run("validate", unknown, *offline(tmp_path)).exit_code == 3  # nothing checked is not green
-    assert run("validate", unknown, "--allow-unverified", *offline(tmp_path)).exit_code == 0
+    assert run_cli("validate", unknown, *offline(tmp_path)).returncode == 3  # nothing checked is not green
+    assert run_cli("validate", unknown, "--allow-unverified", *offline(tmp_path)).returncode == 0
     write(tmp_path / "pyproject.toml", "[tool.refkit]\nallow-unverified = true\n")
-    assert run("validate", unknown, *offline(tmp_path)).exit_code == 0
+    assert run_cli("validate", unknown, *offline(tmp_path)).returncode == 0
     both = write(tmp_path / "both.bib", BAD_DOI + UNKNOWN % ("quill2021", 1))
-    assert run("validate", both, *offline(tmp_path)).exit_code == 1  # a finding at --fail-on wins
+    assert run_cli("validate", both, *offline(tmp_path)).returncode == 1  # a finding at --fail-on wins
 
 
 # -- many paths, one report ------------------------------------------------------------------------------
@@ -100,12 +87,12 @@ def test_many_paths_make_one_combined_report_in_every_format(tmp_path):
     a = write(tmp_path / "a.bib", DRUKER)
     b = write(tmp_path / "b.bib", BAD_DOI)
     common = [a, b, "--snapshot", SNAPSHOT, *offline(tmp_path)]
-    text = run("validate", *common)
-    assert text.exit_code == 1  # over all files: b.bib has an error
+    text = run_cli("validate", *common)
+    assert text.returncode == 1  # over all files: b.bib has an error
     assert f"{b}:3: RK203" in text.stdout and f"{a}:" in text.stdout
     assert "2 entries checked in" in text.stdout
 
-    report = json.loads(run("validate", *common, "-f", "json").stdout)
+    report = json.loads(run_cli("validate", *common, "-f", "json").stdout)
     schema = json.loads((importlib.resources.files("refkit.reports") / "report.schema.json").read_text())
     jsonschema.validate(report, schema)
     assert report["files"] == [str(a), str(b)] and report["file"] is None
@@ -114,15 +101,15 @@ def test_many_paths_make_one_combined_report_in_every_format(tmp_path):
         (str(b), "roe2020"),
     ]
 
-    sarif = json.loads(run("validate", *common, "-f", "sarif").stdout)
+    sarif = json.loads(run_cli("validate", *common, "-f", "sarif").stdout)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
     assert uris == {str(a), str(b)}
 
-    junit = ET.fromstring(run("validate", *common, "-f", "junit").stdout)
+    junit = ET.fromstring(run_cli("validate", *common, "-f", "junit").stdout)
     assert [suite.find("testcase").get("file") for suite in junit.iter("testsuite")] == [str(a), str(b)]
     assert junit.get("tests") == "2" and junit.get("failures") == "1"
 
-    github = run("validate", *common, "-f", "github").stdout
+    github = run_cli("validate", *common, "-f", "github").stdout
     assert f"file={b}" in github and "RK203" in github
 
 
@@ -131,30 +118,30 @@ def test_many_paths_make_one_combined_report_in_every_format(tmp_path):
 
 def test_a_latex_document_is_checked_through_its_reference_list(tmp_path):
     paper = write(tmp_path / "paper.tex", LATEX)
-    result = run("validate", paper, *offline(tmp_path), "--allow-unverified")
+    result = run_cli("validate", paper, *offline(tmp_path), "--allow-unverified")
     assert f"{paper}:8: RK205 [error] roe: invalid ISBN '9780306406156'" in result.stdout
-    assert "2 entries checked" in result.stdout and result.exit_code == 1
+    assert "2 entries checked" in result.stdout and result.returncode == 1
     assert "RK201" not in result.stdout  # required fields per BibTeX type: not a document's concern
 
 
 def test_a_markdown_document_with_a_reference_list_points_at_its_lines(tmp_path):
     notes = tmp_path / "notes.md"
     write(notes, "# Notes\n\nLimpets graze [1].\n\n## References\n\n1. " + BOOK_STRING + "\n")
-    result = run("validate", notes, *offline(tmp_path))
-    assert f"{notes}:7: RK205" in result.stdout and result.exit_code == 1
+    result = run_cli("validate", notes, *offline(tmp_path))
+    assert f"{notes}:7: RK205" in result.stdout and result.returncode == 1
 
 
 def test_a_document_whose_references_are_in_a_bib_file_checks_that_file(tmp_path):
     write(tmp_path / "refs.bib", BAD_DOI)
     paper = write(tmp_path / "paper.md", "---\ntitle: A paper\nbibliography: refs.bib\n---\n\nText [@roe2020].\n")
-    result = run("validate", paper, *offline(tmp_path))
-    assert f"{tmp_path / 'refs.bib'}:3: RK203" in result.stdout and result.exit_code == 1
+    result = run_cli("validate", paper, *offline(tmp_path))
+    assert f"{tmp_path / 'refs.bib'}:3: RK203" in result.stdout and result.returncode == 1
     latex = write(
         tmp_path / "paper.tex",
         "\\documentclass{article}\n\\begin{document}\nText \\cite{roe2020}.\n\\bibliography{refs}\n\\end{document}\n",
     )
-    result = run("validate", latex, *offline(tmp_path))
-    assert f"{tmp_path / 'refs.bib'}:3: RK203" in result.stdout and result.exit_code == 1
+    result = run_cli("validate", latex, *offline(tmp_path))
+    assert f"{tmp_path / 'refs.bib'}:3: RK203" in result.stdout and result.returncode == 1
 
 
 @pytest.mark.parametrize(
@@ -182,26 +169,26 @@ def test_a_document_refkit_cannot_read_is_exit_2_with_one_line(tmp_path, name, c
 
 def test_text_sums_up_what_could_not_be_checked_machine_formats_keep_every_entry(tmp_path):
     bib = write(tmp_path / "refs.bib", "".join(UNKNOWN % (f"quill{n}", n) for n in range(3)) + BAD_DOI)
-    text = run("validate", bib, *offline(tmp_path))
+    text = run_cli("validate", bib, *offline(tmp_path))
     assert "RK690" not in text.stdout and f"{bib}:" in text.stdout  # the real finding (RK203) stays
     summary = [line for line in text.stdout.splitlines() if "could not be checked" in line]
     assert len(summary) == 1
     assert summary[0].startswith("4 entries could not be checked: offline, and not in the cache or a snapshot (3); ")
     assert summary[0].endswith("run with --online to ask Crossref, or add a snapshot that holds them (--snapshot FILE)")
-    machine = run("validate", bib, *offline(tmp_path), "-f", "json")
+    machine = run_cli("validate", bib, *offline(tmp_path), "-f", "json")
     assert sum(f["rule"] == "RK690" for f in json.loads(machine.stdout)["findings"]) == 4
     assert machine.stderr.startswith("refkit: note: 4 entries could not be checked")  # notices on stderr
-    sarif = json.loads(run("validate", bib, *offline(tmp_path), "-f", "sarif").stdout)
+    sarif = json.loads(run_cli("validate", bib, *offline(tmp_path), "-f", "sarif").stdout)
     assert sum(r["ruleId"] == "RK690" for r in sarif["runs"][0]["results"]) == 4
-    junit = run("validate", bib, *offline(tmp_path), "-f", "junit").stdout
+    junit = run_cli("validate", bib, *offline(tmp_path), "-f", "junit").stdout
     assert junit.count("RK690") == 4
 
 
 def test_no_network_names_the_cause_and_the_remedy_once(tmp_path, quick_clients):
     bib = write(tmp_path / "refs.bib", "".join(UNKNOWN % (f"quill{n}", n) for n in range(5)))
     closed = "http://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused
-    result = run("validate", bib, "--online", "--api-url", closed, "--cache-dir", tmp_path / "cache")
-    assert result.exit_code == 3
+    result = run_cli("validate", bib, "--online", "--api-url", closed, "--cache-dir", tmp_path / "cache")
+    assert result.returncode == 3
     summary = [line for line in result.stdout.splitlines() if "could not be checked" in line]
     assert len(summary) == 1 and summary[0].startswith("5 entries could not be checked: Crossref could not be reached")
     assert "--offline" in summary[0] and "--snapshot FILE" in summary[0]
@@ -282,8 +269,8 @@ def test_an_unavailable_semantic_ranker_says_so_on_stderr(tmp_path, monkeypatch,
     monkeypatch.setattr(semantic, "SemanticIndex", unavailable)
     data = ROOT / "tests" / "data" / "map"
     args = ["map", data / "bees.md", "--bib", data / "bees.bib", "--ranker", "semantic"]
-    result = run(*args, *(["-o", tmp_path / output] if output else []))
-    assert result.exit_code == 0
+    result = run_cli(*args, *(["-o", tmp_path / output] if output else []))
+    assert result.returncode == 0
     assert result.stderr.startswith("refkit: note: the semantic ranker needs the 'semantic' extra")
     assert "ranked by words (lexical) instead" in result.stderr
 

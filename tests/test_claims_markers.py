@@ -142,6 +142,8 @@ def resolve(text: str, footnotes: dict[str, str] | None = None) -> list[tuple[li
         ("[@druker2006; @missing2020]", [(["druker2006"], ["missing2020"])]),
         ("Indeed, Jabbour and Kantarjian (2018)", [(["jabbour2018"], [])]),  # a word before the names
         (r"\cite{gambacorti:2011}", [(["Gambacorti:2011"], [])]),
+        # a PDF built without its bibliography: LaTeX printed what it could not resolve as "?"
+        ("as in [?] and [?, ?].", [([], ["?"]), ([], ["?", "?"])]),
     ],
 )
 def test_resolution(text: str, expected: list) -> None:

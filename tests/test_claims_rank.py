@@ -14,7 +14,7 @@ from refkit.claims.labels import THRESHOLDS, label_for
 from refkit.claims.lexical import LexicalIndex
 from refkit.claims.load import map_document
 from refkit.claims.model import Verdict
-from refkit.claims.order import first_citations, in_citation_order
+from refkit.claims.order import alignment_evidence, first_citations, in_citation_order
 from refkit.claims.passages import passages
 from refkit.claims.tokens import stem, terms
 from refkit.model import Name, Reference
@@ -217,6 +217,17 @@ def test_the_list_is_aligned_to_the_claims_in_order_and_a_sorted_list_gives_no_o
     assert in_citation_order(numbered)
     assert not in_citation_order(sorted(numbered, key=lambda reference: reference.key))
     assert not in_citation_order(numbered[:8])  # too short to tell
+
+
+def test_the_alignment_weighs_shares_so_one_wordy_claim_does_not_pull_the_list_to_itself() -> None:
+    rows = [  # references A, B, C first cited by claims 0, 1, 2; claim 2 also shares many words with A
+        [0.3, 0.0, 0.0],
+        [0.0, 0.2, 0.0],
+        [0.9, 0.0, 0.3],
+    ]
+    assert first_citations(rows) == [2, 2, 2]  # raw scores: A's 0.9 outweighs B and C placed right
+    assert first_citations(alignment_evidence(rows)) == [0, 1, 2]
+    assert alignment_evidence([[0.0, 0.0]]) == [[0.0, 0.0]]  # a claim sharing nothing stays nothing
 
 
 def test_in_a_list_in_citation_order_the_reference_first_cited_near_a_claim_rises() -> None:

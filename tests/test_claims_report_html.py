@@ -14,7 +14,7 @@ from refkit.claims.report_html import render_html
 from refkit.model import Reference
 
 HOSTILE = (
-    "Imatinib blocks the BCR-ABL kinase in leukemia cells <script>document.title='pwned'</script>.\n\n"
+    "Imatinib blocks the BCR-ABL kinase in chronic myeloid leukemia cells <script>document.title='pwned'</script>.\n\n"
     "Naps improve alertness <img src=x onerror=\"document.title='img'\"> in adults [1].\n\n"
     "Zolpidem doubles the risk of falls in older people.\n\n"
     "Is this a question?\n"

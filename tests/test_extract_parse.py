@@ -253,6 +253,9 @@ def test_field_cleaners() -> None:
     assert volume_issue("vol. 36, no. 9") == ("36", "9")
     assert volume_issue("17 (5)") == ("17", "5")
     assert volume_issue("402,") == ("402", "")
+    assert volume_issue("18, 3") == ("18", "3")  # ACM: "New Media & Society 18, 3 (2016), 410–428."
+    assert volume_issue("6, POPL") == ("6", "POPL")  # PACMPL names its issues after the conference
+    assert volume_issue("3.2") == ("3", "2")  # biblatex: "In: Scientific Memoirs 3.2 (1843), pp. 666–731."
     assert pages("pp. 2408-17.") == "2408–2417"
     assert pages("e1234.") == "e1234"
     assert pages("S12–S19") == "S12–S19"
@@ -493,3 +496,142 @@ def test_vancouver_fields_the_tagger_misplaces_are_put_back() -> None:
     # a natural-order name with a middle initial is no Vancouver list
     kellert = parse_reference("Stephen H. Kellert, In the Wake of Chaos, University of Chicago Press, 1993.")
     assert [name.family for name in kellert.authors] == ["Kellert"]
+
+
+def test_acm_volume_issue_and_a_conference_acronym_with_its_year() -> None:
+    """ACM-Reference-Format prints "Journal 18, 3 (2016)" and "Conference on X (GROUP 2010)": the issue is
+    kept, and so is the acronym whose year the tagger reads as a date; a date in parentheses is no acronym."""
+    article = parse_reference(
+        "Kate Crawford and Tarleton Gillespie. 2016. What Is a Flag For? Social Media Reporting Tools and the "
+        "Vocabulary of Complaint. New Media & Society 18, 3 (2016), 410–428."
+    )
+    assert (article.container_title, article.volume, article.issue, article.page) == (
+        "New Media & Society",
+        "18",
+        "3",
+        "410–428",
+    )
+    group = parse_reference(
+        "Jonathan T Morgan and Mark Zachry. 2010. Negotiating With Angry Mastodons: The Wikipedia Policy "
+        "Environment As Genre Ecology. In Proceedings of the 16th ACM International Conference on Supporting Group "
+        "Work (GROUP 2010). ACM, 165–168."
+    )
+    assert group.container_title.endswith("Conference on Supporting Group Work (GROUP 2010)")
+    assert (group.year, group.page, group.publisher) == (2010, "165–168", "ACM")
+    lfp = parse_reference(
+        "Anders Bondorf. 1992. Improving Binding Times Without Explicit CPS-Conversion. In Proceedings of the "
+        "Conference on Lisp and Functional Programming (LFP 1992). ACM, 1–10."
+    )
+    assert lfp.container_title == "Proceedings of the Conference on Lisp and Functional Programming (LFP 1992)"
+    dated = parse_reference(
+        "Mohammed Yahia. 2011. Risk factors for bilirubin encephalopathy defined. Nature Middle East (Oct 2011)."
+    )
+    assert dated.container_title == "Nature Middle East"
+
+
+def test_an_article_history_below_the_list_is_no_reference() -> None:
+    listing = (
+        "Peter Dybjer. 1994. Inductive Families. Formal Aspects Comput. 6, 4 (1994), 440–465.\n"
+        "Received 2024-02-28; revised 2024-05-02; accepted 2024-06-18\n"
+    )
+    assert [reference.title for reference in extract_references(listing)] == ["Inductive Families"]
+
+
+def test_acm_venues_end_at_their_editors_and_give_back_volume_and_issue() -> None:
+    """ACM-Reference-Format from DBLP entries: the booktitle with its place and dates, the editors after it;
+    PACMPL's "4, ICFP" volume and issue and its article-numbered pages; a series volume stays."""
+    popl = parse_reference(
+        "Wontae Choi, Baris Aktemur, Kwangkeun Yi, and Makoto Tatsuta. 2011. Static analysis of multi-staged "
+        "programs via unstaging translation. In Proceedings of the 38th ACM SIGPLAN-SIGACT Symposium on "
+        "Principles of Programming Languages, POPL 2011, Austin, TX, USA, January 26-28, 2011, Thomas Ball and "
+        "Mooly Sagiv (Eds.). ACM, 81–92."
+    )
+    assert popl.container_title == (
+        "Proceedings of the 38th ACM SIGPLAN-SIGACT Symposium on Principles of Programming Languages, POPL 2011, "
+        "Austin, TX, USA, January 26-28, 2011"
+    )
+    assert [str(name) for name in popl.editors] == ["Ball, Thomas", "Sagiv, Mooly"]
+    assert (popl.volume, popl.publisher_place, popl.page, popl.publisher) == ("", "", "81–92", "ACM")
+    scipy = parse_reference(
+        "Wes McKinney. 2010. Data Structures for Statistical Computing in Python. In Proceedings of the 9th Python "
+        "in Science Conference, Stéfan van der Walt and Jarrod Millman (Eds.). 51–56."
+    )
+    assert scipy.container_title == "Proceedings of the 9th Python in Science Conference"
+    assert [name.full_family for name in scipy.editors] == ["van der Walt", "Millman"]
+    pacmpl = parse_reference(
+        "Paul Downen, Zena M. Ariola, Simon Peyton Jones, and Richard A. Eisenberg. 2020. Kinds are calling "
+        "conventions. Proc. ACM Program. Lang. 4, ICFP (2020), 104:1–104:29. https://doi.org/10.1145/3408986"
+    )
+    assert (pacmpl.container_title, pacmpl.volume, pacmpl.issue, pacmpl.page) == (
+        "Proc. ACM Program. Lang",
+        "4",
+        "ICFP",
+        "104:1–104:29",
+    )
+    # two items read as one: the second's "(Eds.)" does not stretch the first's journal
+    merged = parse_reference(
+        "De Raedt, L., & Bruynooghe, M. (1990). Indirect relevance and bias in inductive concept learning. "
+        "Knowledge Acquisition, 2, 365-390. desJardins, M., & Gordon, D. (Eds.). Evaluation of bias. Kluwer."
+    )
+    assert (merged.container_title, merged.page) == ("Knowledge Acquisition", "365–390")
+
+
+def test_a_journal_as_the_only_venue_stays_a_journal_and_a_lone_name_is_a_title() -> None:
+    """AASTeX prints no titles: a periodical with nothing beside it is no book title; its "arXiv e-prints,
+    1908.03222" gives the e-print number. A list item that is one name and an address is a title (a web page
+    without authors), but a list of names stays the authors."""
+    mnras = parse_reference(
+        "Barragán, O., Aigrain, S., Kubyshkina, D., et al. 2019, Monthly Notices of the Royal Astronomical Society"
+    )
+    assert (mnras.title, mnras.container_title, mnras.year) == (
+        "",
+        "Monthly Notices of the Royal Astronomical Society",
+        2019,
+    )
+    eprint = parse_reference("Agol, E., Luger, R., & Foreman-Mackey, D. 2019, arXiv e-prints, 1908.03222")
+    assert (eprint.container_title, eprint.arxiv, eprint.title) == ("arXiv e-prints", "1908.03222", "")
+    form = parse_reference("Loren Terveen and Cliff Lampe. 2013. Call for Participation | Review Form.")
+    assert form.title == "Call for Participation | Review Form"
+    book = parse_reference("Gardiner, C. 2009, Stochastic Methods: A Handbook for the Natural and Social Sciences")
+    assert book.title.startswith("Stochastic Methods") and not book.container_title
+    graphviz = parse_reference("Graphviz. https://www.graphviz.org/.")
+    assert (graphviz.title, graphviz.authors, graphviz.url) == ("Graphviz", [], "https://www.graphviz.org/")
+    names = parse_reference("Maurice J. Frank, Roger B. Nelsen, and Berthold Schweizer.")
+    assert [name.family for name in names.authors] == ["Frank", "Nelsen", "Schweizer"] and not names.title
+
+
+def test_an_abbreviated_journal_gets_back_its_first_word_from_the_title() -> None:
+    """APS prints "Title, Annu. Rev. Fluid Mech. 38, 159 (2006)": "Annu." is the journal's, not the title's."""
+    yarin = parse_reference(
+        "A. L. Yarin, Drop impact dynamics: splashing, spreading, receding, bouncing, Annu. Rev. Fluid Mech. 38, "
+        "159 (2006)."
+    )
+    assert (yarin.title, yarin.container_title, yarin.volume, yarin.page) == (
+        "Drop impact dynamics: splashing, spreading, receding, bouncing",
+        "Annu. Rev. Fluid Mech",
+        "38",
+        "159",
+    )
+    regge = parse_reference(
+        "Regge T, Wheeler J A 1957, Stability of a Schwarzschild Singularity, Phys. Rev., 108, 1063-1069."
+    )
+    assert (regge.title, regge.container_title) == ("Stability of a Schwarzschild Singularity", "Phys. Rev")
+
+
+def test_aastex_journal_volume_and_page_after_the_year() -> None:
+    """AASTeX prints no titles, and often a journal and volume without a page: the tagger, with no title to
+    go by, read "ApJ" as a volume and the volume as a page, or a volume and a page as volume and issue."""
+    for text, expected in [
+        ("Mann, A. W., Gaidos, E., Mace, G. N., et al. 2016a, ApJ, 818", ("ApJ", "818", "", "")),
+        ("Fulton, B. J., Petigura, E. A., Howard, A. W., et al. 2017, AJ, 154,", ("AJ", "154", "", "")),
+        ("Paxton, B., Bildsten, L., Dotter, A., et al. 2011, ApJS, 192, 3", ("ApJS", "192", "", "3")),
+        (
+            "Li, J., Jing, Y., Liu, Y., et al. 2021, PeerJ, 9, e11816, doi: 10.7717/peerj.11816",
+            ("PeerJ", "9", "", "e11816"),
+        ),
+    ]:
+        reference = parse_reference(text)
+        assert (reference.container_title, reference.volume, reference.issue, reference.page) == expected
+    # MNRAS prints the DOI between the journal and the volume: its digits are no volume
+    wolfer = parse_reference("Wölfer L., Picogna G., Ercolano B., 2019, MNRAS, 10.1093/mnras/stz2939, 490, 5596")
+    assert (wolfer.volume, wolfer.page, wolfer.doi) == ("490", "5596", "10.1093/mnras/stz2939")

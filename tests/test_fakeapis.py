@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import requests
 
+from refkit.config import Settings
 from refkit.sources import arxiv, datacite, dblp
+from refkit.sources.base import LookupStatus
+from refkit.sources.http import Limits
 from tests.conftest import shared_file
 from tests.fakeapis import FakeArxiv, FakeDataCite, FakeDblp
 from tests.fakeapis.arxiv import Entry
+from tests.fakeapis.datacite import attributes
 from tests.fakeapis.recordings import arxiv_fixture, datacite_records, folder, interactions
 
 
@@ -125,3 +130,22 @@ def test_the_fake_dblp_answers_as_dblp_does() -> None:
     assert isinstance(hits["hit"], dict)  # one hit is an object, as DBLP's XML-to-JSON writes it
     assert set(hits) == set(json.loads(body)["result"]["hits"])
     assert dblp.parse_hits(nothing.content) == [] and nothing.json()["result"]["hits"]["@total"] == "0"
+
+
+def test_datacite_looks_dois_up_a_hundred_to_a_request_and_caches_each(tmp_path) -> None:
+    """`GET /dois?ids=…` (the list answer of the recorded dialect) for 150 DOIs, a third unknown: two requests;
+    then offline, each DOI found or not found from the cache as online, nothing sent."""
+    held = {f"10.5281/zenodo.{n}": attributes(f"10.5281/zenodo.{n}", f"Data set {n}", [("Smith", "Ann")], 2020)
+            for n in range(100)}  # fmt: skip
+    asked = [*held, *(f"10.5281/zenodo.{n}" for n in range(900, 950))]
+    fast = Limits(single=1000, list=1000, interval=1.0, concurrency=2)
+    with FakeDataCite(held) as fake:
+        online = Settings(urls={"datacite": fake.url}, cache_dir=tmp_path, mailto="tests@example.org")
+        answers = datacite.DataCiteSource(online, limits=fast).works([doi.upper() for doi in asked])
+        assert len(fake.requests) == 2 and all(request.path == "/dois" for request in fake.requests)
+        offline = datacite.DataCiteSource(replace(online, offline=True), limits=fast).works(asked)
+        assert len(fake.requests) == 2
+    for found in (answers, {doi.upper(): lookup for doi, lookup in offline.items()}):
+        statuses = [found[doi.upper()].status for doi in asked]
+        assert statuses == [LookupStatus.FOUND] * 100 + [LookupStatus.NOT_FOUND] * 50
+    assert offline["10.5281/zenodo.7"].candidate.reference.title == "Data set 7"  # type: ignore[union-attr]

@@ -18,6 +18,7 @@ from refkit.model import Reference
 from refkit.sources.base import LookupStatus
 from refkit.sources.crossref import CrossrefSource
 from refkit.sources.http import CACHE_FILE, Bounds, HttpClient, Limits, RetryPolicy, open_cache
+from refkit.sources.store import STORE_FILE
 from tests.cli import run_cli
 from tests.faultserver import AREAS, MB, FaultServer
 
@@ -202,16 +203,18 @@ def test_garbage_over_the_cli_is_unverified_never_may_not_exist(faults, tmp_path
 # -- a cache that cannot be used -------------------------------------------------------------------------
 
 
-def damage(cache_file: Path) -> None:
-    """Overwrite the middle of an SQLite file: its header stays readable, some pages do not."""
-    data = bytearray(cache_file.read_bytes())
-    data[len(data) // 3 :] = b"\xff" * (len(data) - len(data) // 3)
-    cache_file.write_bytes(bytes(data))
+def damage(cache: Path) -> None:
+    """Overwrite the middle of both SQLite files of the cache folder (requests-cache's and the answer
+    store): their headers stay readable, some pages do not."""
+    for path in (cache / CACHE_FILE, cache / STORE_FILE):
+        data = bytearray(path.read_bytes())
+        data[len(data) // 3 :] = b"\xff" * (len(data) - len(data) // 3)
+        path.write_bytes(bytes(data))
 
 
 def fill_cache(server: FaultServer, tmp_path: Path) -> Path:
     assert validate(server, tmp_path).returncode == 0
-    return tmp_path / "cache" / CACHE_FILE
+    return tmp_path / "cache"
 
 
 def test_a_partly_corrupt_cache_online_falls_back_to_the_network(faults, tmp_path, quick_clients):
@@ -240,14 +243,16 @@ def test_cache_clear_on_a_partly_corrupt_cache_is_one_line(faults, tmp_path, qui
 
 
 def test_a_cache_that_cannot_be_written_is_passed_by(faults, tmp_path, monkeypatch, quick_clients):
-    """A read-only cache file with misses: the answers still come, with one notice on stderr."""
+    """Read-only cache files with misses: the answers still come, with one notice on stderr."""
     cache = fill_cache(faults, tmp_path)
 
     def read_only(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr("requests_cache.backends.sqlite.SQLiteCache.save_response", read_only)
-    cache.unlink()
+    monkeypatch.setattr("refkit.sources.store.AnswerStore.put_many", read_only)
+    (cache / CACHE_FILE).unlink()
+    (cache / STORE_FILE).unlink()
     result = validate(faults, tmp_path)
     assert "Traceback" not in result.stderr and result.returncode == 0, result.stderr
     assert {entry["status"] for entry in json.loads(result.stdout)["entries"]} == {"verified"}

@@ -283,3 +283,40 @@ def test_titles_that_differ_in_a_number_are_siblings_not_the_same_work():
         "therapy and monitoring}, journal={American Journal of Hematology}, year={2018}}"
     )
     assert compare(cited, update_2020).decision is Decision.NO_MATCH
+
+
+def test_surnames_split_in_another_place_are_one_person():
+    """ "First Last" names without a comma put a second surname among the given names."""
+    assert same_name(Name("Miguel", "Baldomero Oliva"), Name("Oliva", "B."))
+    assert same_name(Name("Duque", "Jonny E."), Name("Luna", "J. E. Duque"))
+    assert not same_name(Name("Miguel", "Baldomero Oliva"), Name("Oliva", "T."))  # another initial
+    assert not same_name(Name("Miguel", "Baldomero"), Name("Oliva", "B."))
+
+
+def test_a_registry_title_with_a_running_head_appended_is_the_same_title():
+    """Wiley's Crossref titles end with the running head after the article's own subtitle."""
+    record = Reference(
+        title="The Effects of SSRIs on Depressive Symptoms in Multiple Sclerosis: A Meta-analysis: SSRIs in MS"
+    )
+    cited = Reference(title="The effects of SSRIs on depressive symptoms in multiple sclerosis: a meta-analysis")
+    assert compare(cited, record).agreement["title"] is True
+    assert compare(record, cited).agreement["title"] is True
+    other = Reference(title="The effects of SSRIs on depressive symptoms in multiple sclerosis: a cohort study")
+    assert compare(other, record).agreement["title"] is False
+
+
+def test_a_biorxiv_preprint_is_cited_by_the_year_of_any_of_its_versions():
+    """Its DOI carries the first version's day; a server describing the latest version gives that year."""
+    latest = Reference(title="Brain state and layer mechanisms", doi="10.1101/2021.11.16.468866", year=2023)
+    for year, agrees in ((2021, True), (2022, True), (2023, True), (2020, False), (2024, False)):
+        assert compare(Reference(title=latest.title, year=year), latest).agreement["year"] is agrees
+    old_style = Reference(title=latest.title, doi="10.1101/572156", year=2021)
+    assert compare(Reference(title=latest.title, year=2019), old_style).agreement["year"] is False
+
+
+def test_medline_names_read_by_bibtex_as_given_then_family_are_still_the_person():
+    """ "Smith JA" (MEDLINE, Vancouver) is read by BibTeX as given "Smith", family "JA"."""
+    cited = entry("@article{a, author = {Rezvani Kakhki B and de Vries PS and Kim DH}, title = {T}}").authors
+    recorded = [Name("Rezvani Kakhki", "Behrang"), Name("de Vries", "Paul S."), Name("Kim", "Dong Hyun")]
+    assert all(same_name(written, name) for written, name in zip(cited, recorded, strict=True))
+    assert not same_name(cited[2], Name("Park", "Dong Hyun"))

@@ -106,3 +106,33 @@ def test_a_gzip_file_cut_short_is_one_clear_error(tmp_path: Path, kind: str) -> 
     path.write_bytes(gzip.compress(b'{"items": []}' + b" " * 5000)[:30])
     with pytest.raises(RefkitError, match="cannot be read to the end"):
         list(records(kind, path))
+
+
+ABSTRACT = "We count the words a mirror keeps when it is asked to keep abstracts."
+
+
+def _with_abstracts(tmp_path: Path) -> dict[str, Path]:
+    """A file of each format whose records carry an abstract (OpenAlex's sample has its inverted indexes)."""
+    crossref = tmp_path / "0.json.gz"
+    item = {"DOI": "10.5555/abstract", "title": ["Kept abstracts"], "abstract": f"<jats:p>{ABSTRACT}</jats:p>"}
+    crossref.write_bytes(gzip.compress(json.dumps({"items": [item]}).encode()))
+    arxiv = tmp_path / "arxiv.jsonl"
+    paper = json.loads((SAMPLES / "arxiv-metadata-oai-snapshot.json").read_text(encoding="utf-8").splitlines()[0])
+    arxiv.write_text(json.dumps({**paper, "abstract": f"  {ABSTRACT}\n"}) + "\n", encoding="utf-8")
+    pubmed = tmp_path / "pubmed25n0002.xml.gz"
+    text = gzip.decompress((SAMPLES / "pubmed25n0001.xml.gz").read_bytes()).decode()
+    text = text.replace(
+        "</ArticleTitle>", f"</ArticleTitle><Abstract><AbstractText>{ABSTRACT}</AbstractText></Abstract>", 1
+    )
+    pubmed.write_bytes(gzip.compress(text.encode()))
+    return {"crossref": crossref, "arxiv": arxiv, "pubmed": pubmed, "openalex": OPENALEX}
+
+
+@pytest.mark.parametrize("kind", ["crossref", "arxiv", "pubmed", "openalex"])
+def test_abstracts_are_kept_only_when_asked(tmp_path: Path, kind: str) -> None:
+    path = _with_abstracts(tmp_path)[kind]
+    assert not any("abstract" in record for record in records(kind, path))
+    kept = [record["abstract"] for record in records(kind, path, abstracts=True) if "abstract" in record]
+    assert kept, f"no {kind} abstract kept"
+    if kind != "openalex":  # OpenAlex's sample abstracts are its own words
+        assert ABSTRACT in kept[0]

@@ -12,6 +12,7 @@ import pytest
 
 from refkit.mirrors.source import MirrorSource
 from refkit.mirrors.store import build
+from refkit.model import Reference
 from refkit.sources.base import LookupStatus
 from tests.cli import run_cli
 
@@ -128,3 +129,16 @@ def test_a_pmid_whose_doi_the_mirror_holds_already_is_added_to_that_record(tmp_p
     found = MirrorSource(tmp_path / "m.db").works(["11748933"])["11748933"].candidate
     assert found is not None and found.reference.title == "Is cryopreservation a process?"  # the first copy wins
     assert found.reference.pmid == "11748933"
+
+
+def test_a_title_searched_again_is_answered_without_the_title_index(tmp_path: Path) -> None:
+    """A batch's papers cite the same works: the second search for a title reuses the first one's hits, and
+    ranks them as the first search did."""
+    source = MirrorSource(_mirror(tmp_path, complete=True))
+    queries: list[str] = []
+    source.mirror.connection.set_trace_callback(queries.append)
+    first = source.search(Reference(title="Heat-bath random walks with Markov bases", year=2016))
+    searched = sum("MATCH" in query for query in queries)
+    again = source.search(Reference(title="Heat-bath random walks with Markov bases", year=2015))
+    assert searched >= 1 and sum("MATCH" in query for query in queries) == searched
+    assert first.candidates and [c.id for c in again.candidates] == [c.id for c in first.candidates]

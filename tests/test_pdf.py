@@ -153,6 +153,24 @@ def test_raised_numbers_that_are_no_footnotes_stay() -> None:
     assert lines[-1].footnote and not lines[0].footnote
 
 
+def test_an_address_at_a_line_end_is_joined_to_its_rest_not_to_the_next_item() -> None:
+    """An address cut at the column's edge or at a slash goes on below; a capitalised word below it is the
+    next item's first author (ACM lists of one-line items)."""
+    lines = [
+        *_lines("Agda developers. 2024. Agda documentation. https://agda.readthedocs.io/en/v2.6.4.2/", 72, 700),
+        *_lines("Danil Annenkov, Paolo Capriotti, and Nicolai Kraus. 2019. Two-Level Type Theory.", 72, 688),
+        *_lines("JuliaIO. JLD2 File Format. https://github.com/", 72, 676),
+        *_lines("JuliaIO/JLD2.jl.", 72, 664),
+    ]
+    pdf_reader._join_hyphenated(lines)
+    assert [line.text for line in lines] == [
+        "Agda developers. 2024. Agda documentation. https://agda.readthedocs.io/en/v2.6.4.2/",
+        "Danil Annenkov, Paolo Capriotti, and Nicolai Kraus. 2019. Two-Level Type Theory.",
+        "JuliaIO. JLD2 File Format. https://github.com/JuliaIO/JLD2.jl.",
+        "",
+    ]
+
+
 def test_bracketed_ranges_resolve() -> None:
     document = read_document(DATA / "two-column.pdf")
     markers = find_markers(document.body)

@@ -154,6 +154,39 @@ def test_doi_of_another_work():
     assert evidence.status is Status.MISCITED and evidence.record is None
 
 
+# bioRxiv preprint 10.1101/2022.01.04.474957 under the titles of two of its versions (HALLMARK cross-domain data).
+RETITLED_PREPRINT = {
+    "DOI": "10.1101/2022.01.04.474957",
+    "type": "posted-content",
+    "title": ["Specialized protrusions coordinate migratory border cell cluster cohesion via Scribble, Cdep, and Rac"],
+    "author": [
+        {"family": "Campanale", "given": "Joseph P."},
+        {"family": "Mondo", "given": "James A."},
+        {"family": "Montell", "given": "Denise J."},
+    ],
+    "publisher": "Cold Spring Harbor Laboratory",
+    "issued": {"date-parts": [[2022, 1, 5]]},
+}
+FIRST_VERSION = r"""@article{campanale,
+  author = {Campanale, Joseph P. and Mondo, James A. and Montell, Denise J.},
+  title = {A Scribble/Cdep/Rac pathway regulates follower cell crawling and cluster cohesion during collective
+    border cell migration},
+  journal = {bioRxiv}, year = {2022}, doi = {10.1101/2022.01.04.474957}
+}
+"""
+
+
+def test_a_preprint_retitled_between_versions_is_its_doi_with_another_title():
+    """Its whole author list and year vouch for it: a title mismatch (a warning), not a DOI of another work."""
+    findings, [evidence] = check(FIRST_VERSION, snapshot(RETITLED_PREPRINT))
+    assert rules(findings) == ["RK610"] and "Specialized protrusions" in findings[0].message
+    assert evidence.record is not None
+    for other_authors in ("Mondo, James A. and Montell, Denise J.", "Campanale, Joseph P. and Smith, Ann"):
+        findings, _ = check(FIRST_VERSION.replace("Campanale, Joseph P. and Mondo, James A. and Montell, Denise J.",
+                                                  other_authors), snapshot(RETITLED_PREPRINT))  # fmt: skip
+        assert rules(findings)[0] == "RK603"
+
+
 def test_doi_of_another_work_is_corrected_when_the_described_work_is_known():
     bib = BIB.replace("10.1056/nejmoa062867", "10.1016/j.hoc.2011.09.004")
     findings, [evidence] = check(bib, snapshot(JABBOUR, DRUKER))

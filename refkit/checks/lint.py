@@ -15,7 +15,7 @@ from refkit.bib.read import MAX_CONCATENATED_CHARS, BibEntry, Bibliography
 from refkit.checks.registry import Rule, Where, register
 from refkit.model import Finding, Reference
 from refkit.model import Severity as S
-from refkit.text import MONTH_NAMES, balanced_braces, fold, normalize_doi, unbrace
+from refkit.text import ARXIV_ID, MONTH_NAMES, balanced_braces, fold, normalize_doi, unbrace
 
 SYNTAX = register(
     Rule(
@@ -419,7 +419,7 @@ _PAGE = r"[A-Za-z]{0,4}\d+(?:[A-Za-z]{1,2}\d+)?[A-Za-z]?(?:[.:][A-Za-z]{0,2}\d+)
 _PAGE_ITEM_RE = re.compile(
     rf"^{_PAGE}(?:-{_PAGE})?$"
     r"|^[ivxlcdm]+(?:-[ivxlcdm]+)?$"  # roman front matter
-    r"|^(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?$|^[a-z-]+(?:\.[a-z]{2})?/\d{7}$",  # NASA ADS: the arXiv id as page
+    rf"|^(?:arxiv:)?(?:{ARXIV_ID})$",  # NASA ADS: the arXiv id as page
     re.IGNORECASE,
 )
 # MathSciNet gives an article number and the page count: "Paper No. A70, 12", "Art. ID 86937, 34".

@@ -504,13 +504,20 @@ def _verify_with_doi(entry: BibEntry, reference: Reference, found: Identificatio
     if lookup.status is LookupStatus.ELSEWHERE:
         return _registered_elsewhere(entry, reference, lookup, found)
     if lookup.status is LookupStatus.FOUND and lookup.candidate is not None:
-        match = compare(reference, lookup.candidate.reference)
+        match = _compared(reference, lookup.candidate, found)
         if same_work(match):
             return _identified(entry, reference, lookup.candidate, match, found)
         return _wrong_doi(
             entry, reference, found, DOI_OTHER_WORK, other=describe(match.record), candidates=[match.record]
         )
     return _wrong_doi(entry, reference, found, DOI_NOT_FOUND)
+
+
+def _compared(reference: Reference, candidate: Candidate, found: Identification) -> Match:
+    """The record compared with the entry: the comparison `identify` made of that very record, else anew."""
+    if found.by_id is not None and found.id_candidate is candidate and found.reference is reference:
+        return found.by_id
+    return compare(reference, candidate.reference)
 
 
 def _registered_elsewhere(entry: BibEntry, reference: Reference, lookup: Lookup, found: Identification) -> _Outcome:

@@ -22,6 +22,9 @@ _FOOTNOTE = r"\[\^([^\]\s]+)\](?!:)"
 NUMBER_MARKER = "|".join((_NUMERIC, _FOOTNOTE, _CARET, _SUPERSCRIPT_DIGITS))
 FOOTNOTE_DEFINITION_RE = re.compile(r"^\s*\[\^([^\]\s]+)\]:\s*(.*)", re.DOTALL)  # "[^2]: Druker BJ, … 2006."
 _NUMERIC_RE = re.compile(_NUMERIC)
+# What LaTeX prints for a citation it could not resolve (the document was built without its bibliography):
+# "[?]", "[?, ?]". A marker that resolves to nothing, so that the map reports it.
+_UNDEFINED_RE = re.compile(r"\[\?(?:\s*,\s*\?)*\]")
 _BRACKETED_RANGE_RE = re.compile(r"\[(\d{1,4})\]\s*[-–—]\s*\[(\d{1,4})\]")  # PLOS: "[18]–[21]"
 _SUPERSCRIPT_RE = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]’”\"']))" + _SUPERSCRIPT_DIGITS)
 _CARET_RE = re.compile(_CARET)
@@ -148,6 +151,9 @@ def _numeric(text: str) -> Iterator[Marker]:
         targets = _numbers(match.group(1))
         if _is_interval(text, match, targets):
             continue
+        yield Marker(match.group(0), "numeric", match.start(), match.end(), targets)
+    for match in _UNDEFINED_RE.finditer(text):
+        targets = tuple(Target("key", "?") for _ in range(match.group(0).count("?")))  # a key LaTeX lacked
         yield Marker(match.group(0), "numeric", match.start(), match.end(), targets)
 
 

@@ -23,7 +23,8 @@ def _cache_path(cache_dir: Path | None) -> Path:
 
 @cache_app.command("info")
 def info_command(cache_dir: Path | None = CACHE_DIR) -> None:
-    """Where the cache is, what backs it, how big it is and how many responses it holds."""
+    """Where the cache is, what backs it, how big it is and how many responses it holds (an answer fetched on
+    its own is kept in both files and counted once)."""
     from refkit.sources.http import cache_stats
 
     stats = cache_stats(_cache_path(cache_dir))
@@ -31,8 +32,10 @@ def info_command(cache_dir: Path | None = CACHE_DIR) -> None:
     write_stdout(
         f"path:      {stats.path}{state}\n"
         f"backend:   {stats.backend}\n"
+        f"store:     {stats.store_path}\n"
         f"size:      {human_size(stats.size)}\n"
         f"responses: {stats.responses}\n"
+        f"held:      {stats.stored} in the answer store, {stats.in_requests_cache} in requests-cache\n"
     )
 
 

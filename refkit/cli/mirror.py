@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -32,12 +33,32 @@ def build_command(
         help="The mirror holds every work of what it covers, so what it lacks does not exist (default: as before, "
         "else incomplete).",
     ),
+    abstracts: bool | None = typer.Option(
+        None,
+        "--abstracts/--no-abstracts",
+        help="Keep the records' abstracts (Crossref, OpenAlex, PubMed, arXiv), which `refkit map` reads; they "
+        "make the mirror larger (default: as before, else not kept).",
+    ),
+    processes: int = typer.Option(
+        0,
+        "--processes",
+        min=0,
+        help="Processes reading the many-file dumps (Crossref, PubMed) beside the one writing the index "
+        "(0: one per core; 1: none).",
+    ),
 ) -> None:
     """Index bulk files into a mirror; files indexed already are skipped, so a stopped build resumes."""
     from refkit.mirrors.store import build  # the store (and the matcher it ranks with) only when used
 
     with progress_bar("Indexing records") as update:
-        stats = build(paths, into, complete=complete, on_progress=lambda name, done: update(done, None))
+        stats = build(
+            paths,
+            into,
+            complete=complete,
+            abstracts=abstracts,
+            on_progress=lambda name, done: update(done, None),
+            processes=processes or os.cpu_count() or 1,
+        )
     new = [each for each in stats if not each.skipped]
     records = sum(each.records for each in new)
     seconds = sum(each.seconds for each in new)
@@ -56,12 +77,13 @@ def info_command(mirror: Path = typer.Argument(..., help="The mirror file.")) ->
     held = info(mirror)
     formats = ", ".join(f"{name} {count:,}" for name, count in held.formats.items()) or "none"
     write_stdout(
-        f"path:     {held.path}\n"
-        f"records:  {held.records:,} ({held.with_doi:,} with a DOI)\n"
-        f"formats:  {formats}\n"
-        f"files:    {held.files:,}\n"
-        f"complete: {'yes (what it lacks does not exist)' if held.complete else 'no'}\n"
-        f"size:     {human_size(held.size)}\n"
+        f"path:      {held.path}\n"
+        f"records:   {held.records:,} ({held.with_doi:,} with a DOI)\n"
+        f"formats:   {formats}\n"
+        f"files:     {held.files:,}\n"
+        f"complete:  {'yes (what it lacks does not exist)' if held.complete else 'no'}\n"
+        f"abstracts: {'kept' if held.abstracts else 'not kept'}\n"
+        f"size:      {human_size(held.size)}\n"
     )
 
 

@@ -50,6 +50,9 @@ _PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|
 _DIGITS_RE = re.compile(r"\d+")
 _FIRST_ITEM_RE = re.compile(r"^\s*\[1\]\s")
 _HYPHENS = ("-", "\x02", "\u00ad")
+# A capitalised word of letters ("Peter", "GHC"): after an address at a line's end it starts the next item,
+# where an address cut at the column's edge goes on with its path ("BALL-Project/", "10.1007/", "les/")
+_NAME_WORD_RE = re.compile(r"^[A-Z][^\W\d_]*[,.]?$")
 _ADDRESS_RE = re.compile(r"://|^(?:https?:|www\.|doi:|10\.\d{4,}/)|doi\.org/|\.(?:org|com|net|edu)/", re.IGNORECASE)
 
 
@@ -488,7 +491,8 @@ def _join_hyphenated(lines: list[_Line]) -> None:
     """ "trans-" + "formation of" → "transformation" + "of": the word's end moves up to the line it began
     on. A hyphen after a digit, inside an address (10.1000/ab-, https://x-) or in a compound that already
     has one (genotyping-by-) is kept; a page range cut at its dash ("1613–" + "1622.") and an address cut
-    at the column edge are joined without a space."""
+    at the column edge or at a slash are joined without a space, unless a capitalised word follows (the next
+    item's first author)."""
     for line, following in itertools.pairwise(lines):
         text = line.text
         if len(text) < 2 or not following.text:
@@ -503,6 +507,7 @@ def _join_hyphenated(lines: list[_Line]) -> None:
         elif (text.endswith("–") and text[-2].isdigit() and rest[0][0].isdigit()) or (
             (line.full or word.endswith("/"))
             and _ADDRESS_RE.search(word)
+            and not _NAME_WORD_RE.match(rest[0])
             and word[-1] not in ",;"
             and following.indent >= line.indent - 1
             and rest[0][0] not in "[("

@@ -28,6 +28,8 @@ _BIBLIOGRAPHY_COMMAND_RE = re.compile(
 _YAML_BIBLIOGRAPHY_RE = re.compile(r"^bibliography:[ \t]*(.*(?:\n[ \t]+-[ \t]*.+)*)", re.MULTILINE)
 # A note that repeats an earlier one ("Ibid., 52.") cites nothing new.
 _REPEAT_NOTE_RE = re.compile(r"^(?:ibid|ibidem|id|idem|op\.\s*cit|loc\.\s*cit)\b\.?", re.IGNORECASE)
+# The article's history that ACM and other journals print below the list: "Received 2024-02-28; accepted 2024-06-18".
+_HISTORY_RE = re.compile(r"^(?:received|submitted)\b.{0,80}?\b(?:revised|accepted|published)\b", re.IGNORECASE)
 # "———. 2019, MNRAS …": the authors of the item before (BibTeX styles such as AASTeX's print a rule for them).
 _SAME_AUTHORS_RE = re.compile(r"^\s*(?:[—–]{1,3}|-{2,6}|_{2,8})\s*[.,]")
 
@@ -50,7 +52,9 @@ def extract_references(
     items = [
         item
         for item in split_items(source.reference_blocks)
-        if not _REPEAT_NOTE_RE.match(item.text) and markdown_inline(item.text).strip()  # `<div id="refs">`: no item
+        if not _REPEAT_NOTE_RE.match(item.text)
+        and not _HISTORY_RE.match(item.text)
+        and markdown_inline(item.text).strip()  # `<div id="refs">`: no item
     ]
     parsed = [_item_reference(item, source.path) for item in items]
     for previous, reference in itertools.pairwise(parsed):

@@ -17,7 +17,14 @@ _ISSUE_RE = re.compile(r"(?:\b(?:no|nr|issue|num|number|n|h|heft)\.?\s*|\()([\w\
 _VOLUME_RE = re.compile(
     r"(?:\b(?:vol|volume|v|bd|t|tome)\.?\s*)?([A-Za-z]?\d[\w\-–/.]{0,15}|[IVXLC]{1,8}\b)", re.IGNORECASE
 )
+# ACM's "Journal 18, 3 (2016)": volume, comma, issue (a number, a range "4-5", or an issue named "ICFP");
+# biblatex's "Journal 12.3 (2019)": volume, full stop, issue
+_COMMA_ISSUE_RE = re.compile(
+    r"^([A-Za-z]?\d[\w.]{0,8}),\s*(\d{1,4}(?:[-–/]\d{1,4})?|[A-Z]{2,8})$|^(\d{1,4})\.(\d{1,3}(?:[-–]\d{1,3})?)$"
+)
 _PAGES_RE = re.compile(r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s*(?:-{1,3}|[‐‑‒–—−])\s*[A-Za-z]{0,4}\d+[A-Za-z]?)?")
+# ACM's article-numbered pages, "104:1–104:29": article 104, its pages 1 to 29
+ARTICLE_PAGES_RE = re.compile(r"\b(\d{1,5}):(\d{1,5})\s*(?:-{1,3}|[‐‑‒–—−])\s*\1:(\d{1,5})\b")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+(?=\S)", re.IGNORECASE)
 _PAGE_WORD_RE = re.compile(r"^\s*(?:pp?|pages?|s|seiten|str)(?:\.\s*|\s+)", re.IGNORECASE)
 _EDITION_WORD_RE = re.compile(r"\b(?:edn|ed|edition)\b\.?", re.IGNORECASE)
@@ -78,8 +85,12 @@ def date_parts(value: str) -> tuple[int | None, str, int | None]:
 
 
 def volume_issue(value: str) -> tuple[str, str]:
-    """Volume and issue from "355(23)", "vol. 36, no. 9", "17 (5)", "Suppl 2"."""
+    """Volume and issue from "355(23)", "vol. 36, no. 9", "17 (5)", "18, 3" (ACM), "12.3" (biblatex), "Suppl 2"."""
     text = value.strip(" .,;:")
+    listed = _COMMA_ISSUE_RE.match(text)
+    if listed:
+        volume, issue = listed.group(1, 2) if listed.group(1) else listed.group(3, 4)
+        return volume, issue
     issue = ""
     found = _ISSUE_RE.search(text)
     if (found and found.start() > 0) or (found and text.lower().startswith(("no", "nr", "issue", "n."))):
@@ -90,8 +101,12 @@ def volume_issue(value: str) -> tuple[str, str]:
 
 
 def pages(value: str) -> str:
-    """The first page range (or page / article number) in a span, dashes normalised, abbreviation expanded."""
+    """The first page range (or page / article number, or ACM's "104:1–104:29") in a span, dashes normalised,
+    abbreviation expanded."""
     text = _PAGE_WORD_RE.sub("", value.strip())
+    numbered = ARTICLE_PAGES_RE.search(text)
+    if numbered:
+        return "{0}:{1}–{0}:{2}".format(*numbered.groups())
     found = _PAGES_RE.search(text)
     return expand_pages(found.group(0)) if found else ""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from refkit.text import normalize_doi
+from refkit.text import ARXIV_ID, normalize_doi
 
 _TRAILING = ".,;:)]}>\"'”’"
 # (kind, the identifier itself, what may stand just before it and belongs to the match). Searching for the
@@ -31,12 +31,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [  # a DO
     ("pmid", re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b"), None),
     (
         "arxiv",
-        re.compile(
-            r"\b(?:arXiv|arxiv|ArXiv)\s*:?\s*(?:abs/)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]{2,20}"
-            r"(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)"
-        ),
+        re.compile(rf"\b(?:arXiv|arxiv|ArXiv)\s*:?\s*(?:abs/)?({ARXIV_ID})"),
         None,
     ),
+    # AASTeX and ADS: "2019, arXiv e-prints, 1908.03222": the number alone, the venue left to the tagger
+    ("arxiv", re.compile(rf"(?<=rXiv e-prints, )(?:abs/)?({ARXIV_ID})\b"), None),
     ("isbn", re.compile(r"\bISBN(?:-1[03])?\s*:?\s*((?:97[89][\s\-]?)?\d[\d\s\-]{8,14}[\dXx])\b"), None),
     (
         "access",

@@ -33,7 +33,7 @@ _INITIAL_RE = re.compile(
 )
 _GIVEN_WORD_RE = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+\.?$|^[A-ZÀ-Ý][^\s,]*$")
 _SUFFIXES = {"Jr", "Jr.", "jr", "jr.", "Sr", "Sr.", "sr.", "II", "III", "IV", "2nd", "3rd"}  # not "JR": initials
-_PARTICLES = {
+PARTICLES = {
     "van",
     "von",
     "der",
@@ -107,7 +107,7 @@ def _looks_given(chunk: str) -> bool:
 @lru_cache(maxsize=65536)
 def _looks_family(chunk: str) -> bool:
     words = chunk.split()
-    core = [w for w in words if w not in _PARTICLES]
+    core = [w for w in words if w not in PARTICLES]
     return 0 < len(core) <= 2 and not any(_is_initials(w) for w in core) and core[0][:1].isupper()
 
 
@@ -129,7 +129,7 @@ def _spaced_initials(given: str) -> str:
 def _family_with_particle(words: list[str], capitalised: bool = False) -> tuple[str, str]:
     index = 0
     while index < len(words) - 1 and (
-        words[index] in _PARTICLES or (capitalised and words[index] in _CAPITALISED_PARTICLES)
+        words[index] in PARTICLES or (capitalised and words[index] in _CAPITALISED_PARTICLES)
     ):
         index += 1
     return " ".join(words[index:]), " ".join(words[:index])
@@ -150,7 +150,7 @@ def _particle_last(given: str) -> tuple[str, str]:
     """ "J. de" → ("J.", "de"): APA writes an inverted name's particle after the initials."""
     words = given.split()
     at = len(words)
-    while at > 1 and words[at - 1] in _PARTICLES:
+    while at > 1 and words[at - 1] in PARTICLES:
         at -= 1
     return " ".join(words[:at]), " ".join(words[at:])
 
@@ -179,7 +179,7 @@ def _single(chunk: str) -> Name:
         given = " ".join(_spaced_initials(word) for word in words[first_initial:])
         return Name(family=family, given=given, particle=particle)
     first_particle = next(
-        (i for i, w in enumerate(words[1:-1], start=1) if w in _PARTICLES or w in _CAPITALISED_PARTICLES),
+        (i for i, w in enumerate(words[1:-1], start=1) if w in PARTICLES or w in _CAPITALISED_PARTICLES),
         len(words) - 1,
     )
     family, particle = _family_with_particle(words[first_particle:], capitalised=True)
@@ -230,7 +230,7 @@ def parse_names(text: str) -> tuple[list[Name], bool]:
             and _looks_family(chunk)
             and _looks_given(following)
             and (
-                len([w for w in chunk.split() if w not in _PARTICLES]) == 1
+                len([w for w in chunk.split() if w not in PARTICLES]) == 1
                 or all(_is_initials(w) for w in following.split())
             )
         )

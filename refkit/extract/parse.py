@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from refkit.documents.plain import markdown_inline
-from refkit.extract import fields
+from refkit.extract import fields, venue
 from refkit.extract.identifiers import Match
 from refkit.extract.names import parse_names
 from refkit.extract.tagger import Prepared, prepare, tag
@@ -51,6 +51,7 @@ _YEAR_VOLUME_RE = re.compile(r"^\s*((?:1[5-9]|20)\d\d)\s*;\s*(\S.*)$")
 # Where a title that ran into the venue ends: "…Data Sharing. Circulation: …" (a word of four letters or more
 # before the period, so "J. Chem. Phys." is never cut)
 _SENTENCE_END_RE = re.compile(r"(?<=[^\W\d_]{4})[.?!]\s+(?=[A-Z])")
+_NAME_LIST_RE = re.compile(r",|;|&|\band\b")  # what joins the names of a list: one name alone may be a title
 _EDITION_RE = re.compile(r"\b(?:edition|edn|ed)\b", re.IGNORECASE)
 
 
@@ -85,6 +86,14 @@ def _title_out_of_venue(segments: dict[str, str]) -> None:
 
 # What the tagger misplaces in Vancouver-style strings, put back.
 _VANCOUVER_REPAIRS = (_title_out_of_authors, _year_out_of_volume, _series_out_of_title, _title_out_of_venue)
+# And in ACM's (see refkit.extract.venue).
+_VENUE_REPAIRS = (
+    venue.aas_venue_numbers,
+    venue.abbreviation_into_venue,
+    venue.acronym_into_venue,
+    venue.venue_before_editors,
+    venue.volume_issue_out_of_venue,
+)
 
 
 def _segments(prepared: Prepared, labels: list[str]) -> dict[str, str]:
@@ -173,13 +182,22 @@ def parse_reference(text: str, *, file: str | None = None, line: int | None = No
     ids = _identifiers(prepared.identifiers)
     for repair in _VANCOUVER_REPAIRS:
         repair(segments)
+    for venue_repair in _VENUE_REPAIRS:
+        venue_repair(segments, prepared.text)
     if "container" not in segments and "title2" in segments:
         segments["container"] = segments["title2"]
     imprint = _IMPRINT_RE.match(segments.get("container", ""))
     if imprint and not segments.keys() & {"publisher", "location", "volume", "pages"}:  # "Düsseldorf: Artemis"
         del segments["container"]
         segments["location"], segments["publisher"] = imprint.groups()
-    if "title" not in segments and "container" in segments and not segments.keys() & {"volume", "pages"}:
+    if segments.keys() <= {"author", "date"} and not _NAME_LIST_RE.search(segments.get("author", ",")):
+        segments["title"] = segments.pop("author")  # "Graphviz. https://www.graphviz.org/.": a title alone
+    if (
+        "title" not in segments
+        and "container" in segments
+        and not segments.keys() & {"volume", "pages"}
+        and not venue.is_periodical(segments["container"])
+    ):
         segments["title"] = segments.pop("container")  # a book: its title was taken for a venue
     server = _SERVER_AT_END_RE.search(segments.get("title", ""))
     # "Title. medRxiv": the preprint server ran into the title (Vancouver prints it twice: "Title. arXiv. arXiv;")

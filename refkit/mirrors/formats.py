@@ -11,7 +11,8 @@ matched by the same code as Crossref:
   its record carries the arXiv DOI (10.48550/arXiv.ID) that DataCite registers for every paper;
 - OpenAlex's works snapshot (`works/updated_date=…/part_000.gz`): gzipped JSON lines, one work a line, as
   the API gives it (abstracts as inverted indexes, which the mirror does not keep);
-- PubMed's baseline and update files (`pubmed25n0001.xml.gz`): a `PubmedArticleSet` of `PubmedArticle`s.
+- PubMed's baseline and update files (`pubmed25n0001.xml.gz`): a `PubmedArticleSet` of `PubmedArticle`s,
+  and in the update files `DeleteCitation`s, read as rows that delete (`deletion`).
 
 A reader reads its file once, front to back, never the whole file into memory (a Crossref data file, a few
 megabytes, is parsed whole). Crossref's files, by far the largest dump, are read without building a Python
@@ -24,7 +25,7 @@ from __future__ import annotations
 import html.entities
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
 from xml.etree import ElementTree
@@ -68,6 +69,11 @@ def row(record: Record) -> Row:
     doi = normalize_doi(str(record.get("DOI") or "")) or None
     arxiv, pmid = record.get("arxiv"), record.get("pmid")
     return Row(doi, str(arxiv) if arxiv else None, str(pmid) if pmid else None, title_text(record), encode(record))
+
+
+def deletion(pmid: str) -> Row:
+    """A row that removes rather than adds: PubMed's DeleteCitation of a PMID (a row without a record)."""
+    return Row(None, None, pmid, "", b"")
 
 
 encode = msgspec.json.Encoder().encode
@@ -133,47 +139,83 @@ class _Work(msgspec.Struct, omit_defaults=True, gc=False, rename=_hyphenated):
     subtype: msgspec.Raw = _RAW
 
 
+class _WorkWithAbstract(_Work, omit_defaults=True, gc=False):
+    """A work with its abstract (JATS markup, as Crossref gives it), for mirrors that keep abstracts."""
+
+    abstract: msgspec.Raw = _RAW
+
+
 class _Works(msgspec.Struct):
     items: list[_Work] | None = None
     message: msgspec.Raw = _RAW
 
 
-_decode_file = msgspec.json.Decoder(_Works).decode
-_decode_works = msgspec.json.Decoder(list[_Work]).decode
-_decode_work = msgspec.json.Decoder(_Work).decode
+class _WorksWithAbstracts(msgspec.Struct):
+    items: list[_WorkWithAbstract] | None = None
+    message: msgspec.Raw = _RAW
+
+
+class _CrossrefDecoders(NamedTuple):
+    file: Callable[[bytes], Any]
+    works: Callable[[bytes], Sequence[_Work]]
+    work: Callable[[bytes], _Work]
+
+
+_Decoder = msgspec.json.Decoder
+_CROSSREF_DECODERS = {  # by whether abstracts are kept
+    False: _CrossrefDecoders(_Decoder(_Works).decode, _Decoder(list[_Work]).decode, _Decoder(_Work).decode),
+    True: _CrossrefDecoders(
+        _Decoder(_WorksWithAbstracts).decode,
+        _Decoder(list[_WorkWithAbstract]).decode,
+        _Decoder(_WorkWithAbstract).decode,
+    ),
+}
 _encode_work = msgspec.json.Encoder().encode
 
 
-def read_crossref(path: Path) -> Iterator[Row]:
+def read_crossref(path: Path, abstracts: bool = False) -> Iterator[Row]:
     """Works of one file of Crossref's public data file: `{"items": [...]}` (or an API answer, a JSON list,
     or one JSON record a line, as snapshots made with the REST API are)."""
     data = path.read_bytes()
     try:
-        works = _works(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+        works = _works(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data, _CROSSREF_DECODERS[abstracts])
     except msgspec.DecodeError as error:
         raise RefkitError(f"{path}: not a Crossref data file ({error})") from None
-    for work in works:
-        if work.DOI:
-            title = " ".join([*as_list(work.title), *as_list(work.subtitle)])
-            yield Row(normalize_doi(work.DOI), None, None, title, _encode_work(work))
+    kept = [work for work in works if work.DOI]
+    for work, record in zip(kept, map(_encode_work, kept), strict=True):  # map: encoded in one C loop
+        yield Row(_bare_doi(str(work.DOI)), None, None, _title(work), record)
 
 
-def _works(data: bytes) -> list[_Work]:
+# every DOI of a dump is new: normalize_doi's cache would only miss
+_bare_doi = normalize_doi.__wrapped__
+
+
+def _title(work: _Work) -> str:
+    """The title and subtitle, joined (title_text's, without building a list per record)."""
+    title, subtitle = work.title, work.subtitle
+    text = " ".join(title) if isinstance(title, list) else (title or "")
+    if subtitle:
+        after = " ".join(subtitle) if isinstance(subtitle, list) else subtitle
+        text = f"{text} {after}" if text else after
+    return text
+
+
+def _works(data: bytes, decoders: _CrossrefDecoders) -> Sequence[_Work]:
     """The work list of a data file, an API answer (one work or a page of them), a list, or JSON lines."""
     head = data.lstrip()[:1]
     if head == b"[":
-        return _decode_works(data)
+        return decoders.works(data)
     try:
-        found = _decode_file(data)
+        found = decoders.file(data)
     except msgspec.DecodeError:
         if b"\n" not in data.strip():
             raise
-        return [_decode_work(line) for line in data.splitlines() if line.strip()]
+        return [decoders.work(line) for line in data.splitlines() if line.strip()]
     if found.items is not None:
-        return found.items
+        return cast(list[_Work], found.items)
     if found.message:
-        inner = _decode_file(found.message)
-        return inner.items if inner.items is not None else [_decode_work(found.message)]
+        inner = decoders.file(found.message)
+        return inner.items if inner.items is not None else [decoders.work(found.message)]
     raise msgspec.DecodeError('no "items" list')
 
 
@@ -243,8 +285,9 @@ def _dblp_name(name: str) -> dict[str, str]:
     return {"given": given, "family": family} if given else {"family": family}
 
 
-def read_dblp(path: Path) -> Iterator[Row]:
-    """Publications of a `dblp.xml(.gz)`, parsed incrementally; each element is freed once read."""
+def read_dblp(path: Path, abstracts: bool = False) -> Iterator[Row]:
+    """Publications of a `dblp.xml(.gz)`, parsed incrementally; each element is freed once read (DBLP has
+    no abstracts)."""
     for element in _elements(path, "DBLP XML", _dblp_parser()):
         record = _dblp_record(element)
         if record is not None:
@@ -295,7 +338,7 @@ def arxiv_doi(identifier: str) -> str:
     return "10.48550/arXiv." + base_id(identifier)
 
 
-def _arxiv_record(paper: dict[str, Any]) -> Record | None:
+def _arxiv_record(paper: dict[str, Any], abstracts: bool) -> Record | None:
     identifier = base_id(str(paper.get("id") or "").strip())
     title = " ".join(str(paper.get("title") or "").split())
     if not identifier or not title:
@@ -310,6 +353,8 @@ def _arxiv_record(paper: dict[str, Any]) -> Record | None:
         record["posted"] = record["issued"] = {"date-parts": [[int(year.group(0))]]}
     if paper.get("doi"):  # the journal version's DOI, when the author gave one
         record["relation"] = {"is-preprint-of": [{"id-type": "doi", "id": str(paper["doi"]).split()[0]}]}
+    if abstracts and paper.get("abstract"):
+        record["abstract"] = " ".join(str(paper["abstract"]).split())
     return record
 
 
@@ -319,10 +364,10 @@ def _arxiv_name(parsed: list[str]) -> dict[str, str]:
     return {"given": given, "family": parsed[0]}
 
 
-def read_arxiv(path: Path) -> Iterator[Row]:
+def read_arxiv(path: Path, abstracts: bool = False) -> Iterator[Row]:
     """Papers of an arXiv OAI metadata snapshot (JSON lines)."""
     for paper in _json_lines(path, "an arXiv metadata snapshot"):
-        record = _arxiv_record(paper)
+        record = _arxiv_record(paper, abstracts)
         if record is not None:
             yield row(record)
 
@@ -333,9 +378,10 @@ def read_arxiv(path: Path) -> Iterator[Row]:
 CSL_TO_CROSSREF = {csl: crossref for crossref, csl in reversed(CROSSREF_TO_CSL.items())}
 
 
-def crossref_shape(reference: Reference, notices: list[Notice]) -> Record:
+def crossref_shape(reference: Reference, notices: list[Notice], abstracts: bool = False) -> Record:
     """A Reference read by one of refkit's sources as a Crossref-schema record (what records.to_reference
-    reads back), with its PMID, and its retraction and correction notices as `updated-by`."""
+    reads back), with its PMID, its retraction and correction notices as `updated-by`, and its abstract when
+    asked for."""
     record: Record = {"type": CSL_TO_CROSSREF.get(reference.type, "other"), "title": [reference.title]}
     fields = {
         "DOI": reference.doi,
@@ -353,6 +399,7 @@ def crossref_shape(reference: Reference, notices: list[Notice]) -> Record:
             {"type": notice.kind, "DOI": notice.doi, "label": notice.label, "source": notice.source}
             for notice in notices
         ],
+        "abstract": reference.abstract if abstracts else "",
     }
     record.update((name, value) for name, value in fields.items() if value)
     if reference.year:
@@ -386,43 +433,54 @@ class _OpenAlexWork(msgspec.Struct, gc=False):
     is_retracted: Any = None
 
 
-_decode_openalex = msgspec.json.Decoder(_OpenAlexWork).decode
+class _OpenAlexWorkWithAbstract(_OpenAlexWork, gc=False):
+    abstract_inverted_index: Any = None
 
 
-def read_openalex(path: Path) -> Iterator[Row]:
+_OPENALEX_DECODERS = {
+    False: msgspec.json.Decoder(_OpenAlexWork).decode,
+    True: msgspec.json.Decoder(_OpenAlexWorkWithAbstract).decode,
+}
+
+
+def read_openalex(path: Path, abstracts: bool = False) -> Iterator[Row]:
     """Works of one part of OpenAlex's works snapshot (gzipped JSON lines of API work objects)."""
     from refkit.sources import openalex
 
+    decode_work = _OPENALEX_DECODERS[abstracts]
     with _open(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                work = msgspec.structs.asdict(_decode_openalex(line))
+                work = msgspec.structs.asdict(decode_work(line))
             except msgspec.DecodeError:
                 raise RefkitError(f"{path}: not an OpenAlex works snapshot (invalid JSON at line {number})") from None
             if work["title"] or work["display_name"]:
-                yield row(crossref_shape(openalex.to_reference(work), openalex.notices(work)))
+                yield row(crossref_shape(openalex.to_reference(work), openalex.notices(work), abstracts))
 
 
-def read_pubmed(path: Path) -> Iterator[Row]:
+def read_pubmed(path: Path, abstracts: bool = False) -> Iterator[Row]:
     """Articles of a PubMed baseline or update file (`PubmedArticleSet`), element by element."""
     from refkit.sources import pubmed
 
     for element in _elements(path, "PubMed XML"):
+        if element.tag == "DeleteCitation":  # of the update files: PMIDs withdrawn since
+            yield from (deletion(pmid.text.strip()) for pmid in element.iter("PMID") if pmid.text and pmid.text.strip())
+            continue
         if element.tag != "PubmedArticle":
-            continue  # DeleteCitation of the update files: nothing to index
+            continue
         try:
             reference = pubmed.to_reference(element)
         except pubmed.MalformedAnswer as error:
             raise RefkitError(f"{path}: not PubMed XML ({error})") from None
         if reference.title and reference.pmid:
-            yield row(crossref_shape(reference, pubmed.notices(element)))
+            yield row(crossref_shape(reference, pubmed.notices(element), abstracts))
 
 
 # --- which reader --------------------------------------------------------------------------------------
 
-READERS: dict[str, Callable[[Path], Iterator[Row]]] = {
+READERS: dict[str, Callable[[Path, bool], Iterator[Row]]] = {
     "crossref": read_crossref,
     "dblp": read_dblp,
     "arxiv": read_arxiv,
@@ -431,26 +489,31 @@ READERS: dict[str, Callable[[Path], Iterator[Row]]] = {
 }
 
 
-def read(kind: str, path: Path) -> Iterator[Row]:
-    """The rows of a bulk file of the given format; a file cut short or damaged is one clear error."""
+def read(kind: str, path: Path, abstracts: bool = False) -> Iterator[Row]:
+    """The rows of a bulk file of the given format, abstracts kept when asked; a file cut short or damaged
+    is one clear error."""
     try:
-        yield from READERS[kind](path)
+        yield from READERS[kind](path, abstracts)
     except _DAMAGED as error:
         raise RefkitError(f"{path}: cannot be read to the end ({error})") from None
 
 
-def records(kind: str, path: Path) -> Iterator[Record]:
+def records(kind: str, path: Path, abstracts: bool = False) -> Iterator[Record]:
     """The records a reader makes of a file, as the mirror stores them."""
-    for each in read(kind, path):
-        yield decode(each.record)
+    for each in read(kind, path, abstracts):
+        if each.record:  # not a deletion
+            yield decode(each.record)
 
 
 def detect(path: Path) -> str:
     """The format of a bulk file, from its first bytes: XML is PubMed's when its root is a PubmedArticleSet,
     else DBLP's; a JSON object with "items" (or a list) is Crossref; JSON lines are arXiv's when they carry
     "authors_parsed", OpenAlex's when their id is an OpenAlex work's."""
-    with _open(path) as handle:
-        head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
+    try:
+        with _open(path) as handle:
+            head = handle.read(4096).decode("utf-8", errors="replace").lstrip()
+    except _DAMAGED as error:
+        raise RefkitError(f"{path}: cannot be read ({error})") from None
     if head.startswith("<"):
         return "pubmed" if "<PubmedArticleSet" in head or "DOCTYPE PubmedArticleSet" in head else "dblp"
     first_line = head.split("\n", 1)[0]

@@ -9,17 +9,19 @@ incomplete mirror's silence is only "not in the mirror", and the rest of the cha
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from refkit.match import compare, title_similarity
-from refkit.mirrors.formats import title_text
-from refkit.mirrors.store import Mirror
+from refkit.match import Match, compare, title_closeness
+from refkit.mirrors.formats import decode
+from refkit.mirrors.store import Hit, Mirror
 from refkit.model import Reference
 from refkit.sources.arxiv import arxiv_id
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Record, SearchResult
 from refkit.sources.records import crossref_candidate, years
+from refkit.sources.snapshot import title_tokens
 from refkit.text import normalize_doi
 
 # Candidates the title index gives per search, best by bm25 first, as many as a snapshot's. Of those, only the
@@ -68,15 +70,28 @@ class MirrorSource(BaseSource):
         names first, when the mirror holds it."""
         named = arxiv_id(reference)
         paper = self.mirror.by_arxiv(named) if named else None
-        found = [record for record in self.mirror.candidates(reference.title, SHORTLIST) if record != paper]
-        closeness = sorted(((_closeness(reference, record), n) for n, record in enumerate(found)), reverse=True)
+        hits = self.mirror.hits(reference.title, SHORTLIST)
+        if paper is not None:
+            hits = [hit for hit in hits if decode(hit.record) != paper]
+        records = _Decoded(hits)
+        closeness = _closeness(reference, [hit.title for hit in hits], records)
         # the `rows` closest, and every other as close as the closest: of 15 "Editorial"s, the venue decides
         best = closeness[0][0][0] if closeness else 0.0
         kept = max(rows, sum(1 for (title, _), _ in closeness if title >= best - TIED))
-        candidates = [self.candidate(found[n]) for _, n in closeness[:kept]]
-        candidates.sort(key=lambda candidate: compare(reference, candidate.reference).score, reverse=True)
-        ranked = ([self.candidate(paper)] if paper is not None else []) + candidates
-        return SearchResult(ranked[:rows], reason=f"searched {self._described()}")
+        compared = [_compared(reference, self.candidate(records[n])) for _, n in closeness[:kept]]
+        compared.sort(key=lambda pair: pair[0].score, reverse=True)
+        if paper is not None:
+            compared.insert(0, _compared(reference, self.candidate(paper)))
+        return SearchResult(
+            [candidate for _, candidate in compared[:rows]],
+            reason=f"searched {self._described()}",
+            matches=[match for match, _ in compared[:rows]],
+        )
+
+    def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
+        """Each reference searched, the vocabulary asked once for the title words of all of them."""
+        self.mirror.word_counts(word for reference in references for word in title_tokens(reference.title))
+        return super().search_many(references, rows)
 
     def candidate(self, record: Record) -> Candidate:
         """A mirror record as a Candidate: Crossref's schema whatever the dump, with the id and agency its
@@ -97,9 +112,34 @@ class MirrorSource(BaseSource):
         return f"{self.name}, complete" if self.complete else self.name
 
 
-def _closeness(reference: Reference, record: Record) -> tuple[float, bool]:
-    """How close a record's title is to the cited one, then whether its year is the cited one (of records
-    with the same title, the one of the cited year first)."""
-    return title_similarity(reference.title, title_text(record)), bool(reference.year) and reference.year in years(
-        record
+def _compared(reference: Reference, candidate: Candidate) -> tuple[Match, Candidate]:
+    return compare(reference, candidate.reference), candidate
+
+
+class _Decoded:
+    """The hits' records, each decoded the first time it is asked for."""
+
+    def __init__(self, hits: Sequence[Hit]) -> None:
+        self.hits = hits
+        self.records: dict[int, Record] = {}
+
+    def __getitem__(self, number: int) -> Record:
+        if number not in self.records:
+            self.records[number] = decode(self.hits[number].record)
+        return self.records[number]
+
+
+def _closeness(reference: Reference, titles: Sequence[str], records: _Decoded) -> list[tuple[tuple[float, bool], int]]:
+    """The hits, closest first: by title, then, among records with the same title closeness, the one of the
+    cited year first (an online-first article can be cited by either of its years); only those tied by title
+    are decoded for their dates. Ties left are broken by position, the last first."""
+    similarity = list(map(title_closeness(reference.title), titles))
+    tied = {value for value, count in Counter(similarity).items() if count > 1}
+    return sorted(
+        (((value, value in tied and _of_cited_year(reference, records[n])), n) for n, value in enumerate(similarity)),
+        reverse=True,
     )
+
+
+def _of_cited_year(reference: Reference, record: Record) -> bool:
+    return bool(reference.year) and reference.year in years(record)

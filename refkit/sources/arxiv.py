@@ -23,7 +23,7 @@ from refkit.sources.http import HttpClient, Limits
 from refkit.sources.progress import answered
 from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
-from refkit.text import fold
+from refkit.text import ARXIV_ID, fold
 
 DEFAULT_URL = "https://export.arxiv.org"
 LIMITS = Limits(single=1, list=1, interval=3.0, concurrency=1)
@@ -31,10 +31,8 @@ BATCH = 50
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-# New-style (2007 on) and old-style (archive/number) identifiers, each with an optional version.
-_ID = r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
-_ID_ALONE = re.compile(f"^(?:{_ID})$")
-_ID_IN_TEXT = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:\s]\s*|10\.48550/arxiv\.)({_ID})", re.IGNORECASE)
+_ID_ALONE = re.compile(f"^(?:{ARXIV_ID})$")
+_ID_IN_TEXT = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:\s]\s*|10\.48550/arxiv\.)({ARXIV_ID})", re.IGNORECASE)
 _VERSION = re.compile(r"v\d+$")
 _WORD = re.compile(r"[^\W_]+")
 _SEARCH_WORDS = 10

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from refkit.match import Match
 from refkit.model import Reference
 from refkit.sources.progress import answered
 
@@ -84,6 +85,9 @@ class SearchResult:
     candidates: list[Candidate] = field(default_factory=list)
     unavailable: bool = False
     reason: str = ""
+    # The candidates compared with the searched reference, one each in the same order, when the source ranked
+    # them by that comparison (a mirror does): identify then need not compare them again.
+    matches: list[Match] = field(default_factory=list)
 
 
 class Source(Protocol):

@@ -16,20 +16,24 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import requests
 
 from refkit.config import Settings
 from refkit.match import is_preprint_venue
 from refkit.model import Reference
+from refkit.sources.addresses import QUERY_SAFE, checked_base_url, encode_query, url_key
 from refkit.sources.answers import Reply, endpoint, read_answer
 from refkit.sources.base import BaseSource, Lookup, LookupStatus, Record, SearchResult, keyed
-from refkit.sources.http import QUERY_SAFE, HttpClient, Refused, TooSlow, Unreachable, checked_base_url
 from refkit.sources.progress import answered
 from refkit.sources.records import crossref_candidate
+from refkit.sources.store import CACHE_FILE, AnswerStore, Stored
 from refkit.text import fold, normalize_doi
+
+if TYPE_CHECKING:  # the HTTP client (requests, requests-cache) is imported only when a request may be made
+    import requests
+
+    from refkit.sources.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +140,12 @@ def api_base(url: str) -> str:
 
 def describe_error(error: Exception, timeout: float) -> str:
     """A short reason for a failed request (requests' own messages run to several lines)."""
+    if isinstance(error, sqlite3.Error):
+        return f"the HTTP cache is unreadable ({error}); `refkit cache clear` resets it"
+    import requests
+
+    from refkit.sources.http import Refused, TooSlow, Unreachable
+
     if isinstance(error, Unreachable | Refused | TooSlow):
         return str(error)
     if isinstance(error, requests.Timeout):
@@ -144,8 +154,6 @@ def describe_error(error: Exception, timeout: float) -> str:
         return "the response was cut off"
     if isinstance(error, requests.ConnectionError):
         return "could not connect"
-    if isinstance(error, sqlite3.Error):
-        return f"the HTTP cache is unreadable ({error}); `refkit cache clear` resets it"
     return f"{type(error).__name__}: {error}"
 
 
@@ -158,6 +166,11 @@ def decode(response: requests.Response) -> Reply:
         response.content,
         response.reason or "",
     )
+
+
+def decode_stored(url: str, kept: Stored) -> Reply:
+    """`decode` for an answer the store kept for GET `url`."""
+    return read_answer(endpoint(url), kept.status, kept.content_type, kept.body)
 
 
 def crossref_covers(reference: Reference) -> bool:
@@ -183,8 +196,19 @@ class CrossrefSource(BaseSource):
         self, settings: Settings, *, client: HttpClient | None = None, on_progress: Progress | None = None
     ) -> None:
         self.api_url = api_base(settings.api_url)
-        self.client = client or HttpClient(settings)
-        self.on_progress = on_progress
+        self.settings, self.offline, self.on_progress = settings, settings.offline, on_progress
+        self._client = client
+        self.store = client.store if client else AnswerStore.of(settings)
+
+    @property
+    def client(self) -> HttpClient:
+        """Built on first need (before any worker thread starts): a run the store answers whole never
+        imports requests or requests-cache."""
+        if self._client is None:
+            from refkit.sources.http import HttpClient
+
+            self._client = HttpClient(self.settings, store=self.store)
+        return self._client
 
     # -- the Source protocol ----------------------------------------------------------------------------
 
@@ -202,21 +226,16 @@ class CrossrefSource(BaseSource):
         found.update(cached)
         progress.add(len(cached))
         missing = [doi for doi in wanted if doi not in found]
-        if self.client.offline:
+        if self.offline:
             found.update((doi, Lookup(doi, LookupStatus.UNAVAILABLE, reason=OFFLINE_MISS)) for doi in missing)
             progress.add(len(missing))
-        else:
+        elif missing:
             found.update(self._fetch(missing, progress))
         return {given: keyed(found[normalize_doi(given)], given) for given in dois}
 
     def search(self, reference: Reference, rows: int = 5) -> SearchResult:
-        query = bibliographic_query(reference)
-        if not query:
-            return SearchResult(reason="nothing to search by: no title, authors or container")
-        reply = self._get("/works", {"query.bibliographic": query, "rows": str(rows), "select": ",".join(SELECT)})
-        if not reply.ok:
-            return SearchResult(unavailable=True, reason=reply.reason or f"HTTP {reply.status}")
-        return SearchResult([crossref_candidate(record) for record in _items(reply.message)])
+        params = _search_params(reference, rows)
+        return _no_query() if params is None else _search_result(self._get("/works", params))
 
     def covers(self, reference: Reference) -> bool:
         return crossref_covers(reference)
@@ -226,20 +245,50 @@ class CrossrefSource(BaseSource):
     def search_many(self, references: Sequence[Reference], rows: int = 5) -> list[SearchResult]:
         """`search` for many references at once, as concurrently as the server allows, in order."""
         progress = _Counter(len(references), self.on_progress)
-        results = []
-        if self.client.offline:  # cache reads only: threads would cost more than they save
-            for reference in references:
-                results.append(self.search(reference, rows))
+        results = [self._kept_search(reference, rows) for reference in references]  # the store's, at once
+        progress.add(sum(result is not None for result in results))
+        missing = [index for index, result in enumerate(results) if result is None]
+        if self.offline or len(missing) < 2:  # cache reads only, or one request: threads would not help
+            for index in missing:
+                results[index] = self.search(references[index], rows)
                 progress.add(1)
-            return results
+            return [result for result in results if result is not None]
         with ThreadPoolExecutor(max_workers=self._workers()) as pool:
-            searches = [pool.submit(self.search, reference, rows) for reference in references]
-            for _ in as_completed(searches):  # progress as answers arrive, whatever their order
+            searches = {pool.submit(self.search, references[index], rows): index for index in missing}
+            for search in as_completed(searches):  # progress as answers arrive, whatever their order
+                results[searches[search]] = search.result()
                 progress.add(1)
-        return [search.result() for search in searches]
+        return [result for result in results if result is not None]
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
+        self.store.close()
+
+    # -- from the store alone ---------------------------------------------------------------------------
+
+    def _kept(self, url: str, params: dict[str, str] | None = None) -> Reply | None:
+        """The store's answer to GET `url`, None when it has none (raises sqlite3.Error when unreadable)."""
+        target = f"{url}?{encode_query(params)}" if params else url
+        kept = self.store.get(url_key("GET", target))
+        if kept is None:
+            return None
+        reply = decode_stored(target, kept)
+        if reply.malformed:  # kept by an older refkit: never again
+            self.store.delete(url_key("GET", target))
+            return None
+        return reply
+
+    def _kept_search(self, reference: Reference, rows: int) -> SearchResult | None:
+        """A search the store can answer (or one with nothing to search by); None to ask the client."""
+        params = _search_params(reference, rows)
+        if params is None:
+            return _no_query()
+        try:
+            reply = self._kept(self.api_url + "/works", params)
+        except sqlite3.Error:  # the client says why, or asks the network
+            return None
+        return None if reply is None else _search_result(reply)
 
     # -- one request each -------------------------------------------------------------------------------
 
@@ -265,7 +314,19 @@ class CrossrefSource(BaseSource):
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Reply:
         try:
-            if self.client.offline:  # straight to the cache backend: a miss costs a key look-up, not a request
+            kept = self._kept(self.api_url + path, params)
+        except sqlite3.Error:
+            kept = None  # the client reads the cache again, and says why it cannot, or asks the network
+        if kept is not None:
+            return kept
+        return self._asked(path, params)
+
+    def _asked(self, path: str, params: dict[str, str] | None) -> Reply:
+        """The client's answer: requests-cache's, or the network's when online."""
+        import requests
+
+        try:
+            if self.offline:  # straight to the cache backend: a miss costs a key look-up, not a request
                 response = self.client.cached(self.api_url + path, params)
                 if response is None:
                     return Reply(504, reason=OFFLINE_MISS)
@@ -279,27 +340,50 @@ class CrossrefSource(BaseSource):
         return reply
 
     def _cached(self, dois: list[str]) -> dict[str, Lookup]:
-        """What the cache knows about these DOIs (a record, or a 404 then the agency), without the network."""
+        """What the cache knows about these DOIs (a record, or a 404 then the agency), without the network:
+        the store first, requests-cache (which means building the client) only for what it lacks."""
         urls = {self.api_url + _work_path(doi): doi for doi in dois}
         try:
-            responses = self.client.cached_many(urls)
+            replies = self._kept_many(list(urls))
+            rest = [url for url in urls if url not in replies]
+            if rest and self._client_may_hold():
+                replies |= self._client_cached(rest)
         except sqlite3.Error as error:  # online, the network answers instead
             reason = describe_error(error, 0)
-            return (
-                {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reason) for doi in dois}
-                if self.client.offline
-                else {}
-            )
+            return {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reason) for doi in dois} if self.offline else {}
         found = {}
-        for url, response in responses.items():
-            reply = decode(response)
-            if reply.malformed:
-                self.client.forget(response)
-                continue
+        for url, reply in replies.items():
             lookup = self._settle(urls[url], reply)
             if lookup:
                 found[urls[url]] = lookup
         return found
+
+    def _kept_many(self, urls: list[str]) -> dict[str, Reply]:
+        """The store's well-formed answers to GET each url, in one query per few hundred."""
+        keys = {url_key("GET", url): url for url in urls}
+        replies = {}
+        for key, kept in self.store.get_many(list(keys)).items():
+            reply = decode_stored(keys[key], kept)
+            if reply.malformed:
+                self.store.delete(key)
+            else:
+                replies[keys[key]] = reply
+        return replies
+
+    def _client_may_hold(self) -> bool:
+        """Online, the client fetches what the store lacks anyway; offline, only a requests-cache file can
+        hold more."""
+        return not self.offline or (self.store.path.parent / CACHE_FILE).exists()
+
+    def _client_cached(self, urls: list[str]) -> dict[str, Reply]:
+        replies = {}
+        for url, response in self.client.cached_many(urls).items():
+            reply = decode(response)
+            if reply.malformed:
+                self.client.forget(response)
+            else:
+                replies[url] = reply
+        return replies
 
     def _batches(self, dois: list[str]) -> list[list[str]]:
         """Batches whose whole request target (path, filter, rows, select, mailto) fits the request line."""
@@ -388,6 +472,22 @@ def _work_envelope(record: Record) -> bytes:
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode("utf-8")
+
+
+def _search_params(reference: Reference, rows: int) -> dict[str, str] | None:
+    """The query of a bibliographic search for `reference`; None when there is nothing to search by."""
+    query = bibliographic_query(reference)
+    return {"query.bibliographic": query, "rows": str(rows), "select": ",".join(SELECT)} if query else None
+
+
+def _no_query() -> SearchResult:
+    return SearchResult(reason="nothing to search by: no title, authors or container")
+
+
+def _search_result(reply: Reply) -> SearchResult:
+    if not reply.ok:
+        return SearchResult(unavailable=True, reason=reply.reason or f"HTTP {reply.status}")
+    return SearchResult([crossref_candidate(record) for record in _items(reply.message)])
 
 
 def _items(message: Any) -> list[Record]:

@@ -2,9 +2,12 @@
 other DataCite repositories, which Crossref only says are "registered elsewhere".
 
 `GET /dois/{doi}` answers one DOI in JSON:API (`data.attributes`: `titles`, `creators`, `publicationYear`,
-`types`, `container`, `relatedIdentifiers`, …); an unknown DOI is a 404 with a JSON `errors` list. The
-identification etiquette is an e-mail address (in the User-Agent, and `mailto=`): 1,000 requests per five
-minutes for identified clients, 500 for anonymous ones, so look-ups go two at a time, three a second.
+`types`, `container`, `relatedIdentifiers`, …); an unknown DOI is a 404 with a JSON `errors` list. Many DOIs
+go in one list request, `GET /dois?ids=a,b,…&page[size]=n` (what rdatacite's `dc_dois(ids=…)` sends), whose
+`data` holds the DOIs DataCite has and leaves out the others; each record is cached under its own
+`/dois/{doi}` and each one left out as that address's 404. The identification etiquette is an e-mail
+address (in the User-Agent, and `mailto=`): 1,000 requests per five minutes for identified clients, 500 for
+anonymous ones, so requests go two at a time, three a second.
 The chain routes DOIs here by their registration agency (refkit.sources.identify). `GET /dois?query=…` is
 the API's search (Elasticsearch's query syntax over the metadata: `titles.title:(deep AND learning)`), a
 JSON:API list (`data` of the same objects, `meta`, `links`); refkit searches it by title for what DataCite
@@ -18,7 +21,7 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import requests
 
@@ -27,15 +30,18 @@ from refkit.model import Name, Reference
 from refkit.sources.base import BaseSource, Candidate, Lookup, LookupStatus, Notice, Record, SearchResult
 from refkit.sources.fields import as_dict
 from refkit.sources.http import HttpClient, Limits
-from refkit.sources.services import in_parallel
+from refkit.sources.services import cached_or_batched, in_parallel, remember_each
+from refkit.sources.web import Fetched, failure, fetch
 from refkit.sources.web import base_url as checked_base
-from refkit.sources.web import failure, fetch
 from refkit.text import normalize_doi
 
 DEFAULT_URL = "https://api.datacite.org"
 # The prefixes of DataCite's repositories searched here (arXiv's 10.48550 is arXiv's to search).
 REPOSITORY_PREFIXES = {"10.5281", "10.6084", "10.5061"}  # Zenodo, figshare, Dryad
 LIMITS = Limits(single=3, list=3, interval=1.0, concurrency=2)  # 1,000 per 5 min when identified
+# DOIs per `GET /dois?ids=…`, the page as large (DataCite's pages hold up to 1,000): a URL of ~3 KB.
+BATCH = 100
+NOT_FOUND_BODY = b'{"errors":[{"status":"404","title":"The resource you are looking for doesn\'t exist."}]}'
 
 # DataCite `types.resourceTypeGeneral` → CSL type.
 _TYPES = {
@@ -147,8 +153,8 @@ def decode(body: bytes) -> Record | None:
     return attributes if isinstance(attributes, dict) and attributes.get("doi") else None
 
 
-def decode_list(body: bytes) -> list[Record] | None:
-    """The `attributes` of each DOI in a JSON:API list answer (`/dois?query=…`); None when the body is not one."""
+def list_items(body: bytes) -> list[Record] | None:
+    """The DOI objects (`id`, `type`, `attributes`, …) of a JSON:API list answer; None when the body is not one."""
     try:
         envelope = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -156,12 +162,29 @@ def decode_list(body: bytes) -> list[Record] | None:
     data = envelope.get("data") if isinstance(envelope, dict) else None
     if not isinstance(data, list):
         return None
-    found = (as_dict(item).get("attributes") for item in data)
-    return [attributes for attributes in found if isinstance(attributes, dict) and attributes.get("doi")]
+    return [
+        item
+        for item in map(as_dict, data)
+        if isinstance(attributes := item.get("attributes"), dict) and attributes.get("doi")
+    ]
+
+
+def decode_list(body: bytes) -> list[Record] | None:
+    """The `attributes` of each DOI in a JSON:API list answer (`/dois?query=…`); None when the body is not one."""
+    items = list_items(body)
+    return None if items is None else [item["attributes"] for item in items]
+
+
+def _is_batch(response: requests.Response) -> bool:
+    url = (response.request.url if response.request else None) or response.url or ""
+    return any(name == "ids" for name, _ in parse_qsl(urlsplit(url).query))
 
 
 def keep(response: requests.Response) -> bool:
-    """Only well-formed answers are cached (an HTML error page with a 200 is not an answer)."""
+    """Only well-formed answers are cached (an HTML error page with a 200 is not an answer); a batch of DOIs
+    is not kept whole: its records are stored one per DOI."""
+    if _is_batch(response):
+        return False
     if response.status_code != 200:
         return True
     return decode(response.content) is not None or decode_list(response.content) is not None
@@ -191,7 +214,7 @@ def title_query(title: str) -> str:
 
 
 class DataCiteSource(BaseSource):
-    """DataCite over HTTP, cached, two look-ups at a time."""
+    """DataCite over HTTP, cached, a hundred DOIs to a request, two requests at a time."""
 
     name = "datacite"
     agency = "DataCite"
@@ -202,10 +225,15 @@ class DataCiteSource(BaseSource):
         self.client = client or HttpClient(settings, base_url=self.base, keep=keep, **{"limits": LIMITS, **options})
 
     def works(self, ids: Sequence[str]) -> dict[str, Lookup]:
-        """One request per DOI (the API has no batch look-up), as many at once as the limits allow."""
-        wanted = list(dict.fromkeys(ids))
-        workers = 1 if self.client.offline else self.client.limiter.concurrency
-        return dict(zip(wanted, in_parallel(self._one, wanted, workers), strict=True))
+        """A hundred DOIs to a request, each answer first looked for in the cache under its own address; a DOI
+        with a comma (which would split the list) is asked alone."""
+        wanted = list(dict.fromkeys(normalize_doi(doi) for doi in ids if doi))
+        batched = [doi for doi in wanted if "," not in doi]
+        answers = cached_or_batched(
+            self.client, batched, self._single, self._settle, self._batch, BATCH, self.client.limiter.concurrency
+        )
+        answers |= {doi: self._settle(doi, fetch(self.client, self._single(doi))) for doi in wanted if "," in doi}
+        return {doi: answers[normalize_doi(doi)] for doi in ids if doi}
 
     def searches(self, reference: Reference) -> bool:
         return bool(reference.title.strip()) and holds_such_works(reference)
@@ -231,8 +259,10 @@ class DataCiteSource(BaseSource):
     def close(self) -> None:
         self.client.close()
 
-    def _one(self, doi: str) -> Lookup:
-        fetched = fetch(self.client, f"{self.base}/dois/{quote(normalize_doi(doi), safe='/:;()')}")
+    def _single(self, doi: str) -> str:
+        return f"{self.base}/dois/{quote(doi, safe='/:;()')}"
+
+    def _settle(self, doi: str, fetched: Fetched) -> Lookup:
         if fetched.status == 404 and not fetched.reason:
             return Lookup(doi, LookupStatus.NOT_FOUND, agency="DataCite", reason="DataCite has no such DOI")
         if fetched.status != 200 or fetched.reason:
@@ -241,3 +271,25 @@ class DataCiteSource(BaseSource):
         if attributes is None:
             return Lookup(doi, LookupStatus.UNAVAILABLE, reason="DataCite sent an answer that is not a DOI record")
         return Lookup(doi, LookupStatus.FOUND, candidate(attributes), agency="DataCite")
+
+    def _batch(self, dois: list[str]) -> dict[str, Lookup]:
+        fetched = fetch(self.client, f"{self.base}/dois", {"ids": ",".join(dois), "page[size]": str(len(dois))})
+        items = list_items(fetched.body) if fetched.status == 200 and not fetched.reason else None
+        if items is None:
+            reason = (
+                failure(fetched, "DataCite") if fetched.status != 200 else "DataCite sent an answer that is not a list"
+            )
+            return {doi: Lookup(doi, LookupStatus.UNAVAILABLE, reason=reason) for doi in dois}
+        by_doi = {normalize_doi(str(item["attributes"]["doi"])): item for item in items}
+        remember_each(
+            self.client,
+            ((self._single(doi), json.dumps({"data": by_doi[doi]}).encode()) for doi in dois if doi in by_doi),
+            "DataCite",
+            absent=((self._single(doi), NOT_FOUND_BODY) for doi in dois if doi not in by_doi),
+        )
+        return {
+            doi: Lookup(doi, LookupStatus.FOUND, candidate(by_doi[doi]["attributes"]), agency="DataCite")
+            if doi in by_doi
+            else Lookup(doi, LookupStatus.NOT_FOUND, agency="DataCite", reason="DataCite has no such DOI")
+            for doi in dois
+        }

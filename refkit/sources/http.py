@@ -10,7 +10,6 @@ and follows the `X-Rate-Limit-*`, `X-Concurrency-Limit` and `X-Api-Pool` headers
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import math
 import random
@@ -19,35 +18,32 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
-import platformdirs
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from requests_cache import CachedSession, get_expiration_datetime
+from requests_cache import CachedSession
 from requests_cache.backends.sqlite import SQLiteDict
 from requests_cache.policy.settings import DEFAULT_IGNORED_PARAMS
-from urllib3 import HTTPResponse
 
 from refkit.config import Settings
 from refkit.errors import RefkitError
+from refkit.sources.addresses import IDENTIFYING_PARAMS, encode_query, is_doi_batch, url_key
 from refkit.sources.answers import endpoint, read_answer
+from refkit.sources.store import CACHE_DAYS, CACHE_FILE, CACHED_STATUSES, STORE_FILE, AnswerStore, Stored, cache_dir
 from refkit.version import __version__
 
 logger = logging.getLogger(__name__)
 
 PROJECT_URL = "https://pypi.org/project/refkit-check/"
-CACHE_FILE = "http.sqlite"
-CACHE_DAYS = 30  # Crossref records change rarely; corrections and retractions show up within a month
-CACHED_STATUSES = (200, 404)  # answers; 4xx/5xx errors and 429s are never cached
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -454,53 +450,9 @@ def _inflater(encoding: str) -> _Inflater | None:
     raise Refused(f"the answer is encoded as {encoding[:20]!r}, which refkit did not ask for")
 
 
-# Parameters that say who asks, not what: left out of cache keys (whoever asks, the answer is the same) and
-# redacted from what the cache stores, so no key reaches a file.
-IDENTIFYING_PARAMS = ("mailto", "email", "tool", "api_key")
-QUERY_SAFE = ":/,"  # legal in a query and left literal, so more DOIs fit on the request line
-
-
-def encode_query(params: Mapping[str, str]) -> str:
-    return urlencode(params, safe=QUERY_SAFE, quote_via=quote)
-
-
-def checked_base_url(url: str, what: str, where: str) -> str:
-    """The base URL without a trailing slash. Anything but an http(s) URL is refused up front (`where` says
-    where it was set): requests would otherwise fail each entry with a paragraph-long reason."""
-    base = url.strip().rstrip("/")
-    try:
-        parts = urlsplit(base)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # "http://[::1" and other URLs urllib cannot take apart
-        usable = False
-    if not usable or any(char.isspace() for char in base):
-        raise RefkitError(f"{url!r} is not an http(s) URL for {what} ({where})")
-    return base
-
-
-def is_doi_batch(url: str) -> bool:
-    """A list request for DOIs (`filter=doi:…`): not kept whole, its records are stored one per DOI."""
-    return any(name == "filter" and value.startswith("doi:") for name, value in parse_qsl(urlsplit(url).query))
-
-
-def default_cache_dir() -> Path:
-    return Path(platformdirs.user_cache_dir("refkit"))
-
-
 def cache_file(settings: Settings) -> Path:
     """Where the HTTP cache lives: Settings.cache_dir (--cache-dir, REFKIT_CACHE_DIR, config) or the user's."""
-    return (settings.cache_dir or default_cache_dir()) / CACHE_FILE
-
-
-def url_key(method: str, url: str) -> str:
-    """The cache key: method, host, path and query with escapes decoded and parameters sorted, those that
-    say who asks (`IDENTIFYING_PARAMS`) left out: whoever asks, the answer is the same. Cheap enough that a
-    warm run of 1,000 DOIs is bound by reading, not by keying."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = sorted((name, value) for name, value in pairs if name not in IDENTIFYING_PARAMS)
-    text = f"{method.upper()} {parts.scheme.lower()}://{parts.netloc.lower()}{unquote(parts.path)}?{query!r}"
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return cache_dir(settings) / CACHE_FILE
 
 
 def cache_key(request: requests.PreparedRequest, **_: object) -> str:
@@ -595,8 +547,12 @@ class HttpClient:
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
         rand: Callable[[], float] = random.random,
+        store: AnswerStore | None = None,
     ) -> None:
         self.offline = settings.offline
+        self.store = store or AnswerStore.of(settings)
+        self.store_failed = False
+        self.keep = keep
         self.limiter = RateLimiter(limits or (POLITE if settings.mailto else PUBLIC), clock=clock, sleep=sleep)
         self.timeout = (min(settings.timeout, 10.0), settings.timeout)
         # Sent with every request: Crossref's `mailto` unless the host wants its own (a key, `tool`/`email`).
@@ -648,9 +604,13 @@ class HttpClient:
         followed only within the API's own scheme, host and port: elsewhere neither the answer (which would
         be cached as Crossref's) nor the mailto address goes. A cache that cannot be read is passed by."""
         target = self.url(url, params)
+        kept = self._stored(url_key("GET", target), target)
+        if kept is not None:
+            return kept
         for _ in range(MAX_REDIRECTS + 1):
             response = self._get(target)
             if not response.is_redirect:
+                self._store(response)
                 return response
             location = urljoin(target, response.headers.get("Location", ""))
             if origin(location) != self.origin:
@@ -668,13 +628,53 @@ class HttpClient:
                 self.cache_failed = True
         return self.uncached.get(url, timeout=self.timeout, allow_redirects=False)
 
+    def _stored(self, key: str, url: str) -> requests.Response | None:
+        """The answer the store keeps under `key`, as a response; a store that fails is passed by for the
+        rest of the run, with one notice (requests-cache and the network still answer)."""
+        if self.store_failed:
+            return None
+        try:
+            kept = self.store.get(key)
+        except sqlite3.Error as error:
+            self._store_failed(error)
+            return None
+        return None if kept is None else stored_response(kept, url, key)
+
+    def _store(self, response: requests.Response) -> None:
+        """Keep a well-formed answer that came over the network (not one requests-cache had) in the store."""
+        url = response.url or ""
+        if (
+            self.store_failed
+            or getattr(response, "from_cache", False)
+            or response.status_code not in CACHED_STATUSES
+            or is_doi_batch(url)
+            or not self.keep(response)
+        ):
+            return
+        answer = Stored(response.status_code, response.headers.get("Content-Type", ""), response.content)
+        try:
+            self.store.put_many([(url_key("GET", url), answer)])
+        except sqlite3.Error as error:
+            self._store_failed(error)
+
+    def _store_failed(self, error: sqlite3.Error) -> None:
+        logger.warning(
+            "refkit: note: the answer store %s failed (%s); this run goes on without it", self.store.path, error
+        )
+        self.store_failed = True
+
     def cached(self, url: str, params: Mapping[str, str] | None = None) -> requests.Response | None:
-        """The cached answer to GET `url` straight from the cache backend, skipping the session's request
-        machinery (proxy look-ups and all), which would cost more than the read; None when absent, or
-        expired while online."""
+        """The cached answer to GET `url`, from the store, else straight from requests-cache's backend,
+        skipping the session's request machinery (proxy look-ups and all), which would cost more than the
+        read; None when absent, or expired while online. Raises sqlite3.Error for a cache that cannot be read."""
+        target = self.url(url, params)
+        key = url_key("GET", target)
+        kept = self.store.get(key)
+        if kept is not None:
+            return stored_response(kept, target, key)
         if self.nothing_cached:
             return None
-        response = self.session.cache.get_response(url_key("GET", self.url(url, params)))
+        response = self.session.cache.get_response(key)
         if response is None or (response.is_expired and not self.offline):
             return None
         return response
@@ -682,11 +682,15 @@ class HttpClient:
     def cached_many(self, urls: Iterable[str]) -> dict[str, requests.Response]:
         """`cached` for many GETs at once, by url: one SQLite query per thousand keys instead of one each
         (a cold run of 1,000 DOIs asks the cache about every one before any request may start)."""
-        if self.nothing_cached:
-            return {}
         keys = {url_key("GET", self.url(url)): url for url in urls}
+        found = {
+            keys[key]: stored_response(kept, self.url(keys[key]), key)
+            for key, kept in self.store.get_many(list(keys)).items()
+        }
+        keys = {key: url for key, url in keys.items() if url not in found}
+        if self.nothing_cached or not keys:
+            return found
         responses = self.session.cache.responses
-        found: dict[str, requests.Response] = {}
         if not isinstance(responses, SQLiteDict):  # the in-memory cache of an offline run with no file
             pairs: Iterable[tuple[str, Any]] = ((key, self.session.cache.get_response(key)) for key in keys)
         else:
@@ -702,40 +706,32 @@ class HttpClient:
         """Keep each body as the answer to GET its url, as if it had been fetched, in one transaction: a
         batch answer is stored under each DOI's own /works/{doi}, so any later mix of DOIs finds it; with
         `status` 404, what the batch left out, so that an offline run reads the absence it read online."""
-        reason = {200: "OK", 404: "Not Found"}.get(status, "")
-        cache = self.session.cache
-        expires = get_expiration_datetime(self.session.settings.expire_after)
-        bulk = getattr(cache.responses, "bulk_commit", nullcontext)  # SQLite: one transaction
-        template: requests.PreparedRequest | None = None  # prepared once: preparing costs more than saving
-        with bulk():
-            for url, body in answers:
-                response = requests.Response()
-                response.status_code, response.reason, response._content = status, reason, body
-                response.headers["Content-Type"] = content_type
-                if template is None:
-                    template = requests.Request("GET", self.url(url)).prepare()
-                response.request = template.copy()
-                response.request.url = self.url(url)
-                response.url = response.request.url
-                response.raw = HTTPResponse(
-                    body=b"",
-                    headers=dict(response.headers),
-                    status=status,
-                    version=11,
-                    preload_content=False,
-                    request_url=response.url,
-                )
-                cache.save_response(response, url_key("GET", response.url), expires=expires)
+        self.store.put_many(
+            (url_key("GET", self.url(url)), Stored(status, content_type, body)) for url, body in answers
+        )
 
     def forget(self, response: requests.Response) -> None:
         """Drop a response the cache kept but that turned out unusable (e.g. malformed JSON with a 200)."""
         key = getattr(response, "cache_key", None)
         if key:
+            self.store.delete(key)
             self.session.cache.delete(key)
 
     def close(self) -> None:
+        self.store.close()
         self.session.close()
         self.uncached.close()
+
+
+def stored_response(kept: Stored, url: str, key: str) -> requests.Response:
+    """A kept answer as the response it stands for (what the sources read of one: status, type, body)."""
+    response = requests.Response()
+    response.status_code, response._content, response.url = kept.status, kept.body, url
+    response.reason = {200: "OK", 404: "Not Found"}.get(kept.status, "")
+    response.headers["Content-Type"] = kept.content_type
+    response.cache_key = key  # type: ignore[attr-defined]  # what `forget` deletes
+    response.from_cache = True  # type: ignore[attr-defined]
+    return response
 
 
 def _rows(table: SQLiteDict, keys: list[str], chunk: int = 1000) -> Iterator[tuple[str, Any]]:
@@ -751,47 +747,95 @@ def _rows(table: SQLiteDict, keys: list[str], chunk: int = 1000) -> Iterator[tup
 
 @dataclass(frozen=True, slots=True)
 class CacheStats:
-    """What `refkit cache info` shows."""
+    """What `refkit cache info` shows: requests-cache's file and the answer store beside it (an answer
+    fetched on its own is kept in both, under the same key: `responses` counts it once)."""
 
     path: Path
     exists: bool
-    size: int  # bytes on disk
-    responses: int
-    backend: str = "sqlite (requests-cache)"
+    size: int  # bytes on disk, both files
+    responses: int  # distinct answers
+    stored: int = 0  # of them in the answer store
+    in_requests_cache: int = 0
+    store_path: Path | None = None
+    backend: str = "sqlite (requests-cache), with an answer store read by sqlite3 alone"
 
 
 def cache_stats(path: Path) -> CacheStats:
-    if not path.exists():
-        return CacheStats(path, exists=False, size=0, responses=0)
-    session = open_cache(path, offline=True)
+    """Raises RefkitError, in one line, for a file that cannot be read."""
+    stored = _store_keys(path.with_name(STORE_FILE))
+    kept = set()
+    if path.exists():
+        session = open_cache(path, offline=True)
+        try:
+            kept = set(session.cache.responses.keys())
+        finally:
+            session.close()
+    store_path = path.with_name(STORE_FILE)
+    size = sum(part.stat().st_size for part in (path, store_path) if part.is_file())
+    return CacheStats(
+        path,
+        exists=path.exists() or store_path.exists(),
+        size=size,
+        responses=len(stored | kept),
+        stored=len(stored),
+        in_requests_cache=len(kept),
+        store_path=store_path,
+    )
+
+
+def _store_keys(path: Path) -> set[str]:
+    store = AnswerStore(path, offline=True)
     try:
-        return CacheStats(path, exists=True, size=path.stat().st_size, responses=len(session.cache.responses))
+        return store.keys()
+    except sqlite3.Error as error:
+        raise RefkitError(f"{path}: cannot use the answer store ({error}); `refkit cache clear` resets it") from error
     finally:
-        session.close()
+        store.close()
 
 
 def clear_cache(path: Path) -> int:
-    """Remove every cached response; returns how many there were (0 for a file too damaged to open,
-    which is deleted)."""
+    """Remove every cached response, from requests-cache's file and the answer store; returns how many
+    distinct ones there were (a file too damaged to open is deleted, and what it held is not counted)."""
+    store_path = path.with_name(STORE_FILE)
+    try:
+        stored = _store_keys(store_path)
+    except RefkitError:
+        stored = set()
+    removed = _clear_requests_cache(path)
+    if store_path.is_file():
+        store = AnswerStore(store_path)
+        try:
+            store.clear()
+        except sqlite3.Error:  # damaged: nothing in it is worth keeping, so the file goes
+            store.close()
+            _remove(store_path)
+        finally:
+            store.close()
+    return len(stored | removed)
+
+
+def _clear_requests_cache(path: Path) -> set[str]:
+    """Empty requests-cache's file; the keys it held (none known for a damaged file, which is removed)."""
     if not path.exists():
-        return 0
+        return set()
     try:
         session = open_cache(path, offline=True)
     except RefkitError:
-        return _remove(path)
+        _remove(path)
+        return set()
     try:
-        count = len(session.cache.responses)
+        keys = set(session.cache.responses.keys())
         session.cache.clear()
     except sqlite3.Error:  # partly damaged: nothing in it is worth keeping, so the file goes
         session.close()
-        return _remove(path)
+        _remove(path)
+        return set()
     session.close()
-    return count
+    return keys
 
 
-def _remove(path: Path) -> int:
+def _remove(path: Path) -> None:
     try:
         path.unlink()
     except OSError as error:  # a folder in its place, or no permission: nothing this command may fix
         raise RefkitError(f"{path}: cannot remove the HTTP cache ({error.strerror})") from error
-    return 0

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from refkit.match import TITLE_CLOSE, Decision, Match, best_match, compare, is_preprint, is_preprint_venue
+from refkit.match import TITLE_CLOSE, Decision, Match, best_of, compare, is_preprint, is_preprint_venue
 from refkit.model import Answer, Consulted, Reference
-from refkit.sources.base import Candidate, Lookup, LookupStatus, Progress, Source
+from refkit.sources.base import Candidate, Lookup, LookupStatus, Progress, SearchResult, Source
 from refkit.sources.progress import Tally, listening
 from refkit.text import fold, normalize_doi
 
@@ -43,10 +43,12 @@ def chain(sources: Sources) -> list[Source]:
 def same_work(match: Match) -> bool:
     """A record fetched by the entry's own identifier is the cited work unless the titles are far apart and
     the rest does not vouch for it (a translated or shortened title still has the first author, year and
-    venue)."""
+    venue; a preprint retitled between versions, which has no venue, its whole author list and year)."""
     if match.decision is Decision.ACCEPT or match.title >= TITLE_CLOSE:
         return True
     agree = match.agreement
+    if is_preprint_version(match.record) and agree.get("author") is True and agree.get("year") is True:
+        return True
     if not match.entry.title:
         return agree.get("author") is not False and agree.get("year") is not False
     return bool(
@@ -161,7 +163,7 @@ def identify_many(
             asked = tally.total
             tally.expect(len(wanted))
             for item, result in zip(wanted, source.search_many([item.reference for item in wanted]), strict=True):
-                _add_search(item, source, result.candidates, result.unavailable, result.reason)
+                _add_search(item, source, result)
             tally.reach(asked + len(wanted))
     for item in found:
         if item.search is not None and not item.settled:
@@ -296,14 +298,13 @@ def _needs_search(item: Identification) -> bool:
     return item.lookup is None or item.lookup.status is not LookupStatus.UNAVAILABLE or item.by_id is not None
 
 
-def _add_search(
-    item: Identification, source: Source, candidates: list[Candidate], unavailable: bool, reason: str
-) -> None:
+def _add_search(item: Identification, source: Source, result: SearchResult) -> None:
     """Fold one source's search answer into the reference's best candidate so far."""
+    candidates, reason = result.candidates, result.reason
     found = item.search or Found()
     item.search = found
     covers = source.covers(item.reference)
-    if unavailable:
+    if result.unavailable:
         item.consulted[source.name] = Consulted(source.name, Answer.UNAVAILABLE, reason, covers)
         found.reason = _joined(found.reason, f"{source.name}: {reason}" if found.reason else reason)
         return
@@ -312,7 +313,8 @@ def _add_search(
     found.reason = _joined(found.reason, reason or f"searched {source.name}")
     found.pool.extend(candidates)
     by_reference = {id(candidate.reference): candidate for candidate in candidates}
-    match = best_match(item.reference, [candidate.reference for candidate in candidates])
+    compared = result.matches or [compare(item.reference, candidate.reference) for candidate in candidates]
+    match = best_of(compared)
     mine = match is not None and match.decision is not Decision.NO_MATCH
     if match is not None and (found.match is None or _better(match, found.match)):
         found.match, found.candidate = match, by_reference[id(match.record)]

@@ -76,7 +76,15 @@ def _parts(value: Any) -> tuple[int | None, int | None, int | None]:
 
 def years(record: Record) -> set[int]:
     """Every year the record gives in its dates: an online-first article can be cited by either."""
-    return {year for name in DATE_FIELDS[:4] if (year := date_parts(record, name)[0])}
+    return {year for name in DATE_FIELDS[:4] if (year := _year(record.get(name)))}
+
+
+def _year(value: Any) -> int | None:
+    """`_parts(value)[0]`, without reading the month and day (a mirror search asks it of many records)."""
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    first = parts[0] if parts and isinstance(parts[0], list) else None
+    year = first[0] if first else None
+    return int(year) if isinstance(year, int | str) and str(year).isdigit() else None
 
 
 def _names(people: Any) -> list[Name]:

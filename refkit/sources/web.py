@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import requests
 
+from refkit.sources.addresses import checked_base_url
 from refkit.sources.crossref import OFFLINE_MISS, describe_error
-from refkit.sources.http import HttpClient, checked_base_url
+from refkit.sources.http import HttpClient
 
 
 @dataclass(slots=True)

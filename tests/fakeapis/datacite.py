@@ -1,8 +1,9 @@
 """A fake DataCite REST API: `GET /dois/{doi}` answers a JSON:API document (`data.id`, `data.type: "dois"`,
 `data.attributes`, `data.relationships`), an unknown DOI a 404 with DataCite's `errors` list; `GET /dois?query=
 titles.title:(a AND b)&page[size]=n` a JSON:API list (`data`, `meta.total`, `links`, as the recorded
-rdatacite_dois_list_page_size_5.yml) of the records whose titles hold every word. Limits: 1,000 requests per
-five minutes (the identified rate)."""
+rdatacite_dois_list_page_size_5.yml) of the records whose titles hold every word; `GET /dois?ids=a,b&page[size]=n`
+the same list of those DOIs it holds (case aside), the others left out, at most `page[size]` (DataCite's
+default 25). Limits: 1,000 requests per five minutes (the identified rate)."""
 
 from __future__ import annotations
 
@@ -65,8 +66,14 @@ class FakeDataCite(FakeApi):
 
     def route(self, request: Request) -> Reply:
         path, params = request.path, request.params
+        size = int(params.get("page[size]") or 25)
+        if path == "/dois" and "ids" in params:
+            wanted = [doi.strip().lower() for doi in params["ids"].split(",")]
+            return _page(
+                [(doi, self.records[doi]) for doi in wanted if doi in self.records], size, f"ids={params['ids']}"
+            )
         if path == "/dois" and "query" in params:
-            return self.search(params["query"], int(params.get("page[size]") or 25))
+            return self.search(params["query"], size)
         if not path.startswith("/dois/"):
             return Reply(404, json.dumps(NOT_FOUND).encode())
         doi = path[len("/dois/") :].lower()
@@ -85,12 +92,17 @@ class FakeDataCite(FakeApi):
             for doi, record in self.records.items()
             if wanted <= words(" ".join(str(title.get("title", "")) for title in record.get("titles", [])))
         ]
-        document = {
-            "data": [_item(doi, record) for doi, record in hits[:size]],
-            "meta": {"total": len(hits), "totalPages": max(1, -(-len(hits) // size)), "page": 1},
-            "links": {"self": f"https://api.datacite.org/dois?query={query}&page[size]={size}"},
-        }
-        return Reply(200, _json(document))
+        return _page(hits, size, f"query={query}")
+
+
+def _page(hits: list[tuple[str, dict[str, Any]]], size: int, asked: str) -> Reply:
+    """The first page of a JSON:API list answer."""
+    document = {
+        "data": [_item(doi, record) for doi, record in hits[:size]],
+        "meta": {"total": len(hits), "totalPages": max(1, -(-len(hits) // size)), "page": 1},
+        "links": {"self": f"https://api.datacite.org/dois?{asked}&page[size]={size}"},
+    }
+    return Reply(200, _json(document))
 
 
 def _item(doi: str, record: dict[str, Any]) -> dict[str, Any]:
