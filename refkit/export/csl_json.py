@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
+from refkit.jsontext import dumps_indented
 from refkit.model import Name, Reference
 
 
@@ -70,8 +70,5 @@ def to_csl_json(references: Iterable[Reference]) -> list[dict]:
 def render(references: Iterable[Reference]) -> str:
     """The JSON array `json.dumps(to_csl_json(references), indent=2)` writes, made an item at a time, so that
     a large export never holds every Reference and every item's dict at once."""
-    items = [
-        "  " + json.dumps(to_csl(reference), indent=2, ensure_ascii=False).replace("\n", "\n  ")
-        for reference in references
-    ]
+    items = ["  " + dumps_indented(to_csl(reference)).replace("\n", "\n  ") for reference in references]
     return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
+from refkit.jsontext import dumps_indented
 from refkit.model import Severity
 from refkit.text import escape_controls
 from refkit.version import __version__
@@ -76,4 +76,4 @@ def to_dict(report: ValidationReport) -> dict:
 
 def render(report: ValidationReport) -> str:
     # json.dumps leaves DEL, C1 and bidi controls raw: written as \u escapes, the same JSON prints safely.
-    return escape_controls(json.dumps(to_dict(report), indent=2, ensure_ascii=False), keep="\n") + "\n"
+    return escape_controls(dumps_indented(to_dict(report)), keep="\n") + "\n"
